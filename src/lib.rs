@@ -1,0 +1,3 @@
+//! newsdesk: an HTTP JSON API that turns scraped news text into clean, searchable, linked articles.
+
+pub mod normalize;
