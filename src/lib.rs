@@ -1,3 +1,13 @@
 //! newsdesk: an HTTP JSON API that turns scraped news text into clean, searchable, linked articles.
+//!
+//! - [`normalize`]: pure functions, raw text in, structured article out.
+//! - [`store`]: all SQL, behind a small set of functions per resource.
+//! - [`api`]: axum handlers per resource, the router, the middleware and the error type.
+//! - [`server`]: opening the store and serving the API until a shutdown signal.
 
+pub mod api;
+pub mod config;
 pub mod normalize;
+pub mod server;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,323 @@
+//! The API's one error type. Every non-2xx answer is an RFC 9457 `application/problem+json`
+//! document; internal failures are logged with their detail and answered without it.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Every kind of problem the API reports: a stable `type` URI (`/problems/{slug}`), a title, a
+/// status and an explanation served at `GET /problems/{slug}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    BadRequest,
+    InvalidParameter,
+    MalformedBody,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UnprocessableArticle,
+    TooManyRequests,
+    RequestTimeout,
+    Internal,
+    Unavailable,
+}
+
+impl ProblemKind {
+    pub const ALL: [ProblemKind; 15] = [
+        ProblemKind::BadRequest,
+        ProblemKind::InvalidParameter,
+        ProblemKind::MalformedBody,
+        ProblemKind::Unauthorized,
+        ProblemKind::Forbidden,
+        ProblemKind::NotFound,
+        ProblemKind::MethodNotAllowed,
+        ProblemKind::Conflict,
+        ProblemKind::PayloadTooLarge,
+        ProblemKind::UnsupportedMediaType,
+        ProblemKind::UnprocessableArticle,
+        ProblemKind::TooManyRequests,
+        ProblemKind::RequestTimeout,
+        ProblemKind::Internal,
+        ProblemKind::Unavailable,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ProblemKind::BadRequest => "bad-request",
+            ProblemKind::InvalidParameter => "invalid-parameter",
+            ProblemKind::MalformedBody => "malformed-body",
+            ProblemKind::Unauthorized => "unauthorized",
+            ProblemKind::Forbidden => "forbidden",
+            ProblemKind::NotFound => "not-found",
+            ProblemKind::MethodNotAllowed => "method-not-allowed",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::PayloadTooLarge => "payload-too-large",
+            ProblemKind::UnsupportedMediaType => "unsupported-media-type",
+            ProblemKind::UnprocessableArticle => "unprocessable-article",
+            ProblemKind::TooManyRequests => "too-many-requests",
+            ProblemKind::RequestTimeout => "request-timeout",
+            ProblemKind::Internal => "internal",
+            ProblemKind::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            ProblemKind::BadRequest
+            | ProblemKind::InvalidParameter
+            | ProblemKind::MalformedBody => StatusCode::BAD_REQUEST,
+            ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ProblemKind::Forbidden => StatusCode::FORBIDDEN,
+            ProblemKind::NotFound => StatusCode::NOT_FOUND,
+            ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProblemKind::UnprocessableArticle => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ProblemKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ProblemKind::BadRequest => "Bad request",
+            ProblemKind::InvalidParameter => "Invalid parameter",
+            ProblemKind::MalformedBody => "Malformed request body",
+            ProblemKind::Unauthorized => "Authentication required",
+            ProblemKind::Forbidden => "Not allowed",
+            ProblemKind::NotFound => "Not found",
+            ProblemKind::MethodNotAllowed => "Method not allowed",
+            ProblemKind::Conflict => "Conflict",
+            ProblemKind::PayloadTooLarge => "Payload too large",
+            ProblemKind::UnsupportedMediaType => "Unsupported media type",
+            ProblemKind::UnprocessableArticle => "No article text found",
+            ProblemKind::TooManyRequests => "Too many requests",
+            ProblemKind::RequestTimeout => "Request timed out",
+            ProblemKind::Internal => "Internal server error",
+            ProblemKind::Unavailable => "Service unavailable",
+        }
+    }
+
+    /// A longer explanation, served at `GET /problems/{slug}`.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            ProblemKind::BadRequest => "The request could not be understood as sent.",
+            ProblemKind::InvalidParameter => {
+                "A path or query parameter has a value the endpoint does not accept; `detail` names the parameter."
+            }
+            ProblemKind::MalformedBody => {
+                "The request body is not valid for its content type: malformed JSON, wrong field types, invalid UTF-8."
+            }
+            ProblemKind::Unauthorized => {
+                "Writes need `Authorization: Bearer <token>` with a valid editor or admin token."
+            }
+            ProblemKind::Forbidden => "The token is valid but its role does not allow this action.",
+            ProblemKind::NotFound => "No resource exists at this address (or it was deleted).",
+            ProblemKind::MethodNotAllowed => {
+                "The resource exists but does not support this HTTP method; see the `Allow` header."
+            }
+            ProblemKind::Conflict => "The request conflicts with the current state of the resource.",
+            ProblemKind::PayloadTooLarge => "The request body is larger than the configured limit.",
+            ProblemKind::UnsupportedMediaType => {
+                "The endpoint does not accept this Content-Type; `detail` lists the ones it does."
+            }
+            ProblemKind::UnprocessableArticle => {
+                "The text was read, but no publishable article was left after normalization."
+            }
+            ProblemKind::TooManyRequests => "Rate limit exceeded; retry after the `Retry-After` seconds.",
+            ProblemKind::RequestTimeout => "The request took longer than the server allows.",
+            ProblemKind::Internal => {
+                "Something failed on the server. The request id in the answer identifies it in the logs."
+            }
+            ProblemKind::Unavailable => "A dependency of the service (the database) is not answering.",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ProblemKind> {
+        ProblemKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// The kind used for a bare status code produced outside the handlers (by the router or a
+    /// middleware layer).
+    pub fn for_status(status: StatusCode) -> ProblemKind {
+        match status.as_u16() {
+            400 => ProblemKind::BadRequest,
+            401 => ProblemKind::Unauthorized,
+            403 => ProblemKind::Forbidden,
+            404 => ProblemKind::NotFound,
+            405 => ProblemKind::MethodNotAllowed,
+            408 => ProblemKind::RequestTimeout,
+            409 => ProblemKind::Conflict,
+            413 => ProblemKind::PayloadTooLarge,
+            415 => ProblemKind::UnsupportedMediaType,
+            422 => ProblemKind::UnprocessableArticle,
+            429 => ProblemKind::TooManyRequests,
+            503 => ProblemKind::Unavailable,
+            _ if status.is_client_error() => ProblemKind::BadRequest,
+            _ => ProblemKind::Internal,
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("/problems/{}", kind.slug()),
+            title: kind.title().to_owned(),
+            status: kind.status().as_u16(),
+            detail: detail.into(),
+            request_id: None,
+        }
+    }
+
+    pub fn into_response_with(self, extra: Vec<(header::HeaderName, HeaderValue)>) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        for (name, value) in extra {
+            headers.insert(name, value);
+        }
+        response
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        self.into_response_with(Vec::new())
+    }
+}
+
+/// Everything a handler can fail with. Handlers return `Result<_, ApiError>` and use `?`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("invalid value for `{name}`: {detail}")]
+    InvalidParameter { name: String, detail: String },
+    #[error("{0}")]
+    MalformedBody(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("rate limit exceeded")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    /// Logged with its detail; answered without it.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid_parameter(name: impl Into<String>, detail: impl Into<String>) -> ApiError {
+        ApiError::InvalidParameter {
+            name: name.into(),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn not_found(what: impl std::fmt::Display) -> ApiError {
+        ApiError::NotFound(format!("{what} does not exist."))
+    }
+
+    pub fn kind(&self) -> ProblemKind {
+        match self {
+            ApiError::BadRequest(_) => ProblemKind::BadRequest,
+            ApiError::InvalidParameter { .. } => ProblemKind::InvalidParameter,
+            ApiError::MalformedBody(_) => ProblemKind::MalformedBody,
+            ApiError::Unauthorized(_) => ProblemKind::Unauthorized,
+            ApiError::Forbidden(_) => ProblemKind::Forbidden,
+            ApiError::NotFound(_) => ProblemKind::NotFound,
+            ApiError::Conflict(_) => ProblemKind::Conflict,
+            ApiError::PayloadTooLarge(_) => ProblemKind::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
+            ApiError::Unprocessable(_) => ProblemKind::UnprocessableArticle,
+            ApiError::TooManyRequests { .. } => ProblemKind::TooManyRequests,
+            ApiError::Unavailable(_) => ProblemKind::Unavailable,
+            ApiError::Internal(_) => ProblemKind::Internal,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> ApiError {
+        match err {
+            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} does not exist.")),
+            StoreError::Conflict(detail) => ApiError::Conflict(detail),
+            StoreError::Invalid(detail) => ApiError::BadRequest(detail),
+            StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
+            StoreError::Database(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let kind = self.kind();
+        let mut extra = Vec::new();
+        let detail = match &self {
+            ApiError::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                "The server failed to answer this request; the request id identifies it in the logs."
+                    .to_owned()
+            }
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "dependency unavailable");
+                "The database is not answering; try again shortly.".to_owned()
+            }
+            ApiError::Unauthorized(detail) => {
+                extra.push((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"newsdesk\""),
+                ));
+                detail.clone()
+            }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    extra.push((header::RETRY_AFTER, value));
+                }
+                format!("Rate limit exceeded; retry in {retry_after_secs} s.")
+            }
+            other => other.to_string(),
+        };
+        Problem::new(kind, detail).into_response_with(extra)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

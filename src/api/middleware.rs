@@ -1,0 +1,217 @@
+//! The middleware stack, outermost first: request id (set and propagated), problem documents
+//! for every error response, tracing, panic catching, CORS, timeout, compression, body limit.
+
+use std::any::Any;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use super::error::{Problem, ProblemKind, PROBLEM_JSON};
+use super::AppState;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Wraps the routes in the middleware stack.
+pub fn stack(router: Router, state: &AppState) -> Router {
+    let config = &state.config;
+    let compression_predicate = DefaultPredicate::new().and(NotForContentType::new(PROBLEM_JSON));
+    let outer = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            let request_id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id = %request_id,
+            )
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    // Innermost first. Separate `layer` calls rather than one stack: each turns the body type
+    // back into axum's, which the timeout and the problem-document middleware need.
+    let routed = router
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(CompressionLayer::new().compress_when(compression_predicate))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout(),
+        ))
+        .layer(cors(&config.cors_write_origins))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(trace);
+    // The method router adds `Allow` to a 405 outside the layers above; wrapping the finished
+    // router as a service lets the problem-document middleware see the complete response.
+    Router::new()
+        .fallback_service(routed)
+        .layer(from_fn_with_state(state.clone(), problem_details))
+        .layer(outer)
+}
+
+/// Reads are open to every origin; writes only to the configured ones.
+fn cors(write_origins: &[String]) -> CorsLayer {
+    let write_origins: Vec<HeaderValue> = write_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, parts| {
+            if write_origins.contains(origin) {
+                return true;
+            }
+            let method = if parts.method == Method::OPTIONS {
+                parts
+                    .headers
+                    .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+                    .and_then(|m| Method::from_bytes(m.as_bytes()).ok())
+            } else {
+                Some(parts.method.clone())
+            };
+            matches!(method, Some(Method::GET) | Some(Method::HEAD))
+        }))
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LINK,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            REQUEST_ID,
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// The fallback for paths no route matches.
+pub async fn not_found(method: Method, uri: axum::http::Uri) -> Response {
+    Problem::new(
+        ProblemKind::NotFound,
+        format!("No resource at {method} {}.", uri.path()),
+    )
+    .into_response()
+}
+
+fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(non-string panic payload)");
+    tracing::error!(panic = %message, "handler panicked");
+    Problem::new(
+        ProblemKind::Internal,
+        "The server failed to answer this request; the request id identifies it in the logs.",
+    )
+    .into_response()
+}
+
+/// Largest error body rewritten; larger ones are replaced.
+const MAX_PROBLEM_BODY: usize = 64 * 1024;
+
+/// Makes every error response a problem document carrying the request id: problem documents
+/// from handlers get the id added; bare errors from the router or a layer (404, 405, 408, 413,
+/// 500) are replaced by a problem of their status.
+async fn problem_details(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let is_problem = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+
+    let mut document = if is_problem {
+        read_problem(body).await
+    } else {
+        None
+    }
+    .unwrap_or_else(|| {
+        let kind = ProblemKind::for_status(status);
+        let detail = match status {
+            StatusCode::NOT_FOUND => format!("No resource at {method} {path}."),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                let allowed = parts
+                    .headers
+                    .get(header::ALLOW)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                format!("{method} is not supported on {path}; allowed: {allowed}.")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => format!(
+                "The request body exceeds the limit of {} bytes.",
+                state.config.body_limit
+            ),
+            StatusCode::REQUEST_TIMEOUT => format!(
+                "The request took longer than {} s.",
+                state.config.request_timeout_secs
+            ),
+            _ => kind.explanation().to_owned(),
+        };
+        let mut problem = serde_json::to_value(Problem::new(kind, detail)).unwrap_or_default();
+        // Keep the real status when it is one without a kind of its own.
+        if let Some(object) = problem.as_object_mut() {
+            object.insert("status".into(), status.as_u16().into());
+        }
+        problem
+    });
+    if let (Some(object), Some(id)) = (document.as_object_mut(), request_id) {
+        object.entry("request_id").or_insert(id.into());
+    }
+    let body = serde_json::to_vec(&document).unwrap_or_default();
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    Response::from_parts(parts, Body::from(Bytes::from(body)))
+}
+
+async fn read_problem(body: Body) -> Option<serde_json::Value> {
+    let limited = http_body_util::Limited::new(body, MAX_PROBLEM_BODY);
+    let bytes = limited.collect().await.ok()?.to_bytes();
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .filter(serde_json::Value::is_object)
+}

@@ -1,0 +1,119 @@
+//! Server configuration: every setting is a flag and an environment variable.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Settings of `newsdesk serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "NEWSDESK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Log format (level comes from RUST_LOG).
+    #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// Largest accepted request body (bytes; suffixes KiB, MiB accepted).
+    #[arg(long, env = "NEWSDESK_BODY_LIMIT", default_value = "2MiB", value_parser = parse_size)]
+    pub body_limit: usize,
+
+    /// Longest time a request may take, in seconds.
+    #[arg(long, env = "NEWSDESK_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Origins allowed to make cross-origin writes (comma-separated). Reads are open to any origin.
+    #[arg(long, env = "NEWSDESK_CORS_WRITE_ORIGINS", value_delimiter = ',')]
+    pub cors_write_origins: Vec<String>,
+
+    /// An admin token to accept (bootstraps access, e.g. in docker-compose). At least 16 characters.
+    #[arg(long, env = "NEWSDESK_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+}
+
+/// Where the database is.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// SQLite database URL; the file is created if missing.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://newsdesk.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Connections in the read pool (writes always use one connection).
+    #[arg(long, env = "NEWSDESK_READ_CONNECTIONS", default_value_t = 4)]
+    pub read_connections: u32,
+}
+
+impl ServeConfig {
+    /// Defaults for tests and embedding: everything as the CLI defaults, on the given database.
+    pub fn for_database(database_url: impl Into<String>) -> ServeConfig {
+        ServeConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database: DatabaseConfig {
+                database_url: database_url.into(),
+                read_connections: 4,
+            },
+            log_format: LogFormat::Text,
+            body_limit: 2 * 1024 * 1024,
+            request_timeout_secs: 30,
+            cors_write_origins: Vec::new(),
+            admin_token: None,
+        }
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs.max(1))
+    }
+}
+
+/// Parses `2097152`, `2MiB`, `512KiB`, `10MB`.
+pub fn parse_size(value: &str) -> Result<usize, String> {
+    let value = value.trim();
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (digits, unit) = value.split_at(split);
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("`{value}` is not a size (e.g. 2097152, 512KiB, 2MiB)"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        other => return Err(format!("unknown size unit `{other}`")),
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("`{value}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("2097152"), Ok(2_097_152));
+        assert_eq!(parse_size("2MiB"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_size("512 KiB"), Ok(512 * 1024));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("3 parsecs").is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! All SQL lives here. The API talks to [`Store`] through a small set of functions per resource,
+//! never to a pool or a query, so another backend can be added beside SQLite without touching
+//! the handlers.
+//!
+//! SQLite allows one writer at a time. Writes go through a pool of exactly one connection, so
+//! concurrent writers queue for it inside the process instead of failing with `SQLITE_BUSY`;
+//! reads use a separate pool and, with WAL, never wait for the writer.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// What the store can fail with. Handlers map these onto problem documents.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> StoreError {
+        match &err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(err.to_string())
+            }
+            _ => StoreError::Database(err.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> StoreError {
+        StoreError::Database(format!("migration failed: {err}"))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub database_url: String,
+    /// Connections in the read pool.
+    pub read_connections: u32,
+    /// How long a statement waits on a lock held by another process before failing.
+    pub busy_timeout: Duration,
+}
+
+impl StoreOptions {
+    pub fn new(database_url: impl Into<String>) -> StoreOptions {
+        StoreOptions {
+            database_url: database_url.into(),
+            read_connections: 4,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The database: a one-connection write pool and a read pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) read: SqlitePool,
+    pub(crate) write: SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database.
+    pub async fn open(options: &StoreOptions) -> StoreResult<Store> {
+        let connect = SqliteConnectOptions::from_str(&options.database_url)
+            .map_err(|e| StoreError::Invalid(format!("database url: {e}")))?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(options.busy_timeout)
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-16000")
+            .statement_cache_capacity(256);
+        let in_memory = options.database_url.contains(":memory:")
+            || options.database_url.contains("mode=memory");
+
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(connect.clone())
+            .await?;
+        MIGRATOR.run(&write).await?;
+
+        // An in-memory database exists only on its one connection: read through it too.
+        let read = if in_memory {
+            write.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(options.read_connections.max(1))
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(10))
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(connect.create_if_missing(false).read_only(true))
+                .await?
+        };
+        Ok(Store { read, write })
+    }
+
+    /// Readiness: the database answers a query on both pools.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.read)
+            .await?;
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` result (`ok` when healthy).
+    pub async fn integrity_check(&self) -> StoreResult<String> {
+        Ok(sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
+            .fetch_one(&self.write)
+            .await?)
+    }
+
+    /// Waits for connections in use to be returned, then closes both pools.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}

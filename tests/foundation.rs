@@ -1,0 +1,228 @@
+//! The service foundation: health, the problem-document error model, middleware.
+
+mod common;
+
+use axum::routing::{get, post};
+use axum::Router;
+use common::{assert_problem, spawn_app, spawn_app_with};
+use newsdesk::api::extract::JsonBody;
+use newsdesk::api::AppState;
+
+#[tokio::test]
+async fn healthz_answers_with_version() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readyz_checks_the_database() {
+    let app = spawn_app().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+
+    // With the database closed, readiness fails with a problem document.
+    app.state.store.close().await;
+    let response = app.get("/readyz").await;
+    let problem = assert_problem(response, 503).await;
+    assert_eq!(problem["type"], "/problems/unavailable");
+    assert!(!problem["detail"].as_str().unwrap().contains("pool"));
+}
+
+#[tokio::test]
+async fn unknown_route_is_a_404_problem() {
+    let app = spawn_app().await;
+    let problem = assert_problem(app.get("/nope").await, 404).await;
+    assert_eq!(problem["type"], "/problems/not-found");
+    assert!(problem["detail"].as_str().unwrap().contains("/nope"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_405_problem_with_allow() {
+    let app = spawn_app().await;
+    let response = app.client.delete(app.url("/healthz")).send().await.unwrap();
+    let allow = response.headers().get("allow").cloned();
+    let problem = assert_problem(response, 405).await;
+    assert_eq!(allow.unwrap(), "GET,HEAD");
+    assert!(problem["detail"].as_str().unwrap().contains("GET,HEAD"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn request_id_is_propagated_from_the_client() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/nope"))
+        .header("x-request-id", "trace-me-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-me-123");
+    let problem = assert_problem(response, 404).await;
+    assert_eq!(problem["request_id"], "trace-me-123");
+    app.stop().await;
+}
+
+async fn panics() -> &'static str {
+    panic!("secret internal panic text")
+}
+
+#[derive(serde::Deserialize)]
+struct Payload {
+    #[allow(dead_code)]
+    count: u32,
+}
+
+async fn takes_json(JsonBody(_payload): JsonBody<Payload>) -> &'static str {
+    "ok"
+}
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    "late"
+}
+
+fn misbehaving_routes() -> Router<AppState> {
+    Router::new()
+        .route("/test/panic", get(panics))
+        .route("/test/json", post(takes_json))
+        .route("/test/slow", get(slow))
+}
+
+#[tokio::test]
+async fn a_panic_is_a_500_problem_without_its_text_and_the_server_keeps_serving() {
+    let app = spawn_app_with(|_| {}, misbehaving_routes()).await;
+    let response = app.get("/test/panic").await;
+    let problem = assert_problem(response, 500).await;
+    assert_eq!(problem["type"], "/problems/internal");
+    assert!(!problem.to_string().contains("secret internal panic text"));
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn axum_rejections_become_problems() {
+    let app = spawn_app_with(|_| {}, misbehaving_routes()).await;
+    let url = app.url("/test/json");
+
+    let malformed = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"count\": ")
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(malformed, 400).await;
+    assert_eq!(problem["type"], "/problems/malformed-body");
+
+    let wrong_type = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"count\": \"three\"}")
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(wrong_type, 400).await;
+    assert_eq!(problem["type"], "/problems/malformed-body");
+
+    let no_type = app.client.post(&url).body("{}").send().await.unwrap();
+    let problem = assert_problem(no_type, 415).await;
+    assert_eq!(problem["type"], "/problems/unsupported-media-type");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413_problems() {
+    let app = spawn_app_with(|c| c.body_limit = 1024, misbehaving_routes()).await;
+    let body = format!("{{\"count\": 1, \"pad\": \"{}\"}}", "x".repeat(4096));
+    let response = app
+        .client
+        .post(app.url("/test/json"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 413).await;
+    assert!(problem["detail"].as_str().unwrap().contains("1024"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn slow_handlers_time_out_with_a_problem() {
+    let app = spawn_app_with(|c| c.request_timeout_secs = 1, misbehaving_routes()).await;
+    let problem = assert_problem(app.get("/test/slow").await, 408).await;
+    assert_eq!(problem["type"], "/problems/request-timeout");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn problem_types_are_explained() {
+    let app = spawn_app().await;
+    let response = app.get("/problems/unprocessable-article").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], 422);
+    assert_problem(app.get("/problems/no-such-thing").await, 404).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cors_opens_reads_to_any_origin_and_writes_to_configured_ones() {
+    let app = spawn_app_with(
+        |c| c.cors_write_origins = vec!["https://editor.example".into()],
+        Router::new(),
+    )
+    .await;
+    let read = app
+        .client
+        .get(app.url("/healthz"))
+        .header("origin", "https://reader.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        read.headers()["access-control-allow-origin"],
+        "https://reader.example"
+    );
+
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/healthz"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+    };
+    let allowed = preflight("https://editor.example").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://editor.example"
+    );
+    let refused = preflight("https://reader.example").await.unwrap();
+    assert!(!refused
+        .headers()
+        .contains_key("access-control-allow-origin"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_routes() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in ["/healthz", "/readyz", "/problems/{kind}"] {
+        assert!(doc["paths"].get(path).is_some(), "missing {path}");
+    }
+    app.stop().await;
+}
