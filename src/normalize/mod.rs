@@ -1,5 +1,123 @@
 //! Raw scraped article text in, [`NormalizedArticle`] out. Pure functions, no I/O.
+//!
+//! [`normalize`] reads top to bottom as the pipeline: check the explicit fields, clean the text,
+//! split it into blocks, guess the language, strip boilerplate, find the title, summary, lead
+//! image and headings, take off kickers, then infer date and source and compute the statistics.
 
 mod article;
+mod blocks;
+mod boilerplate;
+mod dates;
+mod error;
+mod explicit;
+mod hygiene;
+mod inline;
+mod kickers;
+mod language;
+mod source;
+mod stats;
+mod stopwords;
+mod structure;
+mod tags;
+
+use time::OffsetDateTime;
 
 pub use article::*;
+pub use error::NormalizeError;
+pub use tags::{normalize_tag_name, tag_slug};
+
+/// Turn an envelope of scraped text into a structured article. `now` bounds the plausible
+/// publication dates, so the result depends on the inputs alone.
+pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedArticle, NormalizeError> {
+    let explicit = explicit::validate_explicit(envelope)?;
+
+    let text = hygiene::clean_text(&envelope.text);
+    if text.trim().is_empty() {
+        return Err(NormalizeError::EmptyText);
+    }
+
+    let raw = blocks::split_blocks(&text);
+    if !raw.iter().any(|b| b.text.chars().any(char::is_alphabetic)) {
+        return Err(NormalizeError::NoProse);
+    }
+
+    let guess = language::detect_language(&prose_sample(&raw), explicit.language.as_deref());
+
+    let title_index = structure::title_candidate(&raw);
+    let verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, title_index);
+
+    let mut article = structure::build_structure(
+        &raw,
+        &verdicts,
+        title_index,
+        explicit.title.as_deref(),
+        explicit.summary.as_deref(),
+    );
+
+    let kickers = kickers::extract_kickers(&mut article.summary, &mut article.blocks);
+
+    let body_text = stats::render_body_text(&article.blocks);
+    if body_text.is_empty() {
+        return Err(NormalizeError::NothingLeft {
+            removed: article.removed.len(),
+        });
+    }
+
+    let image_urls: Vec<&str> = raw
+        .iter()
+        .flat_map(|b| b.images.iter().map(|im| im.url.as_str()))
+        .collect();
+    let published = dates::infer_published_at(
+        explicit.published_at,
+        explicit.url.as_ref().map(url::Url::as_str),
+        &image_urls,
+        now,
+    );
+    let source_domain =
+        source::infer_source_domain(explicit.url.as_ref(), explicit.source.as_deref(), &image_urls);
+    let tags = tags::collect_tags(&kickers, &envelope.tags);
+    let authors = envelope
+        .authors
+        .iter()
+        .filter_map(|a| normalize_tag_name(a))
+        .collect();
+
+    let word_count = stats::word_count(&body_text);
+    Ok(NormalizedArticle {
+        content_hash: stats::content_hash(&article.title, &body_text),
+        title: article.title,
+        summary: article.summary,
+        kickers,
+        lead_image: article.lead_image,
+        blocks: article.blocks,
+        body_text,
+        language: guess.language,
+        script: guess.script.to_string(),
+        word_count,
+        reading_time_minutes: stats::reading_time_minutes(word_count),
+        published_at: published.map(|(t, _)| t),
+        published_at_source: published.map(|(_, s)| s),
+        url: explicit.url.map(String::from),
+        source_domain,
+        authors,
+        tags,
+        entities: Vec::new(),
+        removed: article.removed,
+    })
+}
+
+/// A sample of the input's longest lines, where its language shows best.
+fn prose_sample(raw: &[blocks::RawBlock]) -> String {
+    const SAMPLE_CHARS: usize = 1500;
+    let mut longest: Vec<&blocks::RawBlock> = raw.iter().filter(|b| b.is_text_like()).collect();
+    longest.sort_by_key(|b| std::cmp::Reverse(b.chars));
+    let mut sample = String::new();
+    for b in longest {
+        if sample.len() >= SAMPLE_CHARS {
+            break;
+        }
+        sample.push_str(&b.text);
+        sample.push('\n');
+    }
+    sample
+}

@@ -1,0 +1,199 @@
+//! Lines to raw blocks: each non-blank line becomes one block with its markdown shape (heading,
+//! list item, quote, image, rule, text), its visible text and its link share.
+
+use super::inline::{parse_inline, ImageRef};
+
+/// The markdown shape of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Text,
+    /// `#`-heading with its level.
+    Heading(u8),
+    ListItem,
+    Quote,
+    /// A line that is only an image (possibly wrapped in a link).
+    Image,
+    /// `---`, `* * *` and friends.
+    Rule,
+}
+
+/// One line of input, taken apart.
+#[derive(Debug, Clone)]
+pub struct RawBlock {
+    pub kind: LineKind,
+    /// The line as it came (after hygiene), for editors' preview of what was removed.
+    pub line: String,
+    /// Visible text, markdown removed.
+    pub text: String,
+    pub chars: usize,
+    pub link_chars: usize,
+    pub links: usize,
+    pub images: Vec<ImageRef>,
+}
+
+impl RawBlock {
+    /// Share of visible, non-space characters inside link labels.
+    pub fn link_density(&self) -> f32 {
+        let letters = self.text.chars().filter(|c| !c.is_whitespace()).count();
+        if letters == 0 {
+            if self.links > 0 {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            self.link_chars as f32 / letters as f32
+        }
+    }
+
+    pub fn is_text_like(&self) -> bool {
+        matches!(
+            self.kind,
+            LineKind::Text | LineKind::Heading(_) | LineKind::ListItem | LineKind::Quote
+        ) && !self.text.is_empty()
+    }
+}
+
+/// Split clean text into raw blocks, one per non-blank line.
+pub fn split_blocks(text: &str) -> Vec<RawBlock> {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(parse_line)
+        .collect()
+}
+
+fn parse_line(line: &str) -> RawBlock {
+    let (kind, body) = line_shape(line);
+    let inline = parse_inline(body);
+    let kind = if kind == LineKind::Text && inline.text.is_empty() && !inline.images.is_empty() {
+        LineKind::Image
+    } else if kind == LineKind::ListItem && inline.text.is_empty() && !inline.images.is_empty() {
+        LineKind::Image
+    } else {
+        kind
+    };
+    let chars = inline.text.chars().count();
+    RawBlock {
+        kind,
+        line: line.to_string(),
+        text: inline.text,
+        chars,
+        link_chars: inline.link_chars,
+        links: inline.links,
+        images: inline.images,
+    }
+}
+
+/// The block shape of a line and the part of it that carries text.
+fn line_shape(line: &str) -> (LineKind, &str) {
+    if is_rule(line) {
+        return (LineKind::Rule, "");
+    }
+    if let Some(rest) = heading_text(line) {
+        return match rest.1 {
+            "" => (LineKind::Rule, ""),
+            text => (LineKind::Heading(rest.0), text),
+        };
+    }
+    if let Some(rest) = line.strip_prefix('>') {
+        let rest = rest.trim_start_matches(['>', ' ']);
+        return (LineKind::Quote, rest);
+    }
+    let mut rest = line;
+    let mut is_item = false;
+    while let Some(r) = list_marker(rest) {
+        rest = r;
+        is_item = true;
+    }
+    if is_item {
+        // A list item may itself carry a heading (`* #### The New Space Race`).
+        if let Some((_, text)) = heading_text(rest) {
+            rest = text;
+        }
+        return (LineKind::ListItem, rest);
+    }
+    (LineKind::Text, line)
+}
+
+fn heading_text(line: &str) -> Option<(u8, &str)> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if hashes == 0 || hashes > 6 {
+        return None;
+    }
+    let rest = &line[hashes..];
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    let text = rest.trim().trim_end_matches('#').trim_end();
+    Some((hashes as u8, text))
+}
+
+fn list_marker(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let b = line.as_bytes();
+    match b.first()? {
+        b'*' | b'-' | b'+' => {
+            if b.len() == 1 {
+                return Some("");
+            }
+            if b.get(1) == Some(&b' ') {
+                return Some(line[2..].trim_start());
+            }
+            None
+        }
+        b'0'..=b'9' => {
+            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 3 {
+                return None;
+            }
+            let after = &line[digits..];
+            let after = after.strip_prefix('\\').unwrap_or(after);
+            let rest = after.strip_prefix(['.', ')'])?;
+            if rest.starts_with(' ') {
+                Some(rest.trim_start())
+            } else {
+                None
+            }
+        }
+        _ => line.strip_prefix("• ").map(str::trim_start),
+    }
+}
+
+fn is_rule(line: &str) -> bool {
+    let mut marks = 0;
+    for c in line.chars() {
+        match c {
+            '-' | '*' | '_' | '=' => marks += 1,
+            ' ' => {}
+            _ => return false,
+        }
+    }
+    marks >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        let b = split_blocks("# Title\n\n  * [Home](/)\n![a](x.jpg)\n> quoted\n* * *\n1\\. first\nplain _text_");
+        let kinds: Vec<_> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                LineKind::Heading(1),
+                LineKind::ListItem,
+                LineKind::Image,
+                LineKind::Quote,
+                LineKind::Rule,
+                LineKind::ListItem,
+                LineKind::Text
+            ]
+        );
+        assert_eq!(b[1].text, "Home");
+        assert_eq!(b[5].text, "first");
+        assert_eq!(b[6].text, "plain text");
+    }
+}

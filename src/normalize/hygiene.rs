@@ -1,0 +1,140 @@
+//! Text hygiene: the raw input made into clean Unicode lines. NFC, no BOM, no zero-width or control
+//! characters, `\n` line endings, single spaces. Devanagari and other combining marks are kept, and
+//! ZWJ/ZWNJ survive where they shape a conjunct (between letters or marks).
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Clean `raw` into NFC text with `\n` line endings, each line trimmed and its space runs collapsed.
+pub fn clean_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut prev: Option<char> = None;
+    let mut pending_space = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                end_line(&mut out, &mut pending_space);
+                prev = Some('\n');
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => {
+                end_line(&mut out, &mut pending_space);
+                prev = Some('\n');
+            }
+            '\u{200C}' | '\u{200D}' => {
+                // Keep joiners only inside words, where they choose a conjunct form.
+                let joins = prev.is_some_and(is_word_part)
+                    && chars.peek().copied().is_some_and(is_word_part);
+                if joins {
+                    flush_space(&mut out, &mut pending_space);
+                    out.push(c);
+                    prev = Some(c);
+                }
+            }
+            c if is_invisible(c) => {}
+            c if c == '\t' || c.is_whitespace() => {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    pending_space = true;
+                }
+                prev = Some(' ');
+            }
+            c if c.is_control() => {}
+            c => {
+                flush_space(&mut out, &mut pending_space);
+                out.push(c);
+                prev = Some(c);
+            }
+        }
+    }
+    if out.ends_with('\n') {
+        let trimmed = out.trim_end_matches('\n').len();
+        out.truncate(trimmed);
+    }
+    match is_nfc_quick(out.chars()) {
+        IsNormalized::Yes => out,
+        _ => out.nfc().collect(),
+    }
+}
+
+/// NFC, invisible characters removed, whitespace collapsed, trimmed: for short explicit fields.
+pub fn clean_inline(raw: &str) -> String {
+    clean_text(raw).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn end_line(out: &mut String, pending_space: &mut bool) {
+    *pending_space = false;
+    out.push('\n');
+}
+
+fn flush_space(out: &mut String, pending_space: &mut bool) {
+    if *pending_space {
+        out.push(' ');
+        *pending_space = false;
+    }
+}
+
+/// BOM, zero-width space, word joiner, directional marks and other format characters with no
+/// visible effect in prose.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FEFF}'
+            | '\u{200B}'
+            | '\u{2060}'
+            | '\u{180E}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{00AD}'
+            | '\u{FFFE}'
+            | '\u{FFFF}'
+    )
+}
+
+/// A letter, digit or combining mark (Indic vowel signs and viramas included).
+pub fn is_word_part(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Combining marks of the scripts newsdesk sees (Devanagari to Sinhala, and generic diacritics).
+pub fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}' | '\u{0951}'..='\u{0957}' | '\u{0962}' | '\u{0963}'
+        | '\u{0981}'..='\u{0983}' | '\u{09BC}'..='\u{09D7}' | '\u{09E2}' | '\u{09E3}'
+        | '\u{0A01}'..='\u{0A03}' | '\u{0A3C}'..='\u{0A51}' | '\u{0A70}' | '\u{0A71}' | '\u{0A75}'
+        | '\u{0A81}'..='\u{0A83}' | '\u{0ABC}'..='\u{0ACD}' | '\u{0AE2}' | '\u{0AE3}'
+        | '\u{0B01}'..='\u{0B03}' | '\u{0B3C}'..='\u{0B57}' | '\u{0B62}' | '\u{0B63}'
+        | '\u{0B82}' | '\u{0BBE}'..='\u{0BD7}'
+        | '\u{0C00}'..='\u{0C04}' | '\u{0C3C}'..='\u{0C56}' | '\u{0C62}' | '\u{0C63}'
+        | '\u{0C81}'..='\u{0C83}' | '\u{0CBC}'..='\u{0CD6}' | '\u{0CE2}' | '\u{0CE3}'
+        | '\u{0D00}'..='\u{0D03}' | '\u{0D3B}'..='\u{0D57}' | '\u{0D62}' | '\u{0D63}'
+        | '\u{0D81}'..='\u{0D83}' | '\u{0DCA}'..='\u{0DF3}'
+        | '\u{064B}'..='\u{065F}' | '\u{0670}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_invisibles_and_unifies_lines() {
+        let raw = "\u{FEFF}Hello\u{200B} \t  world\r\nsecond\rthird\u{0007}\n\n";
+        assert_eq!(clean_text(raw), "Hello world\nsecond\nthird");
+    }
+
+    #[test]
+    fn keeps_devanagari_marks_and_joiners_inside_words() {
+        let raw = "क्\u{200D}ष  \u{200D}नमस्ते";
+        assert_eq!(clean_text(raw), "क्\u{200D}ष नमस्ते");
+    }
+
+    #[test]
+    fn composes_to_nfc() {
+        assert_eq!(clean_text("e\u{0301}"), "é");
+    }
+}

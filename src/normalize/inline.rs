@@ -1,0 +1,224 @@
+//! Inline markdown of one line: links and images taken apart, emphasis and escapes removed, so a
+//! line becomes its visible text plus what it links to.
+
+use super::hygiene::is_word_part;
+
+/// A markdown image reference `![alt](url)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub alt: String,
+    pub url: String,
+}
+
+/// The visible text of a line and how much of it sits inside links.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inline {
+    pub text: String,
+    /// Characters of `text` that are link labels.
+    pub link_chars: usize,
+    pub links: usize,
+    pub images: Vec<ImageRef>,
+}
+
+/// Parse a line's inline markdown.
+pub fn parse_inline(line: &str) -> Inline {
+    let mut out = Inline::default();
+    parse_into(line, &mut out, false);
+    let collapsed = collapse_spaces(&out.text);
+    out.text = collapsed;
+    out
+}
+
+fn parse_into(s: &str, out: &mut Inline, in_link: bool) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\\' if i + 1 < bytes.len() && bytes[i + 1].is_ascii_punctuation() => {
+                push_visible(out, bytes[i + 1] as char, in_link);
+                i += 2;
+            }
+            b'!' if bytes.get(i + 1) == Some(&b'[') => {
+                if let Some(link) = parse_link(s, i + 1) {
+                    out.images.push(ImageRef {
+                        alt: collapse_spaces(&unescape(link.label)),
+                        url: link.url.to_string(),
+                    });
+                    i = link.end;
+                } else {
+                    push_visible(out, '!', in_link);
+                    i += 1;
+                }
+            }
+            b'[' => {
+                if let Some(link) = parse_link(s, i) {
+                    out.links += 1;
+                    parse_into(link.label, out, true);
+                    i = link.end;
+                } else {
+                    push_visible(out, '[', in_link);
+                    i += 1;
+                }
+            }
+            b'*' => i += 1,
+            b'_' => {
+                let before = s[..i].chars().next_back().is_some_and(is_word_part);
+                let after = s[i + 1..].chars().next().is_some_and(is_word_part);
+                if before && after {
+                    push_visible(out, '_', in_link);
+                }
+                i += 1;
+            }
+            b'`' => i += 1,
+            _ => {
+                // Copy the whole UTF-8 character.
+                let ch_len = utf8_len(b);
+                let end = (i + ch_len).min(bytes.len());
+                if let Some(chunk) = s.get(i..end) {
+                    for c in chunk.chars() {
+                        push_visible(out, c, in_link);
+                    }
+                }
+                i = end;
+            }
+        }
+    }
+}
+
+fn push_visible(out: &mut Inline, c: char, in_link: bool) {
+    out.text.push(c);
+    if in_link && !c.is_whitespace() {
+        out.link_chars += 1;
+    }
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 1,
+    }
+}
+
+/// Longest label or target looked at, so unclosed brackets cost linear time.
+const MAX_LINK_SPAN: usize = 4096;
+
+struct Link<'a> {
+    label: &'a str,
+    url: &'a str,
+    end: usize,
+}
+
+/// `[label](url "title")` starting at `open` (the `[`); nested brackets and escapes respected.
+fn parse_link(s: &str, open: usize) -> Option<Link<'_>> {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    let close = loop {
+        if i - open > MAX_LINK_SPAN {
+            return None;
+        }
+        let b = *bytes.get(i)?;
+        match b {
+            b'\\' => i += 1,
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    };
+    if bytes.get(close + 1) != Some(&b'(') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut j = close + 1;
+    let end = loop {
+        if j - close > MAX_LINK_SPAN {
+            return None;
+        }
+        let b = *bytes.get(j)?;
+        match b {
+            b'\\' => j += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break j;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    };
+    let target = s.get(close + 2..end)?.trim();
+    let url = target.split_whitespace().next().unwrap_or("");
+    let url = url.trim_start_matches('<').trim_end_matches('>');
+    Some(Link {
+        label: s.get(open + 1..close)?,
+        url,
+        end: end + 1,
+    })
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(&n) = chars.peek() {
+                if n.is_ascii_punctuation() {
+                    out.push(n);
+                    chars.next();
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Collapse whitespace runs to one space and trim.
+pub fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_images_and_emphasis() {
+        let p = parse_inline("(_Reuters_) — see [the **report**](https://x.com/a_(b)) ![logo](i.png) snake_case");
+        assert_eq!(p.text, "(Reuters) — see the report snake_case");
+        assert_eq!(p.link_chars, "thereport".chars().count());
+        assert_eq!(p.images, vec![ImageRef { alt: "logo".into(), url: "i.png".into() }]);
+    }
+
+    #[test]
+    fn unclosed_brackets_are_text() {
+        assert_eq!(parse_inline("a [b ( c ![").text, "a [b ( c ![");
+    }
+
+    #[test]
+    fn escaped_alt() {
+        let p = parse_inline(r"![Moon \[SpaceX via Nasa\]](/a.jpg)");
+        assert_eq!(p.images[0].alt, "Moon [SpaceX via Nasa]");
+        assert_eq!(p.text, "");
+    }
+}

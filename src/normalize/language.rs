@@ -1,0 +1,181 @@
+//! Language and script of the article. whatlang does the detection; Devanagari text is settled by
+//! stop words, because whatlang calls short Hindi Nepali or Marathi ("नमस्ते भारत" → Nepali).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use whatlang::{Lang, Script};
+
+use super::stopwords::{stopword_count, stopwords_for};
+
+/// ISO 639-1 code → ISO 639-3 code as whatlang names it (`-` when whatlang lacks the language).
+static ISO639: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    include_str!("../../data/iso639.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(two, three)| (two.trim(), three.trim()))
+        .collect()
+});
+
+/// Whether `code` is an ISO 639-1 code (lowercase two letters).
+pub fn is_iso639_1(code: &str) -> bool {
+    ISO639.contains_key(code)
+}
+
+/// ISO 639-1 code of a whatlang language.
+fn iso639_1(lang: Lang) -> Option<&'static str> {
+    let three = lang.code();
+    ISO639
+        .iter()
+        .find(|(_, &t)| t == three)
+        .map(|(&two, _)| two)
+}
+
+/// The language (ISO 639-1) and script (ISO 15924) of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageGuess {
+    pub language: String,
+    pub script: &'static str,
+}
+
+/// How much text the detector looks at: enough to be sure, little enough to stay fast.
+const SAMPLE_BYTES: usize = 4096;
+
+/// Detect the language and script of `text`; `explicit` (already validated) wins for the language.
+pub fn detect_language(text: &str, explicit: Option<&str>) -> LanguageGuess {
+    let sample = sample(text);
+    let script = whatlang::detect_script(sample);
+    let script_code = script.map(iso15924).unwrap_or("Zyyy");
+    if let Some(lang) = explicit {
+        return LanguageGuess {
+            language: lang.to_string(),
+            script: script_code,
+        };
+    }
+    let language = match script {
+        Some(Script::Devanagari) => devanagari_language(sample),
+        Some(Script::Latin) | None if sample.trim().is_empty() => "und".to_string(),
+        _ => whatlang::detect(sample)
+            .and_then(|info| iso639_1(info.lang()))
+            .map(str::to_string)
+            .unwrap_or_else(|| fallback_for_script(script).to_string()),
+    };
+    LanguageGuess {
+        language,
+        script: script_code,
+    }
+}
+
+/// Hindi unless Marathi or Nepali function words clearly outnumber Hindi ones.
+fn devanagari_language(sample: &str) -> String {
+    let score = |lang: &str| {
+        stopwords_for(lang)
+            .map(|list| stopword_count(sample, list).1)
+            .unwrap_or(0)
+    };
+    let hi = score("hi");
+    let best_other = [("mr", score("mr")), ("ne", score("ne"))]
+        .into_iter()
+        .max_by_key(|&(_, n)| n);
+    match best_other {
+        Some((lang, n)) if n >= 3 && n > hi * 2 => lang.to_string(),
+        _ => "hi".to_string(),
+    }
+}
+
+fn fallback_for_script(script: Option<Script>) -> &'static str {
+    match script {
+        Some(Script::Devanagari) => "hi",
+        Some(Script::Bengali) => "bn",
+        Some(Script::Gujarati) => "gu",
+        Some(Script::Gurmukhi) => "pa",
+        Some(Script::Tamil) => "ta",
+        Some(Script::Telugu) => "te",
+        Some(Script::Kannada) => "kn",
+        Some(Script::Malayalam) => "ml",
+        Some(Script::Oriya) => "or",
+        Some(Script::Arabic) => "ar",
+        Some(Script::Cyrillic) => "ru",
+        Some(Script::Hangul) => "ko",
+        Some(Script::Hiragana) | Some(Script::Katakana) => "ja",
+        Some(Script::Mandarin) => "zh",
+        Some(Script::Greek) => "el",
+        Some(Script::Hebrew) => "he",
+        Some(Script::Thai) => "th",
+        Some(Script::Georgian) => "ka",
+        Some(Script::Armenian) => "hy",
+        _ => "und",
+    }
+}
+
+/// ISO 15924 code of a whatlang script.
+fn iso15924(script: Script) -> &'static str {
+    match script {
+        Script::Arabic => "Arab",
+        Script::Armenian => "Armn",
+        Script::Bengali => "Beng",
+        Script::Cyrillic => "Cyrl",
+        Script::Devanagari => "Deva",
+        Script::Ethiopic => "Ethi",
+        Script::Georgian => "Geor",
+        Script::Greek => "Grek",
+        Script::Gujarati => "Gujr",
+        Script::Gurmukhi => "Guru",
+        Script::Hangul => "Hang",
+        Script::Hebrew => "Hebr",
+        Script::Hiragana | Script::Katakana => "Jpan",
+        Script::Kannada => "Knda",
+        Script::Khmer => "Khmr",
+        Script::Latin => "Latn",
+        Script::Malayalam => "Mlym",
+        Script::Mandarin => "Hani",
+        Script::Myanmar => "Mymr",
+        Script::Oriya => "Orya",
+        Script::Sinhala => "Sinh",
+        Script::Tamil => "Taml",
+        Script::Telugu => "Telu",
+        Script::Thai => "Thai",
+    }
+}
+
+/// The first few KB of `text`, cut at a character boundary.
+fn sample(text: &str) -> &str {
+    if text.len() <= SAMPLE_BYTES {
+        return text;
+    }
+    let mut end = SAMPLE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_devanagari_is_hindi() {
+        assert_eq!(detect_language("नमस्ते भारत", None).language, "hi");
+        assert_eq!(detect_language("नमस्ते भारत", None).script, "Deva");
+    }
+
+    #[test]
+    fn marathi_when_clear() {
+        let mr = "मुंबई महानगरपालिकेच्या निवडणुकीत भाजपने मोठे यश मिळवले आहे आणि शिवसेनेला धक्का बसला आहे. या निवडणुकीत सर्व पक्षांनी जोर लावला होता.";
+        assert_eq!(detect_language(mr, None).language, "mr");
+    }
+
+    #[test]
+    fn english() {
+        let g = detect_language("The company said on Monday that it would cut jobs.", None);
+        assert_eq!((g.language.as_str(), g.script), ("en", "Latn"));
+    }
+
+    #[test]
+    fn iso_codes() {
+        assert!(is_iso639_1("hi"));
+        assert!(!is_iso639_1("xx"));
+    }
+}

@@ -1,0 +1,56 @@
+//! Stop words per language (from `data/stopwords.tsv`): how much of a block is ordinary sentence
+//! glue, the main sign of prose as opposed to navigation, and a tie-breaker between languages that
+//! share a script.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::hygiene::is_word_part;
+
+static STOPWORDS: LazyLock<HashMap<&'static str, HashSet<&'static str>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    for line in include_str!("../../data/stopwords.tsv").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if let Some((lang, words)) = line.split_once('\t') {
+            map.entry(lang.trim())
+                .or_default()
+                .extend(words.split_whitespace());
+        }
+    }
+    map
+});
+
+/// The stop words of an ISO 639-1 language, if newsdesk has a list for it.
+pub fn stopwords_for(lang: &str) -> Option<&'static HashSet<&'static str>> {
+    STOPWORDS.get(lang)
+}
+
+/// Words of `text`: runs of letters, digits and combining marks (apostrophes inside kept).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(is_word_part(c) || c == '\'' || c == '’'))
+        .map(|w| w.trim_matches(['\'', '’']))
+        .filter(|w| !w.is_empty())
+}
+
+/// Count of words and of stop words in `text`, for `lang`'s list.
+pub fn stopword_count(text: &str, list: &HashSet<&str>) -> (usize, usize) {
+    let mut total = 0;
+    let mut stops = 0;
+    let mut lower = String::new();
+    for w in words(text) {
+        total += 1;
+        let hit = if w.chars().any(char::is_uppercase) {
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            list.contains(lower.as_str())
+        } else {
+            list.contains(w)
+        };
+        if hit {
+            stops += 1;
+        }
+    }
+    (total, stops)
+}
