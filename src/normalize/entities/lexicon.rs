@@ -20,6 +20,7 @@ const ORGANIZATION_WORDS: &str = include_str!("../../../data/entities/organizati
 const PLACE_WORDS: &str = include_str!("../../../data/entities/place_words.tsv");
 const POSSESSOR_CUES: &str = include_str!("../../../data/entities/possessor_cues.tsv");
 const LETTER_NAMES: &str = include_str!("../../../data/entities/letter_names.tsv");
+const NAME_SUFFIXES: &str = include_str!("../../../data/entities/name_suffixes.tsv");
 const NOT_ENTITIES: &str = include_str!("../../../data/entities/not_entities.tsv");
 
 /// One gazetteer entity: every name sharing a source id (`cldr:RU`, `geonames:524901`).
@@ -43,6 +44,7 @@ pub(super) struct Lexicon {
     /// Lower-cased.
     pub stopwords: HashSet<String>,
     pub name_particles: HashSet<String>,
+    pub name_suffixes: HashSet<String>,
     pub organization_words: HashSet<String>,
     pub place_suffixes: HashSet<String>,
     pub place_after: HashSet<String>,
@@ -152,6 +154,7 @@ impl Lexicon {
                 .map(|w| w.to_lowercase())
                 .collect(),
             name_particles: phrase_set(NAME_PARTICLES),
+            name_suffixes: phrase_set(NAME_SUFFIXES),
             organization_words: phrase_set(ORGANIZATION_WORDS),
             place_suffixes,
             place_after,

@@ -230,6 +230,13 @@ pub(super) fn link_cross_script(
             .filter(|(k, _)| k.len() >= 3)
             .collect::<Vec<_>>(),
     );
+    let mut scripts: Vec<Vec<Script>> = vec![Vec::new(); drafts.len()];
+    for (m, &d) in mentions.iter().zip(entity_of.iter()) {
+        let script = segs[m.seg].tokens[m.from].script;
+        if !scripts[d].contains(&script) {
+            scripts[d].push(script);
+        }
+    }
     let lex = &*LEXICON;
     scan(segs, mentions, entity_of, drafts, covered, |seg, from, to| {
         let name_like = (from..to).all(|i| {
@@ -243,7 +250,12 @@ pub(super) fn link_cross_script(
         if !name_like {
             return None;
         }
-        keys.get(&transliteration_key(&seg.joined(from, to))).copied()
+        // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
+        // the key of "Russia", but the entity already has its Devanagari name "रूस".
+        let script = seg.tokens[from].script;
+        keys.get(&transliteration_key(&seg.joined(from, to)))
+            .copied()
+            .filter(|&d| !scripts[d].contains(&script))
     });
 }
 

@@ -39,13 +39,19 @@ fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool 
     !lex.is_stopword(w) || (!first && lex.name_particles.contains(w))
 }
 
-/// Up to `max` name words ending just before token `end` (stopwords never included).
-fn name_words_before(seg: &Segment, covered: &[bool], end: usize, max: usize) -> usize {
+/// Up to `max` name words ending just before token `end` (stopwords never included; title
+/// words only when `titles`).
+fn name_words_before(seg: &Segment, covered: &[bool], end: usize, max: usize, titles: bool) -> usize {
+    let lex = &*LEXICON;
     let mut k = end;
     while k > 0
         && end - k < max
         && !seg.tokens[k].break_before
-        && is_name_word(seg, covered, k - 1, true)
+        && (is_name_word(seg, covered, k - 1, true)
+            || (titles
+                && !covered[k - 1]
+                && lex.title_cues.contains(seg.token_text(k - 1))
+                && cue_len_at(seg, k - 1) == Some(1)))
     {
         k -= 1;
     }
@@ -63,11 +69,40 @@ fn push(out: &mut Vec<Mention>, covered: &mut [bool], seg: usize, from: usize, t
     });
 }
 
-/// Devanagari names from cues: persons after title words, organizations before organization
-/// words or as spelled acronyms, places before place words.
+/// Devanagari names from cues: organizations before organization words, places before place
+/// words, persons after title words or before honorific suffixes, spelled acronyms.
 pub(super) fn find_devanagari(si: usize, seg: &Segment, covered: &mut [bool], out: &mut Vec<Mention>) {
     let lex = &*LEXICON;
     let n = seg.tokens.len();
+    for i in 0..n {
+        let w = seg.token_text(i);
+        if covered[i] || seg.tokens[i].script != Script::Devanagari {
+            continue;
+        }
+        if lex.organization_words.contains(w) {
+            // Titles may stand inside an organization's name ("राष्ट्रपति भवन").
+            let k = name_words_before(seg, covered, i, 3, true);
+            if k < i {
+                push(out, covered, si, k, i + 1, EntityType::Organization);
+            }
+        } else if lex.place_suffixes.contains(w) {
+            let k = name_words_before(seg, covered, i, 2, false);
+            if k < i {
+                push(out, covered, si, k, i + 1, EntityType::Place);
+            }
+        } else if lex.place_after.contains(w) {
+            let k = name_words_before(seg, covered, i, 2, false);
+            if k < i {
+                push(out, covered, si, k, i, EntityType::Place);
+            }
+        } else if lex.possessor_cues.contains(w) && i >= 2 && seg.token_text(i - 1) == "के" {
+            // "क्रेमलिन के प्रवक्ता": a lone word before "के <role>" names an organization.
+            let k = name_words_before(seg, covered, i - 1, 2, false);
+            if k + 1 == i - 1 {
+                push(out, covered, si, k, i - 1, EntityType::Organization);
+            }
+        }
+    }
     let mut i = 0;
     while i < n {
         if covered[i] || seg.tokens[i].script != Script::Devanagari {
@@ -99,31 +134,12 @@ pub(super) fn find_devanagari(si: usize, seg: &Segment, covered: &mut [bool], ou
             i = s;
         }
     }
-    for i in 0..n {
-        let w = seg.token_text(i);
-        if covered[i] || seg.tokens[i].script != Script::Devanagari {
-            continue;
-        }
-        if lex.organization_words.contains(w) {
-            let k = name_words_before(seg, covered, i, 3);
+    for i in 1..n {
+        if !covered[i] && lex.name_suffixes.contains(seg.token_text(i)) {
+            // "मोदी जी": the words before an honorific suffix are a person.
+            let k = name_words_before(seg, covered, i, 2, false);
             if k < i {
-                push(out, covered, si, k, i + 1, EntityType::Organization);
-            }
-        } else if lex.place_suffixes.contains(w) {
-            let k = name_words_before(seg, covered, i, 2);
-            if k < i {
-                push(out, covered, si, k, i + 1, EntityType::Place);
-            }
-        } else if lex.place_after.contains(w) {
-            let k = name_words_before(seg, covered, i, 2);
-            if k < i {
-                push(out, covered, si, k, i, EntityType::Place);
-            }
-        } else if lex.possessor_cues.contains(w) && i >= 2 && seg.token_text(i - 1) == "के" {
-            // "क्रेमलिन के प्रवक्ता": a lone word before "के <role>" names an organization.
-            let k = name_words_before(seg, covered, i - 1, 2);
-            if k + 1 == i - 1 {
-                push(out, covered, si, k, i - 1, EntityType::Organization);
+                push(out, covered, si, k, i, EntityType::Person);
             }
         }
     }
