@@ -99,7 +99,10 @@ pub(super) fn find_on_tokens(matcher: &AhoCorasick, seg: &Segment) -> Vec<(usize
         .find_overlapping_iter(text)
         .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
         .filter(|&(s, e, _)| {
-            let before_ok = text[..s].chars().next_back().is_none_or(|c| !is_word_char(c));
+            let before_ok = text[..s]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word_char(c));
             let after_ok = text[e..].chars().next().is_none_or(|c| !is_word_char(c));
             let inner_ok = text[s..e].chars().next().is_some_and(is_word_char);
             before_ok && after_ok && inner_ok

@@ -79,6 +79,7 @@ impl Lexicon {
         let mut pattern_entry: Vec<usize> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let not_entities = phrase_set(NOT_ENTITIES);
+        let mut names: Vec<(usize, &str)> = Vec::new();
         for row in rows(GAZETTEER) {
             let [kind, id, lang, name] = row[..] else {
                 continue;
@@ -94,20 +95,18 @@ impl Lexicon {
             if lang == "en" && gazetteer[idx].english.is_empty() {
                 gazetteer[idx].english = name.to_string();
             }
+            names.push((idx, name));
+        }
+        // Papers' variants first: "अमेरिका" is the United States, though one CLDR locale
+        // uses the same spelling for the Americas.
+        let variants = rows(PLACE_VARIANTS).filter_map(|row| match row[..] {
+            [id, _lang, name] => by_id.get(id).map(|&idx| (idx, name)),
+            _ => None,
+        });
+        for (idx, name) in variants.collect::<Vec<_>>().into_iter().chain(names) {
             if !not_entities.contains(name) && seen.insert(name.to_string()) {
                 patterns.push(name.to_string());
                 pattern_entry.push(idx);
-            }
-        }
-        for row in rows(PLACE_VARIANTS) {
-            let [id, _lang, name] = row[..] else {
-                continue;
-            };
-            if let Some(&idx) = by_id.get(id) {
-                if seen.insert(name.to_string()) {
-                    patterns.push(name.to_string());
-                    pattern_entry.push(idx);
-                }
             }
         }
         let gazetteer_matcher = AhoCorasick::builder()

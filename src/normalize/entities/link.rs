@@ -46,7 +46,11 @@ pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<
         if d.origin == Origin::Found {
             // Most votes among the specific types wins; ties go to person, organization, place.
             let best = (0..3).max_by_key(|&k| (v[k], 3 - k)).unwrap_or(3);
-            d.kind = if v[best] > 0 { RANKED[best] } else { EntityType::Other };
+            d.kind = if v[best] > 0 {
+                RANKED[best]
+            } else {
+                EntityType::Other
+            };
         }
     }
     (drafts, entity_of)
@@ -68,7 +72,12 @@ fn compatible(a: EntityType, b: EntityType) -> bool {
 }
 
 /// The distinct names (tokens joined by spaces) of each draft.
-pub(super) fn names_of(segs: &[Segment], mentions: &[Mention], entity_of: &[usize], drafts: usize) -> Vec<Vec<String>> {
+pub(super) fn names_of(
+    segs: &[Segment],
+    mentions: &[Mention],
+    entity_of: &[usize],
+    drafts: usize,
+) -> Vec<Vec<String>> {
     let mut names: Vec<Vec<String>> = vec![Vec::new(); drafts];
     for (m, &d) in mentions.iter().zip(entity_of) {
         let name = segs[m.seg].joined(m.from, m.to);
@@ -118,7 +127,9 @@ fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> HashMap<Stri
             })
             .or_insert(Some(d));
     }
-    map.into_iter().filter_map(|(p, d)| d.map(|d| (p, d))).collect()
+    map.into_iter()
+        .filter_map(|(p, d)| d.map(|d| (p, d)))
+        .collect()
 }
 
 fn merge(drafts: &mut [Draft], entity_of: &mut [usize], from: usize, into: usize) {
@@ -129,7 +140,10 @@ fn merge(drafts: &mut [Draft], entity_of: &mut [usize], from: usize, into: usize
         drafts[into].kind = drafts[from].kind;
     }
     drafts[from].alive = false;
-    entity_of.iter_mut().filter(|d| **d == from).for_each(|d| *d = into);
+    entity_of
+        .iter_mut()
+        .filter(|d| **d == from)
+        .for_each(|d| *d = into);
 }
 
 /// Merges drafts whose only names are short forms of one person's full name, then finds
@@ -145,7 +159,12 @@ pub(super) fn link_short_forms(
     let shorts = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive && drafts[d].kind == EntityType::Person)
-            .flat_map(|d| names[d].iter().flat_map(|n| short_forms(n)).map(move |s| (s, d)))
+            .flat_map(|d| {
+                names[d]
+                    .iter()
+                    .flat_map(|n| short_forms(n))
+                    .map(move |s| (s, d))
+            })
             .collect::<Vec<_>>(),
     );
     for d in 0..drafts.len() {
@@ -155,7 +174,10 @@ pub(super) fn link_short_forms(
         if !matches!(drafts[d].kind, EntityType::Person | EntityType::Other) {
             continue;
         }
-        let targets: Vec<usize> = names[d].iter().filter_map(|n| shorts.get(n).copied()).collect();
+        let targets: Vec<usize> = names[d]
+            .iter()
+            .filter_map(|n| shorts.get(n).copied())
+            .collect();
         if let Some(&t) = targets.first() {
             if targets.iter().all(|&x| x == t) && t != d {
                 merge(drafts, entity_of, d, t);
@@ -174,9 +196,14 @@ pub(super) fn link_short_forms(
             phrases.entry(s).or_insert(d);
         }
     }
-    scan(segs, mentions, entity_of, drafts, covered, |seg, from, to| {
-        phrases.get(&seg.joined(from, to)).copied()
-    });
+    scan(
+        segs,
+        mentions,
+        entity_of,
+        drafts,
+        covered,
+        |seg, from, to| phrases.get(&seg.joined(from, to)).copied(),
+    );
 }
 
 /// Links across scripts: drafts whose names share a transliteration key become one, and
@@ -207,11 +234,12 @@ pub(super) fn link_cross_script(
         let d = find(&forward, d);
         match by_key.get(&k).map(|&o| find(&forward, o)) {
             Some(other) if other != d && compatible(drafts[other].kind, drafts[d].kind) => {
-                let (from, into) = if origin_rank(drafts[d].origin) < origin_rank(drafts[other].origin) {
-                    (other, d)
-                } else {
-                    (d, other)
-                };
+                let (from, into) =
+                    if origin_rank(drafts[d].origin) < origin_rank(drafts[other].origin) {
+                        (other, d)
+                    } else {
+                        (d, other)
+                    };
                 merge(drafts, entity_of, from, into);
                 forward[from] = into;
                 by_key.insert(k, into);
@@ -238,25 +266,36 @@ pub(super) fn link_cross_script(
         }
     }
     let lex = &*LEXICON;
-    scan(segs, mentions, entity_of, drafts, covered, |seg, from, to| {
-        let name_like = (from..to).all(|i| {
-            let w = seg.token_text(i);
-            match seg.tokens[i].script {
-                Script::Latin => w.chars().next().is_some_and(char::is_uppercase) && !lex.is_never_name(w),
-                Script::Devanagari => !lex.is_stopword(w) && !lex.is_never_name(w) && !lex.title_cues.contains(w),
-                Script::Other => false,
+    scan(
+        segs,
+        mentions,
+        entity_of,
+        drafts,
+        covered,
+        |seg, from, to| {
+            let name_like = (from..to).all(|i| {
+                let w = seg.token_text(i);
+                match seg.tokens[i].script {
+                    Script::Latin => {
+                        w.chars().next().is_some_and(char::is_uppercase) && !lex.is_never_name(w)
+                    }
+                    Script::Devanagari => {
+                        !lex.is_stopword(w) && !lex.is_never_name(w) && !lex.title_cues.contains(w)
+                    }
+                    Script::Other => false,
+                }
+            });
+            if !name_like {
+                return None;
             }
-        });
-        if !name_like {
-            return None;
-        }
-        // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
-        // the key of "Russia", but the entity already has its Devanagari name "रूस".
-        let script = seg.tokens[from].script;
-        keys.get(&transliteration_key(&seg.joined(from, to)))
-            .copied()
-            .filter(|&d| !scripts[d].contains(&script))
-    });
+            // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
+            // the key of "Russia", but the entity already has its Devanagari name "रूस".
+            let script = seg.tokens[from].script;
+            keys.get(&transliteration_key(&seg.joined(from, to)))
+                .copied()
+                .filter(|&d| !scripts[d].contains(&script))
+        },
+    );
 }
 
 type KeyList = Vec<(String, usize)>;
@@ -312,7 +351,11 @@ fn scan(
             let mut advanced = false;
             if !covered[si][i] {
                 let mut max = 0;
-                while max < 6 && i + max < n && !covered[si][i + max] && (max == 0 || !seg.tokens[i + max].break_before) {
+                while max < 6
+                    && i + max < n
+                    && !covered[si][i + max]
+                    && (max == 0 || !seg.tokens[i + max].break_before)
+                {
                     max += 1;
                 }
                 for l in (1..=max).rev() {

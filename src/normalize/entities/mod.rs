@@ -95,19 +95,44 @@ pub fn extract_entities(
     }
 
     let (mut drafts, mut entity_of) = link::group(&segs, &mentions);
-    link::link_short_forms(&segs, &mut mentions, &mut entity_of, &mut drafts, &mut covered);
+    link::link_short_forms(
+        &segs,
+        &mut mentions,
+        &mut entity_of,
+        &mut drafts,
+        &mut covered,
+    );
     let english = |o: Origin| match o {
         Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.clone()).filter(|e| !e.is_empty()),
         Origin::Dictionary(e) => Some(dictionary.entry(e).name.clone()),
         Origin::Found => None,
     };
-    link::link_cross_script(&segs, &mut mentions, &mut entity_of, &mut drafts, &mut covered, &english);
+    link::link_cross_script(
+        &segs,
+        &mut mentions,
+        &mut entity_of,
+        &mut drafts,
+        &mut covered,
+        &english,
+    );
 
-    assemble(&segs, &mentions, &entity_of, &drafts, dictionary, latin_article)
+    assemble(
+        &segs,
+        &mentions,
+        &entity_of,
+        &drafts,
+        dictionary,
+        latin_article,
+    )
 }
 
 /// Records matches whose tokens are all still unclaimed.
-fn claim(si: usize, covered: &mut [bool], mentions: &mut Vec<Mention>, found: Vec<(usize, usize, EntityType, Origin)>) {
+fn claim(
+    si: usize,
+    covered: &mut [bool],
+    mentions: &mut Vec<Mention>,
+    found: Vec<(usize, usize, EntityType, Origin)>,
+) {
     for (from, to, kind, origin) in found {
         if covered[from..to].iter().any(|&c| c) {
             continue;
@@ -126,7 +151,10 @@ fn claim(si: usize, covered: &mut [bool], mentions: &mut Vec<Mention>, found: Ve
 /// Latin letters outnumber Devanagari ones in the title, summary and body.
 fn is_latin_article(segs: &[Segment]) -> bool {
     let (mut latin, mut deva) = (0usize, 0usize);
-    for seg in segs.iter().filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body)) {
+    for seg in segs
+        .iter()
+        .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
+    {
         for c in seg.text.chars() {
             match script_of_char(c) {
                 Some(Script::Latin) => latin += 1,
@@ -191,7 +219,11 @@ fn assemble(
         }
     }
     let max_mentions = acc.values().map(|a| a.mentions).max().unwrap_or(1).max(1);
-    let main_script = if latin_article { Script::Latin } else { Script::Devanagari };
+    let main_script = if latin_article {
+        Script::Latin
+    } else {
+        Script::Devanagari
+    };
     let mut out: Vec<ExtractedEntity> = Vec::new();
     for (d, a) in acc {
         let draft = &drafts[d];
@@ -205,10 +237,16 @@ fn assemble(
         let (name, key, dictionary_id) = match draft.origin {
             Origin::Dictionary(e) => {
                 let entry = dictionary.entry(e);
-                (entry.name.clone(), transliteration_key(&entry.name), Some(entry.id.clone()))
+                (
+                    entry.name.clone(),
+                    transliteration_key(&entry.name),
+                    Some(entry.id.clone()),
+                )
             }
             origin => {
-                let name = longest(Some(main_script)).or_else(|| longest(None)).unwrap_or_default();
+                let name = longest(Some(main_script))
+                    .or_else(|| longest(None))
+                    .unwrap_or_default();
                 let key = match origin {
                     Origin::Gazetteer(g) if !lex.gazetteer[g].english.is_empty() => {
                         transliteration_key(&lex.gazetteer[g].english)
@@ -218,7 +256,11 @@ fn assemble(
                 (name, key, None)
             }
         };
-        if name.is_empty() || lex.not_entities.contains(&name) || lex.calendar.contains(&name) || lex.title_cues.contains(&name) {
+        if name.is_empty()
+            || lex.not_entities.contains(&name)
+            || lex.calendar.contains(&name)
+            || lex.title_cues.contains(&name)
+        {
             continue;
         }
         let salience = 0.4 * f64::from(u8::from(a.in_title))

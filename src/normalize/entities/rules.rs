@@ -41,7 +41,13 @@ fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool 
 
 /// Up to `max` name words ending just before token `end` (stopwords never included; title
 /// words only when `titles`).
-fn name_words_before(seg: &Segment, covered: &[bool], end: usize, max: usize, titles: bool) -> usize {
+fn name_words_before(
+    seg: &Segment,
+    covered: &[bool],
+    end: usize,
+    max: usize,
+    titles: bool,
+) -> usize {
     let lex = &*LEXICON;
     let mut k = end;
     while k > 0
@@ -58,7 +64,14 @@ fn name_words_before(seg: &Segment, covered: &[bool], end: usize, max: usize, ti
     k
 }
 
-fn push(out: &mut Vec<Mention>, covered: &mut [bool], seg: usize, from: usize, to: usize, kind: EntityType) {
+fn push(
+    out: &mut Vec<Mention>,
+    covered: &mut [bool],
+    seg: usize,
+    from: usize,
+    to: usize,
+    kind: EntityType,
+) {
     covered[from..to].iter_mut().for_each(|c| *c = true);
     out.push(Mention {
         seg,
@@ -71,7 +84,12 @@ fn push(out: &mut Vec<Mention>, covered: &mut [bool], seg: usize, from: usize, t
 
 /// Devanagari names from cues: organizations before organization words, places before place
 /// words, persons after title words or before honorific suffixes, spelled acronyms.
-pub(super) fn find_devanagari(si: usize, seg: &Segment, covered: &mut [bool], out: &mut Vec<Mention>) {
+pub(super) fn find_devanagari(
+    si: usize,
+    seg: &Segment,
+    covered: &mut [bool],
+    out: &mut Vec<Mention>,
+) {
     let lex = &*LEXICON;
     let n = seg.tokens.len();
     for i in 0..n {
@@ -199,7 +217,11 @@ pub(super) fn find_latin(
             continue;
         }
         let mut j = i + 1;
-        while j < n && usable(j, covered) && (!seg.tokens[j].break_before || gap_is_only_period(seg, j) && cue_len_at(seg, j - 1).is_some()) {
+        while j < n
+            && usable(j, covered)
+            && (!seg.tokens[j].break_before
+                || gap_is_only_period(seg, j) && cue_len_at(seg, j - 1).is_some())
+        {
             let w = seg.token_text(j);
             let particle_then_name = lex.name_particles.contains(w)
                 && j + 1 < n
@@ -215,7 +237,19 @@ pub(super) fn find_latin(
         let mut s = i;
         let mut person = s > 0
             && !seg.tokens[s].break_before
-            && lex.title_cues_lower.contains(&seg.token_text(s - 1).to_lowercase());
+            && lex
+                .title_cues_lower
+                .contains(&seg.token_text(s - 1).to_lowercase());
+        // A title inside the run ("Russian President Vladimir Putin"): the name follows it.
+        if let Some((k, l)) = (s..run_end)
+            .rev()
+            .find_map(|k| cue_len_at(seg, k).map(|l| (k, l)))
+        {
+            if k + l < run_end {
+                s = k + l;
+                person = true;
+            }
+        }
         while s < run_end {
             if let Some(l) = cue_len_at(seg, s) {
                 s += l;
@@ -235,26 +269,35 @@ pub(super) fn find_latin(
             continue;
         }
         let first = seg.token_text(s);
+        let last = seg.token_text(e - 1);
+        let next_lower =
+            (e < n && !seg.tokens[e].break_before).then(|| seg.token_text(e).to_lowercase());
+        let possessor = next_lower
+            .as_ref()
+            .is_some_and(|w| lex.possessor_cues.contains(w));
         if e - s == 1
             && !person
+            && !possessor
             && seg.tokens[s].sentence_start
             && (!mid_sentence.contains(first) || lex.is_stopword(first))
         {
             continue;
         }
-        let last = seg.token_text(e - 1);
-        let next_lower = (e < n && !seg.tokens[e].break_before).then(|| seg.token_text(e).to_lowercase());
         let kind = if person {
             EntityType::Person
         } else if lex.organization_words.contains(last) {
             EntityType::Organization
         } else if lex.place_suffixes.contains(last)
-            || next_lower.as_ref().is_some_and(|w| lex.place_after.contains(w))
+            || next_lower
+                .as_ref()
+                .is_some_and(|w| lex.place_after.contains(w))
         {
             EntityType::Place
         } else if e - s == 1
-            && (next_lower.as_ref().is_some_and(|w| lex.possessor_cues.contains(w))
-                || (first.len() >= 2 && first.len() <= 6 && first.chars().all(|c| c.is_ascii_uppercase())))
+            && (possessor
+                || (first.len() >= 2
+                    && first.len() <= 6
+                    && first.chars().all(|c| c.is_ascii_uppercase())))
         {
             EntityType::Organization
         } else if e - s >= 2 {
