@@ -227,6 +227,9 @@ pub struct ExtractedEntity {
     pub first_position: usize,
     /// 0..1: how central the entity is to the article (mentions, position, title presence).
     pub salience: f64,
+    /// The editors' dictionary entry this entity was matched to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dictionary_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ mod article;
 mod blocks;
 mod boilerplate;
 mod dates;
+mod entities;
 mod error;
 mod explicit;
 mod hygiene;
@@ -23,12 +24,23 @@ mod tags;
 use time::OffsetDateTime;
 
 pub use article::*;
+pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
 pub use tags::{normalize_tag_name, tag_slug};
 
-/// Turn an envelope of scraped text into a structured article. `now` bounds the plausible
-/// publication dates, so the result depends on the inputs alone.
+/// Turn an envelope of scraped text into a structured article, with no editors' dictionary.
 pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedArticle, NormalizeError> {
+    normalize_with_dictionary(envelope, &EntityDictionary::empty(), now)
+}
+
+/// Turn an envelope of scraped text into a structured article. `now` bounds the plausible
+/// publication dates and `dictionary` holds the editors' entities, so the result depends on the
+/// inputs alone.
+pub fn normalize_with_dictionary(
+    envelope: &Envelope,
+    dictionary: &EntityDictionary,
+    now: OffsetDateTime,
+) -> Result<NormalizedArticle, NormalizeError> {
     let explicit = explicit::validate_explicit(envelope)?;
 
     let text = hygiene::clean_text(&envelope.text);
@@ -82,6 +94,15 @@ pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedA
         .filter_map(|a| normalize_tag_name(a))
         .collect();
 
+    let entities = entities::extract_entities(
+        &article.title,
+        article.summary.as_deref(),
+        &kickers,
+        &article.blocks,
+        article.lead_image.as_ref().and_then(|i| i.alt.as_deref()),
+        dictionary,
+    );
+
     let word_count = stats::word_count(&body_text);
     Ok(NormalizedArticle {
         content_hash: stats::content_hash(&article.title, &body_text),
@@ -101,7 +122,7 @@ pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedA
         source_domain,
         authors,
         tags,
-        entities: Vec::new(),
+        entities,
         removed: article.removed,
     })
 }

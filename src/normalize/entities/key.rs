@@ -1,0 +1,128 @@
+//! Cross-script identity: romanize a name and fold away the spelling differences between
+//! scripts, so "Vladimir Putin" and "व्लादिमीर पुतिन" give the same key.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The romanized, folded identity key of a name: ASCII words separated by single spaces.
+///
+/// Romanizes with `deunicode` (which drops the Devanagari inherent vowel: "पुतिन" → "putin"),
+/// then folds, per word: aspirates and digraphs (ph→f, sh→s, th→t, …), v/w, y→i, c→k/s,
+/// long and doubled letters, the schwa (every non-initial "a", since Devanagari romanization
+/// has none), a final "h", and an English silent final "e".
+pub fn transliteration_key(name: &str) -> String {
+    let nfc: String = name.nfc().collect();
+    // Romanized Indic "c" is the "ch" sound (च); in Latin text it is k or s.
+    let latin = nfc.chars().any(|c| c.is_ascii_alphabetic());
+    let romanized = deunicode::deunicode(&nfc).to_lowercase();
+    romanized
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| fold_word(w, latin))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn fold_word(word: &str, latin: bool) -> String {
+    let mut w = word.to_string();
+    // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
+    // "c" is resolved to k or s.
+    for (from, to) in [
+        ("ngh", "nh"),
+        ("ch", "\u{1}"),
+        ("ph", "f"),
+        ("sh", "s"),
+        ("th", "t"),
+        ("dh", "d"),
+        ("bh", "b"),
+        ("kh", "k"),
+        ("gh", "g"),
+        ("jh", "j"),
+        ("ck", "k"),
+        ("ou", "au"),
+        ("ee", "i"),
+        ("oo", "u"),
+        ("w", "v"),
+        ("q", "k"),
+        ("x", "ks"),
+        ("z", "j"),
+        ("y", "i"),
+    ] {
+        if w.contains(from) {
+            w = w.replace(from, to);
+        }
+    }
+    let chars: Vec<char> = w.chars().collect();
+    let mut out = String::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let c = match c {
+            'c' if !latin => 'c',
+            'c' if matches!(next, Some('e' | 'i')) => 's',
+            'c' => 'k',
+            '\u{1}' => 'c',
+            'n' if matches!(next, Some('b' | 'p' | 'm')) => 'm',
+            other => other,
+        };
+        // Schwa: Devanagari romanization has no inherent "a", so drop every non-initial one.
+        if c == 'a' && i > 0 {
+            continue;
+        }
+        if out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    if out.len() > 2 && (out.ends_with('h') || out.ends_with('e')) {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transliteration_key as key;
+
+    #[test]
+    fn same_name_in_two_scripts_gives_one_key() {
+        for (latin, deva) in [
+            ("Vladimir Putin", "व्लादिमीर पुतिन"),
+            ("Putin", "पुतिन"),
+            ("Kim Jong Un", "किम जोंग उन"),
+            ("Kim Jong", "किम जोंग"),
+            ("Kim", "किम"),
+            ("Narendra Modi", "नरेंद्र मोदी"),
+            ("Dmitry Peskov", "दमित्री पेस्कोव"),
+            ("Lavrov", "लावरोव"),
+            ("Kremlin", "क्रेमलिन"),
+            ("Shivraj Singh Chouhan", "शिवराज सिंह चौहान"),
+            ("Yogi Adityanath", "योगी आदित्यनाथ"),
+            ("America", "अमेरिका"),
+            ("Rahul Gandhi", "राहुल गांधी"),
+        ] {
+            assert_eq!(key(latin), key(deva), "{latin} / {deva}");
+        }
+    }
+
+    #[test]
+    fn different_names_give_different_keys() {
+        for (a, b) in [
+            ("Putin", "Patna"),
+            ("Kim", "Khan"),
+            ("Vladimir Putin", "Vladimir Lenin"),
+            ("Russia", "Prussia"),
+            ("पुतिन", "पटना"),
+            ("मोदी", "मेदी"),
+            ("Kim Jong Un", "Kim Yo Jong"),
+        ] {
+            assert_ne!(key(a), key(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn key_is_ascii_words() {
+        assert_eq!(key("  Vladimir   PUTIN! "), key("Vladimir Putin"));
+        assert!(key("व्लादिमीर पुतिन").is_ascii());
+        assert_eq!(key(""), "");
+    }
+}

@@ -1,0 +1,383 @@
+//! Turning mentions into entities: grouping, short forms that corefer with a full name
+//! ("पुतिन" → "व्लादिमीर पुतिन"), and linking across scripts by transliteration key.
+
+use std::collections::HashMap;
+
+use super::key::transliteration_key;
+use super::lexicon::LEXICON;
+use super::text::{Script, Segment};
+use super::{Mention, Origin};
+use crate::normalize::article::EntityType;
+
+/// An entity being assembled: its origin, type and the names (token forms) it goes by.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub kind: EntityType,
+    pub origin: Origin,
+    pub alive: bool,
+}
+
+/// Groups mentions into drafts: by dictionary entry, by gazetteer entry, or by surface form.
+/// Sets each mention's `entity`.
+pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<usize>) {
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut votes: Vec<[u32; 4]> = Vec::new();
+    let mut entity_of = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        let key = match m.origin {
+            Origin::Dictionary(e) => format!("d{e}"),
+            Origin::Gazetteer(g) => format!("g{g}"),
+            Origin::Found => format!("f{}", segs[m.seg].joined(m.from, m.to)),
+        };
+        let d = *index.entry(key).or_insert_with(|| {
+            drafts.push(Draft {
+                kind: m.kind,
+                origin: m.origin,
+                alive: true,
+            });
+            votes.push([0; 4]);
+            drafts.len() - 1
+        });
+        votes[d][kind_rank(m.kind)] += 1;
+        entity_of.push(d);
+    }
+    for (d, v) in drafts.iter_mut().zip(&votes) {
+        if d.origin == Origin::Found {
+            // Most votes among the specific types wins; ties go to person, organization, place.
+            let best = (0..3).max_by_key(|&k| (v[k], 3 - k)).unwrap_or(3);
+            d.kind = if v[best] > 0 {
+                RANKED[best]
+            } else {
+                EntityType::Other
+            };
+        }
+    }
+    (drafts, entity_of)
+}
+
+const RANKED: [EntityType; 4] = [
+    EntityType::Person,
+    EntityType::Organization,
+    EntityType::Place,
+    EntityType::Other,
+];
+
+fn kind_rank(k: EntityType) -> usize {
+    RANKED.iter().position(|&r| r == k).unwrap_or(3)
+}
+
+fn compatible(a: EntityType, b: EntityType) -> bool {
+    a == b || a == EntityType::Other || b == EntityType::Other
+}
+
+/// The distinct names (tokens joined by spaces) of each draft.
+pub(super) fn names_of(
+    segs: &[Segment],
+    mentions: &[Mention],
+    entity_of: &[usize],
+    drafts: usize,
+) -> Vec<Vec<String>> {
+    let mut names: Vec<Vec<String>> = vec![Vec::new(); drafts];
+    for (m, &d) in mentions.iter().zip(entity_of) {
+        let name = segs[m.seg].joined(m.from, m.to);
+        if !names[d].contains(&name) {
+            names[d].push(name);
+        }
+    }
+    names
+}
+
+/// Contiguous parts of a multi-word person name that can stand for it ("पुतिन", "किम जोंग"):
+/// not the full name, not made only of function words, titles or particles.
+fn short_forms(name: &str) -> Vec<String> {
+    let lex = &*LEXICON;
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut out = Vec::new();
+    for a in 0..words.len() {
+        for b in a + 1..=words.len() {
+            if b - a == words.len() {
+                continue;
+            }
+            let part = &words[a..b];
+            let meaningful = part.iter().any(|w| {
+                !lex.is_stopword(w)
+                    && !lex.name_particles.contains(*w)
+                    && !lex.is_never_name(w)
+                    && !lex.title_cues.contains(*w)
+                    && w.chars().count() >= 2
+            });
+            if meaningful {
+                out.push(part.join(" "));
+            }
+        }
+    }
+    out
+}
+
+/// Phrase → draft, dropping phrases claimed by two drafts.
+fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> HashMap<String, usize> {
+    let mut map: HashMap<String, Option<usize>> = HashMap::new();
+    for (p, d) in pairs {
+        map.entry(p)
+            .and_modify(|e| {
+                if *e != Some(d) {
+                    *e = None
+                }
+            })
+            .or_insert(Some(d));
+    }
+    map.into_iter()
+        .filter_map(|(p, d)| d.map(|d| (p, d)))
+        .collect()
+}
+
+fn merge(drafts: &mut [Draft], entity_of: &mut [usize], from: usize, into: usize) {
+    if from == into || !drafts[from].alive {
+        return;
+    }
+    if drafts[into].kind == EntityType::Other {
+        drafts[into].kind = drafts[from].kind;
+    }
+    drafts[from].alive = false;
+    entity_of
+        .iter_mut()
+        .filter(|d| **d == from)
+        .for_each(|d| *d = into);
+}
+
+/// Merges drafts whose only names are short forms of one person's full name, then finds
+/// further mentions of every name and short form in text not yet claimed.
+pub(super) fn link_short_forms(
+    segs: &[Segment],
+    mentions: &mut Vec<Mention>,
+    entity_of: &mut Vec<usize>,
+    drafts: &mut [Draft],
+    covered: &mut [Vec<bool>],
+) {
+    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let shorts = unambiguous(
+        (0..drafts.len())
+            .filter(|&d| drafts[d].alive && drafts[d].kind == EntityType::Person)
+            .flat_map(|d| {
+                names[d]
+                    .iter()
+                    .flat_map(|n| short_forms(n))
+                    .map(move |s| (s, d))
+            })
+            .collect::<Vec<_>>(),
+    );
+    for d in 0..drafts.len() {
+        if !drafts[d].alive || drafts[d].origin != Origin::Found {
+            continue;
+        }
+        if !matches!(drafts[d].kind, EntityType::Person | EntityType::Other) {
+            continue;
+        }
+        let targets: Vec<usize> = names[d]
+            .iter()
+            .filter_map(|n| shorts.get(n).copied())
+            .collect();
+        if let Some(&t) = targets.first() {
+            if targets.iter().all(|&x| x == t) && t != d {
+                merge(drafts, entity_of, d, t);
+            }
+        }
+    }
+    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let mut phrases: HashMap<String, usize> = unambiguous(
+        (0..drafts.len())
+            .filter(|&d| drafts[d].alive)
+            .flat_map(|d| names[d].iter().map(move |n| (n.clone(), d)))
+            .collect::<Vec<_>>(),
+    );
+    for (s, d) in shorts {
+        if drafts[d].alive {
+            phrases.entry(s).or_insert(d);
+        }
+    }
+    scan(
+        segs,
+        mentions,
+        entity_of,
+        drafts,
+        covered,
+        |seg, from, to| phrases.get(&seg.joined(from, to)).copied(),
+    );
+}
+
+/// Links across scripts: drafts whose names share a transliteration key become one, and
+/// unclaimed capitalized Latin runs (or Devanagari words) whose key is that of a known name
+/// or short form become its mentions ("Putin", "Kim Jong" in English kickers).
+pub(super) fn link_cross_script(
+    segs: &[Segment],
+    mentions: &mut Vec<Mention>,
+    entity_of: &mut Vec<usize>,
+    drafts: &mut [Draft],
+    covered: &mut [Vec<bool>],
+    english_names: &dyn Fn(Origin) -> Option<String>,
+) {
+    // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
+    let (full_keys, _) = draft_keys(segs, mentions, entity_of, drafts, english_names);
+    let mut forward: Vec<usize> = (0..drafts.len()).collect();
+    let find = |forward: &[usize], mut d: usize| {
+        while forward[d] != d {
+            d = forward[d];
+        }
+        d
+    };
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (k, d) in full_keys {
+        if k.len() < 3 {
+            continue;
+        }
+        let d = find(&forward, d);
+        match by_key.get(&k).map(|&o| find(&forward, o)) {
+            Some(other) if other != d && compatible(drafts[other].kind, drafts[d].kind) => {
+                let (from, into) =
+                    if origin_rank(drafts[d].origin) < origin_rank(drafts[other].origin) {
+                        (other, d)
+                    } else {
+                        (d, other)
+                    };
+                merge(drafts, entity_of, from, into);
+                forward[from] = into;
+                by_key.insert(k, into);
+            }
+            Some(_) => {}
+            None => {
+                by_key.insert(k, d);
+            }
+        }
+    }
+    let (full_keys, short_keys) = draft_keys(segs, mentions, entity_of, drafts, english_names);
+    let keys: HashMap<String, usize> = unambiguous(
+        full_keys
+            .into_iter()
+            .chain(short_keys)
+            .filter(|(k, _)| k.len() >= 3)
+            .collect::<Vec<_>>(),
+    );
+    let mut scripts: Vec<Vec<Script>> = vec![Vec::new(); drafts.len()];
+    for (m, &d) in mentions.iter().zip(entity_of.iter()) {
+        let script = segs[m.seg].tokens[m.from].script;
+        if !scripts[d].contains(&script) {
+            scripts[d].push(script);
+        }
+    }
+    let lex = &*LEXICON;
+    scan(
+        segs,
+        mentions,
+        entity_of,
+        drafts,
+        covered,
+        |seg, from, to| {
+            let name_like = (from..to).all(|i| {
+                let w = seg.token_text(i);
+                match seg.tokens[i].script {
+                    Script::Latin => {
+                        w.chars().next().is_some_and(char::is_uppercase) && !lex.is_never_name(w)
+                    }
+                    Script::Devanagari => {
+                        !lex.is_stopword(w) && !lex.is_never_name(w) && !lex.title_cues.contains(w)
+                    }
+                    Script::Other => false,
+                }
+            });
+            if !name_like {
+                return None;
+            }
+            // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
+            // the key of "Russia", but the entity already has its Devanagari name "रूस".
+            let script = seg.tokens[from].script;
+            keys.get(&transliteration_key(&seg.joined(from, to)))
+                .copied()
+                .filter(|&d| !scripts[d].contains(&script))
+        },
+    );
+}
+
+type KeyList = Vec<(String, usize)>;
+
+/// Transliteration keys of every live draft's names (and English gazetteer name), and of
+/// persons' short forms.
+fn draft_keys(
+    segs: &[Segment],
+    mentions: &[Mention],
+    entity_of: &[usize],
+    drafts: &[Draft],
+    english_names: &dyn Fn(Origin) -> Option<String>,
+) -> (KeyList, KeyList) {
+    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let mut full_keys = Vec::new();
+    let mut short_keys = Vec::new();
+    for d in (0..drafts.len()).filter(|&d| drafts[d].alive) {
+        for n in &names[d] {
+            full_keys.push((transliteration_key(n), d));
+            if drafts[d].kind == EntityType::Person {
+                short_keys.extend(short_forms(n).iter().map(|s| (transliteration_key(s), d)));
+            }
+        }
+        if let Some(en) = english_names(drafts[d].origin) {
+            full_keys.push((transliteration_key(&en), d));
+        }
+    }
+    (full_keys, short_keys)
+}
+
+fn origin_rank(o: Origin) -> u8 {
+    match o {
+        Origin::Dictionary(_) => 0,
+        Origin::Gazetteer(_) => 1,
+        Origin::Found => 2,
+    }
+}
+
+/// Finds unclaimed token runs (longest first, up to six words, no punctuation inside) that
+/// `lookup` resolves to a live draft, and records them as mentions of it.
+fn scan(
+    segs: &[Segment],
+    mentions: &mut Vec<Mention>,
+    entity_of: &mut Vec<usize>,
+    drafts: &[Draft],
+    covered: &mut [Vec<bool>],
+    lookup: impl Fn(&Segment, usize, usize) -> Option<usize>,
+) {
+    for (si, seg) in segs.iter().enumerate() {
+        let n = seg.tokens.len();
+        let mut i = 0;
+        while i < n {
+            let mut advanced = false;
+            if !covered[si][i] {
+                let mut max = 0;
+                while max < 6
+                    && i + max < n
+                    && !covered[si][i + max]
+                    && (max == 0 || !seg.tokens[i + max].break_before)
+                {
+                    max += 1;
+                }
+                for l in (1..=max).rev() {
+                    if let Some(d) = lookup(seg, i, i + l).filter(|&d| drafts[d].alive) {
+                        covered[si][i..i + l].iter_mut().for_each(|c| *c = true);
+                        mentions.push(Mention {
+                            seg: si,
+                            from: i,
+                            to: i + l,
+                            kind: drafts[d].kind,
+                            origin: drafts[d].origin,
+                        });
+                        entity_of.push(d);
+                        i += l;
+                        advanced = true;
+                        break;
+                    }
+                }
+            }
+            if !advanced {
+                i += 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Entity extraction: persons, places and organizations named in an article, in Hindi and
+//! English, with one entity per real-world thing across scripts.
+//!
+//! The steps, in order:
+//! 1. lay the article out as segments of word tokens ([`text`]);
+//! 2. editors' dictionary, then the gazetteer (CLDR countries and regions, ISO 3166-2 Indian
+//!    states, GeoNames cities) claim their aliases;
+//! 3. rules find the rest ([`rules`]): Devanagari names after title cues, before organization
+//!    and place words, spelled acronyms; Latin capitalized runs;
+//! 4. mentions are grouped, short forms joined to full names, and names in other scripts
+//!    linked by transliteration key ([`link`]);
+//! 5. each entity gets its name, key, surface forms, mention count, position and salience.
+
+mod dictionary;
+mod key;
+mod lexicon;
+mod link;
+mod rules;
+mod text;
+
+use std::collections::HashMap;
+
+pub use dictionary::{DictionaryEntry, EntityDictionary};
+pub use key::transliteration_key;
+
+use self::dictionary::find_on_tokens;
+use self::lexicon::LEXICON;
+use self::text::{script_of, script_of_char, Script, Segment, SegmentKind};
+use crate::normalize::article::{Block, EntityType, ExtractedEntity, SurfaceForm};
+
+/// Where a mention's identity comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Index of a dictionary entry.
+    Dictionary(usize),
+    /// Index of a gazetteer entry.
+    Gazetteer(usize),
+    /// Found by rule; identified by its surface form.
+    Found,
+}
+
+/// Tokens `from..to` of segment `seg`.
+#[derive(Debug, Clone)]
+struct Mention {
+    seg: usize,
+    from: usize,
+    to: usize,
+    kind: EntityType,
+    origin: Origin,
+}
+
+/// Extracts the entities named in an article. Pure and deterministic; the title, summary and
+/// body blocks are searched by every rule, kickers and (in non-Latin articles) the lead
+/// image's alt text only for names already known (gazetteer, dictionary, the body's entities).
+pub fn extract_entities(
+    title: &str,
+    summary: Option<&str>,
+    kickers: &[String],
+    blocks: &[Block],
+    lead_image_alt: Option<&str>,
+    dictionary: &EntityDictionary,
+) -> Vec<ExtractedEntity> {
+    let lex = &*LEXICON;
+    let segs = text::segments(title, summary, kickers, blocks, lead_image_alt);
+    let latin_article = is_latin_article(&segs);
+    let mut covered: Vec<Vec<bool>> = segs.iter().map(|s| vec![false; s.tokens.len()]).collect();
+    let mut mentions: Vec<Mention> = Vec::new();
+
+    for (si, seg) in segs.iter().enumerate() {
+        let found = dictionary
+            .find(seg)
+            .into_iter()
+            .map(|(a, b, e)| (a, b, dictionary.entry(e).kind, Origin::Dictionary(e)))
+            .collect::<Vec<_>>();
+        claim(si, &mut covered[si], &mut mentions, found);
+        let found = find_on_tokens(&lex.gazetteer_matcher, seg)
+            .into_iter()
+            .map(|(a, b, p)| {
+                let g = lex.gazetteer_pattern_entry[p];
+                (a, b, lex.gazetteer[g].kind, Origin::Gazetteer(g))
+            })
+            .collect::<Vec<_>>();
+        claim(si, &mut covered[si], &mut mentions, found);
+    }
+
+    let mid_sentence = rules::capitalized_mid_sentence(&segs);
+    for (si, seg) in segs.iter().enumerate() {
+        if seg.kind == SegmentKind::Kicker {
+            continue;
+        }
+        rules::find_devanagari(si, seg, &mut covered[si], &mut mentions);
+        if latin_article {
+            rules::find_latin(si, seg, &mut covered[si], &mut mentions, &mid_sentence);
+        }
+    }
+
+    let (mut drafts, mut entity_of) = link::group(&segs, &mentions);
+    link::link_short_forms(
+        &segs,
+        &mut mentions,
+        &mut entity_of,
+        &mut drafts,
+        &mut covered,
+    );
+    let english = |o: Origin| match o {
+        Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.clone()).filter(|e| !e.is_empty()),
+        Origin::Dictionary(e) => Some(dictionary.entry(e).name.clone()),
+        Origin::Found => None,
+    };
+    link::link_cross_script(
+        &segs,
+        &mut mentions,
+        &mut entity_of,
+        &mut drafts,
+        &mut covered,
+        &english,
+    );
+
+    assemble(
+        &segs,
+        &mentions,
+        &entity_of,
+        &drafts,
+        dictionary,
+        latin_article,
+    )
+}
+
+/// Records matches whose tokens are all still unclaimed.
+fn claim(
+    si: usize,
+    covered: &mut [bool],
+    mentions: &mut Vec<Mention>,
+    found: Vec<(usize, usize, EntityType, Origin)>,
+) {
+    for (from, to, kind, origin) in found {
+        if covered[from..to].iter().any(|&c| c) {
+            continue;
+        }
+        covered[from..to].iter_mut().for_each(|c| *c = true);
+        mentions.push(Mention {
+            seg: si,
+            from,
+            to,
+            kind,
+            origin,
+        });
+    }
+}
+
+/// Latin letters outnumber Devanagari ones in the title, summary and body.
+fn is_latin_article(segs: &[Segment]) -> bool {
+    let (mut latin, mut deva) = (0usize, 0usize);
+    for seg in segs
+        .iter()
+        .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
+    {
+        for c in seg.text.chars() {
+            match script_of_char(c) {
+                Some(Script::Latin) => latin += 1,
+                Some(Script::Devanagari) => deva += 1,
+                _ => {}
+            }
+        }
+    }
+    latin > deva
+}
+
+fn assemble(
+    segs: &[Segment],
+    mentions: &[Mention],
+    entity_of: &[usize],
+    drafts: &[link::Draft],
+    dictionary: &EntityDictionary,
+    latin_article: bool,
+) -> Vec<ExtractedEntity> {
+    let lex = &*LEXICON;
+    let total_len = segs
+        .iter()
+        .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
+        .map(|s| s.offset + s.text.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    struct Acc {
+        forms: Vec<(usize, String)>,
+        mentions: u32,
+        first: usize,
+        in_title: bool,
+    }
+    let mut acc: HashMap<usize, Acc> = HashMap::new();
+    let mut order: Vec<(usize, usize)> = mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let seg = &segs[m.seg];
+            (seg.char_position(seg.tokens[m.from].start), i)
+        })
+        .collect();
+    order.sort();
+    for (pos, i) in order {
+        let m = &mentions[i];
+        let d = entity_of[i];
+        if !drafts[d].alive {
+            continue;
+        }
+        let seg = &segs[m.seg];
+        let surface = seg.span_text(m.from, m.to).to_string();
+        let a = acc.entry(d).or_insert(Acc {
+            forms: Vec::new(),
+            mentions: 0,
+            first: pos,
+            in_title: false,
+        });
+        a.mentions += 1;
+        a.in_title |= seg.kind == SegmentKind::Title;
+        if !a.forms.iter().any(|(_, f)| *f == surface) {
+            a.forms.push((pos, surface));
+        }
+    }
+    let max_mentions = acc.values().map(|a| a.mentions).max().unwrap_or(1).max(1);
+    let main_script = if latin_article {
+        Script::Latin
+    } else {
+        Script::Devanagari
+    };
+    let mut out: Vec<ExtractedEntity> = Vec::new();
+    for (d, a) in acc {
+        let draft = &drafts[d];
+        let longest = |script: Option<Script>| {
+            a.forms
+                .iter()
+                .filter(|(_, f)| script.is_none_or(|s| script_of(f) == s))
+                .max_by_key(|(p, f)| (f.chars().count(), std::cmp::Reverse(*p)))
+                .map(|(_, f)| f.clone())
+        };
+        let (name, key, dictionary_id) = match draft.origin {
+            Origin::Dictionary(e) => {
+                let entry = dictionary.entry(e);
+                (
+                    entry.name.clone(),
+                    transliteration_key(&entry.name),
+                    Some(entry.id.clone()),
+                )
+            }
+            origin => {
+                let name = longest(Some(main_script))
+                    .or_else(|| longest(None))
+                    .unwrap_or_default();
+                let key = match origin {
+                    Origin::Gazetteer(g) if !lex.gazetteer[g].english.is_empty() => {
+                        transliteration_key(&lex.gazetteer[g].english)
+                    }
+                    _ => transliteration_key(&name),
+                };
+                (name, key, None)
+            }
+        };
+        if name.is_empty()
+            || lex.not_entities.contains(&name)
+            || lex.calendar.contains(&name)
+            || lex.title_cues.contains(&name)
+        {
+            continue;
+        }
+        let salience = 0.4 * f64::from(u8::from(a.in_title))
+            + 0.4 * f64::from(a.mentions) / f64::from(max_mentions)
+            + 0.2 * (1.0 - (a.first.min(total_len) as f64 / total_len as f64));
+        out.push(ExtractedEntity {
+            name,
+            kind: draft.kind,
+            key,
+            surface_forms: a
+                .forms
+                .iter()
+                .map(|(_, f)| SurfaceForm {
+                    text: f.clone(),
+                    script: script_of(f).iso15924().to_string(),
+                })
+                .collect(),
+            mentions: a.mentions,
+            first_position: a.first,
+            salience: (salience * 1000.0).round() / 1000.0,
+            dictionary_id,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.salience
+            .total_cmp(&a.salience)
+            .then(a.first_position.cmp(&b.first_position))
+            .then(a.name.cmp(&b.name))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,313 @@
+//! Finding names by rule: cue words around Devanagari names (titles before, postpositions
+//! after, organization and place words), and capitalized runs in Latin text.
+
+use std::collections::HashSet;
+
+use super::lexicon::LEXICON;
+use super::text::{Script, Segment};
+use super::{Mention, Origin};
+use crate::normalize::article::EntityType;
+
+/// Length in tokens of the longest title cue starting at token `i` (case-sensitive).
+pub(super) fn cue_len_at(seg: &Segment, i: usize) -> Option<usize> {
+    let lex = &*LEXICON;
+    let n = seg.tokens.len();
+    (1..=lex.max_cue_words.min(n - i)).rev().find(|&l| {
+        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+            && lex.title_cues.contains(&seg.joined(i, i + l))
+    })
+}
+
+fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
+    j > 0 && seg.text[seg.tokens[j - 1].end..seg.tokens[j].start].trim() == "."
+}
+
+/// A Devanagari token that can be part of a name (`first`: it would open the name).
+fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool {
+    let lex = &*LEXICON;
+    let w = seg.token_text(i);
+    if covered[i] || seg.tokens[i].script != Script::Devanagari || lex.is_never_name(w) {
+        return false;
+    }
+    if lex.title_cues.contains(w)
+        || lex.organization_words.contains(w)
+        || lex.place_after.contains(w)
+        || lex.possessor_cues.contains(w)
+    {
+        return false;
+    }
+    !lex.is_stopword(w) || (!first && lex.name_particles.contains(w))
+}
+
+/// Up to `max` name words ending just before token `end` (stopwords never included; title
+/// words only when `titles`).
+fn name_words_before(
+    seg: &Segment,
+    covered: &[bool],
+    end: usize,
+    max: usize,
+    titles: bool,
+) -> usize {
+    let lex = &*LEXICON;
+    let mut k = end;
+    while k > 0
+        && end - k < max
+        && !seg.tokens[k].break_before
+        && (is_name_word(seg, covered, k - 1, true)
+            || (titles
+                && !covered[k - 1]
+                && lex.title_cues.contains(seg.token_text(k - 1))
+                && cue_len_at(seg, k - 1) == Some(1)))
+    {
+        k -= 1;
+    }
+    k
+}
+
+fn push(
+    out: &mut Vec<Mention>,
+    covered: &mut [bool],
+    seg: usize,
+    from: usize,
+    to: usize,
+    kind: EntityType,
+) {
+    covered[from..to].iter_mut().for_each(|c| *c = true);
+    out.push(Mention {
+        seg,
+        from,
+        to,
+        kind,
+        origin: Origin::Found,
+    });
+}
+
+/// Devanagari names from cues: organizations before organization words, places before place
+/// words, persons after title words or before honorific suffixes, spelled acronyms.
+pub(super) fn find_devanagari(
+    si: usize,
+    seg: &Segment,
+    covered: &mut [bool],
+    out: &mut Vec<Mention>,
+) {
+    let lex = &*LEXICON;
+    let n = seg.tokens.len();
+    for i in 0..n {
+        let w = seg.token_text(i);
+        if covered[i] || seg.tokens[i].script != Script::Devanagari {
+            continue;
+        }
+        if lex.organization_words.contains(w) {
+            // Titles may stand inside an organization's name ("राष्ट्रपति भवन").
+            let k = name_words_before(seg, covered, i, 3, true);
+            if k < i {
+                push(out, covered, si, k, i + 1, EntityType::Organization);
+            }
+        } else if lex.place_suffixes.contains(w) {
+            let k = name_words_before(seg, covered, i, 2, false);
+            if k < i {
+                push(out, covered, si, k, i + 1, EntityType::Place);
+            }
+        } else if lex.place_after.contains(w) {
+            let k = name_words_before(seg, covered, i, 2, false);
+            if k < i {
+                push(out, covered, si, k, i, EntityType::Place);
+            }
+        } else if lex.possessor_cues.contains(w) && i >= 2 && seg.token_text(i - 1) == "के" {
+            // "क्रेमलिन के प्रवक्ता": a lone word before "के <role>" names an organization.
+            let k = name_words_before(seg, covered, i - 1, 2, false);
+            if k + 1 == i - 1 {
+                push(out, covered, si, k, i - 1, EntityType::Organization);
+            }
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        if covered[i] || seg.tokens[i].script != Script::Devanagari {
+            i += 1;
+            continue;
+        }
+        let Some(l) = cue_len_at(seg, i) else {
+            i += 1;
+            continue;
+        };
+        let s = i + l;
+        let mut j = s;
+        while j < n
+            && j - s < 5
+            && (!seg.tokens[j].break_before || (j == s && gap_is_only_period(seg, j)))
+            && is_name_word(seg, covered, j, j == s)
+        {
+            j += 1;
+        }
+        // Trailing particles do not end a name on their own ("… उन" is fine, "… दे" after a
+        // one-word name is not).
+        while j > s + 1 && lex.is_stopword(seg.token_text(j - 1)) && j - s < 3 {
+            j -= 1;
+        }
+        if j > s && j - s <= 4 {
+            push(out, covered, si, s, j, EntityType::Person);
+            i = j;
+        } else {
+            i = s;
+        }
+    }
+    for i in 1..n {
+        if !covered[i] && lex.name_suffixes.contains(seg.token_text(i)) {
+            // "मोदी जी": the words before an honorific suffix are a person.
+            let k = name_words_before(seg, covered, i, 2, false);
+            if k < i {
+                push(out, covered, si, k, i, EntityType::Person);
+            }
+        }
+    }
+    for i in 0..n {
+        let w = seg.token_text(i);
+        if !covered[i]
+            && seg.tokens[i].script == Script::Devanagari
+            && !lex.title_cues.contains(w)
+            && !lex.is_never_name(w)
+            && !lex.is_stopword(w)
+            && lex.is_spelled_acronym(w)
+        {
+            push(out, covered, si, i, i + 1, EntityType::Organization);
+        }
+    }
+}
+
+fn is_capitalized(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Latin tokens written capitalized in mid-sentence anywhere in the article: a sentence-initial
+/// word is only taken for a name when it also appears like this.
+pub(super) fn capitalized_mid_sentence(segs: &[Segment]) -> HashSet<String> {
+    segs.iter()
+        .flat_map(|s| {
+            s.tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.script == Script::Latin && !t.sentence_start)
+                .map(move |(i, _)| s.token_text(i))
+        })
+        .filter(|w| is_capitalized(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Latin names: capitalized runs (with particles such as "of" or "bin" inside), typed by a
+/// title before them, an organization or place word at their end, or their shape.
+pub(super) fn find_latin(
+    si: usize,
+    seg: &Segment,
+    covered: &mut [bool],
+    out: &mut Vec<Mention>,
+    mid_sentence: &HashSet<String>,
+) {
+    let lex = &*LEXICON;
+    let n = seg.tokens.len();
+    let usable = |i: usize, covered: &[bool]| {
+        let w = seg.token_text(i);
+        !covered[i] && seg.tokens[i].script == Script::Latin && !lex.is_never_name(w)
+    };
+    let mut i = 0;
+    while i < n {
+        if !usable(i, covered) || !is_capitalized(seg.token_text(i)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < n
+            && usable(j, covered)
+            && (!seg.tokens[j].break_before
+                || gap_is_only_period(seg, j) && cue_len_at(seg, j - 1).is_some())
+        {
+            let w = seg.token_text(j);
+            let particle_then_name = lex.name_particles.contains(w)
+                && j + 1 < n
+                && usable(j + 1, covered)
+                && !seg.tokens[j + 1].break_before
+                && is_capitalized(seg.token_text(j + 1));
+            if !is_capitalized(w) && !particle_then_name {
+                break;
+            }
+            j += 1;
+        }
+        let run_end = j;
+        let mut s = i;
+        let mut person = s > 0
+            && !seg.tokens[s].break_before
+            && lex
+                .title_cues_lower
+                .contains(&seg.token_text(s - 1).to_lowercase());
+        // A title inside the run ("Russian President Vladimir Putin"): the name follows it.
+        if let Some((k, l)) = (s..run_end)
+            .rev()
+            .find_map(|k| cue_len_at(seg, k).map(|l| (k, l)))
+        {
+            if k + l < run_end {
+                s = k + l;
+                person = true;
+            }
+        }
+        while s < run_end {
+            if let Some(l) = cue_len_at(seg, s) {
+                s += l;
+                person = true;
+            } else if seg.tokens[s].sentence_start && lex.is_stopword(seg.token_text(s)) {
+                s += 1;
+            } else {
+                break;
+            }
+        }
+        let mut e = run_end;
+        while e > s && lex.name_particles.contains(seg.token_text(e - 1)) {
+            e -= 1;
+        }
+        i = run_end;
+        if e <= s {
+            continue;
+        }
+        let first = seg.token_text(s);
+        let last = seg.token_text(e - 1);
+        let next_lower =
+            (e < n && !seg.tokens[e].break_before).then(|| seg.token_text(e).to_lowercase());
+        let possessor = next_lower
+            .as_ref()
+            .is_some_and(|w| lex.possessor_cues.contains(w));
+        if e - s == 1
+            && !person
+            && !possessor
+            && seg.tokens[s].sentence_start
+            && (!mid_sentence.contains(first) || lex.is_stopword(first))
+        {
+            continue;
+        }
+        let kind = if person {
+            EntityType::Person
+        } else if lex.organization_words.contains(last) {
+            EntityType::Organization
+        } else if lex.place_suffixes.contains(last)
+            || next_lower
+                .as_ref()
+                .is_some_and(|w| lex.place_after.contains(w))
+        {
+            EntityType::Place
+        } else if e - s == 1
+            && (possessor
+                || (first.len() >= 2
+                    && first.len() <= 6
+                    && first.chars().all(|c| c.is_ascii_uppercase())))
+        {
+            EntityType::Organization
+        } else if e - s >= 2 {
+            EntityType::Person
+        } else {
+            EntityType::Other
+        };
+        if lex.not_entities.contains(&seg.joined(s, e)) {
+            continue;
+        }
+        push(out, covered, si, s, e, kind);
+    }
+}

@@ -1,0 +1,197 @@
+//! The article as the extractor sees it: segments (title, summary, blocks, kickers, alt text)
+//! split into word tokens with their script and what separates them.
+
+use crate::normalize::article::{Block, BlockType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Script {
+    Latin,
+    Devanagari,
+    Other,
+}
+
+impl Script {
+    pub(super) fn iso15924(self) -> &'static str {
+        match self {
+            Script::Latin => "Latn",
+            Script::Devanagari => "Deva",
+            Script::Other => "Zyyy",
+        }
+    }
+}
+
+pub(super) fn script_of_char(c: char) -> Option<Script> {
+    if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) {
+        Some(Script::Latin)
+    } else if ('\u{0900}'..='\u{097F}').contains(&c) && !matches!(c, '\u{0964}' | '\u{0965}') {
+        Some(Script::Devanagari)
+    } else if c.is_alphabetic() {
+        Some(Script::Other)
+    } else {
+        None
+    }
+}
+
+/// The script of a piece of text: that of its first letter.
+pub(super) fn script_of(text: &str) -> Script {
+    text.chars()
+        .find_map(script_of_char)
+        .unwrap_or(Script::Other)
+}
+
+/// Letters, digits, and the combining marks of Indic scripts (virama and nukta are not
+/// `Alphabetic`), plus the joiners used inside Indic words.
+pub(super) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || (('\u{0900}'..='\u{0DFF}').contains(&c) && !matches!(c, '\u{0964}' | '\u{0965}'))
+        || c == '\u{200C}'
+        || c == '\u{200D}'
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SegmentKind {
+    Title,
+    Body,
+    Kicker,
+    Alt,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub script: Script,
+    /// Punctuation (not just spaces) separates this token from the previous one.
+    pub break_before: bool,
+    /// First token of a sentence (or of the segment).
+    pub sentence_start: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Segment {
+    pub kind: SegmentKind,
+    pub text: String,
+    /// Character offset of the segment in the article's title + body text.
+    pub offset: usize,
+    pub tokens: Vec<Token>,
+}
+
+impl Segment {
+    fn new(kind: SegmentKind, text: &str, offset: usize) -> Segment {
+        Segment {
+            kind,
+            tokens: tokenize(text),
+            text: text.to_string(),
+            offset,
+        }
+    }
+
+    pub(super) fn token_text(&self, i: usize) -> &str {
+        let t = &self.tokens[i];
+        &self.text[t.start..t.end]
+    }
+
+    /// Text of tokens `from..to` as written (with what lies between them).
+    pub(super) fn span_text(&self, from: usize, to: usize) -> &str {
+        &self.text[self.tokens[from].start..self.tokens[to - 1].end]
+    }
+
+    /// Tokens `from..to` joined by single spaces: the form names are compared in.
+    pub(super) fn joined(&self, from: usize, to: usize) -> String {
+        (from..to)
+            .map(|i| self.token_text(i))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub(super) fn char_position(&self, byte: usize) -> usize {
+        self.offset + self.text[..byte].chars().count()
+    }
+}
+
+pub(super) fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_end = 0;
+    let push = |tokens: &mut Vec<Token>, s: usize, e: usize, prev_end: usize| {
+        let gap = &text[prev_end..s];
+        let break_before = gap.chars().any(|c| !c.is_whitespace());
+        let sentence_start = tokens.is_empty()
+            || gap.contains(['.', '?', '!', '।', ':', ';', '"', '“', '”', '(', '\n', '|']);
+        tokens.push(Token {
+            start: s,
+            end: e,
+            script: script_of(&text[s..e]),
+            break_before,
+            sentence_start,
+        });
+    };
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            push(&mut tokens, s, i, prev_end);
+            prev_end = i;
+        }
+    }
+    if let Some(s) = start {
+        push(&mut tokens, s, text.len(), prev_end);
+    }
+    tokens
+}
+
+/// The words of a cue or name, as token texts joined by single spaces.
+pub(super) fn normalize_phrase(phrase: &str) -> String {
+    tokenize(phrase)
+        .iter()
+        .map(|t| &phrase[t.start..t.end])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Lays out the article's parts in reading order. Title, summary and body get the character
+/// offsets they have in "title + body" text (parts separated by a blank line); kickers and
+/// the lead image's alt text come after them.
+pub(super) fn segments(
+    title: &str,
+    summary: Option<&str>,
+    kickers: &[String],
+    blocks: &[Block],
+    lead_image_alt: Option<&str>,
+) -> Vec<Segment> {
+    let mut parts: Vec<(SegmentKind, &str)> = vec![(SegmentKind::Title, title)];
+    if let Some(s) = summary {
+        parts.push((SegmentKind::Body, s));
+    }
+    for block in blocks {
+        match block.kind {
+            BlockType::Image => {
+                for text in [block.alt.as_deref(), block.caption.as_deref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    parts.push((SegmentKind::Alt, text));
+                }
+            }
+            _ => parts.push((SegmentKind::Body, &block.text)),
+        }
+    }
+    for k in kickers {
+        parts.push((SegmentKind::Kicker, k));
+    }
+    if let Some(alt) = lead_image_alt {
+        parts.push((SegmentKind::Alt, alt));
+    }
+    let mut offset = 0;
+    let mut out = Vec::with_capacity(parts.len());
+    for (kind, text) in parts {
+        if text.trim().is_empty() {
+            continue;
+        }
+        out.push(Segment::new(kind, text, offset));
+        offset += text.chars().count() + 2;
+    }
+    out
+}
