@@ -217,3 +217,37 @@ fn annotated_hindi_articles_precision_and_recall() {
     );
     assert!(recall >= 0.85, "recall {recall:.3} fell below the floor");
 }
+
+#[test]
+fn extraction_is_fast_enough_for_ingest() {
+    let (_, _) = fixture_entities(); // builds the automata once
+    let raw = std::fs::read_to_string(fixture_path("abplive-putin-kim.txt")).unwrap();
+    let blocks: Vec<Block> = raw
+        .lines()
+        .skip(1)
+        .map(|l| Block::text(BlockType::Paragraph, l))
+        .collect();
+    let start = std::time::Instant::now();
+    let runs = 50;
+    for _ in 0..runs {
+        let e = extract_entities(
+            raw.lines().next().unwrap(),
+            None,
+            &[],
+            &blocks,
+            None,
+            &EntityDictionary::empty(),
+        );
+        assert!(!e.is_empty());
+    }
+    let per_article = start.elapsed() / runs;
+    println!(
+        "extraction: {per_article:?} per fixture-size article ({} bytes)",
+        raw.len()
+    );
+    // Generous even for an unoptimized build: extraction must not dominate ingest.
+    assert!(
+        per_article < std::time::Duration::from_millis(250),
+        "{per_article:?}"
+    );
+}

@@ -216,6 +216,7 @@ pub(super) fn link_cross_script(
     drafts: &mut [Draft],
     covered: &mut [Vec<bool>],
     english_names: &dyn Fn(Origin) -> Option<String>,
+    main_script: Script,
 ) {
     // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
     let (full_keys, _) = draft_keys(segs, mentions, entity_of, drafts, english_names);
@@ -273,6 +274,11 @@ pub(super) fn link_cross_script(
         drafts,
         covered,
         |seg, from, to| {
+            // Mentions in the article's own script were found by the passes before; only
+            // the other script's runs are worth romanizing.
+            if seg.tokens[from].script == main_script {
+                return None;
+            }
             let name_like = (from..to).all(|i| {
                 let w = seg.token_text(i);
                 match seg.tokens[i].script {

@@ -107,6 +107,11 @@ pub fn extract_entities(
         Origin::Dictionary(e) => Some(dictionary.entry(e).name.clone()),
         Origin::Found => None,
     };
+    let main_script = if latin_article {
+        Script::Latin
+    } else {
+        Script::Devanagari
+    };
     link::link_cross_script(
         &segs,
         &mut mentions,
@@ -114,6 +119,7 @@ pub fn extract_entities(
         &mut drafts,
         &mut covered,
         &english,
+        main_script,
     );
 
     assemble(
