@@ -79,7 +79,7 @@ CREATE TABLE entity_aliases (
     alias_folded TEXT NOT NULL,                       -- lowercase, for prefix search
     script       TEXT NOT NULL,
     PRIMARY KEY (entity_id, alias)
-) WITHOUT ROWID;
+);
 CREATE INDEX entity_aliases_folded ON entity_aliases (alias_folded);
 
 CREATE TABLE article_entities (
@@ -103,7 +103,7 @@ CREATE VIRTUAL TABLE articles_fts USING fts5 (
 CREATE TABLE api_tokens (
     id           TEXT PRIMARY KEY,
     name         TEXT NOT NULL,
-    role         TEXT NOT NULL CHECK (role IN ('editor', 'admin')),
+    role         TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
     token_hash   TEXT NOT NULL UNIQUE,               -- sha256 hex of the secret
     created_at   TEXT NOT NULL,
     revoked_at   TEXT

@@ -31,6 +31,11 @@ pub struct ServeConfig {
     #[arg(long, env = "NEWSDESK_BODY_LIMIT", default_value = "2MiB", value_parser = parse_size)]
     pub body_limit: usize,
 
+    /// Largest NDJSON batch body accepted by `POST /v1/ingest/batch` (each line is still held to
+    /// `--body-limit`).
+    #[arg(long, env = "NEWSDESK_BATCH_BODY_LIMIT", default_value = "64MiB", value_parser = parse_size)]
+    pub batch_body_limit: usize,
+
     /// Longest time a request may take, in seconds.
     #[arg(long, env = "NEWSDESK_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
@@ -71,6 +76,7 @@ impl ServeConfig {
             },
             log_format: LogFormat::Text,
             body_limit: 2 * 1024 * 1024,
+            batch_body_limit: 64 * 1024 * 1024,
             request_timeout_secs: 30,
             cors_write_origins: Vec::new(),
             admin_token: None,

@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use newsdesk::config::ServeConfig;
+use newsdesk::config::{DatabaseConfig, ServeConfig};
 use newsdesk::server::{shutdown_signal, Server};
+use newsdesk::store::tokens::Role;
+use newsdesk::store::{Store, StoreOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +28,49 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API (the default).
     Serve(ServeConfig),
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print its secret (shown only this once).
+    Create {
+        /// Who or what the token is for.
+        #[arg(long)]
+        name: String,
+        /// What it may do.
+        #[arg(long, value_enum, default_value = "editor")]
+        role: RoleArg,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Reader,
+    Editor,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Reader => Role::Reader,
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -44,6 +89,7 @@ fn main() -> ExitCode {
         match cli.command {
             None => serve(cli.serve).await,
             Some(Command::Serve(config)) => serve(config).await,
+            Some(Command::Token { command }) => token(command).await,
         }
     });
     match result {
@@ -66,4 +112,46 @@ async fn serve(config: ServeConfig) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+async fn open(database: &DatabaseConfig) -> Result<Store, String> {
+    let mut options = StoreOptions::new(&database.database_url);
+    options.read_connections = 1;
+    Store::open(&options).await.map_err(|e| e.to_string())
+}
+
+async fn token(command: TokenCommand) -> Result<(), String> {
+    match command {
+        TokenCommand::Create {
+            name,
+            role,
+            database,
+        } => {
+            let store = open(&database).await?;
+            let (info, secret) = store
+                .create_token(&name, role.into())
+                .await
+                .map_err(|e| e.to_string())?;
+            store.close().await;
+            eprintln!(
+                "created {} token `{}` (id {}); the secret is shown only once:",
+                info.role.as_str(),
+                info.name,
+                info.id
+            );
+            println!("{secret}");
+            Ok(())
+        }
+        TokenCommand::Revoke { id, database } => {
+            let store = open(&database).await?;
+            let revoked = store.revoke_token(&id).await.map_err(|e| e.to_string())?;
+            store.close().await;
+            if revoked {
+                eprintln!("revoked token {id}");
+                Ok(())
+            } else {
+                Err(format!("no live token with id {id}"))
+            }
+        }
+    }
 }

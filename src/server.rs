@@ -48,7 +48,7 @@ impl Server {
             })?;
         Ok(Server {
             listener,
-            state: AppState::new(config, store),
+            state: AppState::load(config, store).await?,
         })
     }
 

@@ -12,7 +12,8 @@ fn abplive_putin_kim() {
     let expected: Value = serde_json::from_str(EXPECTED).expect("fixture JSON");
     let must = &expected["must"];
     let should = &expected["should"];
-    let got = normalize(&Envelope::from_text(TEXT), datetime!(2026-11-27 20:00 UTC)).expect("normalizes");
+    let got =
+        normalize(&Envelope::from_text(TEXT), datetime!(2026-11-27 20:00 UTC)).expect("normalizes");
 
     assert_eq!(got.title, must["title"].as_str().unwrap());
     assert_eq!(got.summary.as_deref(), must["summary"].as_str());
@@ -30,7 +31,12 @@ fn abplive_putin_kim() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["type"].as_str().unwrap().to_string(), b["text"].as_str().unwrap().to_string()))
+        .map(|b| {
+            (
+                b["type"].as_str().unwrap().to_string(),
+                b["text"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(blocks, want);
 
@@ -43,14 +49,63 @@ fn abplive_putin_kim() {
         .collect();
     assert_eq!(removed, want_removed);
 
-    let kickers: Vec<&str> = should["kickers"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let kickers: Vec<&str> = should["kickers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(got.kickers, kickers);
     assert_eq!(got.tags, kickers);
     assert_eq!(lead.alt.as_deref(), should["lead_image_alt"].as_str());
     assert_eq!(got.published_at, Some(datetime!(2023-09-15 05:41:32 UTC)));
     assert_eq!(got.published_at_source, Some(DateSource::ImagePath));
-    assert_eq!(got.source_domain.as_deref(), should["source_domain"].as_str());
-    assert!(got.entities.is_empty());
+    assert_eq!(
+        got.source_domain.as_deref(),
+        should["source_domain"].as_str()
+    );
+    // Entities through the whole pipeline: at least 10 of the 11 expected, none of the
+    // not-entities, Putin and Kim Jong Un each one entity in both scripts.
+    let surface = |e: &newsdesk::normalize::ExtractedEntity| -> Vec<String> {
+        e.surface_forms.iter().map(|f| f.text.clone()).collect()
+    };
+    let found = should["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|want| {
+            let kind = want["type"].as_str().unwrap();
+            got.entities.iter().any(|e| {
+                e.kind.as_str() == kind
+                    && want["aliases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| surface(e).iter().any(|s| s == a.as_str().unwrap()))
+            })
+        })
+        .count();
+    assert!(found >= 10, "found {found} of 11 expected entities");
+    for not in should["not_entities"].as_array().unwrap() {
+        let not = not.as_str().unwrap();
+        assert!(
+            !got.entities
+                .iter()
+                .any(|e| surface(e).iter().any(|s| s == not)),
+            "{not} must not be an entity"
+        );
+    }
+    for (deva, latin) in [("पुतिन", "Putin"), ("किम जोंग उन", "Kim Jong")]
+    {
+        let holders: Vec<_> = got
+            .entities
+            .iter()
+            .filter(|e| surface(e).iter().any(|s| s == deva || s == latin))
+            .collect();
+        assert_eq!(holders.len(), 1, "{deva}/{latin} is one entity");
+        let forms = surface(holders[0]);
+        assert!(forms.iter().any(|s| s == deva) && forms.iter().any(|s| s == latin));
+    }
 
     // Derived fields hang together.
     let body: Vec<&str> = got

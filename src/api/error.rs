@@ -24,6 +24,7 @@ pub enum ProblemKind {
     PayloadTooLarge,
     UnsupportedMediaType,
     UnprocessableArticle,
+    IdempotencyKeyReused,
     TooManyRequests,
     RequestTimeout,
     Internal,
@@ -31,7 +32,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 15] = [
+    pub const ALL: [ProblemKind; 16] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::MalformedBody,
@@ -43,6 +44,7 @@ impl ProblemKind {
         ProblemKind::PayloadTooLarge,
         ProblemKind::UnsupportedMediaType,
         ProblemKind::UnprocessableArticle,
+        ProblemKind::IdempotencyKeyReused,
         ProblemKind::TooManyRequests,
         ProblemKind::RequestTimeout,
         ProblemKind::Internal,
@@ -62,6 +64,7 @@ impl ProblemKind {
             ProblemKind::PayloadTooLarge => "payload-too-large",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::UnprocessableArticle => "unprocessable-article",
+            ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
             ProblemKind::TooManyRequests => "too-many-requests",
             ProblemKind::RequestTimeout => "request-timeout",
             ProblemKind::Internal => "internal",
@@ -81,7 +84,9 @@ impl ProblemKind {
             ProblemKind::Conflict => StatusCode::CONFLICT,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ProblemKind::UnprocessableArticle => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::UnprocessableArticle | ProblemKind::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ProblemKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -102,6 +107,7 @@ impl ProblemKind {
             ProblemKind::PayloadTooLarge => "Payload too large",
             ProblemKind::UnsupportedMediaType => "Unsupported media type",
             ProblemKind::UnprocessableArticle => "No article text found",
+            ProblemKind::IdempotencyKeyReused => "Idempotency key reused",
             ProblemKind::TooManyRequests => "Too many requests",
             ProblemKind::RequestTimeout => "Request timed out",
             ProblemKind::Internal => "Internal server error",
@@ -134,6 +140,9 @@ impl ProblemKind {
             }
             ProblemKind::UnprocessableArticle => {
                 "The text was read, but no publishable article was left after normalization."
+            }
+            ProblemKind::IdempotencyKeyReused => {
+                "The Idempotency-Key was already used for a different request; use a new key for a new request."
             }
             ProblemKind::TooManyRequests => "Rate limit exceeded; retry after the `Retry-After` seconds.",
             ProblemKind::RequestTimeout => "The request took longer than the server allows.",
@@ -235,6 +244,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unprocessable(String),
+    #[error("{0}")]
+    IdempotencyKeyReused(String),
     #[error("rate limit exceeded")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("{0}")]
@@ -268,10 +279,17 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => ProblemKind::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             ApiError::Unprocessable(_) => ProblemKind::UnprocessableArticle,
+            ApiError::IdempotencyKeyReused(_) => ProblemKind::IdempotencyKeyReused,
             ApiError::TooManyRequests { .. } => ProblemKind::TooManyRequests,
             ApiError::Unavailable(_) => ProblemKind::Unavailable,
             ApiError::Internal(_) => ProblemKind::Internal,
         }
+    }
+}
+
+impl From<crate::normalize::NormalizeError> for ApiError {
+    fn from(err: crate::normalize::NormalizeError) -> ApiError {
+        ApiError::Unprocessable(err.to_string())
     }
 }
 

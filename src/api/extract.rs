@@ -1,7 +1,7 @@
 //! Extractors wrapping axum's own, so that a malformed body, a wrong content type or a bad path
 //! or query parameter is answered with a problem document instead of axum's plain text.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
@@ -12,6 +12,21 @@ use super::error::ApiError;
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct JsonBody<T>(pub T);
+
+/// A whole request body, held to the body limit.
+#[derive(Debug)]
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::body::Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(ApiError::from)
+    }
+}
 
 /// Typed query parameters.
 #[derive(Debug, FromRequestParts)]
@@ -33,6 +48,17 @@ impl From<JsonRejection> for ApiError {
                 ApiError::UnsupportedMediaType("Expected `Content-Type: application/json`.".into())
             }
             _ => ApiError::MalformedBody(rejection.body_text()),
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> ApiError {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge("The request body exceeds the size limit.".into())
+            }
+            _ => ApiError::BadRequest(rejection.body_text()),
         }
     }
 }

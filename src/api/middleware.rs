@@ -15,7 +15,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -51,8 +50,8 @@ pub fn stack(router: Router, state: &AppState) -> Router {
     // Innermost first. Separate `layer` calls rather than one stack: each turns the body type
     // back into axum's, which the timeout and the problem-document middleware need.
     let routed = router
-        .layer(DefaultBodyLimit::max(config.body_limit))
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(DefaultBodyLimit::disable())
+        .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(CompressionLayer::new().compress_when(compression_predicate))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -111,6 +110,34 @@ fn cors(write_origins: &[String]) -> CorsLayer {
             REQUEST_ID,
         ])
         .max_age(std::time::Duration::from_secs(600))
+}
+
+/// Path whose body may be larger than the others.
+const BATCH_PATH: &str = "/v1/ingest/batch";
+
+/// The largest body a request may carry: `--batch-body-limit` for NDJSON batches,
+/// `--body-limit` for everything else. A declared length over it is refused at once; a body
+/// that grows past it fails as it is read.
+async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == BATCH_PATH {
+        state.config.batch_body_limit
+    } else {
+        state.config.body_limit
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Problem::new(
+            ProblemKind::PayloadTooLarge,
+            format!("The request body exceeds the limit of {limit} bytes."),
+        )
+        .into_response();
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
 }
 
 /// The fallback for paths no route matches.

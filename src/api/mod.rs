@@ -1,5 +1,11 @@
 //! The HTTP API: one router per resource, merged here, wrapped in the middleware stack.
 
+/// Reading, listing, searching, editing and deleting articles.
+mod articles;
+/// Bearer tokens and roles.
+pub mod auth;
+/// Signed pagination cursors.
+pub mod cursor;
 /// The OpenAPI document and `/problems/{kind}` explanations.
 mod docs;
 /// The error type and problem documents.
@@ -8,32 +14,117 @@ pub mod error;
 pub mod extract;
 /// Liveness and readiness.
 mod health;
+/// Posting raw text (one article, or NDJSON batches).
+mod ingest;
 /// The middleware stack.
 mod middleware;
+/// Query-string parameters.
+mod params;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::Router;
+use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::ServeConfig;
-use crate::store::Store;
+use crate::normalize::{
+    self, Block, EntityDictionary, Envelope, ExtractedEntity, NormalizeError, NormalizedArticle,
+};
+use crate::store::tokens::hash_token;
+use crate::store::{Store, StoreError};
+use cursor::CursorCodec;
 
 pub use error::{ApiError, ApiResult, Problem, ProblemKind};
+
+/// Shortest admin token accepted from the environment.
+pub const MIN_ADMIN_TOKEN_LEN: usize = 16;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub store: Store,
+    pub cursors: CursorCodec,
+    /// SHA-256 of `NEWSDESK_ADMIN_TOKEN`, when set.
+    pub admin_token_hash: Option<String>,
+    /// The editors' entity dictionary, rebuilt when they change it.
+    dictionary: Arc<RwLock<EntityDictionary>>,
 }
 
 impl AppState {
-    pub fn new(config: ServeConfig, store: Store) -> AppState {
-        AppState {
+    /// Builds the state on an open store: the cursor secret and the entity dictionary come
+    /// from the database.
+    pub async fn load(config: ServeConfig, store: Store) -> Result<AppState, StoreError> {
+        if let Some(token) = &config.admin_token {
+            if token.trim().len() < MIN_ADMIN_TOKEN_LEN {
+                return Err(StoreError::Invalid(format!(
+                    "NEWSDESK_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LEN} characters"
+                )));
+            }
+        }
+        let secret = store
+            .setting_or_init("cursor_secret", || {
+                use rand::RngCore;
+                let mut bytes = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut bytes);
+                hex::encode(bytes)
+            })
+            .await?;
+        let dictionary = EntityDictionary::new(store.dictionary_entries().await?);
+        Ok(AppState {
+            admin_token_hash: config.admin_token.as_deref().map(|t| hash_token(t.trim())),
             config: Arc::new(config),
             store,
+            cursors: CursorCodec::new(secret.as_bytes()),
+            dictionary: Arc::new(RwLock::new(dictionary)),
+        })
+    }
+
+    /// The current editors' dictionary (cheap to clone).
+    pub fn dictionary(&self) -> EntityDictionary {
+        match self.dictionary.read() {
+            Ok(d) => d.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Reloads the dictionary after editors changed entities.
+    pub async fn reload_dictionary(&self) -> Result<(), StoreError> {
+        let fresh = EntityDictionary::new(self.store.dictionary_entries().await?);
+        match self.dictionary.write() {
+            Ok(mut d) => *d = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// Runs the normalizer with the current dictionary.
+    pub fn normalize(&self, envelope: &Envelope) -> Result<NormalizedArticle, NormalizeError> {
+        normalize::normalize_with_dictionary(
+            envelope,
+            &self.dictionary(),
+            OffsetDateTime::now_utc(),
+        )
+    }
+
+    /// Entity extraction alone (after an edit), with the current dictionary.
+    pub fn extract_entities(
+        &self,
+        title: &str,
+        summary: Option<&str>,
+        kickers: &[String],
+        blocks: &[Block],
+        lead_image_alt: Option<&str>,
+    ) -> Vec<ExtractedEntity> {
+        normalize::extract_entities(
+            title,
+            summary,
+            kickers,
+            blocks,
+            lead_image_alt,
+            &self.dictionary(),
+        )
     }
 }
 
@@ -42,6 +133,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(docs::base_document())
         .merge(health::router())
         .merge(docs::router())
+        .merge(ingest::router())
+        .merge(articles::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 /// What an editor or crawler sends: raw text plus optional explicit fields. Explicit fields
 /// override what the pipeline infers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// The raw, scraped article text (plain or markdown-ish).
@@ -75,14 +75,14 @@ pub struct NormalizedArticle {
     pub removed: Vec<Removed>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Image {
     pub url: String,
     pub alt: Option<String>,
     pub caption: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockType {
     Paragraph,
@@ -117,7 +117,7 @@ impl BlockType {
 
 /// One body block. `text` is the visible text (for an image: its alt text, possibly empty);
 /// `url`, `alt` and `caption` are set on image blocks only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Block {
     #[serde(rename = "type")]
     pub kind: BlockType,
@@ -143,7 +143,7 @@ impl Block {
 }
 
 /// Where `published_at` came from, most trusted first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     Explicit,
@@ -175,13 +175,25 @@ impl DateSource {
 
 /// A line the pipeline dropped, with a machine-readable reason
 /// (`related_marker`, `trending_marker`, `promo_image`, `duplicate`, `link_list`, `navigation`, …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Removed {
     pub text: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityType {
     Person,

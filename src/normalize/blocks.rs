@@ -178,7 +178,9 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let b = split_blocks("# Title\n\n  * [Home](/)\n![a](x.jpg)\n> quoted\n* * *\n1\\. first\nplain _text_");
+        let b = split_blocks(
+            "# Title\n\n  * [Home](/)\n![a](x.jpg)\n> quoted\n* * *\n1\\. first\nplain _text_",
+        );
         let kinds: Vec<_> = b.iter().map(|b| b.kind).collect();
         assert_eq!(
             kinds,

@@ -178,7 +178,11 @@ pub fn is_promo_image(url: &str, alt: &str) -> bool {
 
 /// Decide, for every block, whether it is part of the article. `protected` blocks (the title
 /// line) are kept whatever they look like.
-pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: Option<usize>) -> Vec<Verdict> {
+pub fn strip_boilerplate(
+    blocks: &[RawBlock],
+    language: &str,
+    protected: Option<usize>,
+) -> Vec<Verdict> {
     let stopwords = stopwords_for(language);
     let cjk = matches!(language, "zh" | "ja" | "ko" | "th");
     let repeats = repeated_lines(blocks);
@@ -227,7 +231,10 @@ fn classify(
     match block.kind {
         LineKind::Rule => return Class::Neutral,
         LineKind::Image => {
-            let promo = block.images.iter().all(|im| is_promo_image(&im.url, &im.alt));
+            let promo = block
+                .images
+                .iter()
+                .all(|im| is_promo_image(&im.url, &im.alt));
             return if promo {
                 Class::Bad("promo_image")
             } else {
@@ -394,10 +401,10 @@ fn settle_by_context(classes: &mut [Class]) {
             (Side::Good, Side::Good) => Class::Good,
             (Side::Bad, Side::Bad) => Class::Bad("short_fragment"),
             _ => {
-                let near_prev = prev == Side::Bad
-                    && neighbour(&snapshot, i, false, false) == Side::NearGood;
-                let near_next = next == Side::Bad
-                    && neighbour(&snapshot, i, true, false) == Side::NearGood;
+                let near_prev =
+                    prev == Side::Bad && neighbour(&snapshot, i, false, false) == Side::NearGood;
+                let near_next =
+                    next == Side::Bad && neighbour(&snapshot, i, true, false) == Side::NearGood;
                 if near_prev || near_next {
                     Class::Good
                 } else {
@@ -455,7 +462,12 @@ fn densest_prose_run(classes: &[Class], blocks: &[RawBlock]) -> Option<(usize, u
 }
 
 /// Once a "related" or "trending" marker starts a run near the end, nothing after it is article.
-fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], protected: Option<usize>) {
+fn cut_tail(
+    verdicts: &mut [Verdict],
+    classes: &[Class],
+    blocks: &[RawBlock],
+    protected: Option<usize>,
+) {
     let kept_chars: Vec<usize> = verdicts
         .iter()
         .zip(blocks)
@@ -491,7 +503,10 @@ mod tests {
     fn markers_in_many_languages() {
         assert_eq!(marker_reason("ये भी पढ़ें:"), Some("related_marker"));
         assert_eq!(marker_reason("ट्रेंडिंग न्यूज"), Some("trending_marker"));
-        assert_eq!(marker_reason("Also read: Markets rally"), Some("related_marker"));
+        assert_eq!(
+            marker_reason("Also read: Markets rally"),
+            Some("related_marker")
+        );
         assert_eq!(marker_reason("আরও পড়ুন"), Some("related_marker"));
         assert_eq!(marker_reason("Shareholders said so."), None);
         assert_eq!(marker_reason("© 2023 ABP Network"), Some("copyright"));
@@ -499,7 +514,13 @@ mod tests {
 
     #[test]
     fn promo_images() {
-        assert!(is_promo_image("https://cdn.abplive.com/imagebank/metaverse-mid.png", "ABP Premium"));
-        assert!(!is_promo_image("https://x.com/2023/09/15/photo_original.jpg", "Putin"));
+        assert!(is_promo_image(
+            "https://cdn.abplive.com/imagebank/metaverse-mid.png",
+            "ABP Premium"
+        ));
+        assert!(!is_promo_image(
+            "https://x.com/2023/09/15/photo_original.jpg",
+            "Putin"
+        ));
     }
 }

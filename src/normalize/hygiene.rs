@@ -60,7 +60,10 @@ pub fn clean_text(raw: &str) -> String {
 
 /// NFC, invisible characters removed, whitespace collapsed, trimmed: for short explicit fields.
 pub fn clean_inline(raw: &str) -> String {
-    clean_text(raw).split_whitespace().collect::<Vec<_>>().join(" ")
+    clean_text(raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn end_line(out: &mut String, pending_space: &mut bool) {

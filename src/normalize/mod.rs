@@ -8,6 +8,7 @@ mod article;
 mod blocks;
 mod boilerplate;
 mod dates;
+mod edit;
 mod entities;
 mod error;
 mod explicit;
@@ -24,12 +25,16 @@ mod tags;
 use time::OffsetDateTime;
 
 pub use article::*;
+pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, EditedText};
 pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
 pub use tags::{normalize_tag_name, tag_slug};
 
 /// Turn an envelope of scraped text into a structured article, with no editors' dictionary.
-pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedArticle, NormalizeError> {
+pub fn normalize(
+    envelope: &Envelope,
+    now: OffsetDateTime,
+) -> Result<NormalizedArticle, NormalizeError> {
     normalize_with_dictionary(envelope, &EntityDictionary::empty(), now)
 }
 
@@ -85,8 +90,11 @@ pub fn normalize_with_dictionary(
         &image_urls,
         now,
     );
-    let source_domain =
-        source::infer_source_domain(explicit.url.as_ref(), explicit.source.as_deref(), &image_urls);
+    let source_domain = source::infer_source_domain(
+        explicit.url.as_ref(),
+        explicit.source.as_deref(),
+        &image_urls,
+    );
     let tags = tags::collect_tags(&kickers, &envelope.tags);
     let authors = envelope
         .authors

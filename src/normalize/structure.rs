@@ -89,14 +89,17 @@ pub fn build_structure(
         .iter()
         .copied()
         .find(|&i| raw[i].is_text_like() && Some(i) != summary_index);
-    let lead_index = body.iter().copied().find(|&i| {
-        raw[i].kind == LineKind::Image && first_text.is_none_or(|t| i < t)
-    });
-    let lead_image = lead_index.and_then(|i| raw[i].images.first()).map(|im| Image {
-        url: im.url.clone(),
-        alt: destuff_alt(&im.alt, &title),
-        caption: None,
-    });
+    let lead_index = body
+        .iter()
+        .copied()
+        .find(|&i| raw[i].kind == LineKind::Image && first_text.is_none_or(|t| i < t));
+    let lead_image = lead_index
+        .and_then(|i| raw[i].images.first())
+        .map(|im| Image {
+            url: im.url.clone(),
+            alt: destuff_alt(&im.alt, &title),
+            caption: None,
+        });
 
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(fold(&title));
@@ -159,7 +162,11 @@ fn removal(b: &RawBlock, reason: &str) -> Removed {
 
 /// A level-1 heading that opens the kept body while the first line sits apart from it (separated
 /// by removed lines): the page's own title, the first line being the site's name.
-fn page_heading_title(raw: &[RawBlock], kept: &[usize], title_index: Option<usize>) -> Option<usize> {
+fn page_heading_title(
+    raw: &[RawBlock],
+    kept: &[usize],
+    title_index: Option<usize>,
+) -> Option<usize> {
     let t = title_index?;
     let after_title = kept.iter().copied().find(|&i| i > t)?;
     if after_title == t + 1 {
@@ -204,7 +211,9 @@ pub fn destuff_alt(alt: &str, title: &str) -> Option<String> {
         rest = rest.replace(title, " ");
     }
     let rest = collapse_spaces(&rest);
-    let rest = rest.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '|' | ',' | ':' | '–' | '—'));
+    let rest = rest.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '|' | ',' | ':' | '–' | '—')
+    });
     (!rest.is_empty()).then(|| rest.to_string())
 }
 
@@ -224,7 +233,10 @@ mod tests {
     fn alt_destuffing() {
         let title = "पुतिन और किम जोंग उन";
         let alt = "पुतिन और किम जोंग उन Vladimir Putin and Kim पुतिन और किम जोंग उन";
-        assert_eq!(destuff_alt(alt, title).as_deref(), Some("Vladimir Putin and Kim"));
+        assert_eq!(
+            destuff_alt(alt, title).as_deref(),
+            Some("Vladimir Putin and Kim")
+        );
         assert_eq!(destuff_alt(title, title), None);
     }
 }

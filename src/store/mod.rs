@@ -6,6 +6,21 @@
 //! concurrent writers queue for it inside the process instead of failing with `SQLITE_BUSY`;
 //! reads use a separate pool and, with WAL, never wait for the writer.
 
+/// Articles with their blocks, tags and entities.
+pub mod articles;
+/// Entities shared across articles.
+pub mod entities;
+/// Remembered answers to writes with an `Idempotency-Key`.
+pub mod idempotency;
+/// Search expressions rendered for FTS5.
+pub mod search;
+/// Instance settings.
+mod settings;
+/// Timestamps as stored.
+pub mod time;
+/// API tokens.
+pub mod tokens;
+
 use std::str::FromStr;
 use std::time::Duration;
 

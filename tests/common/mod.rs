@@ -64,7 +64,7 @@ pub async fn spawn_app_with(
     let mut config = test_config(&dir);
     configure(&mut config);
     let store = open_store(&config).await.expect("open store");
-    let state = AppState::new(config, store);
+    let state = AppState::load(config, store).await.expect("load state");
     let app = api::app_with(state.clone(), extra);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -115,4 +115,70 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
     assert_eq!(body["status"], status);
     assert_eq!(body["request_id"].as_str(), request_id.as_deref());
     body
+}
+
+pub const FIXTURE: &str = include_str!("../fixtures/abplive-putin-kim.txt");
+pub const FIXTURE_EXPECTED: &str = include_str!("../fixtures/abplive-putin-kim.expected.json");
+
+impl TestApp {
+    /// A new token of the given role.
+    pub async fn token(&self, role: newsdesk::store::tokens::Role) -> String {
+        self.state
+            .store
+            .create_token("test", role)
+            .await
+            .expect("create token")
+            .1
+    }
+
+    pub async fn editor(&self) -> String {
+        self.token(newsdesk::store::tokens::Role::Editor).await
+    }
+
+    /// Posts raw text to `/v1/ingest` with a token.
+    pub async fn ingest_text(&self, token: &str, text: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/v1/ingest"))
+            .bearer_auth(token)
+            .header("content-type", "text/plain; charset=utf-8")
+            .body(text.to_owned())
+            .send()
+            .await
+            .expect("ingest")
+    }
+
+    /// Posts a JSON envelope to `/v1/ingest` with a token.
+    pub async fn ingest_json(
+        &self,
+        token: &str,
+        envelope: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url("/v1/ingest"))
+            .bearer_auth(token)
+            .json(envelope)
+            .send()
+            .await
+            .expect("ingest")
+    }
+
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+}
+
+/// A small, distinct English article.
+pub fn english_article(n: usize, tag: &str) -> serde_json::Value {
+    serde_json::json!({
+        "text": format!(
+            "Council approves budget number {n} for the harbour district\n\
+             The city council approved spending plan {n} on Tuesday after a long debate about roads, schools and the harbour.\n\
+             Members said the plan number {n} would fund new buses, repair the old bridge and hire more teachers for the district schools.\n\
+             The mayor welcomed the vote and said work would start in the spring, with a first report due before the summer recess."
+        ),
+        "url": format!("https://news.example.com/2024/03/{:02}/budget-{n}", (n % 28) + 1),
+        "tags": [tag],
+    })
 }

@@ -1,0 +1,615 @@
+//! `GET /v1/articles` (filters, search, cursors), `GET /v1/articles/{id_or_slug}` (ETag, fields,
+//! include), `PATCH` and `DELETE` for editors.
+
+use std::collections::HashSet;
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::auth::{Editor, MaybePrincipal};
+use super::cursor::fingerprint;
+use super::extract::{JsonBody, PathParams};
+use super::params::{parse_date_bound, parse_limit, parse_list, QueryPairs};
+use super::{ApiError, ApiResult, AppState, Problem};
+use crate::normalize::{self, Block, BlockType};
+use crate::store::articles::{
+    After, Article, ArticleChanges, ArticleOrder, ArticleQuery, ArticleStatus, ArticleSummary,
+    Recomputed,
+};
+use crate::store::search::SearchExpr;
+use crate::store::tokens::Role;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_articles))
+        .routes(routes!(get_article, update_article, delete_article))
+}
+
+/// The top-level fields of an article, for `fields=`.
+const ARTICLE_FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "status",
+    "title",
+    "summary",
+    "kickers",
+    "language",
+    "script",
+    "lead_image",
+    "blocks",
+    "body_text",
+    "word_count",
+    "reading_time_minutes",
+    "published_at",
+    "published_at_source",
+    "url",
+    "source_domain",
+    "authors",
+    "tags",
+    "entities",
+    "content_hash",
+    "created_at",
+    "updated_at",
+];
+
+const LIST_FIELDS: &[&str] = &[
+    "id",
+    "slug",
+    "status",
+    "title",
+    "summary",
+    "kickers",
+    "language",
+    "script",
+    "lead_image",
+    "word_count",
+    "reading_time_minutes",
+    "published_at",
+    "source_domain",
+    "tags",
+    "created_at",
+    "updated_at",
+];
+
+/// A list page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleList {
+    data: Vec<ArticleSummary>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+    /// The next page's URL, or `null`.
+    next: Option<String>,
+}
+
+/// Where a page ended, signed into the cursor with the query it belongs to.
+#[derive(Debug, Serialize, Deserialize)]
+struct ArticleCursor {
+    /// Fingerprint of the filters and sort.
+    f: String,
+    /// Sort key (time) or rank.
+    s: Option<String>,
+    r: Option<f64>,
+    i: String,
+    /// Snapshot bound for relevance pages.
+    m: Option<i64>,
+}
+
+/// List articles, newest first, or search them.
+#[utoipa::path(get, path = "/v1/articles", tag = "articles",
+    params(
+        ("tag" = Option<Vec<String>>, Query, description = "Tag slug; repeat for AND"),
+        ("entity" = Option<Vec<String>>, Query, description = "Entity slug; repeat for AND"),
+        ("lang" = Option<String>, Query, description = "ISO 639-1 language"),
+        ("source" = Option<String>, Query, description = "Source domain, e.g. abplive.com"),
+        ("since" = Option<String>, Query, description = "published_at on or after (RFC 3339 or YYYY-MM-DD)"),
+        ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
+        ("status" = Option<String>, Query, description = "published (default), draft or any; draft and any need an editor token"),
+        ("q" = Option<String>, Query, description = "Full-text search in any script: words, \"phrases\", prefix*, OR, -exclude"),
+        ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q)"),
+        ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("fields" = Option<String>, Query, description = "Comma-separated fields to keep"),
+    ),
+    responses(
+        (status = 200, description = "A page of articles", body = ArticleList),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Drafts need a token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Drafts need the editor role", body = Problem, content_type = "application/problem+json")))]
+async fn list_articles(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let params = QueryPairs::parse(raw.as_deref());
+    let tags = params.all("tag");
+    let entities = params.all("entity");
+    let language = params
+        .one("lang")
+        .map(|l| {
+            let l = l.trim().to_ascii_lowercase();
+            if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) {
+                Ok(l)
+            } else {
+                Err(ApiError::invalid_parameter(
+                    "lang",
+                    "expected a two-letter ISO 639-1 code such as `hi` or `en`",
+                ))
+            }
+        })
+        .transpose()?;
+    let source = params.one("source").map(|s| s.trim().to_ascii_lowercase());
+    let since = params
+        .one("since")
+        .map(|v| parse_date_bound("since", v))
+        .transpose()?;
+    let until = params
+        .one("until")
+        .map(|v| parse_date_bound("until", v))
+        .transpose()?;
+    let statuses = match params.one("status") {
+        None | Some("published") => vec![ArticleStatus::Published],
+        Some(wanted @ ("draft" | "any")) => {
+            match principal.role() {
+                None => {
+                    return Err(ApiError::Unauthorized(
+                        "Listing drafts needs an editor token.".into(),
+                    ))
+                }
+                Some(role) if role < Role::Editor => {
+                    return Err(ApiError::Forbidden(
+                        "Listing drafts needs the editor role.".into(),
+                    ))
+                }
+                Some(_) => {}
+            }
+            if wanted == "draft" {
+                vec![ArticleStatus::Draft]
+            } else {
+                vec![ArticleStatus::Draft, ArticleStatus::Published]
+            }
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                "status",
+                "expected `published`, `draft` or `any`",
+            ))
+        }
+    };
+    let search =
+        match params.one("q") {
+            None => None,
+            Some(q) if q.chars().count() > 500 => {
+                return Err(ApiError::invalid_parameter("q", "at most 500 characters"))
+            }
+            Some(q) => Some(SearchExpr::parse(q).ok_or_else(|| {
+                ApiError::invalid_parameter("q", "no searchable words in the query")
+            })?),
+        };
+    let order = match params.one("sort") {
+        None if search.is_some() => ArticleOrder::Relevance,
+        None | Some("-published_at") => ArticleOrder::NewestFirst,
+        Some("published_at") => ArticleOrder::OldestFirst,
+        Some("relevance") if search.is_some() => ArticleOrder::Relevance,
+        Some("relevance") => {
+            return Err(ApiError::invalid_parameter(
+                "sort",
+                "`relevance` needs a search `q`",
+            ))
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                "sort",
+                "expected `-published_at`, `published_at` or `relevance`",
+            ))
+        }
+    };
+    let limit = parse_limit(params.one("limit"))?;
+    let fields = parse_list(params.one("fields"), "fields", LIST_FIELDS)?;
+
+    let fts = search.as_ref().map(SearchExpr::to_fts5);
+    let status_names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let order_name = format!("{order:?}");
+    let mut fp_parts: Vec<&str> = vec![
+        "articles",
+        &order_name,
+        language.as_deref().unwrap_or(""),
+        source.as_deref().unwrap_or(""),
+        since.as_deref().unwrap_or(""),
+        until.as_deref().unwrap_or(""),
+        fts.as_deref().unwrap_or(""),
+    ];
+    fp_parts.extend(status_names.iter().copied());
+    fp_parts.push("tags");
+    fp_parts.extend(tags.iter().copied());
+    fp_parts.push("entities");
+    fp_parts.extend(entities.iter().copied());
+    let fp = fingerprint(&fp_parts);
+
+    let (after, mut max_rowid) = match params.one("cursor") {
+        None => (None, None),
+        Some(raw_cursor) => {
+            let cursor: ArticleCursor = state.cursors.decode(raw_cursor)?;
+            if cursor.f != fp {
+                return Err(ApiError::invalid_parameter(
+                    "cursor",
+                    "the cursor belongs to a different query; keep the filters of the first page",
+                ));
+            }
+            let after = match (order, cursor.s, cursor.r) {
+                (ArticleOrder::Relevance, _, Some(rank)) => After::Rank { rank, id: cursor.i },
+                (ArticleOrder::NewestFirst | ArticleOrder::OldestFirst, Some(sort_at), _) => {
+                    After::Time {
+                        sort_at,
+                        id: cursor.i,
+                    }
+                }
+                _ => {
+                    return Err(ApiError::invalid_parameter(
+                        "cursor",
+                        "the cursor belongs to a different sort order",
+                    ))
+                }
+            };
+            (Some(after), cursor.m)
+        }
+    };
+    if order == ArticleOrder::Relevance && max_rowid.is_none() {
+        max_rowid = Some(state.store.max_article_rowid().await?);
+    }
+
+    let query = ArticleQuery {
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        entities: entities.iter().map(|s| s.to_string()).collect(),
+        language,
+        source,
+        since,
+        until,
+        statuses,
+        fts,
+        order: Some(order),
+        after,
+        max_rowid,
+        limit,
+    };
+    let page = state.store.list_articles(&query).await?;
+    let next_cursor = match (page.has_more, page.items.last()) {
+        (true, Some(last)) => Some(state.cursors.encode(&ArticleCursor {
+            f: fp,
+            s: (order != ArticleOrder::Relevance).then(|| last.sort_at.clone()),
+            r: last.rank,
+            i: last.id.clone(),
+            m: max_rowid,
+        })?),
+        _ => None,
+    };
+    let next = next_cursor
+        .as_ref()
+        .map(|c| params.with_cursor("/v1/articles", c));
+    let data: Vec<Value> = page
+        .items
+        .iter()
+        .map(|item| trim_fields(serde_json::to_value(item).unwrap_or(Value::Null), &fields))
+        .collect();
+    let body = serde_json::json!({"data": data, "next_cursor": next_cursor, "next": next});
+    let mut response = axum::Json(body).into_response();
+    if let Some(next) = &next {
+        if let Ok(link) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
+            response.headers_mut().insert(header::LINK, link);
+        }
+    }
+    Ok(response)
+}
+
+/// One article, whole: blocks, lead image, tags, entities with mention counts.
+#[utoipa::path(get, path = "/v1/articles/{id_or_slug}", tag = "articles",
+    params(
+        ("id_or_slug" = String, Path, description = "The article's id or slug"),
+        ("fields" = Option<String>, Query, description = "Comma-separated fields to keep"),
+        ("include" = Option<String>, Query, description = "`removed`: the lines dropped as boilerplate at ingest"),
+    ),
+    responses(
+        (status = 200, description = "The article", body = Article,
+         headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json")))]
+async fn get_article(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    PathParams(id_or_slug): PathParams<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    check_identifier(&id_or_slug)?;
+    let params = QueryPairs::parse(raw.as_deref());
+    let fields = parse_list(params.one("fields"), "fields", ARTICLE_FIELDS)?;
+    let include = parse_list(params.one("include"), "include", &["removed"])?;
+    let editor = principal.role().is_some_and(|r| r >= Role::Editor);
+    let article = state.store.get_article(&id_or_slug, editor).await?;
+    let body = render_article(&article, &fields, &include);
+    Ok(cached_json(&headers, &body, article.status))
+}
+
+/// An editor's changes to an article.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticlePatch {
+    title: Option<String>,
+    /// `null` removes the summary.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    summary: Option<Option<String>>,
+    blocks: Option<Vec<Block>>,
+    status: Option<ArticleStatus>,
+    /// RFC 3339 or YYYY-MM-DD; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    published_at: Option<Option<String>>,
+    /// Replaces the article's tags (display names).
+    tags: Option<Vec<String>>,
+    /// Tags to attach.
+    #[serde(default)]
+    add_tags: Vec<String>,
+    /// Tags to detach (names or slugs).
+    #[serde(default)]
+    remove_tags: Vec<String>,
+}
+
+fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Most tags one article may carry.
+const MAX_TAGS: usize = 50;
+/// Most blocks an edit may carry.
+const MAX_BLOCKS: usize = 5000;
+
+/// Change an article (editors). The slug stays; the answer is the new version.
+#[utoipa::path(patch, path = "/v1/articles/{id_or_slug}", tag = "articles",
+    params(("id_or_slug" = String, Path, description = "The article's id or slug")),
+    request_body = ArticlePatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The article as stored", body = Article),
+        (status = 400, description = "The changes are invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new text duplicates another article", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing would be left of the article", body = Problem, content_type = "application/problem+json")))]
+async fn update_article(
+    State(state): State<AppState>,
+    _editor: Editor,
+    PathParams(id_or_slug): PathParams<String>,
+    JsonBody(patch): JsonBody<ArticlePatch>,
+) -> ApiResult<Response> {
+    check_identifier(&id_or_slug)?;
+    let current = state.store.get_article(&id_or_slug, true).await?;
+    let mut changes = ArticleChanges {
+        status: patch.status,
+        ..ArticleChanges::default()
+    };
+    if let Some(title) = &patch.title {
+        changes.title =
+            Some(normalize::clean_edited_line(title).ok_or_else(|| {
+                ApiError::invalid_parameter("title", "the title cannot be empty")
+            })?);
+    }
+    if let Some(summary) = &patch.summary {
+        changes.summary = Some(summary.as_deref().and_then(normalize::clean_edited_line));
+    }
+    if let Some(blocks) = &patch.blocks {
+        if blocks.len() > MAX_BLOCKS {
+            return Err(ApiError::invalid_parameter(
+                "blocks",
+                format!("at most {MAX_BLOCKS} blocks"),
+            ));
+        }
+        for block in blocks {
+            if block.kind == BlockType::Image {
+                let url = block.url.as_deref().unwrap_or("");
+                if !is_http_url(url) {
+                    return Err(ApiError::invalid_parameter(
+                        "blocks",
+                        "an image block needs an absolute http(s) `url`",
+                    ));
+                }
+            }
+        }
+        let cleaned = normalize::clean_edited_blocks(blocks);
+        if !cleaned.iter().any(|b| b.kind != BlockType::Image) {
+            return Err(ApiError::Unprocessable(
+                "The edited article has no text blocks left; keep at least one paragraph.".into(),
+            ));
+        }
+        changes.blocks = Some(cleaned);
+    }
+    if let Some(published_at) = &patch.published_at {
+        changes.published_at = Some(
+            published_at
+                .as_deref()
+                .map(|v| parse_timestamp("published_at", v))
+                .transpose()?,
+        );
+    }
+    for (name, list) in [
+        ("tags", patch.tags.as_deref().unwrap_or(&[])),
+        ("add_tags", &patch.add_tags[..]),
+        ("remove_tags", &patch.remove_tags[..]),
+    ] {
+        if list.len() > MAX_TAGS {
+            return Err(ApiError::invalid_parameter(
+                name,
+                format!("at most {MAX_TAGS} tags"),
+            ));
+        }
+        if list.iter().any(|t| t.chars().count() > 200) {
+            return Err(ApiError::invalid_parameter(
+                name,
+                "a tag is at most 200 characters",
+            ));
+        }
+    }
+    changes.tags = patch.tags.clone();
+    changes.add_tags = patch.add_tags.clone();
+    changes.remove_tags = patch.remove_tags.clone();
+
+    if changes.title.is_some() || changes.blocks.is_some() {
+        let title = changes.title.clone().unwrap_or(current.title.clone());
+        let blocks = changes.blocks.clone().unwrap_or(current.blocks.clone());
+        let measured = normalize::measure_edit(&title, &blocks);
+        let entities = state.extract_entities(
+            &title,
+            changes
+                .summary
+                .clone()
+                .unwrap_or(current.summary.clone())
+                .as_deref(),
+            &current.kickers,
+            &blocks,
+            current.lead_image.as_ref().and_then(|i| i.alt.as_deref()),
+        );
+        changes.recomputed = Some(Recomputed {
+            body_text: measured.body_text,
+            word_count: measured.word_count,
+            reading_time_minutes: measured.reading_time_minutes,
+            content_hash: measured.content_hash,
+            entities,
+        });
+    }
+    let updated = state.store.update_article(&current.id, &changes).await?;
+    let body = render_article(&updated, &[], &[]);
+    Ok(axum::Json(body).into_response())
+}
+
+/// Delete an article (editors): gone from reads and search.
+#[utoipa::path(delete, path = "/v1/articles/{id_or_slug}", tag = "articles",
+    params(("id_or_slug" = String, Path, description = "The article's id or slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json")))]
+async fn delete_article(
+    State(state): State<AppState>,
+    _editor: Editor,
+    PathParams(id_or_slug): PathParams<String>,
+) -> ApiResult<StatusCode> {
+    check_identifier(&id_or_slug)?;
+    state.store.delete_article(&id_or_slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ids and slugs are short ASCII; anything else cannot name an article.
+pub fn check_identifier(id_or_slug: &str) -> ApiResult<()> {
+    if id_or_slug.is_empty()
+        || id_or_slug.len() > 200
+        || !id_or_slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ApiError::not_found(format_args!(
+            "An article `{}`",
+            id_or_slug.chars().take(80).collect::<String>()
+        )));
+    }
+    Ok(())
+}
+
+fn is_http_url(value: &str) -> bool {
+    url::Url::parse(value)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// RFC 3339, or a day (taken as midnight UTC).
+pub fn parse_timestamp(name: &str, value: &str) -> ApiResult<OffsetDateTime> {
+    parse_date_bound(name, value).and_then(|s| {
+        OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| ApiError::invalid_parameter(name, "expected RFC 3339 or YYYY-MM-DD"))
+    })
+}
+
+/// The JSON of an article, with `removed` when asked for and only `fields` when given.
+pub fn render_article(article: &Article, fields: &[&str], include: &[&str]) -> Value {
+    let mut value = serde_json::to_value(article).unwrap_or(Value::Null);
+    if include.contains(&"removed") {
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "removed".into(),
+                serde_json::to_value(&article.removed).unwrap_or(Value::Null),
+            );
+        }
+    }
+    trim_fields(value, fields)
+}
+
+fn trim_fields(value: Value, fields: &[&str]) -> Value {
+    if fields.is_empty() {
+        return value;
+    }
+    match value {
+        Value::Object(object) => {
+            let keep: HashSet<&str> = fields.iter().copied().chain(["removed"]).collect();
+            Value::Object(
+                object
+                    .into_iter()
+                    .filter(|(k, _)| keep.contains(k.as_str()))
+                    .collect::<Map<String, Value>>(),
+            )
+        }
+        other => other,
+    }
+}
+
+/// A JSON answer with a strong ETag; `304` when the client has it already.
+pub fn cached_json(request_headers: &HeaderMap, body: &Value, status: ArticleStatus) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..12]));
+    let cache_control = match status {
+        ArticleStatus::Published => "public, max-age=60, stale-while-revalidate=300",
+        ArticleStatus::Draft => "private, no-store",
+    };
+    let matches = request_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*");
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = Response::new(Body::from(bytes));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("authorization, accept-encoding"),
+    );
+    response
+}

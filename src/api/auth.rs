@@ -1,0 +1,123 @@
+//! Bearer tokens. Reads are public; writes need an editor (or admin) token. Missing or unknown
+//! tokens are 401 with `WWW-Authenticate`; a token whose role is too low is 403. Secrets are
+//! compared as SHA-256 hashes, in constant time for the environment's admin token, and never
+//! logged.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use subtle::ConstantTimeEq;
+
+use super::{ApiError, AppState};
+use crate::store::tokens::{hash_token, Role, TokenInfo};
+
+/// Whoever a valid token identifies.
+#[derive(Debug, Clone)]
+pub struct Principal(pub TokenInfo);
+
+/// A principal with at least the editor role.
+#[derive(Debug, Clone)]
+pub struct Editor(pub TokenInfo);
+
+/// A principal with the admin role.
+#[derive(Debug, Clone)]
+pub struct Admin(pub TokenInfo);
+
+/// The principal when a token was sent (a bad token is still a 401), `None` otherwise.
+#[derive(Debug, Clone)]
+pub struct MaybePrincipal(pub Option<TokenInfo>);
+
+impl MaybePrincipal {
+    pub fn role(&self) -> Option<Role> {
+        self.0.as_ref().map(|t| t.role)
+    }
+}
+
+/// The token of the environment's admin secret.
+pub const ENV_ADMIN_ID: &str = "env-admin";
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<TokenInfo>, ApiError> {
+    let Some(header) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = header.to_str().map_err(|_| {
+        ApiError::Unauthorized("The Authorization header is not valid text.".into())
+    })?;
+    let (scheme, secret) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| ApiError::Unauthorized("Use `Authorization: Bearer <token>`.".into()))?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::Unauthorized(
+            "Only Bearer tokens are accepted: `Authorization: Bearer <token>`.".into(),
+        ));
+    }
+    let secret = secret.trim();
+    if secret.is_empty() || secret.len() > 512 {
+        return Err(ApiError::Unauthorized(
+            "The bearer token is empty or malformed.".into(),
+        ));
+    }
+    let hash = hash_token(secret);
+    if let Some(admin_hash) = &state.admin_token_hash {
+        if bool::from(admin_hash.as_bytes().ct_eq(hash.as_bytes())) {
+            return Ok(Some(TokenInfo {
+                id: ENV_ADMIN_ID.to_owned(),
+                name: "NEWSDESK_ADMIN_TOKEN".to_owned(),
+                role: Role::Admin,
+            }));
+        }
+    }
+    match state.store.find_token(&hash).await? {
+        Some(token) => Ok(Some(token)),
+        None => Err(ApiError::Unauthorized(
+            "The bearer token is not valid (unknown or revoked).".into(),
+        )),
+    }
+}
+
+async fn require(parts: &Parts, state: &AppState, role: Role) -> Result<TokenInfo, ApiError> {
+    let token = authenticate(parts, state).await?.ok_or_else(|| {
+        ApiError::Unauthorized(format!(
+            "This action needs an {} token: send `Authorization: Bearer <token>`.",
+            role.as_str()
+        ))
+    })?;
+    if token.role < role {
+        return Err(ApiError::Forbidden(format!(
+            "This action needs the {} role; the token `{}` has the {} role.",
+            role.as_str(),
+            token.name,
+            token.role.as_str()
+        )));
+    }
+    Ok(token)
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        require(parts, state, Role::Reader).await.map(Principal)
+    }
+}
+
+impl FromRequestParts<AppState> for Editor {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        require(parts, state, Role::Editor).await.map(Editor)
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        require(parts, state, Role::Admin).await.map(Admin)
+    }
+}
+
+impl FromRequestParts<AppState> for MaybePrincipal {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        authenticate(parts, state).await.map(MaybePrincipal)
+    }
+}

@@ -1,0 +1,625 @@
+//! `POST /v1/ingest`: raw text (or a JSON envelope) in, a stored article out.
+//! `POST /v1/ingest/batch`: NDJSON envelopes in, one NDJSON result per line out, streamed.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::articles::render_article;
+use super::auth::Editor;
+use super::error::Problem;
+use super::extract::RawBody;
+use super::params::QueryPairs;
+use super::{ApiError, ApiResult, AppState};
+use crate::normalize::{self, Envelope, NormalizedArticle};
+use crate::store::articles::{ArticleStatus, BatchInserted, Inserted};
+use crate::store::idempotency::SavedResponse;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(ingest))
+        .routes(routes!(ingest_batch))
+}
+
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const ACCEPTED_TYPES: &str = "text/plain, text/markdown or application/json";
+/// Bodies larger than this are normalized on the blocking pool.
+const INLINE_NORMALIZE_BYTES: usize = 32 * 1024;
+/// Articles written per transaction in a batch.
+const BATCH_CHUNK: usize = 64;
+
+/// Where the new or existing article lives.
+fn location(id: &str) -> String {
+    format!("/v1/articles/{id}")
+}
+
+/// Ingest one article.
+///
+/// The body is the article as scraped (`text/plain` or `text/markdown`, UTF-8) or a JSON
+/// envelope `{"text": …, "url"?, "source"?, "title"?, "summary"?, "published_at"?, "language"?,
+/// "tags"?, "authors"?}` whose explicit fields override what is inferred.
+#[utoipa::path(post, path = "/v1/ingest", tag = "ingest",
+    params(
+        ("dry_run" = Option<bool>, Query, description = "Normalize and answer, store nothing"),
+        ("status" = Option<String>, Query, description = "`published` (default) or `draft`"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer"),
+    ),
+    request_body(description = "Raw article text, or a JSON envelope",
+        content((String = "text/plain"), (String = "text/markdown"), (Envelope = "application/json"))),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored; `Location` names the article", body = crate::store::articles::Article,
+         headers(("Location" = String))),
+        (status = 200, description = "Already stored (`duplicate: true`), or a dry run"),
+        (status = 400, description = "Malformed body or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Unsupported Content-Type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No article left after normalization, or an Idempotency-Key reused", body = Problem, content_type = "application/problem+json")))]
+async fn ingest(
+    State(state): State<AppState>,
+    Editor(token): Editor,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<Response> {
+    let params = QueryPairs::parse(raw.as_deref());
+    let dry_run = parse_bool("dry_run", params.one("dry_run"))?;
+    let status = parse_status(params.one("status"))?;
+    let key = idempotency_key(&headers)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let envelope = parse_envelope(content_type, &body)?;
+
+    let request_hash = {
+        let mut h = Sha256::new();
+        h.update(content_type.as_bytes());
+        h.update([0]);
+        h.update(raw.as_deref().unwrap_or("").as_bytes());
+        h.update([0]);
+        h.update(&body);
+        hex::encode(h.finalize())
+    };
+    if let Some(key) = &key {
+        if let Some(saved) = state.store.saved_response(&token.id, key).await? {
+            if saved.request_hash != request_hash {
+                return Err(ApiError::IdempotencyKeyReused(format!(
+                    "The Idempotency-Key `{key}` was used for a different request."
+                )));
+            }
+            return Ok(replay(saved));
+        }
+    }
+
+    let normalized = normalize_off_thread(&state, envelope, body.len()).await?;
+    if dry_run {
+        return Ok((StatusCode::OK, axum::Json(dry_run_body(&normalized))).into_response());
+    }
+    let (code, article) = match state.store.insert_article(&normalized, status).await? {
+        Inserted::Created(article) => (StatusCode::CREATED, article),
+        Inserted::Duplicate(article) => (StatusCode::OK, article),
+    };
+    let mut value = render_article(&article, &[], &[]);
+    if let Some(object) = value.as_object_mut() {
+        object.insert("duplicate".into(), Value::Bool(code == StatusCode::OK));
+    }
+    let body = serde_json::to_string(&value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let location = location(&article.id);
+    if let Some(key) = &key {
+        state
+            .store
+            .save_response(
+                &token.id,
+                key,
+                &SavedResponse {
+                    request_hash,
+                    status: code.as_u16(),
+                    body: body.clone(),
+                    location: Some(location.clone()),
+                },
+            )
+            .await?;
+    }
+    Ok(json_response(code, body, Some(&location), false))
+}
+
+fn json_response(
+    code: StatusCode,
+    body: String,
+    location: Option<&str>,
+    replayed: bool,
+) -> Response {
+    let mut response = (code, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(value) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+        headers.insert(header::LOCATION, value);
+    }
+    if replayed {
+        headers.insert(
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderValue::from_static("true"),
+        );
+    }
+    response
+}
+
+fn replay(saved: SavedResponse) -> Response {
+    let code = StatusCode::from_u16(saved.status).unwrap_or(StatusCode::OK);
+    json_response(code, saved.body, saved.location.as_deref(), true)
+}
+
+/// Normalizes on the blocking pool when the text is large, so big bodies do not stall the
+/// workers that serve reads.
+async fn normalize_off_thread(
+    state: &AppState,
+    envelope: Envelope,
+    size: usize,
+) -> ApiResult<NormalizedArticle> {
+    if size <= INLINE_NORMALIZE_BYTES {
+        return Ok(state.normalize(&envelope)?);
+    }
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || state.normalize(&envelope))
+        .await
+        .map_err(|e| ApiError::Internal(format!("normalizer task: {e}")))?
+        .map_err(ApiError::from)
+}
+
+fn parse_bool(name: &str, value: Option<&str>) -> ApiResult<bool> {
+    match value {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(_) => Err(ApiError::invalid_parameter(
+            name,
+            "expected `true` or `false`",
+        )),
+    }
+}
+
+fn parse_status(value: Option<&str>) -> ApiResult<ArticleStatus> {
+    match value {
+        None => Ok(ArticleStatus::Published),
+        Some(v) => ArticleStatus::parse(v).ok_or_else(|| {
+            ApiError::invalid_parameter("status", "expected `published` or `draft`")
+        }),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(
+                "Idempotency-Key",
+                "expected 1 to 255 visible ASCII characters",
+            )
+        })?;
+    Ok(Some(key.to_owned()))
+}
+
+/// The envelope a body carries, by its media type.
+fn parse_envelope(content_type: &str, body: &Bytes) -> ApiResult<Envelope> {
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_ascii_lowercase())
+    });
+    if let Some(charset) = &charset {
+        if !matches!(charset.as_str(), "utf-8" | "utf8" | "us-ascii") {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "Only UTF-8 text is accepted; the body declares charset `{charset}`."
+            )));
+        }
+    }
+    match essence.as_str() {
+        "text/plain" | "text/markdown" | "text/x-markdown" => {
+            let text = std::str::from_utf8(body).map_err(|e| {
+                ApiError::MalformedBody(format!(
+                    "The body is not valid UTF-8 (first bad byte at offset {}).",
+                    e.valid_up_to()
+                ))
+            })?;
+            Ok(Envelope::from_text(text))
+        }
+        "application/json" => parse_json_envelope(body),
+        "" => Err(ApiError::UnsupportedMediaType(format!(
+            "The request has no Content-Type; send {ACCEPTED_TYPES}."
+        ))),
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "`{}` is not accepted here; send {ACCEPTED_TYPES}.",
+            other.chars().take(80).collect::<String>()
+        ))),
+    }
+}
+
+fn parse_json_envelope(body: &[u8]) -> ApiResult<Envelope> {
+    serde_json::from_slice::<Envelope>(body).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "does not match the envelope",
+            serde_json::error::Category::Eof => "ends too early",
+            _ => "is not valid JSON",
+        };
+        ApiError::MalformedBody(format!(
+            "The JSON body {what}: {e}. Expected {{\"text\": \"…\", \"url\"?, \"title\"?, \"summary\"?, \
+             \"published_at\"?, \"language\"?, \"source\"?, \"tags\"?, \"authors\"?}}."
+        ))
+    })
+}
+
+/// A dry run's answer: the article as it would be stored, plus what was removed.
+fn dry_run_body(article: &NormalizedArticle) -> Value {
+    let tags: Vec<Value> = article
+        .tags
+        .iter()
+        .map(|name| json!({"slug": normalize::tag_slug(name), "name": name}))
+        .collect();
+    let entities: Vec<Value> = article
+        .entities
+        .iter()
+        .map(|e| {
+            json!({
+                "name": e.name,
+                "type": e.kind,
+                "aliases": e.surface_forms.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(),
+                "mentions": e.mentions,
+                "salience": e.salience,
+            })
+        })
+        .collect();
+    json!({
+        "dry_run": true,
+        "status": "published",
+        "title": article.title,
+        "summary": article.summary,
+        "kickers": article.kickers,
+        "language": article.language,
+        "script": article.script,
+        "lead_image": article.lead_image,
+        "blocks": article.blocks,
+        "body_text": article.body_text,
+        "word_count": article.word_count,
+        "reading_time_minutes": article.reading_time_minutes,
+        "published_at": article.published_at.map(crate::store::time::format_timestamp),
+        "published_at_source": article.published_at_source,
+        "url": article.url,
+        "source_domain": article.source_domain,
+        "authors": article.authors,
+        "tags": tags,
+        "entities": entities,
+        "content_hash": article.content_hash,
+        "removed": article.removed,
+    })
+}
+
+/// One line of a batch's answer.
+#[derive(Debug, Serialize)]
+struct BatchResult {
+    line: usize,
+    status: u16,
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<Problem>,
+}
+
+impl BatchResult {
+    fn stored(line: usize, inserted: &BatchInserted) -> BatchResult {
+        BatchResult {
+            line,
+            status: if inserted.duplicate { 200 } else { 201 },
+            result: if inserted.duplicate {
+                "duplicate"
+            } else {
+                "created"
+            },
+            id: Some(inserted.id.clone()),
+            slug: Some(inserted.slug.clone()),
+            location: Some(location(&inserted.id)),
+            problem: None,
+        }
+    }
+
+    fn failed(line: usize, error: &ApiError) -> BatchResult {
+        let kind = error.kind();
+        let detail = match error {
+            ApiError::Internal(detail) => {
+                tracing::error!(error = %detail, line, "batch line failed");
+                "The server failed to store this line.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        BatchResult {
+            line,
+            status: kind.status().as_u16(),
+            result: "error",
+            id: None,
+            slug: None,
+            location: None,
+            problem: Some(Problem::new(kind, detail)),
+        }
+    }
+
+    fn to_line(&self) -> Bytes {
+        let mut line = serde_json::to_vec(self).unwrap_or_default();
+        line.push(b'\n');
+        Bytes::from(line)
+    }
+}
+
+/// Ingest many articles: NDJSON, one JSON envelope per line.
+///
+/// The answer streams back one NDJSON result per non-empty input line, in order: `created`
+/// (201), `duplicate` (200) or `error` with its problem document. A bad line never stops the
+/// others; articles are written in transactions of up to 64.
+#[utoipa::path(post, path = "/v1/ingest/batch", tag = "ingest",
+    params(("status" = Option<String>, Query, description = "`published` (default) or `draft` for every article")),
+    request_body(content = String, content_type = "application/x-ndjson", description = "One JSON envelope per line"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "NDJSON, one result per input line", content_type = "application/x-ndjson"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the batch limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not NDJSON", body = Problem, content_type = "application/problem+json")))]
+async fn ingest_batch(
+    State(state): State<AppState>,
+    _editor: Editor,
+    RawQuery(raw): RawQuery,
+    request: Request,
+) -> ApiResult<Response> {
+    let params = QueryPairs::parse(raw.as_deref());
+    let status = parse_status(params.one("status"))?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !matches!(
+        content_type.as_str(),
+        "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+    ) {
+        return Err(ApiError::UnsupportedMediaType(
+            "Send NDJSON (`Content-Type: application/x-ndjson`), one JSON envelope per line."
+                .into(),
+        ));
+    }
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+    let body = request.into_body();
+    tokio::spawn(run_batch(state, status, body, tx));
+    let stream = tokio_stream_from(rx);
+    let mut response = Response::new(Body::from_stream(stream));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    Ok(response)
+}
+
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Bytes>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::convert::Infallible>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|o| o.map(Ok)))
+}
+
+/// Reads lines as they arrive, normalizes and stores them chunk by chunk, and sends each
+/// line's result.
+async fn run_batch(
+    state: AppState,
+    status: ArticleStatus,
+    body: Body,
+    tx: tokio::sync::mpsc::UnboundedSender<Bytes>,
+) {
+    let line_limit = state.config.body_limit;
+    let mut stream = body.into_data_stream();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut skipping = false;
+    let mut line_no = 0usize;
+    let mut pending: Vec<(usize, Result<Envelope, ApiError>)> = Vec::new();
+
+    loop {
+        let chunk = stream.next().await;
+        let finished = match chunk {
+            Some(Ok(bytes)) => {
+                let mut rest: &[u8] = &bytes;
+                while let Some(pos) = rest.iter().position(|b| *b == b'\n') {
+                    let (head, tail) = rest.split_at(pos);
+                    rest = &tail[1..];
+                    if skipping {
+                        skipping = false;
+                        buffer.clear();
+                        continue;
+                    }
+                    buffer.extend_from_slice(head);
+                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit) {
+                        pending.push(item);
+                    }
+                }
+                if !skipping {
+                    buffer.extend_from_slice(rest);
+                    if buffer.len() > line_limit {
+                        line_no += 1;
+                        pending.push((
+                            line_no,
+                            Err(ApiError::PayloadTooLarge(format!(
+                                "The line is longer than the limit of {line_limit} bytes."
+                            ))),
+                        ));
+                        buffer.clear();
+                        skipping = true;
+                    }
+                }
+                false
+            }
+            Some(Err(err)) => {
+                // Over the batch limit, or the client went away: answer what was read.
+                line_no += 1;
+                let error = if is_length_limit(&err) {
+                    ApiError::PayloadTooLarge(format!(
+                        "The batch exceeds the limit of {} bytes; lines after this one were not read.",
+                        state.config.batch_body_limit
+                    ))
+                } else {
+                    ApiError::BadRequest("The request body could not be read to the end.".into())
+                };
+                pending.push((line_no, Err(error)));
+                true
+            }
+            None => {
+                if !skipping {
+                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit) {
+                        pending.push(item);
+                    }
+                }
+                true
+            }
+        };
+        if pending.len() >= BATCH_CHUNK || (finished && !pending.is_empty()) {
+            let chunk = std::mem::take(&mut pending);
+            for result in process_chunk(&state, status, chunk).await {
+                if tx.send(result.to_line()).is_err() {
+                    return;
+                }
+            }
+        }
+        if finished {
+            return;
+        }
+    }
+}
+
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// The buffered line as an envelope (or its error); `None` for a blank line.
+fn take_line(
+    buffer: &mut Vec<u8>,
+    line_no: &mut usize,
+    line_limit: usize,
+) -> Option<(usize, Result<Envelope, ApiError>)> {
+    let line = std::mem::take(buffer);
+    let trimmed = line.trim_ascii();
+    if trimmed.is_empty() {
+        return None;
+    }
+    *line_no += 1;
+    if trimmed.len() > line_limit {
+        return Some((
+            *line_no,
+            Err(ApiError::PayloadTooLarge(format!(
+                "The line is longer than the limit of {line_limit} bytes."
+            ))),
+        ));
+    }
+    Some((*line_no, parse_json_envelope(trimmed)))
+}
+
+/// Normalizes a chunk on the blocking pool, stores what normalized in one transaction, and
+/// answers every line in order.
+async fn process_chunk(
+    state: &AppState,
+    status: ArticleStatus,
+    chunk: Vec<(usize, Result<Envelope, ApiError>)>,
+) -> Vec<BatchResult> {
+    let worker = state.clone();
+    let normalized = tokio::task::spawn_blocking(move || {
+        chunk
+            .into_iter()
+            .map(|(line, envelope)| {
+                (
+                    line,
+                    envelope.and_then(|e| worker.normalize(&e).map_err(ApiError::from)),
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    let normalized = match normalized {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!(error = %e, "batch normalizer task failed");
+            return Vec::new();
+        }
+    };
+    let mut to_store: Vec<(NormalizedArticle, ArticleStatus)> = Vec::new();
+    let mut order: Vec<(usize, Option<ApiError>)> = Vec::new();
+    for (line, result) in normalized {
+        match result {
+            Ok(article) => {
+                to_store.push((article, status));
+                order.push((line, None));
+            }
+            Err(err) => order.push((line, Some(err))),
+        }
+    }
+    let stored = if to_store.is_empty() {
+        Ok(Vec::new())
+    } else {
+        state.store.insert_articles(&to_store).await
+    };
+    let mut stored = match stored {
+        Ok(results) => results.into_iter(),
+        Err(err) => {
+            let err = ApiError::from(err);
+            return order
+                .into_iter()
+                .map(|(line, e)| BatchResult::failed(line, e.as_ref().unwrap_or(&err)))
+                .collect();
+        }
+    };
+    order
+        .into_iter()
+        .map(|(line, err)| match err {
+            Some(err) => BatchResult::failed(line, &err),
+            None => match stored.next() {
+                Some(Ok(inserted)) => BatchResult::stored(line, &inserted),
+                Some(Err(store_err)) => BatchResult::failed(line, &ApiError::from(store_err)),
+                None => {
+                    BatchResult::failed(line, &ApiError::Internal("missing batch result".into()))
+                }
+            },
+        })
+        .collect()
+}

@@ -1,0 +1,923 @@
+//! Articles: written whole (row, blocks, tags, entities, full-text row) in one transaction or not
+//! at all; read by id or slug; listed with filters, full-text search and keyset pagination.
+
+use serde::Serialize;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use super::time::{format_timestamp, now_timestamp};
+use super::{entities, Store, StoreError, StoreResult};
+use crate::normalize::{self, Block, BlockType, Image, NormalizedArticle, Removed};
+
+/// Whether readers see an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    Draft,
+    Published,
+}
+
+impl ArticleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "draft",
+            ArticleStatus::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ArticleStatus> {
+        match s {
+            "draft" => Some(ArticleStatus::Draft),
+            "published" => Some(ArticleStatus::Published),
+            _ => None,
+        }
+    }
+}
+
+/// A tag as it appears inside an article or a list item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TagRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// An entity as it appears inside an article.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ArticleEntity {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub mentions: i64,
+    pub salience: f64,
+}
+
+/// A stored article, whole.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Article {
+    pub id: String,
+    pub slug: String,
+    pub status: ArticleStatus,
+    pub title: String,
+    pub summary: Option<String>,
+    pub kickers: Vec<String>,
+    pub language: String,
+    pub script: String,
+    pub lead_image: Option<Image>,
+    pub blocks: Vec<Block>,
+    pub body_text: String,
+    pub word_count: i64,
+    pub reading_time_minutes: i64,
+    pub published_at: Option<String>,
+    pub published_at_source: Option<String>,
+    pub url: Option<String>,
+    pub source_domain: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<TagRef>,
+    pub entities: Vec<ArticleEntity>,
+    pub content_hash: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Lines dropped as boilerplate at ingest (shown with `include=removed`).
+    #[serde(skip)]
+    pub removed: Vec<Removed>,
+    /// Incremented on every change.
+    #[serde(skip)]
+    pub version: i64,
+    /// Key for keyset pagination: `published_at`, else `created_at`.
+    #[serde(skip)]
+    pub sort_at: String,
+}
+
+/// An article in a list: no blocks, no body.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub slug: String,
+    pub status: ArticleStatus,
+    pub title: String,
+    pub summary: Option<String>,
+    pub kickers: Vec<String>,
+    pub language: String,
+    pub script: String,
+    pub lead_image: Option<Image>,
+    pub word_count: i64,
+    pub reading_time_minutes: i64,
+    pub published_at: Option<String>,
+    pub source_domain: Option<String>,
+    pub tags: Vec<TagRef>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip)]
+    pub sort_at: String,
+    /// bm25 rank when the list was a search (lower is better).
+    #[serde(skip)]
+    pub rank: Option<f64>,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone)]
+pub enum Inserted {
+    Created(Article),
+    /// The same content was already stored; this is that article.
+    Duplicate(Article),
+}
+
+/// What one article of a batch became: its id and slug, and whether it was already stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchInserted {
+    pub id: String,
+    pub slug: String,
+    pub duplicate: bool,
+}
+
+/// Ordering of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleOrder {
+    NewestFirst,
+    OldestFirst,
+    /// bm25 over title (weighted highest), summary, extra (kickers, alt text) and body.
+    Relevance,
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum After {
+    Time { sort_at: String, id: String },
+    Rank { rank: f64, id: String },
+}
+
+/// Filters of `GET /v1/articles`.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    pub tags: Vec<String>,
+    pub entities: Vec<String>,
+    pub language: Option<String>,
+    pub source: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub statuses: Vec<ArticleStatus>,
+    /// An FTS5 expression already made safe by the caller.
+    pub fts: Option<String>,
+    pub order: Option<ArticleOrder>,
+    pub after: Option<After>,
+    /// Only articles stored at or before this rowid (keeps relevance pages stable under inserts).
+    pub max_rowid: Option<i64>,
+    pub limit: u32,
+}
+
+/// One page of a list and whether more follow.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_more: bool,
+}
+
+/// Changes an editor asks for; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleChanges {
+    pub title: Option<String>,
+    pub summary: Option<Option<String>>,
+    pub blocks: Option<Vec<Block>>,
+    pub status: Option<ArticleStatus>,
+    pub published_at: Option<Option<OffsetDateTime>>,
+    /// Replace the tag set with these display names.
+    pub tags: Option<Vec<String>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+    /// Recomputed text fields when title, summary or blocks changed.
+    pub recomputed: Option<Recomputed>,
+}
+
+/// Derived fields the caller recomputes from the new text.
+#[derive(Debug, Clone)]
+pub struct Recomputed {
+    pub body_text: String,
+    pub word_count: usize,
+    pub reading_time_minutes: u32,
+    pub content_hash: String,
+    pub entities: Vec<normalize::ExtractedEntity>,
+}
+
+const ARTICLE_COLUMNS: &str = "a.rowid AS rowid, a.id, a.slug, a.status, a.title, a.summary, a.kickers, a.language, \
+     a.script, a.lead_image, a.body_text, a.word_count, a.reading_time_minutes, a.published_at, \
+     a.published_at_source, a.sort_at, a.url, a.source_domain, a.authors, a.content_hash, a.removed, \
+     a.version, a.created_at, a.updated_at";
+
+const SUMMARY_COLUMNS: &str =
+    "a.rowid AS rowid, a.id, a.slug, a.status, a.title, a.summary, a.kickers, a.language, \
+     a.script, a.lead_image, a.word_count, a.reading_time_minutes, a.published_at, a.sort_at, \
+     a.source_domain, a.created_at, a.updated_at";
+
+/// Longest slug, in bytes, before a uniqueness suffix.
+const SLUG_MAX: usize = 80;
+
+impl Store {
+    /// Stores a normalized article whole, or answers the live article with the same content.
+    pub async fn insert_article(
+        &self,
+        article: &NormalizedArticle,
+        status: ArticleStatus,
+    ) -> StoreResult<Inserted> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let inserted = insert_in(&mut tx, article, status).await?;
+        let stored = load_article(&mut tx, &inserted.id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article `{}`", inserted.id)))?;
+        tx.commit().await?;
+        Ok(if inserted.duplicate {
+            Inserted::Duplicate(stored)
+        } else {
+            Inserted::Created(stored)
+        })
+    }
+
+    /// Stores many articles in one transaction; each is written whole or not at all (a savepoint
+    /// each), and one failing never undoes the others.
+    pub async fn insert_articles(
+        &self,
+        articles: &[(NormalizedArticle, ArticleStatus)],
+    ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let mut results = Vec::with_capacity(articles.len());
+        for (article, status) in articles {
+            sqlx::query("SAVEPOINT article").execute(&mut *tx).await?;
+            match insert_in(&mut tx, article, *status).await {
+                Ok(outcome) => {
+                    sqlx::query("RELEASE article").execute(&mut *tx).await?;
+                    results.push(Ok(outcome));
+                }
+                Err(err) => {
+                    sqlx::query("ROLLBACK TO article").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE article").execute(&mut *tx).await?;
+                    results.push(Err(err));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// The live article with this id or slug. Drafts only when `include_drafts`.
+    pub async fn get_article(
+        &self,
+        id_or_slug: &str,
+        include_drafts: bool,
+    ) -> StoreResult<Article> {
+        let mut conn = self.read.acquire().await?;
+        let article = load_article(&mut conn, id_or_slug).await?;
+        match article {
+            Some(a) if include_drafts || a.status == ArticleStatus::Published => Ok(a),
+            _ => Err(StoreError::NotFound(format!("article `{id_or_slug}`"))),
+        }
+    }
+
+    /// One page of articles matching a query.
+    pub async fn list_articles(&self, query: &ArticleQuery) -> StoreResult<Page<ArticleSummary>> {
+        let order = query.order.unwrap_or(ArticleOrder::NewestFirst);
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
+        qb.push(SUMMARY_COLUMNS);
+        if query.fts.is_some() {
+            qb.push(", bm25(articles_fts, 10.0, 4.0, 1.0, 3.0) AS rank FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid");
+        } else {
+            qb.push(", NULL AS rank FROM articles a");
+        }
+        qb.push(" WHERE a.deleted_at IS NULL");
+        if let Some(fts) = &query.fts {
+            qb.push(" AND articles_fts MATCH ").push_bind(fts.clone());
+        }
+        let statuses = if query.statuses.is_empty() {
+            vec![ArticleStatus::Published]
+        } else {
+            query.statuses.clone()
+        };
+        qb.push(" AND a.status IN (");
+        let mut sep = qb.separated(", ");
+        for status in &statuses {
+            sep.push_bind(status.as_str());
+        }
+        qb.push(")");
+        if let Some(language) = &query.language {
+            qb.push(" AND a.language = ").push_bind(language.clone());
+        }
+        if let Some(source) = &query.source {
+            qb.push(" AND a.source_domain = ").push_bind(source.clone());
+        }
+        if let Some(since) = &query.since {
+            qb.push(" AND a.published_at >= ").push_bind(since.clone());
+        }
+        if let Some(until) = &query.until {
+            qb.push(" AND a.published_at < ").push_bind(until.clone());
+        }
+        for tag in &query.tags {
+            qb.push(" AND a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = ")
+                .push_bind(tag.clone())
+                .push(")");
+        }
+        for entity in &query.entities {
+            qb.push(
+                " AND a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = \
+                 (SELECT id FROM entities WHERE slug = ",
+            )
+            .push_bind(entity.clone())
+            .push("))");
+        }
+        if let Some(max_rowid) = query.max_rowid {
+            qb.push(" AND a.rowid <= ").push_bind(max_rowid);
+        }
+        match (&query.after, order) {
+            (Some(After::Time { sort_at, id }), ArticleOrder::NewestFirst) => {
+                qb.push(" AND (a.sort_at, a.id) < (")
+                    .push_bind(sort_at.clone())
+                    .push(", ")
+                    .push_bind(id.clone())
+                    .push(")");
+            }
+            (Some(After::Time { sort_at, id }), ArticleOrder::OldestFirst) => {
+                qb.push(" AND (a.sort_at, a.id) > (")
+                    .push_bind(sort_at.clone())
+                    .push(", ")
+                    .push_bind(id.clone())
+                    .push(")");
+            }
+            (Some(After::Rank { rank, id }), ArticleOrder::Relevance) => {
+                qb.push(" AND (rank > ")
+                    .push_bind(*rank)
+                    .push(" OR (rank = ")
+                    .push_bind(*rank)
+                    .push(" AND a.id > ")
+                    .push_bind(id.clone())
+                    .push("))");
+            }
+            (Some(_), _) => {
+                return Err(StoreError::Invalid(
+                    "the cursor belongs to a different sort order".into(),
+                ))
+            }
+            (None, _) => {}
+        }
+        qb.push(match order {
+            ArticleOrder::NewestFirst => " ORDER BY a.sort_at DESC, a.id DESC",
+            ArticleOrder::OldestFirst => " ORDER BY a.sort_at ASC, a.id ASC",
+            ArticleOrder::Relevance => " ORDER BY rank ASC, a.id ASC",
+        });
+        let limit = query.limit.max(1);
+        qb.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+
+        let mut conn = self.read.acquire().await?;
+        let rows = qb.build().fetch_all(&mut *conn).await.map_err(fts_error)?;
+        let has_more = rows.len() > limit as usize;
+        let mut items = rows
+            .iter()
+            .take(limit as usize)
+            .map(summary_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+        let mut tags = load_tags_for(&mut conn, &ids).await?;
+        for item in &mut items {
+            item.tags = tags.remove(&item.id).unwrap_or_default();
+        }
+        Ok(Page { items, has_more })
+    }
+
+    /// The largest rowid stored now (the snapshot bound of a relevance search).
+    pub async fn max_article_rowid(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT max(rowid) FROM articles")
+                .fetch_one(&self.read)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    /// Applies an editor's changes and answers the new version. The slug never changes.
+    pub async fn update_article(
+        &self,
+        id_or_slug: &str,
+        changes: &ArticleChanges,
+    ) -> StoreResult<Article> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let current = load_article(&mut tx, id_or_slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        let now = now_timestamp();
+        let title = changes.title.clone().unwrap_or(current.title.clone());
+        let summary = changes.summary.clone().unwrap_or(current.summary.clone());
+        let status = changes.status.unwrap_or(current.status);
+        let (published_at, published_at_source) = match &changes.published_at {
+            Some(Some(at)) => (Some(format_timestamp(*at)), Some("explicit".to_owned())),
+            Some(None) => (None, None),
+            None => (
+                current.published_at.clone(),
+                current.published_at_source.clone(),
+            ),
+        };
+        let sort_at = published_at.clone().unwrap_or(current.created_at.clone());
+        let (body_text, word_count, reading_time, content_hash) = match &changes.recomputed {
+            Some(r) => (
+                r.body_text.clone(),
+                r.word_count as i64,
+                i64::from(r.reading_time_minutes),
+                r.content_hash.clone(),
+            ),
+            None => (
+                current.body_text.clone(),
+                current.word_count,
+                current.reading_time_minutes,
+                current.content_hash.clone(),
+            ),
+        };
+        if content_hash != current.content_hash {
+            let clash: Option<String> = sqlx::query_scalar(
+                "SELECT slug FROM articles WHERE content_hash = ? AND deleted_at IS NULL AND id <> ?",
+            )
+            .bind(&content_hash)
+            .bind(&current.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(slug) = clash {
+                return Err(StoreError::Conflict(format!(
+                    "the new text is identical to article `{slug}`"
+                )));
+            }
+        }
+        sqlx::query(
+            "UPDATE articles SET title = ?, summary = ?, status = ?, published_at = ?, \
+             published_at_source = ?, sort_at = ?, body_text = ?, word_count = ?, \
+             reading_time_minutes = ?, content_hash = ?, version = version + 1, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(&title)
+        .bind(&summary)
+        .bind(status.as_str())
+        .bind(&published_at)
+        .bind(&published_at_source)
+        .bind(&sort_at)
+        .bind(&body_text)
+        .bind(word_count)
+        .bind(reading_time)
+        .bind(&content_hash)
+        .bind(&now)
+        .bind(&current.id)
+        .execute(&mut *tx)
+        .await?;
+
+        if let Some(blocks) = &changes.blocks {
+            sqlx::query("DELETE FROM article_blocks WHERE article_id = ?")
+                .bind(&current.id)
+                .execute(&mut *tx)
+                .await?;
+            insert_blocks(&mut tx, &current.id, blocks).await?;
+        }
+        if let Some(recomputed) = &changes.recomputed {
+            sqlx::query("DELETE FROM article_entities WHERE article_id = ?")
+                .bind(&current.id)
+                .execute(&mut *tx)
+                .await?;
+            entities::link_article_entities(&mut tx, &current.id, &recomputed.entities, &now)
+                .await?;
+        }
+        let mut tag_names: Vec<String> = match &changes.tags {
+            Some(names) => names.clone(),
+            None => current.tags.iter().map(|t| t.name.clone()).collect(),
+        };
+        tag_names.extend(changes.add_tags.iter().cloned());
+        let removed: Vec<String> = changes
+            .remove_tags
+            .iter()
+            .map(|t| normalize::tag_slug(t))
+            .collect();
+        tag_names.retain(|name| !removed.contains(&normalize::tag_slug(name)));
+        if changes.tags.is_some() || !changes.add_tags.is_empty() || !changes.remove_tags.is_empty()
+        {
+            sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
+                .bind(&current.id)
+                .execute(&mut *tx)
+                .await?;
+            attach_tags(&mut tx, &current.id, &tag_names, &now).await?;
+        }
+
+        let rowid: i64 = sqlx::query_scalar("SELECT rowid FROM articles WHERE id = ?")
+            .bind(&current.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let extra = fts_extra(&current.kickers, current.lead_image.as_ref());
+        write_fts(
+            &mut tx,
+            rowid,
+            &title,
+            summary.as_deref(),
+            &body_text,
+            &extra,
+        )
+        .await?;
+
+        let updated = load_article(&mut tx, &current.id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Soft-deletes an article: gone from reads and search; its content may be ingested again.
+    pub async fn delete_article(&self, id_or_slug: &str) -> StoreResult<()> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT rowid, id FROM articles WHERE (id = ?1 OR slug = ?1) AND deleted_at IS NULL",
+        )
+        .bind(id_or_slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (rowid, id) =
+            row.ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        let now = now_timestamp();
+        sqlx::query("UPDATE articles SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?")
+            .bind(&now)
+            .bind(&now)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
+            .bind(rowid)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Writes one article inside an open transaction.
+async fn insert_in(
+    conn: &mut SqliteConnection,
+    article: &NormalizedArticle,
+    status: ArticleStatus,
+) -> StoreResult<BatchInserted> {
+    let existing: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, slug FROM articles WHERE content_hash = ? AND deleted_at IS NULL",
+    )
+    .bind(&article.content_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, slug)) = existing {
+        return Ok(BatchInserted {
+            id,
+            slug,
+            duplicate: true,
+        });
+    }
+
+    let id = ulid::Ulid::new().to_string();
+    let now = now_timestamp();
+    let slug = unique_slug(conn, &article.title, &id).await?;
+    let published_at = article.published_at.map(format_timestamp);
+    let sort_at = published_at.clone().unwrap_or_else(|| now.clone());
+    let result = sqlx::query(
+        "INSERT INTO articles (id, slug, status, title, summary, kickers, language, script, lead_image, \
+         body_text, word_count, reading_time_minutes, published_at, published_at_source, sort_at, url, \
+         source_domain, authors, content_hash, removed, version, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&slug)
+    .bind(status.as_str())
+    .bind(&article.title)
+    .bind(&article.summary)
+    .bind(to_json(&article.kickers))
+    .bind(&article.language)
+    .bind(&article.script)
+    .bind(article.lead_image.as_ref().map(to_json))
+    .bind(&article.body_text)
+    .bind(article.word_count as i64)
+    .bind(i64::from(article.reading_time_minutes))
+    .bind(&published_at)
+    .bind(article.published_at_source.map(|s| s.as_str()))
+    .bind(&sort_at)
+    .bind(&article.url)
+    .bind(&article.source_domain)
+    .bind(to_json(&article.authors))
+    .bind(&article.content_hash)
+    .bind(to_json(&article.removed))
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    let rowid = result.last_insert_rowid();
+
+    insert_blocks(conn, &id, &article.blocks).await?;
+    attach_tags(conn, &id, &article.tags, &now).await?;
+    entities::link_article_entities(conn, &id, &article.entities, &now).await?;
+    let extra = fts_extra(&article.kickers, article.lead_image.as_ref());
+    write_fts(
+        conn,
+        rowid,
+        &article.title,
+        article.summary.as_deref(),
+        &article.body_text,
+        &extra,
+    )
+    .await?;
+    Ok(BatchInserted {
+        id,
+        slug,
+        duplicate: false,
+    })
+}
+
+/// A readable slug from the title (transliterated), made unique with a piece of the id.
+async fn unique_slug(conn: &mut SqliteConnection, title: &str, id: &str) -> StoreResult<String> {
+    let mut base = truncate_slug(&normalize::tag_slug(title), SLUG_MAX);
+    if base.is_empty() {
+        base = "article".to_owned();
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM articles WHERE slug = ?")
+        .bind(&base)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_none() {
+        return Ok(base);
+    }
+    let suffix = id[id.len().saturating_sub(6)..].to_ascii_lowercase();
+    Ok(format!("{base}-{suffix}"))
+}
+
+/// Cuts a slug at a `-` so it is at most `max` bytes (slugs are ASCII).
+fn truncate_slug(slug: &str, max: usize) -> String {
+    if slug.len() <= max {
+        return slug.to_owned();
+    }
+    let cut = &slug[..max];
+    match cut.rfind('-') {
+        Some(i) if i > 0 => cut[..i].to_owned(),
+        _ => cut.to_owned(),
+    }
+}
+
+async fn insert_blocks(
+    conn: &mut SqliteConnection,
+    article_id: &str,
+    blocks: &[Block],
+) -> StoreResult<()> {
+    for (position, block) in blocks.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO article_blocks (article_id, position, type, text, url, alt, caption) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(article_id)
+        .bind(position as i64)
+        .bind(block.kind.as_str())
+        .bind(&block.text)
+        .bind(&block.url)
+        .bind(&block.alt)
+        .bind(&block.caption)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Links tags by display name, creating the ones that do not exist (unique by slug).
+pub(crate) async fn attach_tags(
+    conn: &mut SqliteConnection,
+    article_id: &str,
+    names: &[String],
+    now: &str,
+) -> StoreResult<()> {
+    let mut position = 0i64;
+    for name in names {
+        let Some(display) = normalize::normalize_tag_name(name) else {
+            continue;
+        };
+        let slug = normalize::tag_slug(&display);
+        if slug.is_empty() {
+            continue;
+        }
+        let tag_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
+        )
+        .bind(&slug)
+        .bind(&display)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)",
+        )
+        .bind(article_id)
+        .bind(tag_id)
+        .bind(position)
+        .execute(&mut *conn)
+        .await?;
+        position += i64::try_from(inserted.rows_affected()).unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// Kickers and image alt text: searchable, but not part of the body.
+fn fts_extra(kickers: &[String], lead_image: Option<&Image>) -> String {
+    let mut extra = kickers.join("\n");
+    if let Some(alt) = lead_image.and_then(|i| i.alt.as_deref()) {
+        extra.push('\n');
+        extra.push_str(alt);
+    }
+    extra
+}
+
+async fn write_fts(
+    conn: &mut SqliteConnection,
+    rowid: i64,
+    title: &str,
+    summary: Option<&str>,
+    body: &str,
+    extra: &str,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
+        .bind(rowid)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(rowid)
+    .bind(title)
+    .bind(summary.unwrap_or(""))
+    .bind(body)
+    .bind(extra)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Loads a live article whole (any status).
+async fn load_article(
+    conn: &mut SqliteConnection,
+    id_or_slug: &str,
+) -> StoreResult<Option<Article>> {
+    let sql = format!(
+        "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL"
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(id_or_slug)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut article = article_from_row(&row)?;
+    article.blocks = load_blocks(conn, &article.id).await?;
+    article.tags = load_tags_for(conn, std::slice::from_ref(&article.id))
+        .await?
+        .remove(&article.id)
+        .unwrap_or_default();
+    article.entities = entities::entities_of_article(conn, &article.id).await?;
+    Ok(Some(article))
+}
+
+async fn load_blocks(conn: &mut SqliteConnection, article_id: &str) -> StoreResult<Vec<Block>> {
+    let rows = sqlx::query(
+        "SELECT type, text, url, alt, caption FROM article_blocks WHERE article_id = ? ORDER BY position",
+    )
+    .bind(article_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get("type")?;
+            Ok(Block {
+                kind: BlockType::parse(&kind)
+                    .ok_or_else(|| StoreError::Database(format!("unknown block type `{kind}`")))?,
+                text: row.try_get("text")?,
+                url: row.try_get("url")?,
+                alt: row.try_get("alt")?,
+                caption: row.try_get("caption")?,
+            })
+        })
+        .collect()
+}
+
+/// Tags of each article, in their order.
+async fn load_tags_for(
+    conn: &mut SqliteConnection,
+    article_ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, Vec<TagRef>>> {
+    let mut map: std::collections::HashMap<String, Vec<TagRef>> = std::collections::HashMap::new();
+    if article_ids.is_empty() {
+        return Ok(map);
+    }
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT at.article_id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+         WHERE at.article_id IN (",
+    );
+    let mut sep = qb.separated(", ");
+    for id in article_ids {
+        sep.push_bind(id.clone());
+    }
+    qb.push(") ORDER BY at.article_id, at.position");
+    for row in qb.build().fetch_all(&mut *conn).await? {
+        let article_id: String = row.try_get(0)?;
+        map.entry(article_id).or_default().push(TagRef {
+            slug: row.try_get(1)?,
+            name: row.try_get(2)?,
+        });
+    }
+    Ok(map)
+}
+
+fn article_from_row(row: &SqliteRow) -> StoreResult<Article> {
+    let status: String = row.try_get("status")?;
+    Ok(Article {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        status: ArticleStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?,
+        title: row.try_get("title")?,
+        summary: row.try_get("summary")?,
+        kickers: from_json(row.try_get("kickers")?)?,
+        language: row.try_get("language")?,
+        script: row.try_get("script")?,
+        lead_image: row
+            .try_get::<Option<String>, _>("lead_image")?
+            .map(from_json)
+            .transpose()?,
+        blocks: Vec::new(),
+        body_text: row.try_get("body_text")?,
+        word_count: row.try_get("word_count")?,
+        reading_time_minutes: row.try_get("reading_time_minutes")?,
+        published_at: row.try_get("published_at")?,
+        published_at_source: row.try_get("published_at_source")?,
+        url: row.try_get("url")?,
+        source_domain: row.try_get("source_domain")?,
+        authors: from_json(row.try_get("authors")?)?,
+        tags: Vec::new(),
+        entities: Vec::new(),
+        content_hash: row.try_get("content_hash")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        removed: from_json(row.try_get("removed")?)?,
+        version: row.try_get("version")?,
+        sort_at: row.try_get("sort_at")?,
+    })
+}
+
+fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
+    let status: String = row.try_get("status")?;
+    Ok(ArticleSummary {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        status: ArticleStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?,
+        title: row.try_get("title")?,
+        summary: row.try_get("summary")?,
+        kickers: from_json(row.try_get("kickers")?)?,
+        language: row.try_get("language")?,
+        script: row.try_get("script")?,
+        lead_image: row
+            .try_get::<Option<String>, _>("lead_image")?
+            .map(from_json)
+            .transpose()?,
+        word_count: row.try_get("word_count")?,
+        reading_time_minutes: row.try_get("reading_time_minutes")?,
+        published_at: row.try_get("published_at")?,
+        source_domain: row.try_get("source_domain")?,
+        tags: Vec::new(),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        sort_at: row.try_get("sort_at")?,
+        rank: row.try_get("rank")?,
+    })
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: String) -> StoreResult<T> {
+    serde_json::from_str(&text).map_err(|e| StoreError::Database(format!("stored JSON: {e}")))
+}
+
+/// A search expression FTS5 refuses is the caller's mistake, not ours.
+fn fts_error(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.message().contains("fts5") => {
+            StoreError::Invalid(format!("search expression: {}", db.message()))
+        }
+        _ => StoreError::from(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_slug;
+
+    #[test]
+    fn slugs_are_cut_at_a_word_boundary() {
+        assert_eq!(truncate_slug("putin-aur-kim", 80), "putin-aur-kim");
+        assert_eq!(truncate_slug("putin-aur-kim-jong-un", 12), "putin-aur");
+        assert_eq!(truncate_slug("abcdefghij", 4), "abcd");
+    }
+}
