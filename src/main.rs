@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use newsdesk::api::AppState;
 use newsdesk::config::{DatabaseConfig, ServeConfig};
 use newsdesk::server::{shutdown_signal, Server};
 use newsdesk::store::tokens::Role;
@@ -28,6 +29,16 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API (the default).
     Serve(ServeConfig),
+    /// Re-run entity extraction on stored articles with the current dictionary.
+    Reprocess {
+        /// Every live article.
+        #[arg(long, conflicts_with = "articles")]
+        all: bool,
+        /// Ids or slugs of the articles to reprocess.
+        articles: Vec<String>,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -90,6 +101,11 @@ fn main() -> ExitCode {
             None => serve(cli.serve).await,
             Some(Command::Serve(config)) => serve(config).await,
             Some(Command::Token { command }) => token(command).await,
+            Some(Command::Reprocess {
+                all,
+                articles,
+                database,
+            }) => reprocess(all, articles, database).await,
         }
     });
     match result {
@@ -118,6 +134,54 @@ async fn open(database: &DatabaseConfig) -> Result<Store, String> {
     let mut options = StoreOptions::new(&database.database_url);
     options.read_connections = 1;
     Store::open(&options).await.map_err(|e| e.to_string())
+}
+
+async fn reprocess(
+    all: bool,
+    articles: Vec<String>,
+    database: DatabaseConfig,
+) -> Result<(), String> {
+    if !all && articles.is_empty() {
+        return Err("name the articles to reprocess, or pass --all".into());
+    }
+    let store = open(&database).await?;
+    let mut config = ServeConfig::for_database(&database.database_url);
+    config.database = database;
+    let state = AppState::load(config, store.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut done = 0usize;
+    if all {
+        let mut after: Option<String> = None;
+        loop {
+            let ids = store
+                .live_article_ids(after.as_deref(), 500)
+                .await
+                .map_err(|e| e.to_string())?;
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            for id in &ids {
+                state
+                    .reprocess(id)
+                    .await
+                    .map_err(|e| format!("{id}: {e}"))?;
+                done += 1;
+            }
+            after = Some(last);
+        }
+    } else {
+        for id in &articles {
+            state
+                .reprocess(id)
+                .await
+                .map_err(|e| format!("{id}: {e}"))?;
+            done += 1;
+        }
+    }
+    store.close().await;
+    eprintln!("reprocessed {done} article(s)");
+    Ok(())
 }
 
 async fn token(command: TokenCommand) -> Result<(), String> {

@@ -129,8 +129,40 @@ async fn list_articles(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
-    let tags = params.all("tag");
-    let entities = params.all("entity");
+    article_page(
+        &state,
+        &principal,
+        &params,
+        "/v1/articles",
+        Scope::default(),
+    )
+    .await
+}
+
+/// What a nested article list (`/v1/tags/{slug}/articles`, `/v1/entities/{id}/articles`) is
+/// restricted to, besides its query.
+#[derive(Debug, Default)]
+pub struct Scope {
+    pub tag: Option<String>,
+    pub entity: Option<String>,
+}
+
+/// One page of articles for a list endpoint at `path`.
+pub async fn article_page(
+    state: &AppState,
+    principal: &MaybePrincipal,
+    params: &QueryPairs,
+    path: &str,
+    scope: Scope,
+) -> ApiResult<Response> {
+    let mut tags = params.all("tag");
+    if let Some(tag) = &scope.tag {
+        tags.insert(0, tag.as_str());
+    }
+    let mut entities = params.all("entity");
+    if let Some(entity) = &scope.entity {
+        entities.insert(0, entity.as_str());
+    }
     let language = params
         .one("lang")
         .map(|l| {
@@ -218,7 +250,7 @@ async fn list_articles(
     let status_names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
     let order_name = format!("{order:?}");
     let mut fp_parts: Vec<&str> = vec![
-        "articles",
+        path,
         &order_name,
         language.as_deref().unwrap_or(""),
         source.as_deref().unwrap_or(""),
@@ -290,9 +322,7 @@ async fn list_articles(
         })?),
         _ => None,
     };
-    let next = next_cursor
-        .as_ref()
-        .map(|c| params.with_cursor("/v1/articles", c));
+    let next = next_cursor.as_ref().map(|c| params.with_cursor(path, c));
     let data: Vec<Value> = page
         .items
         .iter()

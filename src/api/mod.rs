@@ -8,6 +8,8 @@ pub mod auth;
 pub mod cursor;
 /// The OpenAPI document and `/problems/{kind}` explanations.
 mod docs;
+/// Entities: lists, search, curation, merges, reprocessing.
+mod entities;
 /// The error type and problem documents.
 pub mod error;
 /// Extractors that turn axum's rejections into problem documents.
@@ -20,6 +22,8 @@ mod ingest;
 mod middleware;
 /// Query-string parameters.
 mod params;
+/// Tags: lists, curation.
+mod tags;
 
 use std::sync::{Arc, RwLock};
 
@@ -108,6 +112,25 @@ impl AppState {
         )
     }
 
+    /// Re-runs entity extraction on a stored article with the current dictionary.
+    pub async fn reprocess(
+        &self,
+        id_or_slug: &str,
+    ) -> Result<crate::store::articles::Article, StoreError> {
+        let article = self.store.get_article(id_or_slug, true).await?;
+        let entities = self.extract_entities(
+            &article.title,
+            article.summary.as_deref(),
+            &article.kickers,
+            &article.blocks,
+            article.lead_image.as_ref().and_then(|i| i.alt.as_deref()),
+        );
+        self.store
+            .replace_article_entities(&article.id, &entities)
+            .await?;
+        self.store.get_article(&article.id, true).await
+    }
+
     /// Entity extraction alone (after an edit), with the current dictionary.
     pub fn extract_entities(
         &self,
@@ -135,6 +158,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(docs::router())
         .merge(ingest::router())
         .merge(articles::router())
+        .merge(entities::router())
+        .merge(tags::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.

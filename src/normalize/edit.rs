@@ -47,6 +47,13 @@ pub fn clean_edited_blocks(blocks: &[Block]) -> Vec<Block> {
         .collect()
 }
 
+/// The ISO 15924 code of a name's script (`Latn`, `Deva`, …; `Zyyy` when unknown).
+pub fn script_code(text: &str) -> &'static str {
+    whatlang::detect_script(text)
+        .map(super::language::iso15924)
+        .unwrap_or("Zyyy")
+}
+
 /// The derived fields of an edited article.
 pub fn measure_edit(title: &str, blocks: &[Block]) -> EditedText {
     let body_text = stats::render_body_text(blocks);
@@ -88,5 +95,7 @@ mod tests {
         assert_eq!(measured.body_text, "पहला पैराग्राफ");
         assert_eq!(measured.word_count, 2);
         assert!(measured.content_hash.starts_with("sha256:"));
+        assert_eq!(script_code("पुतिन"), "Deva");
+        assert_eq!(script_code("Putin"), "Latn");
     }
 }

@@ -110,7 +110,7 @@ fn fallback_for_script(script: Option<Script>) -> &'static str {
 }
 
 /// ISO 15924 code of a whatlang script.
-fn iso15924(script: Script) -> &'static str {
+pub(crate) fn iso15924(script: Script) -> &'static str {
     match script {
         Script::Arabic => "Arab",
         Script::Armenian => "Armn",

@@ -25,7 +25,7 @@ mod tags;
 use time::OffsetDateTime;
 
 pub use article::*;
-pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, EditedText};
+pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, script_code, EditedText};
 pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
 pub use tags::{normalize_tag_name, tag_slug};

@@ -384,6 +384,21 @@ impl Store {
         Ok(Page { items, has_more })
     }
 
+    /// Ids of live articles after `after`, in id order (for walking every article).
+    pub async fn live_article_ids(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM articles WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after.unwrap_or(""))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// The largest rowid stored now (the snapshot bound of a relevance search).
     pub async fn max_article_rowid(&self) -> StoreResult<i64> {
         Ok(

@@ -210,3 +210,546 @@ impl super::Store {
             .collect()
     }
 }
+
+/// An entity with what readers need to know about it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Entity {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub aliases: Vec<Alias>,
+    pub article_count: i64,
+    /// An editors' dictionary entry (rather than found by the extractor alone).
+    pub curated: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Entities most often named in the same articles (on `GET /v1/entities/{id}` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Vec<RelatedEntity>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Alias {
+    pub alias: String,
+    /// ISO 15924.
+    pub script: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RelatedEntity {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub shared_articles: i64,
+}
+
+/// How entity lists are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityOrder {
+    MostArticles,
+    Name,
+}
+
+/// Filters of `GET /v1/entities`.
+#[derive(Debug, Clone)]
+pub struct EntityQuery {
+    pub kind: Option<String>,
+    /// Prefix, matched against every alias (lowercased) and the romanized key.
+    pub prefix: Option<String>,
+    pub order: EntityOrder,
+    /// (article_count or name, id) of the last item of the previous page.
+    pub after: Option<(String, String)>,
+    pub limit: u32,
+}
+
+/// Where to find an entity: live, or merged into another (whose slug to redirect to).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntityLookup {
+    Live(String),
+    MergedInto { slug: String },
+}
+
+/// Editors' changes to an entity.
+#[derive(Debug, Clone, Default)]
+pub struct EntityChanges {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    /// Replace every alias.
+    pub aliases: Option<Vec<Alias>>,
+    pub add_aliases: Vec<Alias>,
+    pub remove_aliases: Vec<String>,
+}
+
+/// Published, live articles naming an entity.
+const ARTICLE_COUNT_SQL: &str =
+    "(SELECT count(*) FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
+     WHERE ae.entity_id = e.id AND a.deleted_at IS NULL AND a.status = 'published')";
+
+/// The character that sorts after every other, for prefix ranges.
+const PREFIX_END: char = '\u{10FFFF}';
+
+impl super::Store {
+    /// Resolves an id or slug, following merges.
+    pub async fn find_entity(&self, id_or_slug: &str) -> StoreResult<EntityLookup> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, merged_into FROM entities WHERE id = ?1 OR slug = ?1")
+                .bind(id_or_slug)
+                .fetch_optional(&self.read)
+                .await?;
+        match row {
+            None => Err(StoreError::NotFound(format!("entity `{id_or_slug}`"))),
+            Some((id, None)) => Ok(EntityLookup::Live(id)),
+            Some((id, Some(_))) => {
+                let slug: Option<String> = sqlx::query_scalar(
+                    "WITH RECURSIVE chain(id, merged_into) AS ( \
+                       SELECT id, merged_into FROM entities WHERE id = ? \
+                       UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
+                     SELECT e.slug FROM chain c JOIN entities e ON e.id = c.id WHERE c.merged_into IS NULL LIMIT 1",
+                )
+                .bind(&id)
+                .fetch_optional(&self.read)
+                .await?;
+                let slug =
+                    slug.ok_or_else(|| StoreError::NotFound(format!("entity `{id_or_slug}`")))?;
+                Ok(EntityLookup::MergedInto { slug })
+            }
+        }
+    }
+
+    /// A live entity by id, with aliases, article count and (when asked) related entities.
+    pub async fn get_entity(&self, id: &str, with_related: bool) -> StoreResult<Entity> {
+        let mut conn = self.read.acquire().await?;
+        let mut entity = load_entity(&mut conn, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
+        if with_related {
+            let rows = sqlx::query(
+                "SELECT o.id, o.slug, o.name, o.type, count(*) AS shared \
+                 FROM article_entities mine \
+                 JOIN article_entities theirs ON theirs.article_id = mine.article_id AND theirs.entity_id <> mine.entity_id \
+                 JOIN entities o ON o.id = theirs.entity_id \
+                 JOIN articles a ON a.id = mine.article_id AND a.deleted_at IS NULL AND a.status = 'published' \
+                 WHERE mine.entity_id = ? \
+                 GROUP BY o.id ORDER BY shared DESC, o.name LIMIT 10",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            entity.related = Some(
+                rows.iter()
+                    .map(|row| {
+                        Ok(RelatedEntity {
+                            id: row.try_get("id")?,
+                            slug: row.try_get("slug")?,
+                            name: row.try_get("name")?,
+                            kind: row.try_get("type")?,
+                            shared_articles: row.try_get("shared")?,
+                        })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?,
+            );
+        }
+        Ok(entity)
+    }
+
+    /// One page of live entities.
+    pub async fn list_entities(
+        &self,
+        query: &EntityQuery,
+    ) -> StoreResult<super::articles::Page<Entity>> {
+        let mut qb: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(format!(
+            "SELECT * FROM (SELECT e.id, e.slug, e.name, e.type, e.curated, e.created_at, e.updated_at, \
+             {ARTICLE_COUNT_SQL} AS article_count FROM entities e WHERE e.merged_into IS NULL"
+        ));
+        if let Some(kind) = &query.kind {
+            qb.push(" AND e.type = ").push_bind(kind.clone());
+        }
+        if let Some(prefix) = &query.prefix {
+            let folded = fold_alias(prefix);
+            let key = normalize::transliteration_key(prefix);
+            qb.push(" AND (e.id IN (SELECT entity_id FROM entity_aliases WHERE alias_folded >= ")
+                .push_bind(folded.clone())
+                .push(" AND alias_folded < ")
+                .push_bind(format!("{folded}{PREFIX_END}"))
+                .push(")");
+            if !key.is_empty() {
+                qb.push(" OR (e.key >= ")
+                    .push_bind(key.clone())
+                    .push(" AND e.key < ")
+                    .push_bind(format!("{key}{PREFIX_END}"))
+                    .push(")");
+            }
+            qb.push(")");
+        }
+        qb.push(") AS x WHERE 1 = 1");
+        match (&query.after, query.order) {
+            (Some((count, id)), EntityOrder::MostArticles) => {
+                let count: i64 = count
+                    .parse()
+                    .map_err(|_| StoreError::Invalid("cursor".into()))?;
+                qb.push(" AND (x.article_count < ")
+                    .push_bind(count)
+                    .push(" OR (x.article_count = ")
+                    .push_bind(count)
+                    .push(" AND x.id > ")
+                    .push_bind(id.clone())
+                    .push("))");
+            }
+            (Some((name, id)), EntityOrder::Name) => {
+                qb.push(" AND (x.name, x.id) > (")
+                    .push_bind(name.clone())
+                    .push(", ")
+                    .push_bind(id.clone())
+                    .push(")");
+            }
+            (None, _) => {}
+        }
+        qb.push(match query.order {
+            EntityOrder::MostArticles => " ORDER BY x.article_count DESC, x.id ASC",
+            EntityOrder::Name => " ORDER BY x.name ASC, x.id ASC",
+        });
+        let limit = query.limit.max(1);
+        qb.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+        let mut conn = self.read.acquire().await?;
+        let rows = qb.build().fetch_all(&mut *conn).await?;
+        let has_more = rows.len() > limit as usize;
+        let mut items = Vec::new();
+        for row in rows.iter().take(limit as usize) {
+            let id: String = row.try_get("id")?;
+            let aliases = load_aliases(&mut conn, &id).await?;
+            items.push(Entity {
+                id,
+                slug: row.try_get("slug")?,
+                name: row.try_get("name")?,
+                kind: row.try_get("type")?,
+                aliases,
+                article_count: row.try_get("article_count")?,
+                curated: row.try_get::<i64, _>("curated")? != 0,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+                related: None,
+            });
+        }
+        Ok(super::articles::Page { items, has_more })
+    }
+
+    /// Creates a dictionary entry. An entity the extractor already made with the same identity
+    /// (key and type) becomes the entry; an existing entry is a conflict. Answers the entity
+    /// and whether it was new.
+    pub async fn create_entity(
+        &self,
+        name: &str,
+        kind: &str,
+        aliases: &[Alias],
+    ) -> StoreResult<(Entity, bool)> {
+        let key = normalize::transliteration_key(name);
+        if key.is_empty() {
+            return Err(StoreError::Invalid("the name has no letters".into()));
+        }
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let now = super::time::now_timestamp();
+        let existing: Option<(String, i64)> = sqlx::query_as(
+            "SELECT id, curated FROM entities WHERE key = ? AND type = ? AND merged_into IS NULL",
+        )
+        .bind(&key)
+        .bind(kind)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (id, created) = match existing {
+            Some((id, 1)) => {
+                let slug: String = sqlx::query_scalar("SELECT slug FROM entities WHERE id = ?")
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                return Err(StoreError::Conflict(format!(
+                    "the {kind} `{name}` is already in the dictionary as `{slug}`"
+                )));
+            }
+            Some((id, _)) => {
+                sqlx::query(
+                    "UPDATE entities SET curated = 1, name = ?, updated_at = ? WHERE id = ?",
+                )
+                .bind(name)
+                .bind(&now)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                (id, false)
+            }
+            None => {
+                let id = ulid::Ulid::new().to_string();
+                let slug = unique_entity_slug(&mut tx, name, &key, &id).await?;
+                sqlx::query(
+                    "INSERT INTO entities (id, slug, name, type, key, curated, created_at, updated_at) \
+                     VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                )
+                .bind(&id)
+                .bind(&slug)
+                .bind(name)
+                .bind(kind)
+                .bind(&key)
+                .bind(&now)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                (id, true)
+            }
+        };
+        let mut all = vec![Alias {
+            alias: name.to_owned(),
+            script: normalize::script_code(name).to_owned(),
+        }];
+        all.extend(aliases.iter().cloned());
+        add_aliases(&mut tx, &id, kind, &all).await?;
+        let entity = load_entity(&mut tx, &id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
+        tx.commit().await?;
+        Ok((entity, created))
+    }
+
+    /// Applies editors' changes; the entity becomes a dictionary entry.
+    pub async fn update_entity(&self, id: &str, changes: &EntityChanges) -> StoreResult<Entity> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let current = load_entity(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
+        let name = changes.name.clone().unwrap_or(current.name.clone());
+        let kind = changes.kind.clone().unwrap_or(current.kind.clone());
+        let key = normalize::transliteration_key(&name);
+        if key.is_empty() {
+            return Err(StoreError::Invalid("the name has no letters".into()));
+        }
+        let clash: Option<String> = sqlx::query_scalar(
+            "SELECT slug FROM entities WHERE key = ? AND type = ? AND merged_into IS NULL AND id <> ?",
+        )
+        .bind(&key)
+        .bind(&kind)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(slug) = clash {
+            return Err(StoreError::Conflict(format!(
+                "another {kind} (`{slug}`) has the same name; merge them instead"
+            )));
+        }
+        sqlx::query("UPDATE entities SET name = ?, type = ?, key = ?, curated = 1, updated_at = ? WHERE id = ?")
+            .bind(&name)
+            .bind(&kind)
+            .bind(&key)
+            .bind(super::time::now_timestamp())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(aliases) = &changes.aliases {
+            sqlx::query("DELETE FROM entity_aliases WHERE entity_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            add_aliases(&mut tx, id, &kind, aliases).await?;
+        }
+        for alias in &changes.remove_aliases {
+            sqlx::query("DELETE FROM entity_aliases WHERE entity_id = ? AND alias = ?")
+                .bind(id)
+                .bind(alias)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let mut add = changes.add_aliases.clone();
+        if changes.name.is_some() {
+            add.push(Alias {
+                alias: name.clone(),
+                script: normalize::script_code(&name).to_owned(),
+            });
+        }
+        add_aliases(&mut tx, id, &kind, &add).await?;
+        let entity = load_entity(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
+        tx.commit().await?;
+        Ok(entity)
+    }
+
+    /// Merges `from` into `into`: its articles move (mentions add up), its aliases join, and
+    /// its slug redirects to `into`.
+    pub async fn merge_entities(&self, from: &str, into: &str) -> StoreResult<Entity> {
+        if from == into {
+            return Err(StoreError::Invalid(
+                "an entity cannot be merged into itself".into(),
+            ));
+        }
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        for id in [from, into] {
+            let live: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM entities WHERE id = ? AND merged_into IS NULL")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if live.is_none() {
+                return Err(StoreError::NotFound(format!("entity `{id}`")));
+            }
+        }
+        sqlx::query(
+            "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
+             SELECT article_id, ?1, mentions, salience, first_position FROM article_entities WHERE entity_id = ?2 \
+             ON CONFLICT (article_id, entity_id) DO UPDATE SET \
+               mentions = mentions + excluded.mentions, \
+               salience = max(salience, excluded.salience), \
+               first_position = min(first_position, excluded.first_position)",
+        )
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM article_entities WHERE entity_id = ?")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
+             SELECT ?1, alias, alias_folded, script FROM entity_aliases WHERE entity_id = ?2",
+        )
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM entity_aliases WHERE entity_id = ?")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        let now = super::time::now_timestamp();
+        sqlx::query(
+            "UPDATE entities SET merged_into = ?, curated = 0, updated_at = ? WHERE id = ?",
+        )
+        .bind(into)
+        .bind(&now)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE entities SET curated = 1, updated_at = ? WHERE id = ?")
+            .bind(&now)
+            .bind(into)
+            .execute(&mut *tx)
+            .await?;
+        let entity = load_entity(&mut tx, into)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("entity `{into}`")))?;
+        tx.commit().await?;
+        Ok(entity)
+    }
+
+    /// The live slug of an entity given by id or slug (following merges).
+    pub async fn live_entity_slug(&self, id_or_slug: &str) -> StoreResult<String> {
+        match self.find_entity(id_or_slug).await? {
+            EntityLookup::MergedInto { slug } => Ok(slug),
+            EntityLookup::Live(id) => {
+                Ok(sqlx::query_scalar("SELECT slug FROM entities WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&self.read)
+                    .await?)
+            }
+        }
+    }
+
+    /// Replaces an article's entities with a fresh extraction.
+    pub async fn replace_article_entities(
+        &self,
+        article_id: &str,
+        extracted: &[ExtractedEntity],
+    ) -> StoreResult<()> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let now = super::time::now_timestamp();
+        sqlx::query("DELETE FROM article_entities WHERE article_id = ?")
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        link_article_entities(&mut tx, article_id, extracted, &now).await?;
+        sqlx::query("UPDATE articles SET version = version + 1, updated_at = ? WHERE id = ?")
+            .bind(&now)
+            .bind(article_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Adds aliases, refusing one that names a different curated entity of the same type.
+async fn add_aliases(
+    conn: &mut SqliteConnection,
+    entity_id: &str,
+    kind: &str,
+    aliases: &[Alias],
+) -> StoreResult<()> {
+    for alias in aliases {
+        let taken: Option<String> = sqlx::query_scalar(
+            "SELECT e.slug FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
+             WHERE a.alias = ? AND e.type = ? AND e.curated = 1 AND e.merged_into IS NULL AND e.id <> ?",
+        )
+        .bind(&alias.alias)
+        .bind(kind)
+        .bind(entity_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(slug) = taken {
+            return Err(StoreError::Conflict(format!(
+                "the alias `{}` already belongs to `{slug}`",
+                alias.alias
+            )));
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) VALUES (?, ?, ?, ?)",
+        )
+        .bind(entity_id)
+        .bind(&alias.alias)
+        .bind(fold_alias(&alias.alias))
+        .bind(&alias.script)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn load_aliases(conn: &mut SqliteConnection, entity_id: &str) -> StoreResult<Vec<Alias>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT alias, script FROM entity_aliases WHERE entity_id = ? ORDER BY rowid",
+    )
+    .bind(entity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(alias, script)| Alias { alias, script })
+        .collect())
+}
+
+async fn load_entity(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<Entity>> {
+    let sql = format!(
+        "SELECT e.id, e.slug, e.name, e.type, e.curated, e.created_at, e.updated_at, \
+         {ARTICLE_COUNT_SQL} AS article_count FROM entities e WHERE e.id = ? AND e.merged_into IS NULL"
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let aliases = load_aliases(conn, id).await?;
+    Ok(Some(Entity {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("type")?,
+        aliases,
+        article_count: row.try_get("article_count")?,
+        curated: row.try_get::<i64, _>("curated")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        related: None,
+    }))
+}

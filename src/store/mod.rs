@@ -16,6 +16,8 @@ pub mod idempotency;
 pub mod search;
 /// Instance settings.
 mod settings;
+/// Tags.
+pub mod tags;
 /// Timestamps as stored.
 pub mod time;
 /// API tokens.
