@@ -8,7 +8,8 @@ use unicode_normalization::UnicodeNormalization;
 /// Romanizes with `deunicode` (which drops the Devanagari inherent vowel: "पुतिन" → "putin"),
 /// then folds, per word: aspirates and digraphs (ph→f, sh→s, th→t, …), v/w, y→i, c→k/s,
 /// long and doubled letters, the schwa (every non-initial "a", since Devanagari romanization
-/// has none), a final "h", and an English silent final "e".
+/// has none, and a non-initial "u", "e" or "o" before two consonants, which Hindi often writes
+/// as the schwa), "ei" as "i", a final "h", and an English silent final "e".
 pub fn transliteration_key(name: &str) -> String {
     let nfc: String = name.nfc().collect();
     // Romanized Indic "c" is the "ch" sound (च); in Latin text it is k or s.
@@ -47,15 +48,26 @@ fn fold_word(word: &str, latin: bool) -> String {
         ("x", "ks"),
         ("z", "j"),
         ("y", "i"),
+        ("ei", "i"),
     ] {
         if w.contains(from) {
             w = w.replace(from, to);
         }
     }
     let chars: Vec<char> = w.chars().collect();
+    let consonant = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|c| c.is_ascii_alphabetic() && !"aeiou".contains(*c) || *c == '\u{1}')
+    };
     let mut out = String::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
+        // A short vowel in a closed syllable is what Hindi writes as the schwa ("Trump" /
+        // "ट्रंप", "Sergei" / "सर्गेई"): drop it in both scripts. An open one stays ("Putin").
+        if i > 0 && matches!(c, 'u' | 'e' | 'o') && consonant(i + 1) && consonant(i + 2) {
+            continue;
+        }
         let c = match c {
             'c' if !latin => 'c',
             'c' if matches!(next, Some('e' | 'i')) => 's',
@@ -99,6 +111,13 @@ mod tests {
             ("Yogi Adityanath", "योगी आदित्यनाथ"),
             ("America", "अमेरिका"),
             ("Rahul Gandhi", "राहुल गांधी"),
+            // The Hindi short "a" (schwa) written for an English "u" or "e".
+            ("Trump", "ट्रंप"),
+            ("Donald Trump", "डोनाल्ड ट्रंप"),
+            ("Sergei", "सर्गेई"),
+            ("Sergei", "सर्गई"),
+            ("Sergei Lavrov", "सर्गेई लावरोव"),
+            ("Sergey", "सर्गेई"),
         ] {
             assert_eq!(key(latin), key(deva), "{latin} / {deva}");
         }
@@ -114,6 +133,13 @@ mod tests {
             ("पुतिन", "पटना"),
             ("मोदी", "मेदी"),
             ("Kim Jong Un", "Kim Yo Jong"),
+            ("पुतिन", "Patna"),
+            ("Putin", "पटना"),
+            ("Trump", "Tripura"),
+            ("ट्रंप", "Tripura"),
+            ("Sergei", "Sagar"),
+            ("सर्गेई", "सागर"),
+            ("Kim", "Kum"),
         ] {
             assert_ne!(key(a), key(b), "{a} / {b}");
         }

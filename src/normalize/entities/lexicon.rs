@@ -22,6 +22,9 @@ const POSSESSOR_CUES: &str = include_str!("../../../data/entities/possessor_cues
 const LETTER_NAMES: &str = include_str!("../../../data/entities/letter_names.tsv");
 const NAME_SUFFIXES: &str = include_str!("../../../data/entities/name_suffixes.tsv");
 const NOT_ENTITIES: &str = include_str!("../../../data/entities/not_entities.tsv");
+const SEATS_OF_GOVERNMENT: &str = include_str!("../../../data/entities/seats_of_government.tsv");
+const DEMONYMS: &str = include_str!("../../../data/entities/demonyms.tsv");
+const COMMON_WORDS: &str = include_str!("../../../data/entities/common_words.tsv");
 
 /// One gazetteer entity: every name sharing a source id (`cldr:RU`, `geonames:524901`).
 #[derive(Debug)]
@@ -52,6 +55,12 @@ pub(super) struct Lexicon {
     pub letter_names: Vec<String>,
     pub not_entities: HashSet<String>,
     pub calendar: HashSet<String>,
+    /// Nationality adjectives and nouns ("Russian", "North Korean"): never entities.
+    pub demonyms: HashSet<String>,
+    pub max_demonym_words: usize,
+    /// Lower-case common English words ("officials", "house"): a capitalized one opening a
+    /// sentence is not taken for a name on its own.
+    pub common_words: HashSet<String>,
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -97,13 +106,29 @@ impl Lexicon {
             }
             names.push((idx, name));
         }
+        // Seats of government are organizations ("the Kremlin said"), whatever a place list says.
+        let mut seats: Vec<(usize, &str)> = Vec::new();
+        for row in rows(SEATS_OF_GOVERNMENT) {
+            let [_lang, name, english] = row[..] else {
+                continue;
+            };
+            let idx = *by_id.entry(format!("seat:{english}")).or_insert_with(|| {
+                gazetteer.push(GazetteerEntry {
+                    kind: EntityType::Organization,
+                    english: english.to_string(),
+                });
+                gazetteer.len() - 1
+            });
+            seats.push((idx, name));
+        }
         // Papers' variants first: "अमेरिका" is the United States, though one CLDR locale
         // uses the same spelling for the Americas.
         let variants = rows(PLACE_VARIANTS).filter_map(|row| match row[..] {
             [id, _lang, name] => by_id.get(id).map(|&idx| (idx, name)),
             _ => None,
         });
-        for (idx, name) in variants.collect::<Vec<_>>().into_iter().chain(names) {
+        let firsts: Vec<(usize, &str)> = seats.into_iter().chain(variants).collect();
+        for (idx, name) in firsts.into_iter().chain(names) {
             if !not_entities.contains(name) && seen.insert(name.to_string()) {
                 patterns.push(name.to_string());
                 pattern_entry.push(idx);
@@ -140,7 +165,20 @@ impl Lexicon {
             .collect();
         letter_names.sort_by_key(|l| std::cmp::Reverse(l.len()));
 
+        let demonyms = phrase_set(DEMONYMS);
+        let max_demonym_words = demonyms
+            .iter()
+            .map(|c| c.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        let common_words = rows(COMMON_WORDS)
+            .filter_map(|r| r.first().map(|w| w.to_string()))
+            .collect();
+
         Lexicon {
+            demonyms,
+            max_demonym_words,
+            common_words,
             gazetteer,
             gazetteer_matcher,
             gazetteer_pattern_entry: pattern_entry,
@@ -168,6 +206,11 @@ impl Lexicon {
 
     pub(super) fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(&word.to_lowercase())
+    }
+
+    /// A common English word, written capitalized (only its lower-case form is listed).
+    pub(super) fn is_common_word(&self, word: &str) -> bool {
+        self.common_words.contains(&word.to_lowercase())
     }
 
     /// A word that can never be part of a name.

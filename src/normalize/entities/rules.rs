@@ -175,6 +175,16 @@ pub(super) fn find_devanagari(
     }
 }
 
+/// Length in tokens of the longest demonym ("Russian", "North Korean") starting at token `i`
+/// and ending by `end`.
+fn demonym_len_at(seg: &Segment, i: usize, end: usize) -> Option<usize> {
+    let lex = &*LEXICON;
+    (1..=lex.max_demonym_words.min(end - i)).rev().find(|&l| {
+        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+            && lex.demonyms.contains(&seg.joined(i, i + l))
+    })
+}
+
 fn is_capitalized(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -250,11 +260,35 @@ pub(super) fn find_latin(
                 person = true;
             }
         }
+        // "American Airlines", "Labour Party": a name whose head word types it keeps its
+        // first words whatever they are.
+        let headed = {
+            let last = seg.token_text(run_end - 1);
+            run_end - i >= 2
+                && (lex.organization_words.contains(last) || lex.place_suffixes.contains(last))
+        };
         while s < run_end {
             if let Some(l) = cue_len_at(seg, s) {
                 s += l;
                 person = true;
-            } else if seg.tokens[s].sentence_start && lex.is_stopword(seg.token_text(s)) {
+            } else if lex.is_stopword(seg.token_text(s))
+                && (seg.tokens[s].sentence_start || s == i)
+                && (s + 1 < run_end || !headed)
+            {
+                // "The European Space Agency": a function word does not open a name.
+                s += 1;
+            } else if let Some(l) = demonym_len_at(seg, s, run_end).filter(|_| !headed) {
+                // "Russian officials", "North Korean leader Kim Jong Un".
+                s += l;
+            } else if s == i
+                && run_end - s >= 2
+                && !headed
+                && seg.tokens[s].sentence_start
+                && lex.is_common_word(seg.token_text(s))
+                && !mid_sentence.contains(seg.token_text(s))
+            {
+                // "House Hitler was born in …" as a title: a common word opening the
+                // sentence is not part of the name after it.
                 s += 1;
             } else {
                 break;
@@ -275,17 +309,26 @@ pub(super) fn find_latin(
         let possessor = next_lower
             .as_ref()
             .is_some_and(|w| lex.possessor_cues.contains(w));
+        // A lone capitalized word opening a sentence is a name unless it is a function word
+        // or a common word the article never capitalizes mid-sentence ("Officials said",
+        // but "Putin hosts Kim").
         if e - s == 1
             && !person
             && !possessor
             && seg.tokens[s].sentence_start
-            && (!mid_sentence.contains(first) || lex.is_stopword(first))
+            && (lex.is_stopword(first)
+                || (lex.is_common_word(first) && !mid_sentence.contains(first)))
         {
             continue;
         }
         let kind = if person {
             EntityType::Person
-        } else if lex.organization_words.contains(last) {
+        } else if lex.organization_words.contains(last)
+            || (e - s >= 3
+                && lex.organization_words.contains(first)
+                && (s + 1..e).any(|k| lex.name_particles.contains(seg.token_text(k))))
+        {
+            // "Interior Ministry"; "Department of Social Services".
             EntityType::Organization
         } else if lex.place_suffixes.contains(last)
             || next_lower

@@ -187,3 +187,147 @@ fn empty_input_gives_no_entities() {
     assert!(extract("", &[], &EntityDictionary::empty()).is_empty());
     assert!(extract("   ", &["..."], &EntityDictionary::empty()).is_empty());
 }
+
+const PUTIN_KIM_EN: [&str; 4] = [
+    "Putin hosts Kim Jong Un at a remote spaceport",
+    "Russian President Vladimir Putin welcomed North Korea's leader Kim Jong Un at the Vostochny Cosmodrome on Wednesday.",
+    "Putin said the two countries would deepen their ties, while Kim promised full support, according to the Kremlin.",
+    "The meeting worried officials in Washington and Seoul, who fear an arms deal between the two neighbours.",
+];
+
+fn dump(e: &[ExtractedEntity]) -> String {
+    e.iter()
+        .map(|x| {
+            let forms: Vec<&str> = x.surface_forms.iter().map(|f| f.text.as_str()).collect();
+            format!("{:?} {} {:?}\n", x.kind, x.name, forms)
+        })
+        .collect()
+}
+
+#[test]
+fn english_article_end_to_end() {
+    let e = extract(
+        PUTIN_KIM_EN[0],
+        &PUTIN_KIM_EN[1..],
+        &EntityDictionary::empty(),
+    );
+    let d = dump(&e);
+    println!("{d}");
+    let putin = find(&e, "Vladimir Putin").expect(&d);
+    assert_eq!(putin.kind, EntityType::Person, "{d}");
+    assert_eq!(putin.name, "Vladimir Putin", "{d}");
+    assert!(
+        find(&e, "Putin").is_some_and(|p| std::ptr::eq(p, putin)),
+        "{d}"
+    );
+    for (form, want) in [
+        ("Kim Jong Un", EntityType::Person),
+        ("North Korea", EntityType::Place),
+        ("Vostochny Cosmodrome", EntityType::Place),
+        ("Washington", EntityType::Place),
+        ("Seoul", EntityType::Place),
+        ("Kremlin", EntityType::Organization),
+    ] {
+        assert_eq!(kind_of(&e, form), Some(want), "{form}: {d}");
+    }
+    // "Kim" alone is Kim Jong Un.
+    assert!(
+        find(&e, "Kim").is_some_and(|k| k.name == "Kim Jong Un"),
+        "{d}"
+    );
+    assert!(
+        !e.iter().any(|x| x.name.contains("Russian")
+            || x.name.contains("Wednesday")
+            || x.surface_forms.iter().any(|f| f.text.contains("Russian"))),
+        "{d}"
+    );
+}
+
+#[test]
+fn sentence_initial_run_with_nationality_and_title() {
+    let e = extract("", &[PUTIN_KIM_EN[1]], &EntityDictionary::empty());
+    let d = dump(&e);
+    for (form, want) in [
+        ("Vladimir Putin", EntityType::Person),
+        ("Kim Jong Un", EntityType::Person),
+        ("North Korea", EntityType::Place),
+        ("Vostochny Cosmodrome", EntityType::Place),
+    ] {
+        assert_eq!(kind_of(&e, form), Some(want), "{form}: {d}");
+    }
+    // The possessive "'s" is not part of the name.
+    assert!(find(&e, "North Korea's").is_none(), "{d}");
+    assert!(
+        !e.iter().any(|x| x.name.contains("Russian")
+            || x.name.contains("Wednesday")
+            || x.name.contains("President")),
+        "{d}"
+    );
+    assert_eq!(e.len(), 4, "{d}");
+}
+
+#[test]
+fn sentence_initial_surname_in_a_title() {
+    let e = extract(PUTIN_KIM_EN[0], &[], &EntityDictionary::empty());
+    let d = dump(&e);
+    // Alone in a title nothing says which kind of name "Putin" is; in an article the full
+    // name gives it its type (`english_article_end_to_end`).
+    assert!(find(&e, "Putin").is_some(), "{d}");
+    assert_eq!(kind_of(&e, "Kim Jong Un"), Some(EntityType::Person), "{d}");
+    // Common capitalized words that open a sentence are still not names.
+    let e = extract(
+        "Officials say talks will resume",
+        &["Meanwhile the talks went on. Several diplomats left early. However nothing changed."],
+        &EntityDictionary::empty(),
+    );
+    assert!(e.is_empty(), "{}", dump(&e));
+}
+
+#[test]
+fn seats_of_government_are_organizations() {
+    for text in [
+        "The statement came from the Kremlin on Monday.",
+        "Kremlin says the talks went well.",
+    ] {
+        let e = extract("", &[text], &EntityDictionary::empty());
+        assert_eq!(
+            kind_of(&e, "Kremlin"),
+            Some(EntityType::Organization),
+            "{text}: {}",
+            dump(&e)
+        );
+    }
+}
+
+#[test]
+fn demonyms_are_not_entities() {
+    let e = extract(
+        "",
+        &["The North Korean leader met Russian officials, and South Korean and American diplomats watched."],
+        &EntityDictionary::empty(),
+    );
+    let d = dump(&e);
+    for form in [
+        "North Korean",
+        "Russian",
+        "South Korean",
+        "American",
+        "The North Korean",
+    ] {
+        assert!(find(&e, form).is_none(), "{form}: {d}");
+    }
+    // A demonym before a name does not hide the name.
+    let e = extract(
+        "",
+        &["Meanwhile North Korean leader Kim Jong Un arrived, and French President Emmanuel Macron spoke."],
+        &EntityDictionary::empty(),
+    );
+    let d = dump(&e);
+    assert_eq!(kind_of(&e, "Kim Jong Un"), Some(EntityType::Person), "{d}");
+    assert_eq!(
+        kind_of(&e, "Emmanuel Macron"),
+        Some(EntityType::Person),
+        "{d}"
+    );
+    assert_eq!(e.len(), 2, "{d}");
+}
