@@ -36,6 +36,23 @@ pub struct ServeConfig {
     #[arg(long, env = "NEWSDESK_BATCH_BODY_LIMIT", default_value = "64MiB", value_parser = parse_size)]
     pub batch_body_limit: usize,
 
+    /// Writes allowed per second per token (or per client address without one); 0 turns the
+    /// limit off.
+    #[arg(long, env = "NEWSDESK_WRITE_RATE", default_value_t = 20.0)]
+    pub write_rate: f64,
+
+    /// Writes allowed in a burst above the rate.
+    #[arg(long, env = "NEWSDESK_WRITE_BURST", default_value_t = 100)]
+    pub write_burst: u32,
+
+    /// Reads allowed per second per client address; 0 turns the limit off.
+    #[arg(long, env = "NEWSDESK_READ_RATE", default_value_t = 500.0)]
+    pub read_rate: f64,
+
+    /// Reads allowed in a burst above the rate.
+    #[arg(long, env = "NEWSDESK_READ_BURST", default_value_t = 1000)]
+    pub read_burst: u32,
+
     /// Longest time a request may take, in seconds.
     #[arg(long, env = "NEWSDESK_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout_secs: u64,
@@ -66,7 +83,8 @@ pub struct DatabaseConfig {
 }
 
 impl ServeConfig {
-    /// Defaults for tests and embedding: everything as the CLI defaults, on the given database.
+    /// Defaults for tests and embedding: as the CLI defaults, on the given database, with rate
+    /// limits off.
     pub fn for_database(database_url: impl Into<String>) -> ServeConfig {
         ServeConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -78,6 +96,10 @@ impl ServeConfig {
             body_limit: 2 * 1024 * 1024,
             batch_body_limit: 64 * 1024 * 1024,
             request_timeout_secs: 30,
+            write_rate: 0.0,
+            write_burst: 100,
+            read_rate: 0.0,
+            read_burst: 1000,
             cors_write_origins: Vec::new(),
             admin_token: None,
         }

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod config;
 pub mod normalize;
+pub mod seed;
 pub mod server;
 pub mod store;
 pub mod telemetry;

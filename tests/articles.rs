@@ -894,3 +894,48 @@ async fn every_route_is_in_the_openapi_document_and_every_documented_route_exist
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn cached_reads_never_outlive_a_change() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    let created: Value = app
+        .ingest_json(&token, &english_article(9, "Budget"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slug = created["slug"].as_str().unwrap().to_owned();
+    let path = format!("/v1/articles/{slug}");
+    let first = app.get_json(&path).await;
+    let cached = app.get(&path).await;
+    let etag = cached.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(cached.json::<Value>().await.unwrap(), first);
+
+    // Renaming a tag changes the article as read, at once.
+    let renamed = app
+        .client
+        .patch(app.url("/v1/tags/budget"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "City Budget"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    let after = app.get(&path).await;
+    assert_ne!(after.headers()["etag"].to_str().unwrap(), etag);
+    let after: Value = after.json().await.unwrap();
+    assert_eq!(after["tags"][0]["name"], "City Budget");
+
+    // So does a deletion.
+    let deleted = app
+        .client
+        .delete(app.url(&path))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_problem(app.get(&path).await, 404).await;
+    app.stop().await;
+}

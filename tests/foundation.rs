@@ -226,3 +226,68 @@ async fn openapi_document_lists_the_routes() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn writes_and_reads_are_rate_limited_with_retry_after() {
+    let app = spawn_app_with(
+        |c| {
+            c.write_rate = 0.5;
+            c.write_burst = 2;
+            c.read_rate = 0.5;
+            c.read_burst = 3;
+        },
+        Router::new(),
+    )
+    .await;
+    let token = app.editor().await;
+    for _ in 0..2 {
+        // Refused as empty, but counted against the write budget.
+        let response = app.ingest_text(&token, "").await;
+        assert_eq!(response.status(), 422);
+    }
+    let limited = app.ingest_text(&token, "").await;
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let problem = assert_problem(limited, 429).await;
+    assert_eq!(problem["type"], "/problems/too-many-requests");
+    // Another token has its own write budget.
+    let other = app.editor().await;
+    assert_eq!(app.ingest_text(&other, "").await.status(), 422);
+
+    for _ in 0..3 {
+        assert_eq!(app.get("/healthz").await.status(), 200);
+    }
+    assert_problem(app.get("/healthz").await, 429).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_route() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/problems/not-found").await.status(), 200);
+    assert_eq!(app.get("/problems/nope").await.status(), 404);
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = response.text().await.unwrap();
+    assert!(text.contains(
+        "newsdesk_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+    ));
+    assert!(text.contains(
+        "newsdesk_http_requests_total{method=\"GET\",route=\"/problems/{kind}\",status=\"404\"} 1"
+    ));
+    assert!(text.contains(
+        "newsdesk_http_request_duration_seconds_count{method=\"GET\",route=\"/problems/{kind}\"} 2"
+    ));
+    assert!(text.contains("newsdesk_ingested_articles_total{outcome=\"created\"} 0"));
+    assert!(text.contains("newsdesk_db_pool_connections{pool=\"write\",state=\"open\"} 1"));
+    app.stop().await;
+}

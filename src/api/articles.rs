@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Editor, MaybePrincipal};
+use super::cache::Rendered;
 use super::cursor::fingerprint;
 use super::extract::{JsonBody, PathParams};
 use super::params::{parse_date_bound, parse_limit, parse_list, QueryPairs};
@@ -363,9 +364,27 @@ async fn get_article(
     let fields = parse_list(params.one("fields"), "fields", ARTICLE_FIELDS)?;
     let include = parse_list(params.one("include"), "include", &["removed"])?;
     let editor = principal.role().is_some_and(|r| r >= Role::Editor);
+    // The common read (published, whole, as anyone sees it) comes from the cache.
+    let cacheable = fields.is_empty() && include.is_empty();
+    let generation = state.store.generation();
+    if cacheable {
+        if let Some(rendered) = state.article_cache.get(&id_or_slug, generation) {
+            return Ok(cached_response(
+                &headers,
+                rendered,
+                ArticleStatus::Published,
+            ));
+        }
+    }
     let article = state.store.get_article(&id_or_slug, editor).await?;
     let body = render_article(&article, &fields, &include);
-    Ok(cached_json(&headers, &body, article.status))
+    let rendered = render_bytes(&body);
+    if cacheable && article.status == ArticleStatus::Published {
+        state
+            .article_cache
+            .put(&[&article.id, &article.slug], generation, &rendered);
+    }
+    Ok(cached_response(&headers, rendered, article.status))
 }
 
 /// An editor's changes to an article.
@@ -604,10 +623,22 @@ fn trim_fields(value: Value, fields: &[&str]) -> Value {
     }
 }
 
-/// A JSON answer with a strong ETag; `304` when the client has it already.
-pub fn cached_json(request_headers: &HeaderMap, body: &Value, status: ArticleStatus) -> Response {
+/// JSON bytes and their strong ETag.
+fn render_bytes(body: &Value) -> Rendered {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..12]));
+    Rendered {
+        body: bytes.into(),
+        etag,
+    }
+}
+
+/// A JSON answer with its ETag and caching headers; `304` when the client has it already.
+fn cached_response(
+    request_headers: &HeaderMap,
+    rendered: Rendered,
+    status: ArticleStatus,
+) -> Response {
     let cache_control = match status {
         ArticleStatus::Published => "public, max-age=60, stale-while-revalidate=300",
         ArticleStatus::Draft => "private, no-store",
@@ -618,11 +649,11 @@ pub fn cached_json(request_headers: &HeaderMap, body: &Value, status: ArticleSta
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*");
+        .any(|t| t == rendered.etag || t == "*");
     let mut response = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = Response::new(Body::from(bytes));
+        let mut response = Response::new(Body::from(rendered.body));
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -630,7 +661,7 @@ pub fn cached_json(request_headers: &HeaderMap, body: &Value, status: ArticleSta
         response
     };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
+    if let Ok(value) = HeaderValue::from_str(&rendered.etag) {
         headers.insert(header::ETAG, value);
     }
     headers.insert(

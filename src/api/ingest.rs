@@ -100,7 +100,9 @@ async fn ingest(
         }
     }
 
-    let normalized = normalize_off_thread(&state, envelope, body.len()).await?;
+    let normalized = normalize_off_thread(&state, envelope, body.len())
+        .await
+        .inspect_err(|_| state.metrics.ingest_error())?;
     if dry_run {
         return Ok((StatusCode::OK, axum::Json(dry_run_body(&normalized))).into_response());
     }
@@ -108,6 +110,7 @@ async fn ingest(
         Inserted::Created(article) => (StatusCode::CREATED, article),
         Inserted::Duplicate(article) => (StatusCode::OK, article),
     };
+    state.metrics.ingested(code == StatusCode::CREATED);
     let mut value = render_article(&article, &[], &[]);
     if let Some(object) = value.as_object_mut() {
         object.insert("duplicate".into(), Value::Bool(code == StatusCode::OK));
@@ -511,6 +514,11 @@ async fn run_batch(
         if pending.len() >= BATCH_CHUNK || (finished && !pending.is_empty()) {
             let chunk = std::mem::take(&mut pending);
             for result in process_chunk(&state, status, chunk).await {
+                match result.result {
+                    "created" => state.metrics.ingested(true),
+                    "duplicate" => state.metrics.ingested(false),
+                    _ => state.metrics.ingest_error(),
+                }
                 if tx.send(result.to_line()).is_err() {
                     return;
                 }

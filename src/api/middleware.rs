@@ -57,6 +57,10 @@ pub fn stack(router: Router, state: &AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout(),
         ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            super::ratelimit::rate_limit,
+        ))
         .layer(cors(&config.cors_write_origins))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(trace);

@@ -4,6 +4,8 @@
 mod articles;
 /// Bearer tokens and roles.
 pub mod auth;
+/// Rendered articles kept for hot reads.
+mod cache;
 /// Signed pagination cursors.
 pub mod cursor;
 /// The OpenAPI document and `/problems/{kind}` explanations.
@@ -18,10 +20,14 @@ pub mod extract;
 mod health;
 /// Posting raw text (one article, or NDJSON batches).
 mod ingest;
+/// Prometheus metrics.
+pub mod metrics;
 /// The middleware stack.
 mod middleware;
 /// Query-string parameters.
 mod params;
+/// Rate limits on writes and reads.
+pub mod ratelimit;
 /// Tags: lists, curation.
 mod tags;
 
@@ -54,6 +60,9 @@ pub struct AppState {
     pub admin_token_hash: Option<String>,
     /// The editors' entity dictionary, rebuilt when they change it.
     dictionary: Arc<RwLock<EntityDictionary>>,
+    pub rate_limits: Arc<ratelimit::RateLimits>,
+    pub metrics: Arc<metrics::Metrics>,
+    article_cache: Arc<cache::ArticleCache>,
 }
 
 impl AppState {
@@ -76,7 +85,14 @@ impl AppState {
             })
             .await?;
         let dictionary = EntityDictionary::new(store.dictionary_entries().await?);
+        let rate_limits = ratelimit::RateLimits {
+            writes: ratelimit::RateLimiter::new(config.write_rate, config.write_burst),
+            reads: ratelimit::RateLimiter::new(config.read_rate, config.read_burst),
+        };
         Ok(AppState {
+            rate_limits: Arc::new(rate_limits),
+            metrics: Arc::new(metrics::Metrics::default()),
+            article_cache: Arc::new(cache::ArticleCache::default()),
             admin_token_hash: config.admin_token.as_deref().map(|t| hash_token(t.trim())),
             config: Arc::new(config),
             store,
@@ -156,6 +172,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(docs::base_document())
         .merge(health::router())
         .merge(docs::router())
+        .merge(metrics::router())
         .merge(ingest::router())
         .merge(articles::router())
         .merge(entities::router())
@@ -174,6 +191,10 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let router = router
         .merge(docs::openapi_route(openapi))
         .merge(extra)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .fallback(middleware::not_found);
     middleware::stack(router.with_state(state.clone()), &state)
 }

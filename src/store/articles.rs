@@ -229,6 +229,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article `{}`", inserted.id)))?;
         tx.commit().await?;
+        self.bump_generation();
         Ok(if inserted.duplicate {
             Inserted::Duplicate(stored)
         } else {
@@ -259,6 +260,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.bump_generation();
         Ok(results)
     }
 
@@ -535,6 +537,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
         tx.commit().await?;
+        self.bump_generation();
         Ok(updated)
     }
 
@@ -561,6 +564,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.bump_generation();
         Ok(())
     }
 }

@@ -509,6 +509,7 @@ impl super::Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
         tx.commit().await?;
+        self.bump_generation();
         Ok((entity, created))
     }
 
@@ -571,6 +572,7 @@ impl super::Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
         tx.commit().await?;
+        self.bump_generation();
         Ok(entity)
     }
 
@@ -639,6 +641,7 @@ impl super::Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{into}`")))?;
         tx.commit().await?;
+        self.bump_generation();
         Ok(entity)
     }
 
@@ -674,6 +677,7 @@ impl super::Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.bump_generation();
         Ok(())
     }
 }

@@ -24,6 +24,8 @@ pub mod time;
 pub mod tokens;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -89,6 +91,9 @@ impl StoreOptions {
 pub struct Store {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    /// Bumped after every committed change to articles, entities or tags, so caches of
+    /// rendered content know when they are stale.
+    generation: Arc<AtomicU64>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -131,7 +136,20 @@ impl Store {
                 .connect_with(connect.create_if_missing(false).read_only(true))
                 .await?
         };
-        Ok(Store { read, write })
+        Ok(Store {
+            read,
+            write,
+            generation: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The content generation: changes whenever this process commits a change to content.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn bump_generation(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Readiness: the database answers a query on both pools.
@@ -150,6 +168,14 @@ impl Store {
         Ok(sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
             .fetch_one(&self.write)
             .await?)
+    }
+
+    /// (pool, open connections, idle connections) for each pool.
+    pub fn pool_stats(&self) -> [(&'static str, u32, usize); 2] {
+        [
+            ("read", self.read.size(), self.read.num_idle()),
+            ("write", self.write.size(), self.write.num_idle()),
+        ]
     }
 
     /// Waits for connections in use to be returned, then closes both pools.

@@ -146,6 +146,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("tag `{slug}`")));
         }
+        self.bump_generation();
         self.get_tag_from_writer(slug).await
     }
 
@@ -158,6 +159,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("tag `{slug}`")));
         }
+        self.bump_generation();
         Ok(())
     }
 
