@@ -16,6 +16,7 @@ mod hygiene;
 mod inline;
 mod kickers;
 mod language;
+mod slug;
 mod source;
 mod stats;
 mod stopwords;
@@ -28,6 +29,7 @@ pub use article::*;
 pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, script_code, EditedText};
 pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
+pub use slug::slugify;
 pub use tags::{normalize_tag_name, tag_slug};
 
 /// Turn an envelope of scraped text into a structured article, with no editors' dictionary.

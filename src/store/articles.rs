@@ -213,9 +213,6 @@ const SUMMARY_COLUMNS: &str =
      a.script, a.lead_image, a.word_count, a.reading_time_minutes, a.published_at, a.sort_at, \
      a.source_domain, a.created_at, a.updated_at";
 
-/// Longest slug, in bytes, before a uniqueness suffix.
-const SLUG_MAX: usize = 80;
-
 impl Store {
     /// Stores a normalized article whole, or answers the live article with the same content.
     pub async fn insert_article(
@@ -648,7 +645,7 @@ async fn insert_in(
 
 /// A readable slug from the title (transliterated), made unique with a piece of the id.
 async fn unique_slug(conn: &mut SqliteConnection, title: &str, id: &str) -> StoreResult<String> {
-    let mut base = truncate_slug(&normalize::tag_slug(title), SLUG_MAX);
+    let mut base = normalize::slugify(title);
     if base.is_empty() {
         base = "article".to_owned();
     }
@@ -661,18 +658,6 @@ async fn unique_slug(conn: &mut SqliteConnection, title: &str, id: &str) -> Stor
     }
     let suffix = id[id.len().saturating_sub(6)..].to_ascii_lowercase();
     Ok(format!("{base}-{suffix}"))
-}
-
-/// Cuts a slug at a `-` so it is at most `max` bytes (slugs are ASCII).
-fn truncate_slug(slug: &str, max: usize) -> String {
-    if slug.len() <= max {
-        return slug.to_owned();
-    }
-    let cut = &slug[..max];
-    match cut.rfind('-') {
-        Some(i) if i > 0 => cut[..i].to_owned(),
-        _ => cut.to_owned(),
-    }
 }
 
 async fn insert_blocks(
@@ -926,17 +911,5 @@ fn fts_error(err: sqlx::Error) -> StoreError {
             StoreError::Invalid(format!("search expression: {}", db.message()))
         }
         _ => StoreError::from(err),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::truncate_slug;
-
-    #[test]
-    fn slugs_are_cut_at_a_word_boundary() {
-        assert_eq!(truncate_slug("putin-aur-kim", 80), "putin-aur-kim");
-        assert_eq!(truncate_slug("putin-aur-kim-jong-un", 12), "putin-aur");
-        assert_eq!(truncate_slug("abcdefghij", 4), "abcd");
     }
 }

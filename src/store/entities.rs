@@ -131,9 +131,9 @@ pub(crate) async fn unique_entity_slug(
     key: &str,
     id: &str,
 ) -> StoreResult<String> {
-    let mut base = normalize::tag_slug(name);
+    let mut base = normalize::slugify(name);
     if base.is_empty() {
-        base = normalize::tag_slug(key);
+        base = normalize::slugify(key);
     }
     if base.is_empty() {
         base = "entity".to_owned();
