@@ -4,6 +4,9 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+COPY data ./data
+COPY benches ./benches
+COPY tests/fixtures ./tests/fixtures
 RUN cargo build --release --locked --bin newsdesk
 
 FROM debian:bookworm-slim

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Load suite: a release build serving a seeded database, measured with wrk on this machine.
+#
+#   bench/load.sh                      # 100,000 articles, 10 s per endpoint
+#   ARTICLES=20000 DURATION=5s bench/load.sh
+#
+# Needs wrk (Debian: apt-get install wrk). Prints one markdown row per endpoint: requests/s, p50,
+# p99, and the ratio to /healthz measured in the same run; RSS of the server before and after.
+# Rate limits are turned off for the run (the load comes from one address).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ARTICLES=${ARTICLES:-100000}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18181}
+WORK=${WORK:-/tmp/newsdesk-bench}
+DB="$WORK/newsdesk-$ARTICLES.db"
+BASE="http://127.0.0.1:$PORT"
+BIN=${BIN:-target/release/newsdesk}
+mkdir -p "$WORK"
+
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+[ -x "$BIN" ] || cargo build --release --bin newsdesk
+export DATABASE_URL="sqlite://$DB?mode=rwc"
+
+if [ ! -f "$DB" ]; then
+    echo "seeding $ARTICLES articles into $DB" >&2
+    "$BIN" seed --articles "$ARTICLES"
+fi
+TOKEN=$("$BIN" token create --name load --role editor 2>/dev/null)
+
+NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
+    "$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+rss() { awk '/VmRSS/ {print $2 " KiB"}' "/proc/$SERVER/status"; }
+echo "RSS before: $(rss)" >&2
+
+# Ids: a hot set of 100, and every article (walking the cursor).
+python3 - "$BASE" "$WORK" <<'PY'
+import json, sys, urllib.request
+base, work = sys.argv[1], sys.argv[2]
+ids, path = [], "/v1/articles?limit=100&fields=id"
+while path:
+    page = json.load(urllib.request.urlopen(base + path))
+    ids += [a["id"] for a in page["data"]]
+    path = page["next"]
+with open(f"{work}/hot.txt", "w") as f:
+    f.writelines(f"/v1/articles/{i}\n" for i in ids[:100])
+with open(f"{work}/all.txt", "w") as f:
+    f.writelines(f"/v1/articles/{i}\n" for i in ids)
+ent = json.load(urllib.request.urlopen(base + "/v1/entities?limit=1&fields=slug"))["data"][0]["slug"]
+tag = json.load(urllib.request.urlopen(base + "/v1/tags?limit=1"))["data"][0]["slug"]
+with open(f"{work}/filters.txt", "w") as f:
+    f.write(f"{tag}\n{ent}\n")
+print(f"{len(ids)} ids", file=sys.stderr)
+PY
+TAG=$(sed -n 1p "$WORK/filters.txt"); ENTITY=$(sed -n 2p "$WORK/filters.txt")
+
+cat >"$WORK/paths.lua" <<'LUA'
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time() + math.random(1000))
+end
+request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+LUA
+cat >"$WORK/ingest.lua" <<'LUA'
+local n = 0
+local id = tostring(math.random(1e9))
+request = function()
+  n = n + 1
+  local body = "Load test article " .. id .. "-" .. n .. "\nThe council met on Tuesday to discuss the budget for the harbour district, roads and schools in detail.\nMembers agreed to publish the full plan, number " .. n .. ", before the summer recess."
+  return wrk.format("POST", "/v1/ingest", {["Content-Type"] = "text/plain", ["Authorization"] = "Bearer " .. wrk.token}, body)
+end
+LUA
+sed -i "1i wrk.token = \"$TOKEN\"" "$WORK/ingest.lua"
+
+# name|connections|url|wrk script|script argument
+CASES=(
+  "healthz|64|$BASE/healthz||"
+  "article by id, hot set of 100|64|$BASE|$WORK/paths.lua|$WORK/hot.txt"
+  "article by id, random over all|64|$BASE|$WORK/paths.lua|$WORK/all.txt"
+  "list, tag filter|64|$BASE/v1/articles?tag=$TAG||"
+  "list, entity filter|64|$BASE/v1/articles?entity=$ENTITY||"
+  "search, Hindi (q=कोरोना)|16|$BASE/v1/articles?q=%E0%A4%95%E0%A5%8B%E0%A4%B0%E0%A5%8B%E0%A4%A8%E0%A4%BE||"
+  "search, English (q=council)|16|$BASE/v1/articles?q=council||"
+  "ingest (text/plain)|8|$BASE|$WORK/ingest.lua|"
+)
+
+echo "| endpoint | connections | requests/s | p50 | p99 | ratio to /healthz |"
+echo "| --- | --- | --- | --- | --- | --- |"
+HEALTH=""
+for case in "${CASES[@]}"; do
+    IFS='|' read -r name conns url script arg <<<"$case"
+    args=(-t"$THREADS" -c"$conns" -d"$DURATION" --latency)
+    [ -n "$script" ] && args+=(-s "$script")
+    args+=("$url")
+    [ -n "$arg" ] && args+=(-- "$arg")
+    out=$(wrk "${args[@]}")
+    rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    [ -z "$HEALTH" ] && HEALTH=$rps
+    ratio=$(python3 -c "print(f'{$rps / $HEALTH:.2f}')")
+    echo "| $name | $conns | $rps | $p50 | $p99 | $ratio |${errors:+ non-2xx: $errors}"
+done
+echo "RSS after: $(rss)" >&2
