@@ -18,17 +18,24 @@ pub enum Extractor {
     Trafilatura,
 }
 
-/// The main content of a parsed page as blocks. `doc` is consumed: Readability edits it in place.
+/// The main content of a parsed page as blocks, and whether the extractor found none so that the
+/// whole page was taken instead (for the text pipeline to judge line by line). `doc` is consumed:
+/// Readability edits it in place.
 pub fn extract_main_content(
     doc: Document,
     pruned_html: &str,
     base: Option<&Url>,
     extractor: Extractor,
-) -> Vec<HtmlBlock> {
-    match extractor {
+) -> (Vec<HtmlBlock>, bool) {
+    let blocks = match extractor {
         Extractor::Readability => readability_blocks(doc, base),
         Extractor::Trafilatura => trafilatura_blocks(pruned_html, base),
+    };
+    if blocks.iter().any(|b| !b.markdown.is_empty()) {
+        return (blocks, false);
     }
+    // Too little text for the extractor's thresholds (a short notice, CJK prose): the whole page.
+    (content_blocks(pruned_html, base), true)
 }
 
 fn readability_blocks(doc: Document, base: Option<&Url>) -> Vec<HtmlBlock> {

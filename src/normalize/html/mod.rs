@@ -43,6 +43,8 @@ pub struct ExtractedPage {
     /// The URL relative addresses were resolved against (canonical, else the page's URL).
     pub base_url: Option<String>,
     pub blocks: Vec<HtmlBlock>,
+    /// The extractor found no main content and `blocks` are the whole page's.
+    pub whole_page: bool,
 }
 
 /// Turn an HTML page into a structured article. `charset` is the Content-Type's `charset`
@@ -76,7 +78,20 @@ pub fn normalize_html_with(
     let text = decode_html(html, charset)?;
     let page = extract_page(&text, envelope.url.as_deref(), options.extractor);
     let (prepared, page_date) = prepare_envelope(envelope, &page);
-    let mut article = super::normalize_extracted(&prepared, dictionary, now)?;
+    // The whole page (no main content found) is judged line by line; when that leaves nothing
+    // (a short page, CJK lines too short for the prose signals), its text is taken as it is.
+    let judged = if page.whole_page {
+        super::normalize_with_dictionary(&prepared, dictionary, now)
+    } else {
+        Err(NormalizeError::NothingLeft { removed: 0 })
+    };
+    let mut article = match judged {
+        Ok(article) => article,
+        Err(NormalizeError::NothingLeft { .. }) => {
+            super::normalize_extracted(&prepared, dictionary, now)?
+        }
+        Err(e) => return Err(e),
+    };
     let explicit_summary = envelope
         .summary
         .as_deref()
@@ -101,11 +116,13 @@ pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) ->
         .and_then(|c| resolve_http_url(c, page.as_ref()))
         .and_then(|c| Url::parse(&c).ok())
         .or(page);
-    let blocks = extract::extract_main_content(doc, &pruned.html, base.as_ref(), extractor);
+    let (blocks, whole_page) =
+        extract::extract_main_content(doc, &pruned.html, base.as_ref(), extractor);
     ExtractedPage {
         metadata,
         base_url: base.map(String::from),
         blocks,
+        whole_page,
     }
 }
 
