@@ -257,7 +257,7 @@ fn keep_lead_paragraph(article: &mut NormalizedArticle, description: Option<&str
         article.content_hash = stats::content_hash(&article.title, &article.body_text);
     }
     article.summary = description
-        .map(|d| super::hygiene::clean_inline(d))
+        .map(super::hygiene::clean_inline)
         .filter(|d| !d.is_empty());
 }
 
