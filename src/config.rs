@@ -31,6 +31,11 @@ pub struct ServeConfig {
     #[arg(long, env = "NEWSDESK_BODY_LIMIT", default_value = "2MiB", value_parser = parse_size)]
     pub body_limit: usize,
 
+    /// Largest HTML page accepted by `POST /v1/ingest` (`text/html`, `application/xhtml+xml`, or a
+    /// JSON envelope with `html`); text bodies stay held to `--body-limit`.
+    #[arg(long, env = "NEWSDESK_HTML_BODY_LIMIT", default_value = "10MiB", value_parser = parse_size)]
+    pub html_body_limit: usize,
+
     /// Largest NDJSON batch body accepted by `POST /v1/ingest/batch` (each line is still held to
     /// `--body-limit`).
     #[arg(long, env = "NEWSDESK_BATCH_BODY_LIMIT", default_value = "64MiB", value_parser = parse_size)]
@@ -94,6 +99,7 @@ impl ServeConfig {
             },
             log_format: LogFormat::Text,
             body_limit: 2 * 1024 * 1024,
+            html_body_limit: 10 * 1024 * 1024,
             batch_body_limit: 64 * 1024 * 1024,
             request_timeout_secs: 30,
             write_rate: 0.0,

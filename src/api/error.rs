@@ -289,7 +289,12 @@ impl ApiError {
 
 impl From<crate::normalize::NormalizeError> for ApiError {
     fn from(err: crate::normalize::NormalizeError) -> ApiError {
-        ApiError::Unprocessable(err.to_string())
+        match err {
+            crate::normalize::NormalizeError::UndecodableHtml { .. } => {
+                ApiError::MalformedBody(err.to_string())
+            }
+            _ => ApiError::Unprocessable(err.to_string()),
+        }
     }
 }
 

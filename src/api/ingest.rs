@@ -28,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-const ACCEPTED_TYPES: &str = "text/plain, text/markdown or application/json";
+const ACCEPTED_TYPES: &str =
+    "text/plain, text/markdown, text/html, application/xhtml+xml or application/json";
 /// Bodies larger than this are normalized on the blocking pool.
 const INLINE_NORMALIZE_BYTES: usize = 32 * 1024;
 /// Articles written per transaction in a batch.
@@ -41,26 +42,31 @@ fn location(id: &str) -> String {
 
 /// Ingest one article.
 ///
-/// The body is the article as scraped (`text/plain` or `text/markdown`, UTF-8) or a JSON
-/// envelope `{"text": …, "url"?, "source"?, "title"?, "summary"?, "published_at"?, "language"?,
-/// "tags"?, "authors"?}` whose explicit fields override what is inferred.
+/// The body is the article as scraped (`text/plain` or `text/markdown`, UTF-8), a whole web page
+/// (`text/html` or `application/xhtml+xml`, any character set declared in the Content-Type or the
+/// page's `<meta charset>`; its main content and metadata are extracted), or a JSON envelope
+/// `{"text"|"html": …, "url"?, "source"?, "title"?, "summary"?, "published_at"?, "language"?,
+/// "tags"?, "authors"?}` whose explicit fields override what is inferred. Pages may be up to
+/// `--html-body-limit` (10 MiB by default), text up to `--body-limit`.
 #[utoipa::path(post, path = "/v1/ingest", tag = "ingest",
     params(
         ("dry_run" = Option<bool>, Query, description = "Normalize and answer, store nothing"),
         ("status" = Option<String>, Query, description = "`published` (default) or `draft`"),
+        ("url" = Option<String>, Query, description = "For an HTML body: the page's address (relative links resolve against it unless the page names a canonical URL)"),
         ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer"),
     ),
-    request_body(description = "Raw article text, or a JSON envelope",
-        content((String = "text/plain"), (String = "text/markdown"), (Envelope = "application/json"))),
+    request_body(description = "Raw article text, a whole HTML page, or a JSON envelope",
+        content((String = "text/plain"), (String = "text/markdown"), (String = "text/html"),
+                (String = "application/xhtml+xml"), (Envelope = "application/json"))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored; `Location` names the article", body = crate::store::articles::Article,
          headers(("Location" = String))),
         (status = 200, description = "Already stored (`duplicate: true`), or a dry run"),
-        (status = 400, description = "Malformed body or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed body or parameter, or an HTML page that cannot be decoded in its character set", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit (`--body-limit` for text, `--html-body-limit` for pages)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Unsupported Content-Type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No article left after normalization, or an Idempotency-Key reused", body = Problem, content_type = "application/problem+json")))]
 async fn ingest(
@@ -78,7 +84,10 @@ async fn ingest(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let envelope = parse_envelope(content_type, &body)?;
+    let mut envelope = parse_envelope(content_type, &body, state.config.body_limit)?;
+    if envelope.html.is_some() && envelope.url.is_none() {
+        envelope.url = params.one("url").map(str::to_owned);
+    }
 
     let request_hash = {
         let mut h = Sha256::new();
@@ -219,8 +228,9 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     Ok(Some(key.to_owned()))
 }
 
-/// The envelope a body carries, by its media type.
-fn parse_envelope(content_type: &str, body: &Bytes) -> ApiResult<Envelope> {
+/// The envelope a body carries, by its media type. A text envelope (anything but a page) is held
+/// to `text_limit`; pages come under the larger HTML limit the middleware applied.
+fn parse_envelope(content_type: &str, body: &Bytes, text_limit: usize) -> ApiResult<Envelope> {
     let mut parts = content_type.split(';');
     let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
     let charset = parts.find_map(|p| {
@@ -229,6 +239,13 @@ fn parse_envelope(content_type: &str, body: &Bytes) -> ApiResult<Envelope> {
             .eq_ignore_ascii_case("charset")
             .then(|| v.trim().trim_matches('"').to_ascii_lowercase())
     });
+    if let "text/html" | "application/xhtml+xml" = essence.as_str() {
+        let html = normalize::html::decode_html(body, charset.as_deref())?;
+        return Ok(Envelope {
+            html: Some(html),
+            ..Envelope::default()
+        });
+    }
     if let Some(charset) = &charset {
         if !matches!(charset.as_str(), "utf-8" | "utf8" | "us-ascii") {
             return Err(ApiError::UnsupportedMediaType(format!(
@@ -236,8 +253,17 @@ fn parse_envelope(content_type: &str, body: &Bytes) -> ApiResult<Envelope> {
             )));
         }
     }
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "The request body exceeds the limit of {text_limit} bytes for text; only HTML pages \
+             may be larger."
+        ))
+    };
     match essence.as_str() {
         "text/plain" | "text/markdown" | "text/x-markdown" => {
+            if body.len() > text_limit {
+                return Err(too_large());
+            }
             let text = std::str::from_utf8(body).map_err(|e| {
                 ApiError::MalformedBody(format!(
                     "The body is not valid UTF-8 (first bad byte at offset {}).",
@@ -246,7 +272,13 @@ fn parse_envelope(content_type: &str, body: &Bytes) -> ApiResult<Envelope> {
             })?;
             Ok(Envelope::from_text(text))
         }
-        "application/json" => parse_json_envelope(body),
+        "application/json" => {
+            let envelope = parse_json_envelope(body)?;
+            if envelope.html.is_none() && body.len() > text_limit {
+                return Err(too_large());
+            }
+            Ok(envelope)
+        }
         "" => Err(ApiError::UnsupportedMediaType(format!(
             "The request has no Content-Type; send {ACCEPTED_TYPES}."
         ))),
@@ -258,7 +290,7 @@ fn parse_envelope(content_type: &str, body: &Bytes) -> ApiResult<Envelope> {
 }
 
 fn parse_json_envelope(body: &[u8]) -> ApiResult<Envelope> {
-    serde_json::from_slice::<Envelope>(body).map_err(|e| {
+    let envelope = serde_json::from_slice::<Envelope>(body).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Data => "does not match the envelope",
             serde_json::error::Category::Eof => "ends too early",
@@ -266,9 +298,11 @@ fn parse_json_envelope(body: &[u8]) -> ApiResult<Envelope> {
         };
         ApiError::MalformedBody(format!(
             "The JSON body {what}: {e}. Expected {{\"text\": \"…\", \"url\"?, \"title\"?, \"summary\"?, \
-             \"published_at\"?, \"language\"?, \"source\"?, \"tags\"?, \"authors\"?}}."
+             \"published_at\"?, \"language\"?, \"source\"?, \"tags\"?, \"authors\"?}} \
+             (or \"html\" with the whole page instead of \"text\")."
         ))
-    })
+    })?;
+    Ok(envelope)
 }
 
 /// A dry run's answer: the article as it would be stored, plus what was removed.
@@ -447,7 +481,9 @@ async fn run_batch(
     body: Body,
     tx: tokio::sync::mpsc::UnboundedSender<Bytes>,
 ) {
-    let line_limit = state.config.body_limit;
+    // A line may carry a whole page (`html`); a text line is still held to `--body-limit`.
+    let text_limit = state.config.body_limit;
+    let line_limit = state.config.html_body_limit.max(text_limit);
     let mut stream = body.into_data_stream();
     let mut buffer: Vec<u8> = Vec::new();
     let mut skipping = false;
@@ -468,7 +504,8 @@ async fn run_batch(
                         continue;
                     }
                     buffer.extend_from_slice(head);
-                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit) {
+                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit, text_limit)
+                    {
                         pending.push(item);
                     }
                 }
@@ -504,7 +541,8 @@ async fn run_batch(
             }
             None => {
                 if !skipping {
-                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit) {
+                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit, text_limit)
+                    {
                         pending.push(item);
                     }
                 }
@@ -546,6 +584,7 @@ fn take_line(
     buffer: &mut Vec<u8>,
     line_no: &mut usize,
     line_limit: usize,
+    text_limit: usize,
 ) -> Option<(usize, Result<Envelope, ApiError>)> {
     let line = std::mem::take(buffer);
     let trimmed = line.trim_ascii();
@@ -561,7 +600,16 @@ fn take_line(
             ))),
         ));
     }
-    Some((*line_no, parse_json_envelope(trimmed)))
+    let parsed = parse_json_envelope(trimmed).and_then(|envelope| {
+        if envelope.html.is_none() && trimmed.len() > text_limit {
+            return Err(ApiError::PayloadTooLarge(format!(
+                "The line is longer than the limit of {text_limit} bytes for text; only lines \
+                 with `html` may be larger."
+            )));
+        }
+        Ok(envelope)
+    });
+    Some((*line_no, parsed))
 }
 
 /// Normalizes a chunk on the blocking pool, stores what normalized in one transaction, and

@@ -119,12 +119,32 @@ fn cors(write_origins: &[String]) -> CorsLayer {
 /// Path whose body may be larger than the others.
 const BATCH_PATH: &str = "/v1/ingest/batch";
 
+/// Path that accepts whole HTML pages.
+const INGEST_PATH: &str = "/v1/ingest";
+
+/// HTML bodies, and JSON bodies (whose envelope may hold `html`; a text envelope is held to
+/// `--body-limit` once parsed).
+fn may_carry_html(headers: &axum::http::HeaderMap) -> bool {
+    let essence = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    matches!(
+        essence.as_deref(),
+        Some("text/html" | "application/xhtml+xml" | "application/json")
+    )
+}
+
 /// The largest body a request may carry: `--batch-body-limit` for NDJSON batches,
-/// `--body-limit` for everything else. A declared length over it is refused at once; a body
+/// `--html-body-limit` for pages (and JSON envelopes, which may carry one) sent to
+/// `POST /v1/ingest`, `--body-limit` for everything else. A declared length over it is refused at once; a body
 /// that grows past it fails as it is read.
 async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let limit = if request.uri().path() == BATCH_PATH {
         state.config.batch_body_limit
+    } else if request.uri().path() == INGEST_PATH && may_carry_html(request.headers()) {
+        state.config.html_body_limit.max(state.config.body_limit)
     } else {
         state.config.body_limit
     };

@@ -119,8 +119,18 @@ impl AppState {
         Ok(())
     }
 
-    /// Runs the normalizer with the current dictionary.
+    /// Runs the normalizer with the current dictionary: the HTML path when the envelope carries
+    /// a page (`html`, already decoded), the text path otherwise.
     pub fn normalize(&self, envelope: &Envelope) -> Result<NormalizedArticle, NormalizeError> {
+        if let Some(html) = &envelope.html {
+            return normalize::normalize_html(
+                html.as_bytes(),
+                Some("utf-8"),
+                envelope,
+                &self.dictionary(),
+                OffsetDateTime::now_utc(),
+            );
+        }
         normalize::normalize_with_dictionary(
             envelope,
             &self.dictionary(),

@@ -4,13 +4,18 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// What an editor or crawler sends: raw text plus optional explicit fields. Explicit fields
-/// override what the pipeline infers.
+/// What an editor or crawler sends: raw text (or a whole HTML page) plus optional explicit fields.
+/// Explicit fields override what the pipeline infers. One of `text` and `html` is needed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
-    /// The raw, scraped article text (plain or markdown-ish).
+    /// The raw, scraped article text (plain or markdown-ish). Optional when `html` is sent.
+    #[serde(default)]
     pub text: String,
+    /// The whole web page as HTML; its main content and metadata are extracted, and `text` is
+    /// then ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
     /// Publisher name or domain as the sender knows it.
@@ -150,6 +155,8 @@ pub enum DateSource {
     UrlPath,
     ImagePath,
     EmbeddedTimestamp,
+    /// The HTML page's own metadata (JSON-LD `datePublished`, `article:published_time`).
+    PageMetadata,
 }
 
 impl DateSource {
@@ -159,6 +166,7 @@ impl DateSource {
             DateSource::UrlPath => "url_path",
             DateSource::ImagePath => "image_path",
             DateSource::EmbeddedTimestamp => "embedded_timestamp",
+            DateSource::PageMetadata => "page_metadata",
         }
     }
 
@@ -168,6 +176,7 @@ impl DateSource {
             "url_path" => DateSource::UrlPath,
             "image_path" => DateSource::ImagePath,
             "embedded_timestamp" => DateSource::EmbeddedTimestamp,
+            "page_metadata" => DateSource::PageMetadata,
             _ => return None,
         })
     }

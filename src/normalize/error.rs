@@ -24,6 +24,8 @@ pub enum NormalizeError {
         "`language` {value:?} is not an ISO 639-1 code; send two letters such as \"hi\" or \"en\"."
     )]
     InvalidLanguage { value: String },
+    #[error("The HTML page cannot be decoded as {charset:?}: {reason}. Declare the page's real character set in the Content-Type (`text/html; charset=…`) or send it as UTF-8.")]
+    UndecodableHtml { charset: String, reason: String },
 }
 
 impl NormalizeError {
@@ -36,6 +38,7 @@ impl NormalizeError {
             NormalizeError::InvalidUrl { .. } => "invalid-url",
             NormalizeError::InvalidPublishedAt { .. } => "invalid-published-at",
             NormalizeError::InvalidLanguage { .. } => "invalid-language",
+            NormalizeError::UndecodableHtml { .. } => "undecodable-html",
         }
     }
 }

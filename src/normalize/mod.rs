@@ -12,6 +12,7 @@ mod edit;
 mod entities;
 mod error;
 mod explicit;
+pub mod html;
 mod hygiene;
 mod inline;
 mod kickers;
@@ -29,6 +30,7 @@ pub use article::*;
 pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, script_code, EditedText};
 pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
+pub use html::normalize_html;
 pub use slug::slugify;
 pub use tags::{normalize_tag_name, tag_slug};
 
@@ -48,6 +50,35 @@ pub fn normalize_with_dictionary(
     dictionary: &EntityDictionary,
     now: OffsetDateTime,
 ) -> Result<NormalizedArticle, NormalizeError> {
+    run_pipeline(envelope, dictionary, now, Leftovers::Judge)
+}
+
+/// How much of the boilerplate step's judgement to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leftovers {
+    /// Raw text: judge every line (markers, link share, prose signals, context, position).
+    Judge,
+    /// Blocks already chosen by an HTML extractor: drop only lines the step recognizes outright
+    /// (marker phrases, promo images, lines without words, the tail after a "related" marker);
+    /// the extractor's choice of region stands.
+    TrustRegion,
+}
+
+/// The text pipeline over blocks an HTML extractor already chose (see `html::normalize_html`).
+pub(crate) fn normalize_extracted(
+    envelope: &Envelope,
+    dictionary: &EntityDictionary,
+    now: OffsetDateTime,
+) -> Result<NormalizedArticle, NormalizeError> {
+    run_pipeline(envelope, dictionary, now, Leftovers::TrustRegion)
+}
+
+fn run_pipeline(
+    envelope: &Envelope,
+    dictionary: &EntityDictionary,
+    now: OffsetDateTime,
+    leftovers: Leftovers,
+) -> Result<NormalizedArticle, NormalizeError> {
     let explicit = explicit::validate_explicit(envelope)?;
 
     let text = hygiene::clean_text(&envelope.text);
@@ -63,7 +94,10 @@ pub fn normalize_with_dictionary(
     let guess = language::detect_language(&prose_sample(&raw), explicit.language.as_deref());
 
     let title_index = structure::title_candidate(&raw);
-    let verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, title_index);
+    let mut verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, title_index);
+    if leftovers == Leftovers::TrustRegion {
+        html::keep_extracted_region(&mut verdicts);
+    }
 
     let mut article = structure::build_structure(
         &raw,

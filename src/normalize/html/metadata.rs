@@ -1,0 +1,289 @@
+//! What the page says about itself: `<title>`, Open Graph and `article:*` meta tags, author meta,
+//! the canonical link, `<html lang>`, and JSON-LD `NewsArticle` (or `Article`, `BlogPosting`, …)
+//! objects, wherever they sit (top level, arrays, `@graph`).
+
+use dom_query::Document;
+use serde_json::Value;
+
+/// At most this many tags and authors are taken from a page.
+const MAX_LIST: usize = 32;
+/// JSON-LD nesting deeper than this is not searched.
+const MAX_JSON_DEPTH: usize = 8;
+
+/// The page's own metadata, each field the best of what it declares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageMetadata {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// As declared (possibly relative); resolved by the caller.
+    pub image: Option<String>,
+    pub canonical_url: Option<String>,
+    /// As declared (`datePublished`, `article:published_time`); validated by the caller.
+    pub published_at: Option<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    /// `<html lang>` as written (`en-US`).
+    pub language: Option<String>,
+}
+
+#[derive(Default)]
+struct JsonLdArticle {
+    headline: Option<String>,
+    date_published: Option<String>,
+    authors: Vec<String>,
+    keywords: Vec<String>,
+    image: Option<String>,
+    description: Option<String>,
+}
+
+/// Read the metadata of a parsed page; `json_ld` are the page's JSON-LD blocks.
+pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
+    let ld = json_ld_article(json_ld);
+    let metas = MetaTags::read(doc);
+    let meta = |key: &str| metas.get(key);
+
+    let title = meta("og:title")
+        .or_else(|| ld.headline.clone())
+        .or_else(|| meta("twitter:title"))
+        .or_else(|| clean(&doc.select("head title").text()));
+    let description = meta("og:description")
+        .or_else(|| ld.description.clone())
+        .or_else(|| meta("description"));
+    let image = meta("og:image")
+        .or_else(|| meta("og:image:url"))
+        .or_else(|| ld.image.clone())
+        .or_else(|| meta("twitter:image"));
+    let canonical_url = doc
+        .select("link[rel=canonical]")
+        .attr("href")
+        .and_then(|h| clean(&h))
+        .or_else(|| meta("og:url"));
+    let published_at = ld
+        .date_published
+        .clone()
+        .or_else(|| meta("article:published_time"))
+        .or_else(|| meta("datePublished"))
+        .or_else(|| meta("pubdate"));
+
+    let mut tags: Vec<String> = Vec::new();
+    for t in metas.tags.iter().cloned() {
+        push_unique(&mut tags, t);
+    }
+    for k in ld.keywords {
+        push_unique(&mut tags, k);
+    }
+
+    let mut authors = Vec::new();
+    for a in ld.authors {
+        push_unique(&mut authors, a);
+    }
+    if authors.is_empty() {
+        for key in ["author", "article:author", "byl", "sailthru.author"] {
+            if let Some(a) = meta(key).filter(|a| !a.starts_with("http")) {
+                let a = a.strip_prefix("By ").unwrap_or(&a).to_string();
+                push_unique(&mut authors, a);
+            }
+        }
+    }
+
+    let language = doc
+        .select("html")
+        .attr("lang")
+        .and_then(|l| clean(&l))
+        .or_else(|| meta("og:locale"));
+
+    PageMetadata {
+        title,
+        description,
+        image,
+        canonical_url,
+        published_at,
+        tags,
+        authors,
+        language,
+    }
+}
+
+/// The page's `<meta>` tags, read in one pass: the first `content` for each `property`, `name`
+/// or `itemprop` key (lowercased), and every `article:tag`.
+struct MetaTags {
+    first: std::collections::HashMap<String, String>,
+    tags: Vec<String>,
+}
+
+impl MetaTags {
+    fn read(doc: &Document) -> MetaTags {
+        let mut first = std::collections::HashMap::new();
+        let mut tags = Vec::new();
+        for node in doc.select("meta").nodes() {
+            let Some(content) = node.attr("content").and_then(|c| clean(&c)) else {
+                continue;
+            };
+            for attr in ["property", "name", "itemprop"] {
+                let Some(key) = node.attr(attr) else {
+                    continue;
+                };
+                let key = key.trim().to_ascii_lowercase();
+                if key == "article:tag" && tags.len() < MAX_LIST {
+                    tags.push(content.clone());
+                }
+                first.entry(key).or_insert_with(|| content.clone());
+            }
+        }
+        MetaTags { first, tags }
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.first.get(&key.to_ascii_lowercase()).cloned()
+    }
+}
+
+fn clean(s: &str) -> Option<String> {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!joined.is_empty()).then_some(joined)
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if list.len() < MAX_LIST && !list.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
+        list.push(value);
+    }
+}
+
+/// The first article-like object in the JSON-LD blocks, its fields flattened to strings.
+fn json_ld_article(blocks: &[String]) -> JsonLdArticle {
+    for block in blocks {
+        let Ok(value) = serde_json::from_str::<Value>(block.trim()) else {
+            continue;
+        };
+        if let Some(obj) = find_article(&value, 0) {
+            return JsonLdArticle {
+                headline: obj.get("headline").and_then(as_text),
+                date_published: obj.get("datePublished").and_then(as_text),
+                authors: obj.get("author").map(names).unwrap_or_default(),
+                keywords: obj.get("keywords").map(keywords).unwrap_or_default(),
+                image: obj.get("image").and_then(image_url),
+                description: obj.get("description").and_then(as_text),
+            };
+        }
+    }
+    JsonLdArticle::default()
+}
+
+fn find_article(value: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
+    if depth > MAX_JSON_DEPTH {
+        return None;
+    }
+    match value {
+        Value::Array(items) => items.iter().find_map(|v| find_article(v, depth + 1)),
+        Value::Object(obj) => {
+            if obj.get("@type").is_some_and(is_article_type) {
+                return Some(obj);
+            }
+            obj.get("@graph")
+                .or_else(|| obj.get("mainEntity"))
+                .and_then(|v| find_article(v, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+fn is_article_type(t: &Value) -> bool {
+    let article = |s: &str| {
+        s.ends_with("Article") || matches!(s, "BlogPosting" | "LiveBlogPosting" | "Report")
+    };
+    match t {
+        Value::String(s) => article(s),
+        Value::Array(items) => items.iter().filter_map(Value::as_str).any(article),
+        _ => false,
+    }
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => clean(s),
+        Value::Array(items) => items.iter().find_map(as_text),
+        _ => None,
+    }
+}
+
+fn names(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => clean(s).into_iter().collect(),
+        Value::Object(obj) => obj.get("name").and_then(as_text).into_iter().collect(),
+        Value::Array(items) => items.iter().flat_map(names).take(MAX_LIST).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn keywords(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => s.split(',').filter_map(clean).take(MAX_LIST).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(clean)
+            .take(MAX_LIST)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn image_url(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => clean(s),
+        Value::Object(obj) => obj
+            .get("url")
+            .or_else(|| obj.get("contentUrl"))
+            .and_then(as_text),
+        Value::Array(items) => items.iter().find_map(image_url),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_meta_and_json_ld() {
+        let page = r#"<html lang="en-GB"><head><title>Story | Site</title>
+            <meta property="og:description" content="Dek.">
+            <meta property="article:tag" content="Space"><meta property="article:tag" content="NASA">
+            <link rel="canonical" href="https://example.com/news/story">
+            </head><body></body></html>"#;
+        let ld = vec![
+            r#"{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},
+            {"@type":["NewsArticle"],"headline":"The Story","datePublished":"2023-09-15T05:41:32Z",
+             "author":[{"@type":"Person","name":"Ada Lovelace"},"Charles Babbage"],
+             "keywords":"space, nasa ,moon","image":{"@type":"ImageObject","url":"/img/a.jpg"}}]}"#
+                .to_string(),
+        ];
+        let doc = Document::from(page);
+        let m = read_metadata(&doc, &ld);
+        assert_eq!(m.title.as_deref(), Some("The Story"));
+        assert_eq!(m.description.as_deref(), Some("Dek."));
+        assert_eq!(m.image.as_deref(), Some("/img/a.jpg"));
+        assert_eq!(
+            m.canonical_url.as_deref(),
+            Some("https://example.com/news/story")
+        );
+        assert_eq!(m.published_at.as_deref(), Some("2023-09-15T05:41:32Z"));
+        assert_eq!(m.tags, vec!["Space", "NASA", "moon"]);
+        assert_eq!(m.authors, vec!["Ada Lovelace", "Charles Babbage"]);
+        assert_eq!(m.language.as_deref(), Some("en-GB"));
+    }
+
+    #[test]
+    fn broken_json_ld_is_ignored() {
+        let doc = Document::from("<title> A  title </title>");
+        let m = read_metadata(
+            &doc,
+            &[
+                "{not json".to_string(),
+                "[[[[[[[[[[[]]]]]]]]]]]".to_string(),
+            ],
+        );
+        assert_eq!(m.title.as_deref(), Some("A title"));
+        assert!(m.tags.is_empty());
+    }
+}

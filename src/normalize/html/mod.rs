@@ -1,0 +1,349 @@
+//! Whole web pages in, the same structured article out. Pure functions, no I/O.
+//!
+//! [`normalize_html`] reads top to bottom as the steps: decode the bytes, cut out markup that can
+//! never be text, parse once, read the page's metadata, extract the main content as blocks, then
+//! hand the blocks (as markdown lines, with the page's title, URL, date, tags and authors as
+//! explicit fields where the sender gave none) to the text pipeline, which takes off kickers and
+//! leftovers and infers language, dates, entities and tags.
+
+mod blocks;
+mod decode;
+mod extract;
+mod metadata;
+mod prune;
+
+use dom_query::Document;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use url::Url;
+
+pub use blocks::{is_script_url, resolve_http_url, HtmlBlock, HtmlBlockKind};
+pub use decode::decode_html;
+pub use extract::Extractor;
+pub use metadata::PageMetadata;
+pub use prune::MAX_MARKUP_BYTES;
+
+use super::article::{Block, BlockType, DateSource, Envelope, Image, NormalizedArticle};
+use super::boilerplate::Verdict;
+use super::entities::EntityDictionary;
+use super::error::NormalizeError;
+use super::language::is_iso639_1;
+use super::stats;
+
+/// Choices of the HTML path; the defaults are the measured best.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HtmlOptions {
+    pub extractor: Extractor,
+}
+
+/// What a page yields before the text pipeline: its metadata and its main content's blocks.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractedPage {
+    pub metadata: PageMetadata,
+    /// The URL relative addresses were resolved against (canonical, else the page's URL).
+    pub base_url: Option<String>,
+    pub blocks: Vec<HtmlBlock>,
+    /// The extractor found no main content and `blocks` are the whole page's.
+    pub whole_page: bool,
+}
+
+/// Turn an HTML page into a structured article. `charset` is the Content-Type's `charset`
+/// parameter, if any; the envelope's explicit fields win over the page's metadata.
+pub fn normalize_html(
+    html: &[u8],
+    charset: Option<&str>,
+    envelope: &Envelope,
+    dictionary: &EntityDictionary,
+    now: OffsetDateTime,
+) -> Result<NormalizedArticle, NormalizeError> {
+    normalize_html_with(
+        html,
+        charset,
+        envelope,
+        dictionary,
+        now,
+        HtmlOptions::default(),
+    )
+}
+
+/// [`normalize_html`] with a choice of extractor (for measuring them against each other).
+pub fn normalize_html_with(
+    html: &[u8],
+    charset: Option<&str>,
+    envelope: &Envelope,
+    dictionary: &EntityDictionary,
+    now: OffsetDateTime,
+    options: HtmlOptions,
+) -> Result<NormalizedArticle, NormalizeError> {
+    let text = decode_html(html, charset)?;
+    let page = extract_page(&text, envelope.url.as_deref(), options.extractor);
+    let (prepared, page_date) = prepare_envelope(envelope, &page);
+    // The whole page (no main content found) is judged line by line; when that leaves nothing
+    // (a short page, CJK lines too short for the prose signals), its text is taken as it is.
+    let judged = if page.whole_page {
+        super::normalize_with_dictionary(&prepared, dictionary, now)
+    } else {
+        Err(NormalizeError::NothingLeft { removed: 0 })
+    };
+    let mut article = match judged {
+        Ok(article) => article,
+        Err(NormalizeError::NothingLeft { .. }) => {
+            super::normalize_extracted(&prepared, dictionary, now)?
+        }
+        Err(e) => return Err(e),
+    };
+    let explicit_summary = envelope
+        .summary
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    if !explicit_summary {
+        keep_lead_paragraph(&mut article, page.metadata.description.as_deref());
+    }
+    finish_article(&mut article, &page, page_date);
+    Ok(article)
+}
+
+/// Metadata and main-content blocks of a decoded page. `page_url` is where the page was fetched
+/// from, if known; relative addresses resolve against the page's canonical URL, else that.
+pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) -> ExtractedPage {
+    let pruned = prune::prune_markup(html);
+    let doc = Document::from(pruned.html.as_str());
+    let metadata = metadata::read_metadata(&doc, &pruned.json_ld);
+    let page = page_url.and_then(http_url);
+    let base = metadata
+        .canonical_url
+        .as_deref()
+        .and_then(|c| resolve_http_url(c, page.as_ref()))
+        .and_then(|c| Url::parse(&c).ok())
+        .or(page);
+    let (blocks, whole_page) =
+        extract::extract_main_content(doc, &pruned.html, base.as_ref(), extractor);
+    ExtractedPage {
+        metadata,
+        base_url: base.map(String::from),
+        blocks,
+        whole_page,
+    }
+}
+
+fn http_url(s: &str) -> Option<Url> {
+    Url::parse(s.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+}
+
+/// The envelope the text pipeline sees: the blocks as markdown lines under the page's title, and
+/// the page's metadata filling the explicit fields the sender left empty. Also answers whether
+/// the publication date came from the page.
+fn prepare_envelope(envelope: &Envelope, page: &ExtractedPage) -> (Envelope, bool) {
+    let meta = &page.metadata;
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+
+    let title = if given(&envelope.title) {
+        envelope.title.clone()
+    } else {
+        meta.title.clone()
+    };
+    let page_date = if given(&envelope.published_at) {
+        None
+    } else {
+        meta.published_at.as_deref().and_then(page_date)
+    };
+    let prepared = Envelope {
+        text: render_markdown(title.as_deref(), &page.blocks),
+        html: None,
+        url: if given(&envelope.url) {
+            envelope.url.clone()
+        } else {
+            page.base_url.clone()
+        },
+        title,
+        published_at: envelope.published_at.clone().or(page_date.clone()),
+        tags: if envelope.tags.is_empty() {
+            meta.tags.clone()
+        } else {
+            envelope.tags.clone()
+        },
+        authors: if envelope.authors.is_empty() {
+            meta.authors.clone()
+        } else {
+            envelope.authors.clone()
+        },
+        ..envelope.clone()
+    };
+    (prepared, page_date.is_some())
+}
+
+/// A page's declared date as the envelope accepts it: RFC 3339, else its leading `YYYY-MM-DD`.
+fn page_date(declared: &str) -> Option<String> {
+    let declared = declared.trim();
+    if OffsetDateTime::parse(declared, &Rfc3339).is_ok() {
+        return Some(declared.to_string());
+    }
+    let day = declared.get(..10)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(day, &format).ok()?;
+    Some(day.to_string())
+}
+
+/// The blocks as the markdown the text pipeline reads: the title as a `#` line, then one line per
+/// block with a blank line between.
+fn render_markdown(title: Option<&str>, blocks: &[HtmlBlock]) -> String {
+    let mut out = String::new();
+    if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        out.push_str("# ");
+        for c in title.chars() {
+            if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '!') {
+                out.push('\\');
+            }
+            out.push(if c == '\n' { ' ' } else { c });
+        }
+        out.push_str("\n\n");
+    }
+    for block in blocks {
+        match block.kind {
+            HtmlBlockKind::Heading(level) => {
+                for _ in 0..level.clamp(2, 6) {
+                    out.push('#');
+                }
+                out.push(' ');
+            }
+            HtmlBlockKind::ListItem => out.push_str("* "),
+            HtmlBlockKind::Quote => out.push_str("> "),
+            HtmlBlockKind::Paragraph => {
+                if block.markdown.starts_with(['-', '+', '=']) {
+                    out.push('\\');
+                }
+            }
+            HtmlBlockKind::Image => {
+                if let Some(url) = &block.url {
+                    out.push_str("![");
+                    let alt = block.alt.as_deref().unwrap_or("");
+                    for c in alt.chars() {
+                        if matches!(c, '\\' | '[' | ']') {
+                            out.push('\\');
+                        }
+                        out.push(c);
+                    }
+                    out.push_str("](");
+                    out.push_str(
+                        &url.replace('(', "%28")
+                            .replace(')', "%29")
+                            .replace(' ', "%20"),
+                    );
+                    out.push(')');
+                }
+                out.push_str("\n\n");
+                continue;
+            }
+        }
+        out.push_str(&block.markdown);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// On a page the dek has its own element (and `og:description`); a short first paragraph is
+/// the article's first paragraph, not a summary. Put it back into the body, and take the page's
+/// description as the summary.
+fn keep_lead_paragraph(article: &mut NormalizedArticle, description: Option<&str>) {
+    if let Some(lead) = article.summary.take() {
+        article
+            .blocks
+            .insert(0, Block::text(BlockType::Paragraph, lead));
+        article.body_text = stats::render_body_text(&article.blocks);
+        article.word_count = stats::word_count(&article.body_text);
+        article.reading_time_minutes = stats::reading_time_minutes(article.word_count);
+        article.content_hash = stats::content_hash(&article.title, &article.body_text);
+    }
+    article.summary = description
+        .map(super::hygiene::clean_inline)
+        .filter(|d| !d.is_empty());
+}
+
+/// What only the page knows, put on the article: the date's provenance, image captions, the
+/// declared lead image when the body had none, and `<html lang>` when detection found nothing.
+fn finish_article(article: &mut NormalizedArticle, page: &ExtractedPage, page_date: bool) {
+    if page_date && article.published_at_source == Some(DateSource::Explicit) {
+        article.published_at_source = Some(DateSource::PageMetadata);
+    }
+    let captions: Vec<(&str, &str)> = page
+        .blocks
+        .iter()
+        .filter_map(|b| Some((b.url.as_deref()?, b.caption.as_deref()?)))
+        .collect();
+    let caption_of = |url: &str| {
+        captions
+            .iter()
+            .find(|(u, _)| *u == url)
+            .map(|(_, c)| c.to_string())
+    };
+    for block in &mut article.blocks {
+        if let Some(url) = block.url.as_deref() {
+            block.caption = caption_of(url);
+        }
+    }
+    if let Some(lead) = &mut article.lead_image {
+        lead.caption = caption_of(&lead.url);
+    }
+    if article.lead_image.is_none() {
+        let base = page.base_url.as_deref().and_then(http_url);
+        article.lead_image = page
+            .metadata
+            .image
+            .as_deref()
+            .and_then(|i| resolve_http_url(i, base.as_ref()))
+            .map(|url| Image {
+                url,
+                alt: None,
+                caption: None,
+            });
+    }
+    if article.language == "und" {
+        if let Some(lang) = page.metadata.language.as_deref() {
+            let primary = lang
+                .split(['-', '_'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if is_iso639_1(&primary) {
+                article.language = primary;
+            }
+        }
+    }
+}
+
+/// Removal reasons of the boilerplate step that hold for extracted HTML too: what a line says
+/// (marker phrases), not where it sits or how long it is.
+fn trusted_removal(reason: &str) -> bool {
+    matches!(
+        reason,
+        "separator"
+            | "promo_image"
+            | "no_words"
+            | "markup_only"
+            | "related_marker"
+            | "trending_marker"
+            | "after_related_marker"
+            | "advertisement"
+            | "subscribe"
+            | "social"
+            | "app_promo"
+            | "copyright"
+            | "cookie_notice"
+            | "credit"
+            | "navigation"
+            | "boilerplate_marker"
+    )
+}
+
+/// Undo the boilerplate step's positional and prose-shape removals: the extractor chose the region.
+pub(super) fn keep_extracted_region(verdicts: &mut [Verdict]) {
+    for v in verdicts.iter_mut() {
+        if let Verdict::Remove(reason) = v {
+            if !trusted_removal(reason) {
+                *v = Verdict::Keep;
+            }
+        }
+    }
+}
