@@ -35,7 +35,9 @@ fn entity_extraction(c: &mut Criterion) {
 fn slugs_and_keys(c: &mut Criterion) {
     let title = FIXTURE.lines().next().unwrap_or_default();
     let mut group = c.benchmark_group("transliteration");
-    group.bench_function("slugify_hindi_title", |b| b.iter(|| normalize::slugify(black_box(title))));
+    group.bench_function("slugify_hindi_title", |b| {
+        b.iter(|| normalize::slugify(black_box(title)))
+    });
     group.bench_function("key_hindi_name", |b| {
         b.iter(|| normalize::transliteration_key(black_box("व्लादिमीर पुतिन")))
     });

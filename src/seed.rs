@@ -123,15 +123,14 @@ pub async fn seed(
 ) -> Result<SeedReport, SeedError> {
     let dictionary = EntityDictionary::new(store.dictionary_entries().await?);
     let now = OffsetDateTime::now_utc();
-    let mut report = SeedReport::default();
-    let mut n = start;
     let end = start + count;
-    while n < end {
-        let upto = (n + chunk.max(1)).min(end);
+    let chunk = chunk.max(1);
+    // Normalizing the next chunk (CPU, a blocking thread) overlaps storing this one (SQLite).
+    let normalize_chunk = |from: usize| {
         let dictionary = dictionary.clone();
-        let range = n..upto;
-        let articles = tokio::task::spawn_blocking(move || {
-            range
+        let upto = (from + chunk).min(end);
+        tokio::task::spawn_blocking(move || {
+            (from..upto)
                 .map(|i| {
                     normalize::normalize_with_dictionary(&seed_envelope(i), &dictionary, now)
                         .map(|a| (a, ArticleStatus::Published))
@@ -139,9 +138,19 @@ pub async fn seed(
                 })
                 .collect::<Result<Vec<(NormalizedArticle, ArticleStatus)>, _>>()
         })
-        .await
-        .map_err(|e| StoreError::Database(format!("seed worker: {e}")))?
-        .map_err(|(i, e)| SeedError::Normalize(i, e))?;
+    };
+    let mut report = SeedReport::default();
+    let mut n = start;
+    let mut next = (n < end).then(|| normalize_chunk(n));
+    while let Some(pending) = next.take() {
+        let articles = pending
+            .await
+            .map_err(|e| StoreError::Database(format!("seed worker: {e}")))?
+            .map_err(|(i, e)| SeedError::Normalize(i, e))?;
+        n += articles.len();
+        if n < end {
+            next = Some(normalize_chunk(n));
+        }
         for result in store.insert_articles(&articles).await? {
             match result {
                 Ok(inserted) if inserted.duplicate => report.duplicates += 1,
@@ -149,7 +158,6 @@ pub async fn seed(
                 Err(_) => report.rejected += 1,
             }
         }
-        n = upto;
         progress(n - start);
     }
     Ok(report)

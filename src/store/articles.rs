@@ -572,23 +572,34 @@ async fn insert_in(
     article: &NormalizedArticle,
     status: ArticleStatus,
 ) -> StoreResult<BatchInserted> {
-    let existing: Option<(String, String)> = sqlx::query_as(
-        "SELECT id, slug FROM articles WHERE content_hash = ? AND deleted_at IS NULL",
+    let id = ulid::Ulid::new().to_string();
+    let mut slug = normalize::slugify(&article.title);
+    if slug.is_empty() {
+        slug = "article".to_owned();
+    }
+    // One round trip for both questions: is this content stored, is this slug taken?
+    let (existing, slug_taken): (Option<String>, i64) = sqlx::query_as(
+        "SELECT (SELECT id || ' ' || slug FROM articles WHERE content_hash = ? AND deleted_at IS NULL), \
+                EXISTS (SELECT 1 FROM articles WHERE slug = ?)",
     )
     .bind(&article.content_hash)
-    .fetch_optional(&mut *conn)
+    .bind(&slug)
+    .fetch_one(&mut *conn)
     .await?;
-    if let Some((id, slug)) = existing {
+    if let Some((id, slug)) = existing.as_deref().and_then(|e| e.split_once(' ')) {
         return Ok(BatchInserted {
-            id,
-            slug,
+            id: id.to_owned(),
+            slug: slug.to_owned(),
             duplicate: true,
         });
     }
-
-    let id = ulid::Ulid::new().to_string();
+    if slug_taken != 0 {
+        slug = format!(
+            "{slug}-{}",
+            id[id.len().saturating_sub(6)..].to_ascii_lowercase()
+        );
+    }
     let now = now_timestamp();
-    let slug = unique_slug(conn, &article.title, &id).await?;
     let published_at = article.published_at.map(format_timestamp);
     let sort_at = published_at.clone().unwrap_or_else(|| now.clone());
     let result = sqlx::query(
@@ -627,14 +638,15 @@ async fn insert_in(
     attach_tags(conn, &id, &article.tags, &now).await?;
     entities::link_article_entities(conn, &id, &article.entities, &now).await?;
     let extra = fts_extra(&article.kickers, article.lead_image.as_ref());
-    write_fts(
-        conn,
-        rowid,
-        &article.title,
-        article.summary.as_deref(),
-        &article.body_text,
-        &extra,
+    sqlx::query(
+        "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
     )
+    .bind(rowid)
+    .bind(&article.title)
+    .bind(article.summary.as_deref().unwrap_or(""))
+    .bind(&article.body_text)
+    .bind(&extra)
+    .execute(&mut *conn)
     .await?;
     Ok(BatchInserted {
         id,
@@ -643,82 +655,69 @@ async fn insert_in(
     })
 }
 
-/// A readable slug from the title (transliterated), made unique with a piece of the id.
-async fn unique_slug(conn: &mut SqliteConnection, title: &str, id: &str) -> StoreResult<String> {
-    let mut base = normalize::slugify(title);
-    if base.is_empty() {
-        base = "article".to_owned();
-    }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM articles WHERE slug = ?")
-        .bind(&base)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if taken.is_none() {
-        return Ok(base);
-    }
-    let suffix = id[id.len().saturating_sub(6)..].to_ascii_lowercase();
-    Ok(format!("{base}-{suffix}"))
-}
-
+/// All blocks in one statement (each query is a round trip to SQLite's worker thread).
 async fn insert_blocks(
     conn: &mut SqliteConnection,
     article_id: &str,
     blocks: &[Block],
 ) -> StoreResult<()> {
-    for (position, block) in blocks.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO article_blocks (article_id, position, type, text, url, alt, caption) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(article_id)
-        .bind(position as i64)
-        .bind(block.kind.as_str())
-        .bind(&block.text)
-        .bind(&block.url)
-        .bind(&block.alt)
-        .bind(&block.caption)
-        .execute(&mut *conn)
-        .await?;
+    if blocks.is_empty() {
+        return Ok(());
     }
+    sqlx::query(
+        "INSERT INTO article_blocks (article_id, position, type, text, url, alt, caption) \
+         SELECT ?1, j.key, j.value ->> '$.type', j.value ->> '$.text', j.value ->> '$.url', \
+                j.value ->> '$.alt', j.value ->> '$.caption' \
+         FROM json_each(?2) AS j",
+    )
+    .bind(article_id)
+    .bind(to_json(blocks))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
-/// Links tags by display name, creating the ones that do not exist (unique by slug).
+/// Links tags by display name, creating the ones that do not exist (unique by slug), in order.
 pub(crate) async fn attach_tags(
     conn: &mut SqliteConnection,
     article_id: &str,
     names: &[String],
     now: &str,
 ) -> StoreResult<()> {
-    let mut position = 0i64;
+    let mut tags: Vec<serde_json::Value> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for name in names {
         let Some(display) = normalize::normalize_tag_name(name) else {
             continue;
         };
         let slug = normalize::tag_slug(&display);
-        if slug.is_empty() {
+        if slug.is_empty() || seen.contains(&slug) {
             continue;
         }
-        let tag_id: i64 = sqlx::query_scalar(
-            "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
-        )
-        .bind(&slug)
-        .bind(&display)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-        let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)",
-        )
-        .bind(article_id)
-        .bind(tag_id)
-        .bind(position)
-        .execute(&mut *conn)
-        .await?;
-        position += i64::try_from(inserted.rows_affected()).unwrap_or(0);
+        tags.push(serde_json::json!({"slug": slug, "name": display}));
+        seen.push(slug);
     }
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let tags = serde_json::Value::Array(tags).to_string();
+    sqlx::query(
+        "INSERT INTO tags (slug, name, created_at, updated_at) \
+         SELECT j.value ->> '$.slug', j.value ->> '$.name', ?2, ?2 FROM json_each(?1) AS j WHERE true \
+         ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(&tags)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) \
+         SELECT ?1, t.id, j.key FROM json_each(?2) AS j JOIN tags t ON t.slug = j.value ->> '$.slug'",
+    )
+    .bind(article_id)
+    .bind(&tags)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

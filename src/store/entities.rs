@@ -1,6 +1,8 @@
 //! Entities shared across articles: the same transliteration key and type, or an alias of a
 //! curated entry, land on the same row.
 
+use std::collections::HashMap;
+
 use sqlx::{Row, SqliteConnection};
 
 use super::articles::ArticleEntity;
@@ -10,102 +12,141 @@ use crate::normalize::{self, ExtractedEntity};
 /// Most aliases shown with an entity inside an article.
 const ALIASES_IN_ARTICLE: usize = 12;
 
-/// Links an article to its extracted entities, creating entities and aliases as needed.
+/// Links an article to its extracted entities, creating entities and aliases as needed. Set-based:
+/// a handful of statements per article whatever its number of entities, since every statement is
+/// a round trip to SQLite's worker thread.
 pub(crate) async fn link_article_entities(
     conn: &mut SqliteConnection,
     article_id: &str,
     extracted: &[ExtractedEntity],
     now: &str,
 ) -> StoreResult<()> {
+    let extracted: Vec<&ExtractedEntity> = extracted
+        .iter()
+        .filter(|e| !e.key.is_empty() && !e.name.trim().is_empty())
+        .collect();
+    if extracted.is_empty() {
+        return Ok(());
+    }
+    let mut forms: Vec<&str> = Vec::new();
+    for entity in &extracted {
+        for form in std::iter::once(entity.name.as_str())
+            .chain(entity.surface_forms.iter().map(|f| f.text.as_str()))
+        {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    // Live entities already known by one of these names, the curated first.
+    let mut by_alias: HashMap<(String, String), String> = HashMap::new();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT a.alias, e.type, e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
+         WHERE a.alias IN (SELECT value FROM json_each(?)) AND e.merged_into IS NULL \
+         ORDER BY e.curated DESC, e.created_at",
+    )
+    .bind(json(&forms))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (alias, kind, id) in rows {
+        by_alias.entry((alias, kind)).or_insert(id);
+    }
+    // And by identity key.
+    let keys: Vec<&str> = extracted.iter().map(|e| e.key.as_str()).collect();
+    let mut by_key: HashMap<(String, String), String> = HashMap::new();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT key, type, id FROM entities WHERE merged_into IS NULL AND key IN (SELECT value FROM json_each(?))",
+    )
+    .bind(json(&keys))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (key, kind, id) in rows {
+        by_key.insert((key, kind), id);
+    }
+
+    let mut aliases: Vec<serde_json::Value> = Vec::new();
+    let mut links: Vec<serde_json::Value> = Vec::new();
     for entity in extracted {
-        if entity.key.is_empty() || entity.name.trim().is_empty() {
-            continue;
+        let kind = entity.kind.as_str();
+        let mut id = match &entity.dictionary_id {
+            Some(dictionary_id) => live_entity(conn, dictionary_id).await?,
+            None => None,
+        };
+        if id.is_none() {
+            id = std::iter::once(entity.name.as_str())
+                .chain(entity.surface_forms.iter().map(|f| f.text.as_str()))
+                .find_map(|form| by_alias.get(&(form.to_owned(), kind.to_owned())).cloned());
         }
-        let entity_id = resolve_or_create(conn, entity, now).await?;
+        if id.is_none() {
+            id = by_key.get(&(entity.key.clone(), kind.to_owned())).cloned();
+        }
+        let id = match id {
+            Some(id) => id,
+            None => {
+                let id = create_entity_row(conn, entity, now).await?;
+                by_key.insert((entity.key.clone(), kind.to_owned()), id.clone());
+                id
+            }
+        };
         for form in &entity.surface_forms {
-            sqlx::query(
-                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&entity_id)
-            .bind(&form.text)
-            .bind(fold_alias(&form.text))
-            .bind(&form.script)
-            .execute(&mut *conn)
-            .await?;
+            aliases.push(serde_json::json!({
+                "e": id, "a": form.text, "f": fold_alias(&form.text), "s": form.script
+            }));
         }
+        links.push(serde_json::json!({
+            "e": id,
+            "m": entity.mentions,
+            "s": entity.salience,
+            "p": entity.first_position,
+        }));
+    }
+    if !aliases.is_empty() {
         sqlx::query(
-            "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
-             VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (article_id, entity_id) DO UPDATE SET \
-               mentions = mentions + excluded.mentions, \
-               salience = max(salience, excluded.salience), \
-               first_position = min(first_position, excluded.first_position)",
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
+             SELECT j.value ->> '$.e', j.value ->> '$.a', j.value ->> '$.f', j.value ->> '$.s' FROM json_each(?) AS j",
         )
-        .bind(article_id)
-        .bind(&entity_id)
-        .bind(i64::from(entity.mentions))
-        .bind(entity.salience)
-        .bind(entity.first_position as i64)
+        .bind(serde_json::Value::Array(aliases).to_string())
         .execute(&mut *conn)
         .await?;
     }
+    sqlx::query(
+        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
+         SELECT ?1, j.value ->> '$.e', j.value ->> '$.m', j.value ->> '$.s', j.value ->> '$.p' \
+         FROM json_each(?2) AS j WHERE true \
+         ON CONFLICT (article_id, entity_id) DO UPDATE SET \
+           mentions = mentions + excluded.mentions, \
+           salience = max(salience, excluded.salience), \
+           first_position = min(first_position, excluded.first_position)",
+    )
+    .bind(article_id)
+    .bind(serde_json::Value::Array(links).to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
-/// Lowercased form used for prefix search.
-pub(crate) fn fold_alias(alias: &str) -> String {
-    alias.trim().to_lowercase()
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// The live entity an extraction belongs to: an alias of a curated (or any) entity of the same
-/// type, else the same key and type, else a new row.
-async fn resolve_or_create(
+/// The live entity a (possibly merged) id stands for.
+async fn live_entity(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "WITH RECURSIVE chain(id, merged_into) AS ( \
+           SELECT id, merged_into FROM entities WHERE id = ? \
+           UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
+         SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+async fn create_entity_row(
     conn: &mut SqliteConnection,
     entity: &ExtractedEntity,
     now: &str,
 ) -> StoreResult<String> {
-    let kind = entity.kind.as_str();
-    if let Some(dictionary_id) = &entity.dictionary_id {
-        // A curated entry, or what it was merged into.
-        let live: Option<String> = sqlx::query_scalar(
-            "WITH RECURSIVE chain(id, merged_into) AS ( \
-               SELECT id, merged_into FROM entities WHERE id = ? \
-               UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
-             SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1",
-        )
-        .bind(dictionary_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(id) = live {
-            return Ok(id);
-        }
-    }
-    for form in std::iter::once(entity.name.as_str())
-        .chain(entity.surface_forms.iter().map(|f| f.text.as_str()))
-    {
-        let found: Option<String> = sqlx::query_scalar(
-            "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
-             WHERE a.alias = ? AND e.type = ? AND e.merged_into IS NULL \
-             ORDER BY e.curated DESC, e.created_at LIMIT 1",
-        )
-        .bind(form)
-        .bind(kind)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(id) = found {
-            return Ok(id);
-        }
-    }
-    let by_key: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM entities WHERE key = ? AND type = ? AND merged_into IS NULL",
-    )
-    .bind(&entity.key)
-    .bind(kind)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(id) = by_key {
-        return Ok(id);
-    }
     let id = ulid::Ulid::new().to_string();
     let slug = unique_entity_slug(conn, &entity.name, &entity.key, &id).await?;
     sqlx::query(
@@ -115,13 +156,18 @@ async fn resolve_or_create(
     .bind(&id)
     .bind(&slug)
     .bind(&entity.name)
-    .bind(kind)
+    .bind(entity.kind.as_str())
     .bind(&entity.key)
     .bind(now)
     .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(id)
+}
+
+/// Lowercased form used for prefix search.
+pub(crate) fn fold_alias(alias: &str) -> String {
+    alias.trim().to_lowercase()
 }
 
 /// A readable, unique slug for an entity: its name transliterated, else its key.
