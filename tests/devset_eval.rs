@@ -36,3 +36,28 @@ fn devset() {
         }
     }
 }
+
+/// Show what the normalizer removed from one file and why (`NEWSDESK_EXPLAIN=path`).
+#[test]
+#[ignore = "a debugging aid"]
+fn explain() {
+    let Ok(path) = std::env::var("NEWSDESK_EXPLAIN") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).expect("readable file");
+    let now = time::OffsetDateTime::now_utc();
+    match newsdesk::normalize::normalize(&newsdesk::normalize::Envelope::from_text(text), now) {
+        Ok(a) => {
+            println!("TITLE {}\nSUMMARY {:?}\nLANG {} {}", a.title, a.summary, a.language, a.script);
+            for r in &a.removed {
+                let t: String = r.text.chars().take(110).collect();
+                println!("  - [{}] {}", r.reason, t);
+            }
+            for b in &a.blocks {
+                let t: String = b.text.chars().take(110).collect();
+                println!("  + [{}] {}", b.kind.as_str(), t);
+            }
+        }
+        Err(e) => println!("ERROR {e}"),
+    }
+}

@@ -28,6 +28,8 @@ pub struct RawBlock {
     pub chars: usize,
     pub link_chars: usize,
     pub links: usize,
+    /// Non-space characters inside emphasis.
+    pub emphasis_chars: usize,
     pub images: Vec<ImageRef>,
 }
 
@@ -81,6 +83,7 @@ fn parse_line(line: &str) -> RawBlock {
         chars,
         link_chars: inline.link_chars,
         links: inline.links,
+        emphasis_chars: inline.emphasis_chars,
         images: inline.images,
     }
 }

@@ -23,16 +23,17 @@ pub enum Verdict {
 }
 
 /// Below this many characters (CJK counted triple) a block is "short" and judged by context.
-const LENGTH_LOW: usize = 70;
+fn length_low() -> usize { tun("LL", 70.0) as usize }
 /// From this many characters on, a block with enough stop words is surely prose.
-const LENGTH_HIGH: usize = 200;
+fn length_high() -> usize { tun("LH", 200.0) as usize }
 /// Stop-word share of near-good and of good prose.
-const STOPWORDS_LOW: f32 = 0.22;
-const STOPWORDS_HIGH: f32 = 0.30;
+fn stopwords_low() -> f32 { tun("SL", 0.15) as f32 }
+fn stopwords_high() -> f32 { tun("SH", 0.22) as f32 }
+fn tun(k: &str, d: f64) -> f64 { std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d) }
 /// Blocks with more of their text inside links than this are link lists.
-const MAX_LINK_DENSITY: f32 = 0.35;
+fn max_link_density() -> f32 { tun("MLD", 0.35) as f32 }
 /// A tail marker cuts the rest when less prose than this share of what came before follows it.
-const TAIL_SHARE: f32 = 0.35;
+fn tail_share() -> f32 { tun("TS", 0.35) as f32 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -54,6 +55,8 @@ enum MatchMode {
     Exact,
     Prefix,
     Contains,
+    /// Starts the line, and the line is a short label without sentence punctuation.
+    Label,
 }
 
 struct Markers {
@@ -76,6 +79,7 @@ static MARKERS: LazyLock<Option<Markers>> = LazyLock::new(|| {
         let mode = match mode.trim() {
             "exact" => MatchMode::Exact,
             "prefix" => MatchMode::Prefix,
+            "label" => MatchMode::Label,
             _ => MatchMode::Contains,
         };
         patterns.push(pattern.trim().to_lowercase());
@@ -104,6 +108,8 @@ fn intern_reason(reason: &str) -> &'static str {
         "copyright",
         "cookie_notice",
         "credit",
+        "byline",
+        "dateline",
     ];
     REASONS
         .iter()
@@ -157,6 +163,9 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
             MatchMode::Exact => m.start() == 0 && m.end() == norm.len(),
             MatchMode::Prefix => m.start() == 0 && norm_chars <= 120,
             MatchMode::Contains => norm_chars <= 200,
+            MatchMode::Label => {
+                m.start() == 0 && norm_chars <= 80 && !ends_like_sentence(text.trim_end_matches(':'))
+            }
         };
         if hit {
             return Some(marker.reason);
@@ -191,8 +200,14 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: Option<
             *c = Class::Neutral;
         }
     }
+    if std::env::var("ND_DEBUG").is_ok() {
+        for (c, b) in classes.iter().zip(blocks) {
+            eprintln!("{:?} {}", c, b.text.chars().take(60).collect::<String>());
+        }
+    }
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
+    promote_prose_runs(&mut classes, blocks);
     settle_by_context(&mut classes);
 
     let region = densest_prose_run(&classes, blocks);
@@ -236,6 +251,9 @@ fn classify(
         }
         _ => {}
     }
+    if block.text.is_empty() && block.links == 0 {
+        return Class::Neutral;
+    }
     if block.text.is_empty() {
         return Class::Bad("markup_only");
     }
@@ -245,15 +263,23 @@ fn classify(
     if let Some(reason) = marker_reason(&block.text) {
         return Class::Bad(reason);
     }
+    if is_dateline(&block.text) {
+        return Class::Bad("dateline");
+    }
     let link_density = block.link_density();
-    if link_density > MAX_LINK_DENSITY {
+    if link_density > max_link_density() {
         return Class::Bad("link_list");
     }
     if block.chars < 120 && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1 {
         return Class::Bad("repeated");
     }
     let weight = if cjk { block.chars * 3 } else { block.chars };
-    if weight < LENGTH_LOW {
+    // Wholly emphasized lines are teasers and labels more often than prose.
+    let visible = block.text.chars().filter(|c| !c.is_whitespace()).count();
+    if visible > 0 && block.emphasis_chars as f64 >= tun("EMPH", 0.9) * visible as f64 {
+        return Class::Short;
+    }
+    if weight < length_low() {
         return if link_density > 0.0 {
             Class::Bad("link_list")
         } else {
@@ -268,9 +294,9 @@ fn classify(
             } else {
                 stops as f32 / total as f32
             };
-            if density >= STOPWORDS_HIGH && weight >= LENGTH_HIGH {
+            if density >= stopwords_high() && weight >= length_high() {
                 Class::Good
-            } else if density >= STOPWORDS_LOW {
+            } else if density >= stopwords_low() {
                 Class::NearGood
             } else {
                 Class::Bad("low_prose")
@@ -278,15 +304,35 @@ fn classify(
         }
         None => {
             let terminal = ends_like_sentence(&block.text);
-            if terminal && weight >= LENGTH_HIGH {
+            if terminal && weight >= length_high() {
                 Class::Good
-            } else if terminal || weight >= LENGTH_HIGH {
+            } else if terminal || weight >= length_high() {
                 Class::NearGood
             } else {
                 Class::Bad("low_prose")
             }
         }
     }
+}
+
+/// A short line that is mostly a date or time stamp ("Updated: 18 Nov 2019 9:38 pm",
+/// "— Jane Doe (@jane) November 18, 2019").
+fn is_dateline(text: &str) -> bool {
+    if text.chars().count() > 90 || ends_like_sentence(text) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let year = bytes.windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w.iter().all(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+    });
+    let clock = bytes.windows(5).any(|w| {
+        w[0].is_ascii_digit() && w[2] == b':' && w[1].is_ascii_digit() && w[3].is_ascii_digit() && w[4].is_ascii_digit()
+    }) || bytes.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    let words = text.split_whitespace().count();
+    (year || clock) && words <= 12
 }
 
 /// Counts of short lines that occur more than once (menus repeated at top and bottom).
@@ -344,8 +390,34 @@ fn settle_headings(classes: &mut [Class], blocks: &[RawBlock]) {
                 break;
             }
             distance += blocks[j].chars;
-            if distance > LENGTH_HIGH {
+            if distance > length_high() {
                 break;
+            }
+        }
+    }
+}
+
+/// A run of several near-good paragraphs (with only short lines between them) is prose even
+/// when no single paragraph is long: many sites write in short paragraphs.
+fn promote_prose_runs(classes: &mut [Class], blocks: &[RawBlock]) {
+    let mut i = 0;
+    while i < classes.len() {
+        if !matches!(classes[i], Class::NearGood | Class::Short | Class::Neutral) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < classes.len() && matches!(classes[i], Class::NearGood | Class::Short | Class::Neutral) {
+            i += 1;
+        }
+        let (count, chars) = (start..i)
+            .filter(|&j| classes[j] == Class::NearGood)
+            .fold((0, 0), |(n, c), j| (n + 1, c + blocks[j].chars));
+        if count as f64 >= tun("RUNN", 2.0) && chars as f64 >= tun("RUNC", 2.0) * length_high() as f64 {
+            for c in &mut classes[start..i] {
+                if *c == Class::NearGood {
+                    *c = Class::Good;
+                }
             }
         }
     }
@@ -429,7 +501,7 @@ fn densest_prose_run(classes: &[Class], blocks: &[RawBlock]) -> Option<(usize, u
     for (i, (c, b)) in classes.iter().zip(blocks).enumerate() {
         let w = match c {
             Class::Good => b.chars as i64,
-            Class::Bad(_) => -(b.chars.max(25) as i64),
+            Class::Bad(_) => -((b.chars.max(tun("BMIN", 25.0) as usize) as f64 * tun("BW", 1.0)) as i64),
             _ => 0,
         };
         if sum <= 0 && w > 0 {
@@ -472,7 +544,7 @@ fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], pr
             continue;
         }
         let after = total - before;
-        if before > 0 && (after as f32) < TAIL_SHARE * before as f32 {
+        if before > 0 && (after as f32) < tail_share() * before as f32 {
             for v in verdicts.iter_mut().skip(i + 1) {
                 if *v == Verdict::Keep {
                     *v = Verdict::Remove("after_related_marker");

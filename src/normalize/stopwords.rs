@@ -54,3 +54,19 @@ pub fn stopword_count(text: &str, list: &HashSet<&str>) -> (usize, usize) {
     }
     (total, stops)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_prose_is_dense_in_stop_words() {
+        let list = stopwords_for("en").expect("English list");
+        let (total, stops) = stopword_count(
+            "NEW YORK (Reuters) - Oil prices fell sharply on Tuesday on oversupply concerns, while a gauge of stocks across the globe rose for a seventh straight session.",
+            list,
+        );
+        assert_eq!(total, 27);
+        assert!(stops >= 8, "{stops}");
+    }
+}

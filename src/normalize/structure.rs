@@ -103,13 +103,43 @@ pub fn build_structure(
     if let Some(s) = &summary {
         seen.insert(fold(s));
     }
-    let mut blocks = Vec::new();
+    let mut lead_image = lead_image;
+    let folded_title = fold(&title);
+    let mut blocks: Vec<Block> = Vec::new();
+    // The alt text of the image just before, to spot its caption repeated as a line.
+    let mut previous_alt: Option<(String, Option<usize>)> = None;
     for (pos, &i) in body.iter().enumerate() {
-        if Some(i) == summary_index || Some(i) == lead_index {
+        if Some(i) == summary_index {
+            continue;
+        }
+        if Some(i) == lead_index {
+            previous_alt = lead_image.as_ref().and_then(|im| im.alt.as_deref()).map(|a| (fold(a), None));
             continue;
         }
         let b = &raw[i];
+        if b.kind != LineKind::Image {
+            if let Some((alt, at)) = previous_alt.take() {
+                let line = fold(&b.text);
+                if line.len() >= 10 && (alt.contains(&line) || line.contains(&alt) && alt.len() * 2 >= line.len()) {
+                    let caption = Some(b.text.clone());
+                    match at {
+                        Some(k) => blocks[k].caption = caption,
+                        None => {
+                            if let Some(im) = lead_image.as_mut() {
+                                im.caption = caption;
+                            }
+                        }
+                    }
+                    removed.push((i, removal(b, "image_caption")));
+                    continue;
+                }
+            }
+        }
         if b.kind == LineKind::Image {
+            previous_alt = b.images.last().map(|im| (fold(&im.alt), Some(blocks.len() + b.images.len() - 1)));
+            if previous_alt.as_ref().is_some_and(|(a, _)| a.is_empty()) {
+                previous_alt = None;
+            }
             for im in &b.images {
                 let alt = destuff_alt(&im.alt, &title);
                 blocks.push(Block {
@@ -122,7 +152,8 @@ pub fn build_structure(
             }
             continue;
         }
-        if !seen.insert(fold(&b.text)) {
+        let folded = fold(&b.text);
+        if repeats_title(&folded, &folded_title) || !seen.insert(folded) {
             removed.push((i, removal(b, "duplicate")));
             continue;
         }
@@ -141,6 +172,7 @@ pub fn build_structure(
     }
 
     removed.sort_by_key(|(i, _)| *i);
+    let lead_image = lead_image;
     Structure {
         title,
         summary,
@@ -206,6 +238,16 @@ pub fn destuff_alt(alt: &str, title: &str) -> Option<String> {
     let rest = collapse_spaces(&rest);
     let rest = rest.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '|' | ',' | ':' | '–' | '—'));
     (!rest.is_empty()).then(|| rest.to_string())
+}
+
+/// A line that is the title, or the title with a little around it (a breadcrumb, a site name).
+fn repeats_title(line: &str, title: &str) -> bool {
+    if line.chars().count() < 15 || title.is_empty() {
+        return false;
+    }
+    line == title
+        || title.contains(line)
+        || (line.contains(title) && line.len() * 2 <= title.len() * 3)
 }
 
 /// Case- and space-insensitive form for spotting repeats.
