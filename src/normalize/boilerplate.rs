@@ -270,8 +270,12 @@ fn classify(
     if link_density > max_link_density() {
         return Class::Bad("link_list");
     }
-    if block.chars < 120 && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1 {
+    let list_item = block.kind == LineKind::ListItem;
+    if (block.chars < 120 || list_item) && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1 {
         return Class::Bad("repeated");
+    }
+    if list_item && (block.text.ends_with("..") || block.text.ends_with('…')) {
+        return Class::Bad("teaser");
     }
     let weight = if cjk { block.chars * 3 } else { block.chars };
     // Wholly emphasized lines are teasers and labels more often than prose.
@@ -298,6 +302,8 @@ fn classify(
                 Class::Good
             } else if density >= stopwords_low() {
                 Class::NearGood
+            } else if block.links == 0 && tun("LPS", 1.0) > 0.5 {
+                Class::Short
             } else {
                 Class::Bad("low_prose")
             }
@@ -339,7 +345,7 @@ fn is_dateline(text: &str) -> bool {
 fn repeated_lines(blocks: &[RawBlock]) -> HashMap<&str, usize> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for b in blocks {
-        if b.chars < 120 && !b.text.is_empty() {
+        if (b.chars < 120 || b.kind == LineKind::ListItem) && !b.text.is_empty() {
             *counts.entry(b.text.as_str()).or_default() += 1;
         }
     }

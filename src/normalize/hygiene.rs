@@ -88,7 +88,6 @@ fn is_invisible(c: char) -> bool {
             | '\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2066}'..='\u{2069}'
-            | '\u{00AD}'
             | '\u{FFFE}'
             | '\u{FFFF}'
     )
