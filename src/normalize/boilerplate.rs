@@ -161,7 +161,7 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         }
         let hit = match marker.mode {
             MatchMode::Exact => m.start() == 0 && m.end() == norm.len(),
-            MatchMode::Prefix => m.start() == 0 && norm_chars <= 120,
+            MatchMode::Prefix => m.start() == 0 && norm_chars <= 160,
             MatchMode::Contains => norm_chars <= 200,
             MatchMode::Label => {
                 m.start() == 0 && norm_chars <= 80 && !ends_like_sentence(text.trim_end_matches(':'))
@@ -408,12 +408,16 @@ fn settle_headings(classes: &mut [Class], blocks: &[RawBlock]) {
 fn promote_prose_runs(classes: &mut [Class], blocks: &[RawBlock]) {
     let mut i = 0;
     while i < classes.len() {
-        if !matches!(classes[i], Class::NearGood | Class::Short | Class::Neutral) {
+        let in_run = |j: usize| {
+            matches!(classes[j], Class::NearGood | Class::Short | Class::Neutral)
+                && (blocks[j].kind != LineKind::Image || tun("RUNIMG", 0.0) > 0.5)
+        };
+        if !in_run(i) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < classes.len() && matches!(classes[i], Class::NearGood | Class::Short | Class::Neutral) {
+        while i < classes.len() && in_run(i) {
             i += 1;
         }
         let (count, chars) = (start..i)

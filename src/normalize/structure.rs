@@ -63,6 +63,9 @@ pub fn build_structure(
             title_index = Some(h1);
         }
     }
+    if explicit_title.is_none() && title_index.is_none() {
+        title_index = fallback_title(raw);
+    }
     let title = match explicit_title {
         Some(t) => t.to_string(),
         None => title_index.map(|i| raw[i].text.clone()).unwrap_or_default(),
@@ -187,6 +190,15 @@ fn removal(b: &RawBlock, reason: &str) -> Removed {
         text: b.line.clone(),
         reason: reason.to_string(),
     }
+}
+
+/// When the first line cannot be a title: the first top-level heading, else the first short line
+/// that is not a link.
+fn fallback_title(raw: &[RawBlock]) -> Option<usize> {
+    let fits = |b: &RawBlock| b.chars >= 8 && b.chars <= 300 && b.link_density() < 0.5;
+    raw.iter()
+        .position(|b| matches!(b.kind, LineKind::Heading(1 | 2)) && fits(b))
+        .or_else(|| raw.iter().position(|b| b.kind == LineKind::Text && fits(b)))
 }
 
 /// A level-1 heading that opens the kept body while the first line sits apart from it (separated
