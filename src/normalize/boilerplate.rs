@@ -283,6 +283,10 @@ fn classify(
     if visible > 0 && block.emphasis_chars as f64 >= tun("EMPH", 0.9) * visible as f64 {
         return Class::Short;
     }
+    // Prose ends its paragraphs with punctuation; headline lists and labels do not.
+    if tun("TERM", 1.0) > 0.5 && !ends_like_sentence(&block.text) && block.chars < tun("TERMLEN", 130.0) as usize {
+        return Class::Short;
+    }
     if weight < length_low() {
         return if link_density > 0.0 {
             Class::Bad("link_list")
