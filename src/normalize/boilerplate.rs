@@ -390,7 +390,15 @@ fn promote_if_no_prose(classes: &mut [Class], blocks: &[RawBlock]) {
 /// Short headings right before prose are part of the article (jusText's heading rule).
 fn settle_headings(classes: &mut [Class], blocks: &[RawBlock]) {
     for i in 0..classes.len() {
-        if !matches!(blocks[i].kind, LineKind::Heading(_)) || classes[i] != Class::Short {
+        let heading_like = match blocks[i].kind {
+            LineKind::Heading(_) => true,
+            LineKind::Text => {
+                let t = blocks[i].text.trim_end();
+                blocks[i].chars <= 120 && (t.ends_with('?') || !ends_like_sentence(t))
+            }
+            _ => false,
+        };
+        if !heading_like || classes[i] != Class::Short {
             continue;
         }
         let mut distance = 0;
@@ -460,6 +468,8 @@ fn neighbour(classes: &[Class], from: usize, forward: bool, ignore_near: bool) -
         }
         match classes[i] {
             Class::Good => return Side::Good,
+            // An inline "Also read: …" line interrupts an article without ending it.
+            Class::Bad("related_marker") if tun("TRANSP", 1.0) > 0.5 => {}
             Class::Bad(_) => return Side::Bad,
             Class::NearGood if !ignore_near => return Side::NearGood,
             _ => {}

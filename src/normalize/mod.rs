@@ -63,16 +63,22 @@ pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedA
         });
     }
 
-    let image_urls: Vec<&str> = raw
+    let article_images: Vec<&str> = article
+        .lead_image
         .iter()
-        .flat_map(|b| b.images.iter().map(|im| im.url.as_str()))
+        .map(|im| im.url.as_str())
+        .chain(article.blocks.iter().filter_map(|b| b.url.as_deref()))
         .collect();
     let published = dates::infer_published_at(
         explicit.published_at,
         explicit.url.as_ref().map(url::Url::as_str),
-        &image_urls,
+        &article_images,
         now,
     );
+    let image_urls: Vec<&str> = raw
+        .iter()
+        .flat_map(|b| b.images.iter().map(|im| im.url.as_str()))
+        .collect();
     let source_domain =
         source::infer_source_domain(explicit.url.as_ref(), explicit.source.as_deref(), &image_urls);
     let tags = tags::collect_tags(&kickers, &envelope.tags);

@@ -14,7 +14,7 @@ const SUMMARY_MAX_CHARS: usize = 160;
 /// A heading is at most this long.
 const HEADING_MAX_CHARS: usize = 120;
 /// A paragraph this long counts as prose when deciding whether a short line before it is a heading.
-const PROSE_MIN_CHARS: usize = 60;
+const PROSE_MIN_CHARS: usize = 30;
 
 /// The article's parts before kickers, dates and the rest are worked out.
 #[derive(Debug, Clone, Default)]
@@ -55,11 +55,14 @@ pub fn build_structure(
     // Title: explicit, else a page's own `#` title right before the body when the first line
     // stands apart from the body (a site name), else the first line.
     let mut title_index = title_index.filter(|i| kept.contains(i));
+    let mut site_name = None;
     if explicit_title.is_none() {
         if let Some(h1) = page_heading_title(raw, &kept, title_index) {
             if let Some(t) = title_index {
                 removed.push((t, removal(&raw[t], "navigation")));
+                site_name = Some(t);
             }
+            removed.retain(|(i, _)| *i != h1);
             title_index = Some(h1);
         }
     }
@@ -74,7 +77,7 @@ pub fn build_structure(
     let body: Vec<usize> = kept
         .iter()
         .copied()
-        .filter(|&i| Some(i) != title_index)
+        .filter(|&i| Some(i) != title_index && Some(i) != site_name)
         .collect();
 
     // Summary: explicit, else a short prose line right after the title.
@@ -201,16 +204,17 @@ fn fallback_title(raw: &[RawBlock]) -> Option<usize> {
         .or_else(|| raw.iter().position(|b| b.kind == LineKind::Text && fits(b)))
 }
 
-/// A level-1 heading that opens the kept body while the first line sits apart from it (separated
-/// by removed lines): the page's own title, the first line being the site's name.
+/// The page's own `#` title when the first line stands apart from the body (removed lines
+/// between them, as with a site name over a whole page): the last level-1 heading before the body.
 fn page_heading_title(raw: &[RawBlock], kept: &[usize], title_index: Option<usize>) -> Option<usize> {
     let t = title_index?;
     let after_title = kept.iter().copied().find(|&i| i > t)?;
     if after_title == t + 1 {
         return None;
     }
-    let b = &raw[after_title];
-    (b.kind == LineKind::Heading(1) && b.chars <= 300).then_some(after_title)
+    (t + 1..=after_title)
+        .rev()
+        .find(|&i| raw[i].kind == LineKind::Heading(1) && raw[i].chars <= 300)
 }
 
 fn find_summary(raw: &[RawBlock], body: &[usize], title_index: Option<usize>) -> Option<usize> {
@@ -224,7 +228,8 @@ fn find_summary(raw: &[RawBlock], body: &[usize], title_index: Option<usize>) ->
     let more_text = body[pos + 1..].iter().any(|&j| raw[j].is_text_like());
     let text = split_kicker(&b.text).map_or(b.text.as_str(), |(_, rest)| rest);
     let short = text.chars().count() <= SUMMARY_MAX_CHARS && text.chars().count() >= 20;
-    (more_text && short && ends_like_sentence(text) && !text.ends_with(':')).then_some(i)
+    let statement = ends_like_sentence(text) && !text.ends_with([':', '?', '？', '؟']);
+    (more_text && short && statement).then_some(i)
 }
 
 /// A short standalone line without final punctuation (or ending in "?") followed by prose.
@@ -237,7 +242,10 @@ fn looks_like_heading(b: &RawBlock, next: Option<&RawBlock>) -> bool {
         return false;
     }
     next.is_some_and(|n| {
-        n.kind == LineKind::Text && n.chars >= PROSE_MIN_CHARS && n.chars > b.chars
+        n.kind == LineKind::Text
+            && n.chars >= PROSE_MIN_CHARS
+            && n.chars > b.chars
+            && ends_like_sentence(&n.text)
     })
 }
 
