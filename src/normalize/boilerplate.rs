@@ -185,9 +185,9 @@ pub fn is_promo_image(url: &str, alt: &str) -> bool {
         || url.ends_with(".svg")
 }
 
-/// Decide, for every block, whether it is part of the article. `protected` blocks (the title
-/// line) are kept whatever they look like.
-pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: Option<usize>) -> Vec<Verdict> {
+/// Decide, for every block, whether it is part of the article. `protected` blocks (the title and
+/// summary lines) are kept whatever they look like.
+pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize]) -> Vec<Verdict> {
     let stopwords = stopwords_for(language);
     let cjk = matches!(language, "zh" | "ja" | "ko" | "th");
     let repeats = repeated_lines(blocks);
@@ -195,7 +195,7 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: Option<
         .iter()
         .map(|b| classify(b, stopwords, cjk, &repeats))
         .collect();
-    if let Some(p) = protected {
+    for &p in protected {
         if let Some(c) = classes.get_mut(p) {
             *c = Class::Neutral;
         }
@@ -218,7 +218,7 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: Option<
             let inside = region.is_some_and(|(s, e)| i >= s && i <= e);
             match *c {
                 Class::Bad(reason) => Verdict::Remove(reason),
-                _ if Some(i) == protected => Verdict::Keep,
+                _ if protected.contains(&i) => Verdict::Keep,
                 Class::Neutral => match blocks[i].kind {
                     LineKind::Rule => Verdict::Remove("separator"),
                     _ if inside => Verdict::Keep,
@@ -551,7 +551,8 @@ fn densest_prose_run(classes: &[Class], blocks: &[RawBlock]) -> Option<(usize, u
 }
 
 /// Once a "related" or "trending" marker starts a run near the end, nothing after it is article.
-fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], protected: Option<usize>) {
+fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], protected: &[usize]) {
+    let last_protected = protected.iter().copied().max();
     let kept_chars: Vec<usize> = verdicts
         .iter()
         .zip(blocks)
@@ -564,7 +565,7 @@ fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], pr
         let Class::Bad(reason) = classes[i] else {
             continue;
         };
-        if !matches!(reason, "related_marker" | "trending_marker") || Some(i) <= protected {
+        if !matches!(reason, "related_marker" | "trending_marker") || Some(i) <= last_protected {
             continue;
         }
         let after = total - before;

@@ -43,13 +43,13 @@ pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedA
 
     let guess = language::detect_language(&prose_sample(&raw), explicit.language.as_deref());
 
-    let title_index = structure::title_candidate(&raw);
-    let verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, title_index);
+    let heads = structure::find_heads(&raw);
+    let verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, &heads.indices());
 
     let mut article = structure::build_structure(
         &raw,
         &verdicts,
-        title_index,
+        heads,
         explicit.title.as_deref(),
         explicit.summary.as_deref(),
     );

@@ -5,12 +5,14 @@ use std::collections::HashSet;
 
 use super::article::{Block, BlockType, Image, Removed};
 use super::blocks::{LineKind, RawBlock};
-use super::boilerplate::{ends_like_sentence, Verdict};
+use super::boilerplate::{ends_like_sentence, marker_reason, Verdict};
 use super::inline::collapse_spaces;
 use super::kickers::split_kicker;
 
 /// A summary longer than this (in characters, kicker excluded) is the first paragraph instead.
 const SUMMARY_MAX_CHARS: usize = 160;
+/// How many lines (images and labels) may stand between the title and the summary.
+const SUMMARY_MAX_DISTANCE: usize = 8;
 /// A heading is at most this long.
 const HEADING_MAX_CHARS: usize = 120;
 /// A paragraph this long counts as prose when deciding whether a short line before it is a heading.
@@ -26,19 +28,41 @@ pub struct Structure {
     pub removed: Vec<Removed>,
 }
 
-/// The first line that can be a title: text of a sensible length, not only links.
-pub fn title_candidate(blocks: &[RawBlock]) -> Option<usize> {
-    let first = blocks.iter().position(|b| b.is_text_like())?;
+/// The lines that open an article: its title and its summary, found before boilerplate removal
+/// so that neither is judged as a stray short line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Heads {
+    pub title: Option<usize>,
+    pub summary: Option<usize>,
+}
+
+impl Heads {
+    pub fn indices(&self) -> Vec<usize> {
+        self.title.into_iter().chain(self.summary).collect()
+    }
+}
+
+/// The first line that can be a title (text of a sensible length, not only links) and the short
+/// prose line right after it, if any.
+pub fn find_heads(blocks: &[RawBlock]) -> Heads {
+    let Some(first) = blocks.iter().position(|b| b.is_text_like()) else {
+        return Heads::default();
+    };
     let b = &blocks[first];
-    let ok = b.chars >= 2 && b.chars <= 300 && b.link_density() < 0.5;
-    ok.then_some(first)
+    if !(b.chars >= 2 && b.chars <= 300 && b.link_density() < 0.5) {
+        return Heads::default();
+    }
+    Heads {
+        title: Some(first),
+        summary: find_summary(blocks, first),
+    }
 }
 
 /// Assemble the article from blocks and their boilerplate verdicts.
 pub fn build_structure(
     raw: &[RawBlock],
     verdicts: &[Verdict],
-    title_index: Option<usize>,
+    heads: Heads,
     explicit_title: Option<&str>,
     explicit_summary: Option<&str>,
 ) -> Structure {
@@ -54,8 +78,10 @@ pub fn build_structure(
 
     // Title: explicit, else a page's own `#` title right before the body when the first line
     // stands apart from the body (a site name), else the first line.
-    let mut title_index = title_index.filter(|i| kept.contains(i));
+    let mut title_index = heads.title.filter(|i| kept.contains(i));
+    let mut summary_candidate = heads.summary.filter(|i| kept.contains(i));
     let mut site_name = None;
+    let mut site_name_summary = None;
     if explicit_title.is_none() {
         if let Some(h1) = page_heading_title(raw, &kept, title_index) {
             if let Some(t) = title_index {
@@ -64,6 +90,10 @@ pub fn build_structure(
             }
             removed.retain(|(i, _)| *i != h1);
             title_index = Some(h1);
+            if let Some(s) = summary_candidate.take() {
+                removed.push((s, removal(&raw[s], "navigation")));
+                site_name_summary = Some(s);
+            }
         }
     }
     if explicit_title.is_none() && title_index.is_none() {
@@ -77,7 +107,7 @@ pub fn build_structure(
     let body: Vec<usize> = kept
         .iter()
         .copied()
-        .filter(|&i| Some(i) != title_index && Some(i) != site_name)
+        .filter(|&i| Some(i) != title_index && Some(i) != site_name && Some(i) != site_name_summary)
         .collect();
 
     // Summary: explicit, else a short prose line right after the title.
@@ -85,7 +115,7 @@ pub fn build_structure(
     let summary = match explicit_summary {
         Some(s) => Some(s.to_string()),
         None => {
-            summary_index = find_summary(raw, &body, title_index);
+            summary_index = summary_candidate;
             summary_index.map(|i| raw[i].text.clone())
         }
     };
@@ -217,17 +247,23 @@ fn page_heading_title(raw: &[RawBlock], kept: &[usize], title_index: Option<usiz
         .find(|&i| raw[i].kind == LineKind::Heading(1) && raw[i].chars <= 300)
 }
 
-fn find_summary(raw: &[RawBlock], body: &[usize], title_index: Option<usize>) -> Option<usize> {
-    let t = title_index?;
-    let pos = body.iter().position(|&i| raw[i].kind != LineKind::Image)?;
-    let i = body[pos];
+/// A short prose statement right after the title, with more text after. Images and short labels
+/// (a dateline, a byline, a question heading) may come between.
+fn find_summary(raw: &[RawBlock], title: usize) -> Option<usize> {
+    let is_label = |b: &RawBlock| {
+        let t = b.text.trim_end();
+        b.chars <= 80 && (!ends_like_sentence(t) || t.ends_with(['?', ':']))
+    };
+    let i = (title + 1..raw.len().min(title + 1 + SUMMARY_MAX_DISTANCE))
+        .find(|&i| raw[i].kind != LineKind::Image && !(raw[i].is_text_like() && is_label(&raw[i])))?;
     let b = &raw[i];
-    if i > t + 3 || b.kind != LineKind::Text {
+    if b.kind != LineKind::Text || b.links > 0 || marker_reason(&b.text).is_some() {
         return None;
     }
-    let more_text = body[pos + 1..].iter().any(|&j| raw[j].is_text_like());
+    let more_text = raw[i + 1..].iter().any(RawBlock::is_text_like);
     let text = split_kicker(&b.text).map_or(b.text.as_str(), |(_, rest)| rest);
-    let short = text.chars().count() <= SUMMARY_MAX_CHARS && text.chars().count() >= 20;
+    let chars = text.chars().count();
+    let short = (20..=SUMMARY_MAX_CHARS).contains(&chars);
     let statement = ends_like_sentence(text) && !text.ends_with([':', '?', '？', '؟']);
     (more_text && short && statement).then_some(i)
 }
