@@ -26,6 +26,8 @@ pub struct RawBlock {
     /// Visible text, markdown removed.
     pub text: String,
     pub chars: usize,
+    /// Non-space characters of `text`.
+    pub visible: usize,
     pub link_chars: usize,
     pub links: usize,
     /// Non-space characters inside emphasis.
@@ -36,7 +38,7 @@ pub struct RawBlock {
 impl RawBlock {
     /// Share of visible, non-space characters inside link labels.
     pub fn link_density(&self) -> f32 {
-        let letters = self.text.chars().filter(|c| !c.is_whitespace()).count();
+        let letters = self.visible;
         if letters == 0 {
             if self.links > 0 {
                 1.0
@@ -76,11 +78,13 @@ fn parse_line(line: &str) -> RawBlock {
         kind
     };
     let chars = inline.text.chars().count();
+    let visible = chars - inline.text.bytes().filter(|&b| b == b' ').count();
     RawBlock {
         kind,
         line: line.to_string(),
         text: inline.text,
         chars,
+        visible,
         link_chars: inline.link_chars,
         links: inline.links,
         emphasis_chars: inline.emphasis_chars,

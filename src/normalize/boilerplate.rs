@@ -13,7 +13,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::is_word_part;
-use super::stopwords::{stopword_count, stopwords_for};
+use super::stopwords::{stopword_count, stopwords_for, WordSet};
 
 /// What boilerplate removal decided for one block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,17 +23,18 @@ pub enum Verdict {
 }
 
 /// Below this many characters (CJK counted triple) a block is "short" and judged by context.
-fn length_low() -> usize { tun("LL", 70.0) as usize }
+const LENGTH_LOW: usize = 70;
 /// From this many characters on, a block with enough stop words is surely prose.
-fn length_high() -> usize { tun("LH", 200.0) as usize }
+const LENGTH_HIGH: usize = 200;
 /// Stop-word share of near-good and of good prose.
-fn stopwords_low() -> f32 { tun("SL", 0.15) as f32 }
-fn stopwords_high() -> f32 { tun("SH", 0.22) as f32 }
-fn tun(k: &str, d: f64) -> f64 { std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d) }
+const STOPWORDS_LOW: f32 = 0.15;
+const STOPWORDS_HIGH: f32 = 0.22;
 /// Blocks with more of their text inside links than this are link lists.
-fn max_link_density() -> f32 { tun("MLD", 0.35) as f32 }
+const MAX_LINK_DENSITY: f32 = 0.35;
 /// A tail marker cuts the rest when less prose than this share of what came before follows it.
-fn tail_share() -> f32 { tun("TS", 0.35) as f32 }
+const TAIL_SHARE: f32 = 0.35;
+/// Lines shorter than this without final punctuation are headlines or labels, judged by context.
+const UNPUNCTUATED_MAX_CHARS: usize = 130;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -140,7 +141,11 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         return None;
     }
     let markers = MARKERS.as_ref()?;
-    let lower = text.to_lowercase();
+    let lower = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    };
     let norm = lower.trim_matches(|c: char| !is_word_part(c) && c != '©');
     if norm.is_empty() {
         return None;
@@ -200,11 +205,6 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
             *c = Class::Neutral;
         }
     }
-    if std::env::var("ND_DEBUG").is_ok() {
-        for (c, b) in classes.iter().zip(blocks) {
-            eprintln!("{:?} {}", c, b.text.chars().take(60).collect::<String>());
-        }
-    }
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
     promote_prose_runs(&mut classes, blocks);
@@ -235,7 +235,7 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
 
 fn classify(
     block: &RawBlock,
-    stopwords: Option<&std::collections::HashSet<&str>>,
+    stopwords: Option<&WordSet>,
     cjk: bool,
     repeats: &HashMap<&str, usize>,
 ) -> Class {
@@ -267,7 +267,7 @@ fn classify(
         return Class::Bad("dateline");
     }
     let link_density = block.link_density();
-    if link_density > max_link_density() {
+    if link_density > MAX_LINK_DENSITY {
         return Class::Bad("link_list");
     }
     let list_item = block.kind == LineKind::ListItem;
@@ -279,15 +279,15 @@ fn classify(
     }
     let weight = if cjk { block.chars * 3 } else { block.chars };
     // Wholly emphasized lines are teasers and labels more often than prose.
-    let visible = block.text.chars().filter(|c| !c.is_whitespace()).count();
-    if visible > 0 && block.emphasis_chars as f64 >= tun("EMPH", 0.9) * visible as f64 {
+    let visible = block.visible;
+    if visible > 0 && block.emphasis_chars * 10 >= visible * 9 {
         return Class::Short;
     }
     // Prose ends its paragraphs with punctuation; headline lists and labels do not.
-    if tun("TERM", 1.0) > 0.5 && !ends_like_sentence(&block.text) && block.chars < tun("TERMLEN", 130.0) as usize {
+    if !ends_like_sentence(&block.text) && block.chars < UNPUNCTUATED_MAX_CHARS {
         return Class::Short;
     }
-    if weight < length_low() {
+    if weight < LENGTH_LOW {
         return if link_density > 0.0 {
             Class::Bad("link_list")
         } else {
@@ -302,11 +302,11 @@ fn classify(
             } else {
                 stops as f32 / total as f32
             };
-            if density >= stopwords_high() && weight >= length_high() {
+            if density >= STOPWORDS_HIGH && weight >= LENGTH_HIGH {
                 Class::Good
-            } else if density >= stopwords_low() {
+            } else if density >= STOPWORDS_LOW {
                 Class::NearGood
-            } else if block.links == 0 && tun("LPS", 1.0) > 0.5 {
+            } else if block.links == 0 {
                 Class::Short
             } else {
                 Class::Bad("low_prose")
@@ -314,9 +314,9 @@ fn classify(
         }
         None => {
             let terminal = ends_like_sentence(&block.text);
-            if terminal && weight >= length_high() {
+            if terminal && weight >= LENGTH_HIGH {
                 Class::Good
-            } else if terminal || weight >= length_high() {
+            } else if terminal || weight >= LENGTH_HIGH {
                 Class::NearGood
             } else {
                 Class::Bad("low_prose")
@@ -408,7 +408,7 @@ fn settle_headings(classes: &mut [Class], blocks: &[RawBlock]) {
                 break;
             }
             distance += blocks[j].chars;
-            if distance > length_high() {
+            if distance > LENGTH_HIGH {
                 break;
             }
         }
@@ -422,7 +422,7 @@ fn promote_prose_runs(classes: &mut [Class], blocks: &[RawBlock]) {
     while i < classes.len() {
         let in_run = |j: usize| {
             matches!(classes[j], Class::NearGood | Class::Short | Class::Neutral)
-                && (blocks[j].kind != LineKind::Image || tun("RUNIMG", 0.0) > 0.5)
+                && blocks[j].kind != LineKind::Image
         };
         if !in_run(i) {
             i += 1;
@@ -435,7 +435,7 @@ fn promote_prose_runs(classes: &mut [Class], blocks: &[RawBlock]) {
         let (count, chars) = (start..i)
             .filter(|&j| classes[j] == Class::NearGood)
             .fold((0, 0), |(n, c), j| (n + 1, c + blocks[j].chars));
-        if count as f64 >= tun("RUNN", 2.0) && chars as f64 >= tun("RUNC", 2.0) * length_high() as f64 {
+        if count >= 2 && chars >= 2 * LENGTH_HIGH {
             for c in &mut classes[start..i] {
                 if *c == Class::NearGood {
                     *c = Class::Good;
@@ -469,7 +469,7 @@ fn neighbour(classes: &[Class], from: usize, forward: bool, ignore_near: bool) -
         match classes[i] {
             Class::Good => return Side::Good,
             // An inline "Also read: …" line interrupts an article without ending it.
-            Class::Bad("related_marker") if tun("TRANSP", 1.0) > 0.5 => {}
+            Class::Bad("related_marker") => {}
             Class::Bad(_) => return Side::Bad,
             Class::NearGood if !ignore_near => return Side::NearGood,
             _ => {}
@@ -525,7 +525,7 @@ fn densest_prose_run(classes: &[Class], blocks: &[RawBlock]) -> Option<(usize, u
     for (i, (c, b)) in classes.iter().zip(blocks).enumerate() {
         let w = match c {
             Class::Good => b.chars as i64,
-            Class::Bad(_) => -((b.chars.max(tun("BMIN", 25.0) as usize) as f64 * tun("BW", 1.0)) as i64),
+            Class::Bad(_) => -(b.chars.max(25) as i64),
             _ => 0,
         };
         if sum <= 0 && w > 0 {
@@ -569,7 +569,7 @@ fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], pr
             continue;
         }
         let after = total - before;
-        if before > 0 && (after as f32) < tail_share() * before as f32 {
+        if before > 0 && (after as f32) < TAIL_SHARE * before as f32 {
             for v in verdicts.iter_mut().skip(i + 1) {
                 if *v == Verdict::Keep {
                     *v = Verdict::Remove("after_related_marker");

@@ -24,6 +24,15 @@ pub struct Inline {
 
 /// Parse a line's inline markdown.
 pub fn parse_inline(line: &str) -> Inline {
+    let plain = !line
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'!' | b'[' | b'*' | b'_' | b'`'));
+    if plain {
+        return Inline {
+            text: collapse_spaces(line),
+            ..Inline::default()
+        };
+    }
     let mut out = Inline::default();
     let mut emphasis = false;
     parse_into(line, &mut out, false, &mut emphasis);

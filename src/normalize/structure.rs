@@ -302,16 +302,19 @@ fn repeats_title(line: &str, title: &str) -> bool {
         return false;
     }
     line == title
-        || title.contains(line)
-        || (line.contains(title) && line.len() * 2 <= title.len() * 3)
+        || (line.len() < title.len() && title.contains(line))
+        || (line.len() > title.len() && line.len() * 2 <= title.len() * 3 && line.contains(title))
 }
 
-/// Case- and space-insensitive form for spotting repeats.
+/// Case-insensitive form for spotting repeats (block text is already space-collapsed).
 fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else if s.chars().all(|c| ('\u{0900}'..='\u{0DFF}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase()) {
+        s.to_string()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 #[cfg(test)]
