@@ -101,10 +101,18 @@ fn load_cases(dir: &Path, set: &str) -> Vec<Case> {
             };
             let body = exp["body_paragraphs"]
                 .as_array()
-                .map(|ps| ps.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n"))
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
                 .unwrap_or_default();
             cases.push(Case {
-                id: jp.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+                id: jp
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 input,
                 body,
                 title: exp["title"].as_str().map(str::to_string),
@@ -306,7 +314,10 @@ mod tests {
     #[test]
     fn python_word_tokens_split_at_vowel_signs() {
         // "किम" = क + ि (a vowel sign, not \w) + म.
-        assert_eq!(tokens("किम snake_case 42"), vec!["क", "म", "snake_case", "42"]);
+        assert_eq!(
+            tokens("किम snake_case 42"),
+            vec!["क", "म", "snake_case", "42"]
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
 //! newsdesk: an HTTP JSON API that turns scraped news text into clean, searchable, linked articles.
 
-pub mod normalize;
 pub mod eval;
+pub mod normalize;

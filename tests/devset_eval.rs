@@ -7,10 +7,14 @@ use std::path::PathBuf;
 #[test]
 #[ignore = "reads the shared dev set; run explicitly"]
 fn devset() {
-    let dir = std::env::var("NEWSDESK_DEVSET").map_or_else(|_| PathBuf::from("../shared/devset"), PathBuf::from);
+    let dir = std::env::var("NEWSDESK_DEVSET")
+        .map_or_else(|_| PathBuf::from("../shared/devset"), PathBuf::from);
     let report = newsdesk::eval::run_devset(&dir);
     println!("{report}");
-    let worst: usize = std::env::var("NEWSDESK_WORST").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let worst: usize = std::env::var("NEWSDESK_WORST")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     for set in &report.sets {
         let mut docs: Vec<_> = set.docs.iter().collect();
         docs.sort_by(|a, b| a.f1.total_cmp(&b.f1));
@@ -48,7 +52,10 @@ fn explain() {
     let now = time::OffsetDateTime::now_utc();
     match newsdesk::normalize::normalize(&newsdesk::normalize::Envelope::from_text(text), now) {
         Ok(a) => {
-            println!("TITLE {}\nSUMMARY {:?}\nLANG {} {}", a.title, a.summary, a.language, a.script);
+            println!(
+                "TITLE {}\nSUMMARY {:?}\nLANG {} {}",
+                a.title, a.summary, a.language, a.script
+            );
             for r in &a.removed {
                 let t: String = r.text.chars().take(110).collect();
                 println!("  - [{}] {}", r.reason, t);

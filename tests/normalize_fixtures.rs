@@ -318,18 +318,35 @@ fn prefix(s: &str) -> String {
 fn fixtures() {
     assert!(CASES.len() >= 16);
     for case in CASES {
-        let path = format!("{}/tests/fixtures/{}", env!("CARGO_MANIFEST_DIR"), case.file);
+        let path = format!(
+            "{}/tests/fixtures/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            case.file
+        );
         let text = std::fs::read_to_string(&path).expect("fixture file");
         let a = normalize(&Envelope::from_text(text), NOW)
             .unwrap_or_else(|e| panic!("{}: {e}", case.file));
         let f = case.file;
         assert_eq!(prefix(&a.title), case.title, "{f}: title");
-        assert_eq!(a.summary.as_deref().map(prefix).as_deref(), case.summary, "{f}: summary");
+        assert_eq!(
+            a.summary.as_deref().map(prefix).as_deref(),
+            case.summary,
+            "{f}: summary"
+        );
         assert_eq!(a.language, case.language, "{f}: language");
         assert_eq!(a.script, case.script, "{f}: script");
-        let kinds: String = a.blocks.iter().map(|b| b.kind.as_str().chars().next().unwrap_or('?')).collect();
+        let kinds: String = a
+            .blocks
+            .iter()
+            .map(|b| b.kind.as_str().chars().next().unwrap_or('?'))
+            .collect();
         assert_eq!(kinds, case.kinds, "{f}: block kinds");
-        let texts: Vec<&str> = a.blocks.iter().filter(|b| b.kind != BlockType::Image).map(|b| b.text.as_str()).collect();
+        let texts: Vec<&str> = a
+            .blocks
+            .iter()
+            .filter(|b| b.kind != BlockType::Image)
+            .map(|b| b.text.as_str())
+            .collect();
         assert_eq!(prefix(texts[0]), case.first, "{f}: first block");
         assert_eq!(prefix(texts[texts.len() - 1]), case.last, "{f}: last block");
         let reasons: Vec<&str> = a.removed.iter().map(|r| r.reason.as_str()).collect();
@@ -338,15 +355,36 @@ fn fixtures() {
             Removed::Count(n) => assert_eq!(reasons.len(), n, "{f}: removed count"),
         }
         assert_eq!(a.kickers, case.kickers, "{f}: kickers");
-        assert_eq!(a.lead_image.as_ref().map(|i| i.url.as_str()), case.lead_image, "{f}: lead image");
-        let date = a.published_at.map(|t| t.format(&Rfc3339).unwrap_or_default());
+        assert_eq!(
+            a.lead_image.as_ref().map(|i| i.url.as_str()),
+            case.lead_image,
+            "{f}: lead image"
+        );
+        let date = a
+            .published_at
+            .map(|t| t.format(&Rfc3339).unwrap_or_default());
         assert_eq!(date.as_deref(), case.published_at, "{f}: published_at");
-        assert_eq!(a.source_domain.as_deref(), case.source_domain, "{f}: source domain");
+        assert_eq!(
+            a.source_domain.as_deref(),
+            case.source_domain,
+            "{f}: source domain"
+        );
         assert_eq!(a.word_count, case.word_count, "{f}: word count");
         // Invariants of every article.
-        assert_eq!(a.body_text, texts.join("\n\n"), "{f}: body text is the text blocks");
-        assert!(a.body_text.lines().all(|l| l == l.trim()), "{f}: trimmed lines");
-        assert!(!a.body_text.contains(['\u{200B}', '\u{FEFF}', '\r', '\u{7}']), "{f}: hygiene");
+        assert_eq!(
+            a.body_text,
+            texts.join("\n\n"),
+            "{f}: body text is the text blocks"
+        );
+        assert!(
+            a.body_text.lines().all(|l| l == l.trim()),
+            "{f}: trimmed lines"
+        );
+        assert!(
+            !a.body_text
+                .contains(['\u{200B}', '\u{FEFF}', '\r', '\u{7}']),
+            "{f}: hygiene"
+        );
         assert!(a.content_hash.starts_with("sha256:"), "{f}: hash");
     }
 }
@@ -355,7 +393,11 @@ fn fixtures() {
 fn hygiene_variants_normalize_alike() {
     let read = |name: &str| {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-        normalize(&Envelope::from_text(std::fs::read_to_string(path).expect("fixture")), NOW).expect("article")
+        normalize(
+            &Envelope::from_text(std::fs::read_to_string(path).expect("fixture")),
+            NOW,
+        )
+        .expect("article")
     };
     let plain = read("hi-plain.txt");
     for variant in ["hi-crlf-bom.txt", "hi-zero-width-controls.txt"] {
@@ -370,8 +412,14 @@ fn hygiene_variants_normalize_alike() {
 fn refusals_are_typed_errors() {
     let run = |text: &str| normalize(&Envelope::from_text(text), NOW);
     assert_eq!(run(""), Err(NormalizeError::EmptyText));
-    assert_eq!(run(" \r\n\t\u{200B}\u{FEFF} \n"), Err(NormalizeError::EmptyText));
-    assert_eq!(run("![](https://x.com/a.jpg)\n12345\n---\n* * *"), Err(NormalizeError::NoProse));
+    assert_eq!(
+        run(" \r\n\t\u{200B}\u{FEFF} \n"),
+        Err(NormalizeError::EmptyText)
+    );
+    assert_eq!(
+        run("![](https://x.com/a.jpg)\n12345\n---\n* * *"),
+        Err(NormalizeError::NoProse)
+    );
     let only_leftovers = "Headline of the day\nये भी पढ़ें:\nट्रेंडिंग न्यूज\n![ABP Premium](https://cdn.abplive.com/imagebank/x.png)";
     let err = run(only_leftovers).expect_err("nothing to publish");
     assert_eq!(err, NormalizeError::NothingLeft { removed: 3 });
@@ -379,16 +427,27 @@ fn refusals_are_typed_errors() {
         err.to_string(),
         "After removing 3 boilerplate lines nothing was left to publish; send the article's own paragraphs."
     );
-    assert!(matches!(run("Only a title line"), Err(NormalizeError::NothingLeft { removed: 0 })));
+    assert!(matches!(
+        run("Only a title line"),
+        Err(NormalizeError::NothingLeft { removed: 0 })
+    ));
 }
 
 #[test]
 fn explicit_fields_override_and_are_checked() {
-    let text = std::fs::read_to_string(format!("{}/tests/fixtures/hi-plain.txt", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/hi-plain.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
     let env = Envelope {
         url: Some("https://www.amarujala.com/india-news/2020/03/09/corona-song".into()),
         title: Some("  Corona   song goes viral ".into()),
-        tags: vec!["Coronavirus".into(), " coronavirus ".into(), "Bhojpuri".into()],
+        tags: vec![
+            "Coronavirus".into(),
+            " coronavirus ".into(),
+            "Bhojpuri".into(),
+        ],
         authors: vec![" Staff  Reporter ".into()],
         ..Envelope::from_text(text.clone())
     };
@@ -396,20 +455,54 @@ fn explicit_fields_override_and_are_checked() {
     assert_eq!(a.title, "Corona song goes viral");
     assert_eq!(a.source_domain.as_deref(), Some("amarujala.com"));
     assert_eq!(a.published_at, Some(datetime!(2020-03-09 00:00 UTC)));
-    assert_eq!(a.published_at_source, Some(newsdesk::normalize::DateSource::UrlPath));
-    assert_eq!(a.tags, vec!["Coronavirus".to_string(), "Bhojpuri".to_string()]);
+    assert_eq!(
+        a.published_at_source,
+        Some(newsdesk::normalize::DateSource::UrlPath)
+    );
+    assert_eq!(
+        a.tags,
+        vec!["Coronavirus".to_string(), "Bhojpuri".to_string()]
+    );
     assert_eq!(a.authors, vec!["Staff Reporter".to_string()]);
-    assert_eq!(a.url.as_deref(), Some("https://www.amarujala.com/india-news/2020/03/09/corona-song"));
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://www.amarujala.com/india-news/2020/03/09/corona-song")
+    );
 
-    let explicit_date = Envelope { published_at: Some("2020-03-10T08:00:00+05:30".into()), language: Some("hi".into()), ..env.clone() };
+    let explicit_date = Envelope {
+        published_at: Some("2020-03-10T08:00:00+05:30".into()),
+        language: Some("hi".into()),
+        ..env.clone()
+    };
     let a = normalize(&explicit_date, NOW).expect("article");
     assert_eq!(a.published_at, Some(datetime!(2020-03-10 02:30 UTC)));
-    assert_eq!(a.published_at_source, Some(newsdesk::normalize::DateSource::Explicit));
+    assert_eq!(
+        a.published_at_source,
+        Some(newsdesk::normalize::DateSource::Explicit)
+    );
 
     for (bad, kind) in [
-        (Envelope { url: Some("amarujala.com/x".into()), ..Envelope::from_text(text.clone()) }, "invalid-url"),
-        (Envelope { published_at: Some("yesterday".into()), ..Envelope::from_text(text.clone()) }, "invalid-published-at"),
-        (Envelope { language: Some("hindi".into()), ..Envelope::from_text(text.clone()) }, "invalid-language"),
+        (
+            Envelope {
+                url: Some("amarujala.com/x".into()),
+                ..Envelope::from_text(text.clone())
+            },
+            "invalid-url",
+        ),
+        (
+            Envelope {
+                published_at: Some("yesterday".into()),
+                ..Envelope::from_text(text.clone())
+            },
+            "invalid-published-at",
+        ),
+        (
+            Envelope {
+                language: Some("hindi".into()),
+                ..Envelope::from_text(text.clone())
+            },
+            "invalid-language",
+        ),
     ] {
         let err = normalize(&bad, NOW).expect_err("refused");
         assert_eq!(err.kind(), kind);

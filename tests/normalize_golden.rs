@@ -12,7 +12,8 @@ fn abplive_putin_kim() {
     let expected: Value = serde_json::from_str(EXPECTED).expect("fixture JSON");
     let must = &expected["must"];
     let should = &expected["should"];
-    let got = normalize(&Envelope::from_text(TEXT), datetime!(2026-11-27 20:00 UTC)).expect("normalizes");
+    let got =
+        normalize(&Envelope::from_text(TEXT), datetime!(2026-11-27 20:00 UTC)).expect("normalizes");
 
     assert_eq!(got.title, must["title"].as_str().unwrap());
     assert_eq!(got.summary.as_deref(), must["summary"].as_str());
@@ -30,7 +31,12 @@ fn abplive_putin_kim() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["type"].as_str().unwrap().to_string(), b["text"].as_str().unwrap().to_string()))
+        .map(|b| {
+            (
+                b["type"].as_str().unwrap().to_string(),
+                b["text"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(blocks, want);
 
@@ -43,13 +49,21 @@ fn abplive_putin_kim() {
         .collect();
     assert_eq!(removed, want_removed);
 
-    let kickers: Vec<&str> = should["kickers"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let kickers: Vec<&str> = should["kickers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(got.kickers, kickers);
     assert_eq!(got.tags, kickers);
     assert_eq!(lead.alt.as_deref(), should["lead_image_alt"].as_str());
     assert_eq!(got.published_at, Some(datetime!(2023-09-15 05:41:32 UTC)));
     assert_eq!(got.published_at_source, Some(DateSource::ImagePath));
-    assert_eq!(got.source_domain.as_deref(), should["source_domain"].as_str());
+    assert_eq!(
+        got.source_domain.as_deref(),
+        should["source_domain"].as_str()
+    );
     assert!(got.entities.is_empty());
 
     // Derived fields hang together.

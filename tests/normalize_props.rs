@@ -74,14 +74,67 @@ proptest! {
 }
 
 const EN: &[&str] = &[
-    "the", "government", "said", "on", "Monday", "that", "it", "would", "cut", "jobs", "and", "the",
-    "company", "was", "in", "talks", "with", "investors", "about", "a", "new", "plan", "for", "its",
-    "future", "officials", "told", "reporters", "of", "market", "prices", "rose", "after",
+    "the",
+    "government",
+    "said",
+    "on",
+    "Monday",
+    "that",
+    "it",
+    "would",
+    "cut",
+    "jobs",
+    "and",
+    "the",
+    "company",
+    "was",
+    "in",
+    "talks",
+    "with",
+    "investors",
+    "about",
+    "a",
+    "new",
+    "plan",
+    "for",
+    "its",
+    "future",
+    "officials",
+    "told",
+    "reporters",
+    "of",
+    "market",
+    "prices",
+    "rose",
+    "after",
 ];
 const HI: &[&str] = &[
-    "सरकार", "ने", "सोमवार", "को", "कहा", "कि", "वह", "नौकरियों", "में", "कटौती", "करेगी", "और",
-    "कंपनी", "निवेशकों", "से", "बातचीत", "कर", "रही", "है", "अधिकारियों", "के", "अनुसार", "बाजार",
-    "की", "कीमतें", "बढ़ीं",
+    "सरकार",
+    "ने",
+    "सोमवार",
+    "को",
+    "कहा",
+    "कि",
+    "वह",
+    "नौकरियों",
+    "में",
+    "कटौती",
+    "करेगी",
+    "और",
+    "कंपनी",
+    "निवेशकों",
+    "से",
+    "बातचीत",
+    "कर",
+    "रही",
+    "है",
+    "अधिकारियों",
+    "के",
+    "अनुसार",
+    "बाजार",
+    "की",
+    "कीमतें",
+    "बढ़ीं",
 ];
 
 /// A sentence of 6–20 words from one language's pool, with its full stop.
@@ -106,10 +159,12 @@ fn article(hindi: bool) -> impl Strategy<Value = String> {
     let heading = prop::collection::vec(prop::sample::select(if hindi { HI } else { EN }), 2..6)
         .prop_map(|w| format!("{}?", w.join(" ")));
     let block = prop_oneof![4 => paragraph, 1 => heading];
-    (title, prop::collection::vec(block, 2..10), any::<bool>()).prop_map(|(title, blocks, blank)| {
-        let sep = if blank { "\n\n" } else { "\n" };
-        format!("{title}\n{}", blocks.join(sep))
-    })
+    (title, prop::collection::vec(block, 2..10), any::<bool>()).prop_map(
+        |(title, blocks, blank)| {
+            let sep = if blank { "\n\n" } else { "\n" };
+            format!("{title}\n{}", blocks.join(sep))
+        },
+    )
 }
 
 proptest! {

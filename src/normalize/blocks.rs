@@ -70,9 +70,8 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock> {
 fn parse_line(line: &str) -> RawBlock {
     let (kind, body) = line_shape(line);
     let inline = parse_inline(body);
-    let kind = if kind == LineKind::Text && inline.text.is_empty() && !inline.images.is_empty() {
-        LineKind::Image
-    } else if kind == LineKind::ListItem && inline.text.is_empty() && !inline.images.is_empty() {
+    let only_images = inline.text.is_empty() && !inline.images.is_empty();
+    let kind = if only_images && matches!(kind, LineKind::Text | LineKind::ListItem) {
         LineKind::Image
     } else {
         kind
@@ -185,7 +184,9 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let b = split_blocks("# Title\n\n  * [Home](/)\n![a](x.jpg)\n> quoted\n* * *\n1\\. first\nplain _text_");
+        let b = split_blocks(
+            "# Title\n\n  * [Home](/)\n![a](x.jpg)\n> quoted\n* * *\n1\\. first\nplain _text_",
+        );
         let kinds: Vec<_> = b.iter().map(|b| b.kind).collect();
         assert_eq!(
             kinds,

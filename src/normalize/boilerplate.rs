@@ -169,7 +169,9 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
             MatchMode::Prefix => m.start() == 0 && norm_chars <= 160,
             MatchMode::Contains => norm_chars <= 200,
             MatchMode::Label => {
-                m.start() == 0 && norm_chars <= 80 && !ends_like_sentence(text.trim_end_matches(':'))
+                m.start() == 0
+                    && norm_chars <= 80
+                    && !ends_like_sentence(text.trim_end_matches(':'))
             }
         };
         if hit {
@@ -242,7 +244,10 @@ fn classify(
     match block.kind {
         LineKind::Rule => return Class::Neutral,
         LineKind::Image => {
-            let promo = block.images.iter().all(|im| is_promo_image(&im.url, &im.alt));
+            let promo = block
+                .images
+                .iter()
+                .all(|im| is_promo_image(&im.url, &im.alt));
             return if promo {
                 Class::Bad("promo_image")
             } else {
@@ -271,7 +276,9 @@ fn classify(
         return Class::Bad("link_list");
     }
     let list_item = block.kind == LineKind::ListItem;
-    if (block.chars < 120 || list_item) && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1 {
+    if (block.chars < 120 || list_item)
+        && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1
+    {
         return Class::Bad("repeated");
     }
     if list_item && (block.text.ends_with("..") || block.text.ends_with('…')) {
@@ -339,8 +346,14 @@ fn is_dateline(text: &str) -> bool {
             && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
     });
     let clock = bytes.windows(5).any(|w| {
-        w[0].is_ascii_digit() && w[2] == b':' && w[1].is_ascii_digit() && w[3].is_ascii_digit() && w[4].is_ascii_digit()
-    }) || bytes.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+        w[0].is_ascii_digit()
+            && w[2] == b':'
+            && w[1].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && w[4].is_ascii_digit()
+    }) || bytes.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    });
     let words = text.split_whitespace().count();
     (year || clock) && words <= 12
 }
@@ -367,7 +380,7 @@ pub fn ends_like_sentence(text: &str) -> bool {
 /// A short text with none of the page's prose signals still deserves a chance when nothing in the
 /// input looks like long prose (a two-line article, a short notice).
 fn promote_if_no_prose(classes: &mut [Class], blocks: &[RawBlock]) {
-    if classes.iter().any(|c| *c == Class::Good) {
+    if classes.contains(&Class::Good) {
         return;
     }
     let mut promoted = false;
@@ -490,10 +503,10 @@ fn settle_by_context(classes: &mut [Class]) {
             (Side::Good, Side::Good) => Class::Good,
             (Side::Bad, Side::Bad) => Class::Bad("short_fragment"),
             _ => {
-                let near_prev = prev == Side::Bad
-                    && neighbour(&snapshot, i, false, false) == Side::NearGood;
-                let near_next = next == Side::Bad
-                    && neighbour(&snapshot, i, true, false) == Side::NearGood;
+                let near_prev =
+                    prev == Side::Bad && neighbour(&snapshot, i, false, false) == Side::NearGood;
+                let near_next =
+                    next == Side::Bad && neighbour(&snapshot, i, true, false) == Side::NearGood;
                 if near_prev || near_next {
                     Class::Good
                 } else {
@@ -588,7 +601,10 @@ mod tests {
     fn markers_in_many_languages() {
         assert_eq!(marker_reason("ये भी पढ़ें:"), Some("related_marker"));
         assert_eq!(marker_reason("ट्रेंडिंग न्यूज"), Some("trending_marker"));
-        assert_eq!(marker_reason("Also read: Markets rally"), Some("related_marker"));
+        assert_eq!(
+            marker_reason("Also read: Markets rally"),
+            Some("related_marker")
+        );
         assert_eq!(marker_reason("আরও পড়ুন"), Some("related_marker"));
         assert_eq!(marker_reason("Shareholders said so."), None);
         assert_eq!(marker_reason("© 2023 ABP Network"), Some("copyright"));
@@ -596,7 +612,13 @@ mod tests {
 
     #[test]
     fn promo_images() {
-        assert!(is_promo_image("https://cdn.abplive.com/imagebank/metaverse-mid.png", "ABP Premium"));
-        assert!(!is_promo_image("https://x.com/2023/09/15/photo_original.jpg", "Putin"));
+        assert!(is_promo_image(
+            "https://cdn.abplive.com/imagebank/metaverse-mid.png",
+            "ABP Premium"
+        ));
+        assert!(!is_promo_image(
+            "https://x.com/2023/09/15/photo_original.jpg",
+            "Putin"
+        ));
     }
 }

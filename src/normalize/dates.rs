@@ -9,11 +9,13 @@ use time::{Date, Month, OffsetDateTime, Time};
 use super::article::DateSource;
 
 static PATH_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[/_-])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)").ok()
+    Regex::new(
+        r"(?:^|[/_-])((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)",
+    )
+    .ok()
 });
-static PATH_DATE_SLASHED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/").ok()
-});
+static PATH_DATE_SLASHED: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/").ok());
 
 /// Earliest plausible publication date.
 const EARLIEST_UNIX: i64 = 788_918_400; // 1995-01-01
@@ -143,7 +145,10 @@ mod tests {
     #[test]
     fn future_dates_are_not_plausible() {
         let now = datetime!(2020-01-01 00:00 UTC);
-        assert_eq!(infer_published_at(None, Some("https://x.com/2023/09/15/a"), &[], now), None);
+        assert_eq!(
+            infer_published_at(None, Some("https://x.com/2023/09/15/a"), &[], now),
+            None
+        );
     }
 
     #[test]
@@ -151,7 +156,10 @@ mod tests {
         let now = datetime!(2026-11-27 20:00 UTC);
         assert_eq!(
             infer_published_at(None, None, &["https://x.com/img/photo_1694756492.jpg"], now),
-            Some((datetime!(2023-09-15 05:41:32 UTC), DateSource::EmbeddedTimestamp))
+            Some((
+                datetime!(2023-09-15 05:41:32 UTC),
+                DateSource::EmbeddedTimestamp
+            ))
         );
     }
 }

@@ -20,7 +20,9 @@ pub enum NormalizeError {
     InvalidUrl { value: String, reason: String },
     #[error("`published_at` {value:?} is not a date; send an RFC 3339 timestamp (2023-09-15T05:41:32Z) or a day (2023-09-15).")]
     InvalidPublishedAt { value: String },
-    #[error("`language` {value:?} is not an ISO 639-1 code; send two letters such as \"hi\" or \"en\".")]
+    #[error(
+        "`language` {value:?} is not an ISO 639-1 code; send two letters such as \"hi\" or \"en\"."
+    )]
     InvalidLanguage { value: String },
 }
 

@@ -22,16 +22,27 @@ pub struct Explicit {
 
 /// Validate and clean the envelope's explicit fields.
 pub fn validate_explicit(envelope: &Envelope) -> Result<Explicit, NormalizeError> {
-    let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let present = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     Ok(Explicit {
         url: present(&envelope.url).map(|u| parse_url(&u)).transpose()?,
         source: present(&envelope.source).map(|s| clean_inline(&s)),
-        title: present(&envelope.title).map(|s| clean_inline(&s)).filter(|s| !s.is_empty()),
-        summary: present(&envelope.summary).map(|s| clean_inline(&s)).filter(|s| !s.is_empty()),
+        title: present(&envelope.title)
+            .map(|s| clean_inline(&s))
+            .filter(|s| !s.is_empty()),
+        summary: present(&envelope.summary)
+            .map(|s| clean_inline(&s))
+            .filter(|s| !s.is_empty()),
         published_at: present(&envelope.published_at)
             .map(|p| parse_published_at(&p))
             .transpose()?,
-        language: present(&envelope.language).map(|l| parse_language(&l)).transpose()?,
+        language: present(&envelope.language)
+            .map(|l| parse_language(&l))
+            .transpose()?,
     })
 }
 
@@ -64,7 +75,11 @@ fn parse_published_at(value: &str) -> Result<OffsetDateTime, NormalizeError> {
 
 fn parse_language(value: &str) -> Result<String, NormalizeError> {
     // Accept a region subtag (`hi-IN`) and any case; keep the ISO 639-1 part.
-    let primary = value.split(['-', '_']).next().unwrap_or(value).to_ascii_lowercase();
+    let primary = value
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(value)
+        .to_ascii_lowercase();
     if is_iso639_1(&primary) {
         Ok(primary)
     } else {
@@ -84,14 +99,38 @@ mod tests {
 
     #[test]
     fn bad_fields_are_errors() {
-        let e = Envelope { url: Some("not a url".into()), ..env() };
-        assert!(matches!(validate_explicit(&e), Err(NormalizeError::InvalidUrl { .. })));
-        let e = Envelope { url: Some("ftp://x.com/a".into()), ..env() };
-        assert!(matches!(validate_explicit(&e), Err(NormalizeError::InvalidUrl { .. })));
-        let e = Envelope { published_at: Some("15/09/2023".into()), ..env() };
-        assert!(matches!(validate_explicit(&e), Err(NormalizeError::InvalidPublishedAt { .. })));
-        let e = Envelope { language: Some("hindi".into()), ..env() };
-        assert!(matches!(validate_explicit(&e), Err(NormalizeError::InvalidLanguage { .. })));
+        let e = Envelope {
+            url: Some("not a url".into()),
+            ..env()
+        };
+        assert!(matches!(
+            validate_explicit(&e),
+            Err(NormalizeError::InvalidUrl { .. })
+        ));
+        let e = Envelope {
+            url: Some("ftp://x.com/a".into()),
+            ..env()
+        };
+        assert!(matches!(
+            validate_explicit(&e),
+            Err(NormalizeError::InvalidUrl { .. })
+        ));
+        let e = Envelope {
+            published_at: Some("15/09/2023".into()),
+            ..env()
+        };
+        assert!(matches!(
+            validate_explicit(&e),
+            Err(NormalizeError::InvalidPublishedAt { .. })
+        ));
+        let e = Envelope {
+            language: Some("hindi".into()),
+            ..env()
+        };
+        assert!(matches!(
+            validate_explicit(&e),
+            Err(NormalizeError::InvalidLanguage { .. })
+        ));
     }
 
     #[test]
@@ -104,6 +143,9 @@ mod tests {
         };
         let x = validate_explicit(&e).unwrap();
         assert_eq!(x.language.as_deref(), Some("hi"));
-        assert_eq!(x.published_at, Some(time::macros::datetime!(2023-09-15 00:00 UTC)));
+        assert_eq!(
+            x.published_at,
+            Some(time::macros::datetime!(2023-09-15 00:00 UTC))
+        );
     }
 }

@@ -114,7 +114,10 @@ fn surely_nfc(text: &str) -> bool {
 
 /// NFC, invisible characters removed, whitespace collapsed, trimmed: for short explicit fields.
 pub fn clean_inline(raw: &str) -> String {
-    clean_text(raw).split_whitespace().collect::<Vec<_>>().join(" ")
+    clean_text(raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn end_line(out: &mut String, pending_space: &mut bool) {
@@ -205,7 +208,13 @@ mod tests {
 
     #[test]
     fn fast_check_agrees_with_the_library() {
-        for s in ["पुतिन और किम जोंग उन पकड़े", "Crème brûlée — “quoted”", "क़िला", "ஔ கௌ", "e\u{0301}"] {
+        for s in [
+            "पुतिन और किम जोंग उन पकड़े",
+            "Crème brûlée — “quoted”",
+            "क़िला",
+            "ஔ கௌ",
+            "e\u{0301}",
+        ] {
             let nfc: String = s.nfc().collect();
             if surely_nfc(s) {
                 assert_eq!(nfc, s, "{s}");

@@ -229,10 +229,18 @@ mod tests {
 
     #[test]
     fn links_images_and_emphasis() {
-        let p = parse_inline("(_Reuters_) — see [the **report**](https://x.com/a_(b)) ![logo](i.png) snake_case");
+        let p = parse_inline(
+            "(_Reuters_) — see [the **report**](https://x.com/a_(b)) ![logo](i.png) snake_case",
+        );
         assert_eq!(p.text, "(Reuters) — see the report snake_case");
         assert_eq!(p.link_chars, "thereport".chars().count());
-        assert_eq!(p.images, vec![ImageRef { alt: "logo".into(), url: "i.png".into() }]);
+        assert_eq!(
+            p.images,
+            vec![ImageRef {
+                alt: "logo".into(),
+                url: "i.png".into()
+            }]
+        );
     }
 
     #[test]

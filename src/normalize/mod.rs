@@ -28,7 +28,10 @@ pub use tags::{normalize_tag_name, tag_slug};
 
 /// Turn an envelope of scraped text into a structured article. `now` bounds the plausible
 /// publication dates, so the result depends on the inputs alone.
-pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedArticle, NormalizeError> {
+pub fn normalize(
+    envelope: &Envelope,
+    now: OffsetDateTime,
+) -> Result<NormalizedArticle, NormalizeError> {
     let explicit = explicit::validate_explicit(envelope)?;
 
     let text = hygiene::clean_text(&envelope.text);
@@ -79,8 +82,11 @@ pub fn normalize(envelope: &Envelope, now: OffsetDateTime) -> Result<NormalizedA
         .iter()
         .flat_map(|b| b.images.iter().map(|im| im.url.as_str()))
         .collect();
-    let source_domain =
-        source::infer_source_domain(explicit.url.as_ref(), explicit.source.as_deref(), &image_urls);
+    let source_domain = source::infer_source_domain(
+        explicit.url.as_ref(),
+        explicit.source.as_deref(),
+        &image_urls,
+    );
     let tags = tags::collect_tags(&kickers, &envelope.tags);
     let authors = envelope
         .authors

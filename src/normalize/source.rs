@@ -45,7 +45,8 @@ pub fn infer_source_domain(
 fn looks_like_domain(s: &str) -> bool {
     s.contains('.')
         && !s.contains(char::is_whitespace)
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
 }
 
 /// The registrable part of a host name (last two labels, three under `co.uk`-style suffixes).
@@ -73,14 +74,30 @@ mod tests {
 
     #[test]
     fn registrable() {
-        assert_eq!(registrable_domain("feeds.abplive.com").as_deref(), Some("abplive.com"));
-        assert_eq!(registrable_domain("www.bbc.co.uk").as_deref(), Some("bbc.co.uk"));
-        assert_eq!(registrable_domain("www.thehindu.com").as_deref(), Some("thehindu.com"));
+        assert_eq!(
+            registrable_domain("feeds.abplive.com").as_deref(),
+            Some("abplive.com")
+        );
+        assert_eq!(
+            registrable_domain("www.bbc.co.uk").as_deref(),
+            Some("bbc.co.uk")
+        );
+        assert_eq!(
+            registrable_domain("www.thehindu.com").as_deref(),
+            Some("thehindu.com")
+        );
     }
 
     #[test]
     fn dominant_image_host() {
-        let imgs = ["https://feeds.abplive.com/a.jpg", "https://cdn.abplive.com/b.png", "https://x.org/c.jpg"];
-        assert_eq!(infer_source_domain(None, None, &imgs).as_deref(), Some("abplive.com"));
+        let imgs = [
+            "https://feeds.abplive.com/a.jpg",
+            "https://cdn.abplive.com/b.png",
+            "https://x.org/c.jpg",
+        ];
+        assert_eq!(
+            infer_source_domain(None, None, &imgs).as_deref(),
+            Some("abplive.com")
+        );
     }
 }

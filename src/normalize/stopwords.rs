@@ -18,7 +18,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -67,7 +71,8 @@ pub fn stopword_count(text: &str, list: &WordSet) -> (usize, usize) {
         let has_upper = if w.is_ascii() {
             w.bytes().any(|b| b.is_ascii_uppercase())
         } else {
-            w.chars().any(|c| !('\u{0900}'..='\u{0DFF}').contains(&c) && c.is_uppercase())
+            w.chars()
+                .any(|c| !('\u{0900}'..='\u{0DFF}').contains(&c) && c.is_uppercase())
         };
         let hit = if has_upper {
             lower.clear();

@@ -125,14 +125,17 @@ pub fn build_structure(
         .iter()
         .copied()
         .find(|&i| raw[i].is_text_like() && Some(i) != summary_index);
-    let lead_index = body.iter().copied().find(|&i| {
-        raw[i].kind == LineKind::Image && first_text.is_none_or(|t| i < t)
-    });
-    let lead_image = lead_index.and_then(|i| raw[i].images.first()).map(|im| Image {
-        url: im.url.clone(),
-        alt: destuff_alt(&im.alt, &title),
-        caption: None,
-    });
+    let lead_index = body
+        .iter()
+        .copied()
+        .find(|&i| raw[i].kind == LineKind::Image && first_text.is_none_or(|t| i < t));
+    let lead_image = lead_index
+        .and_then(|i| raw[i].images.first())
+        .map(|im| Image {
+            url: im.url.clone(),
+            alt: destuff_alt(&im.alt, &title),
+            caption: None,
+        });
 
     let mut seen: HashSet<String> = HashSet::new();
     seen.insert(fold(&title));
@@ -149,14 +152,19 @@ pub fn build_structure(
             continue;
         }
         if Some(i) == lead_index {
-            previous_alt = lead_image.as_ref().and_then(|im| im.alt.as_deref()).map(|a| (fold(a), None));
+            previous_alt = lead_image
+                .as_ref()
+                .and_then(|im| im.alt.as_deref())
+                .map(|a| (fold(a), None));
             continue;
         }
         let b = &raw[i];
         if b.kind != LineKind::Image {
             if let Some((alt, at)) = previous_alt.take() {
                 let line = fold(&b.text);
-                if line.len() >= 10 && (alt.contains(&line) || line.contains(&alt) && alt.len() * 2 >= line.len()) {
+                if line.len() >= 10
+                    && (alt.contains(&line) || line.contains(&alt) && alt.len() * 2 >= line.len())
+                {
                     let caption = Some(b.text.clone());
                     match at {
                         Some(k) => blocks[k].caption = caption,
@@ -172,7 +180,10 @@ pub fn build_structure(
             }
         }
         if b.kind == LineKind::Image {
-            previous_alt = b.images.last().map(|im| (fold(&im.alt), Some(blocks.len() + b.images.len() - 1)));
+            previous_alt = b
+                .images
+                .last()
+                .map(|im| (fold(&im.alt), Some(blocks.len() + b.images.len() - 1)));
             if previous_alt.as_ref().is_some_and(|(a, _)| a.is_empty()) {
                 previous_alt = None;
             }
@@ -236,7 +247,11 @@ fn fallback_title(raw: &[RawBlock]) -> Option<usize> {
 
 /// The page's own `#` title when the first line stands apart from the body (removed lines
 /// between them, as with a site name over a whole page): the last level-1 heading before the body.
-fn page_heading_title(raw: &[RawBlock], kept: &[usize], title_index: Option<usize>) -> Option<usize> {
+fn page_heading_title(
+    raw: &[RawBlock],
+    kept: &[usize],
+    title_index: Option<usize>,
+) -> Option<usize> {
     let t = title_index?;
     let after_title = kept.iter().copied().find(|&i| i > t)?;
     if after_title == t + 1 {
@@ -254,8 +269,9 @@ fn find_summary(raw: &[RawBlock], title: usize) -> Option<usize> {
         let t = b.text.trim_end();
         b.chars <= 80 && (!ends_like_sentence(t) || t.ends_with(['?', ':']))
     };
-    let i = (title + 1..raw.len().min(title + 1 + SUMMARY_MAX_DISTANCE))
-        .find(|&i| raw[i].kind != LineKind::Image && !(raw[i].is_text_like() && is_label(&raw[i])))?;
+    let i = (title + 1..raw.len().min(title + 1 + SUMMARY_MAX_DISTANCE)).find(|&i| {
+        raw[i].kind != LineKind::Image && !(raw[i].is_text_like() && is_label(&raw[i]))
+    })?;
     let b = &raw[i];
     if b.kind != LineKind::Text || b.links > 0 || marker_reason(&b.text).is_some() {
         return None;
@@ -292,7 +308,9 @@ pub fn destuff_alt(alt: &str, title: &str) -> Option<String> {
         rest = rest.replace(title, " ");
     }
     let rest = collapse_spaces(&rest);
-    let rest = rest.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '|' | ',' | ':' | '–' | '—'));
+    let rest = rest.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '|' | ',' | ':' | '–' | '—')
+    });
     (!rest.is_empty()).then(|| rest.to_string())
 }
 
@@ -310,7 +328,10 @@ fn repeats_title(line: &str, title: &str) -> bool {
 fn fold(s: &str) -> String {
     if s.is_ascii() {
         s.to_ascii_lowercase()
-    } else if s.chars().all(|c| ('\u{0900}'..='\u{0DFF}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase()) {
+    } else if s
+        .chars()
+        .all(|c| ('\u{0900}'..='\u{0DFF}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase())
+    {
         s.to_string()
     } else {
         s.to_lowercase()
@@ -325,7 +346,10 @@ mod tests {
     fn alt_destuffing() {
         let title = "पुतिन और किम जोंग उन";
         let alt = "पुतिन और किम जोंग उन Vladimir Putin and Kim पुतिन और किम जोंग उन";
-        assert_eq!(destuff_alt(alt, title).as_deref(), Some("Vladimir Putin and Kim"));
+        assert_eq!(
+            destuff_alt(alt, title).as_deref(),
+            Some("Vladimir Putin and Kim")
+        );
         assert_eq!(destuff_alt(title, title), None);
     }
 }

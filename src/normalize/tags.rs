@@ -10,7 +10,9 @@ use super::hygiene::clean_inline;
 pub fn normalize_tag_name(name: &str) -> Option<String> {
     let cleaned = clean_inline(name);
     let trimmed = cleaned
-        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '#' | ':' | ',' | ';' | '|' | '/' | '-'))
+        .trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '#' | ':' | ',' | ';' | '|' | '/' | '-')
+        })
         .to_string();
     (!trimmed.is_empty()).then_some(trimmed)
 }
@@ -18,10 +20,16 @@ pub fn normalize_tag_name(name: &str) -> Option<String> {
 /// The URL slug of a tag: NFC, trimmed, case-folded, transliterated to ASCII (deunicode) and its
 /// lowercase words joined by `-`. Empty when the name has no letters or digits.
 pub fn tag_slug(name: &str) -> String {
-    let folded: String = clean_inline(name).nfc().flat_map(char::to_lowercase).collect();
+    let folded: String = clean_inline(name)
+        .nfc()
+        .flat_map(char::to_lowercase)
+        .collect();
     let ascii = deunicode::deunicode(&folded).to_ascii_lowercase();
     let mut slug = String::with_capacity(ascii.len());
-    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !slug.is_empty() {
             slug.push('-');
         }
@@ -54,8 +62,14 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(tag_slug("  Putin Kim Jong   Meeting "), "putin-kim-jong-meeting");
-        assert_eq!(tag_slug("Putin-Kim Jong Gift Guns"), "putin-kim-jong-gift-guns");
+        assert_eq!(
+            tag_slug("  Putin Kim Jong   Meeting "),
+            "putin-kim-jong-meeting"
+        );
+        assert_eq!(
+            tag_slug("Putin-Kim Jong Gift Guns"),
+            "putin-kim-jong-gift-guns"
+        );
         assert_eq!(tag_slug("Crème Brûlée"), "creme-brulee");
         assert!(!tag_slug("पुतिन").is_empty());
         assert_eq!(tag_slug("!!!"), "");
@@ -63,13 +77,19 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(normalize_tag_name(" #Putin  Kim: ").as_deref(), Some("Putin Kim"));
+        assert_eq!(
+            normalize_tag_name(" #Putin  Kim: ").as_deref(),
+            Some("Putin Kim")
+        );
         assert_eq!(normalize_tag_name(" \u{200B} "), None);
     }
 
     #[test]
     fn dedup_by_slug() {
-        let tags = collect_tags(&["Putin Kim".into()], &["putin kim".into(), "Russia".into()]);
+        let tags = collect_tags(
+            &["Putin Kim".into()],
+            &["putin kim".into(), "Russia".into()],
+        );
         assert_eq!(tags, vec!["Putin Kim".to_string(), "Russia".to_string()]);
     }
 }
