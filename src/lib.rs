@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config;
+pub mod eval;
 pub mod normalize;
 pub mod seed;
 pub mod server;

@@ -50,6 +50,12 @@ enum Command {
         #[command(flatten)]
         database: DatabaseConfig,
     },
+    /// Score the normalizer on the development set (shingle F1 per set, title exact-match).
+    Eval {
+        /// The dev-set folder (with aeb_text/, aeb_text_main/, indic/, aeb/).
+        #[arg(long, default_value = "../shared/devset")]
+        devset: std::path::PathBuf,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -112,6 +118,13 @@ fn main() -> ExitCode {
             None => serve(cli.serve).await,
             Some(Command::Serve(config)) => serve(config).await,
             Some(Command::Token { command }) => token(command).await,
+            Some(Command::Eval { devset }) => {
+                if !devset.is_dir() {
+                    return Err(format!("no dev set at {}", devset.display()));
+                }
+                println!("{}", newsdesk::eval::run_devset(&devset));
+                Ok(())
+            }
             Some(Command::Seed {
                 articles,
                 start,

@@ -62,15 +62,19 @@ const TOPICS: [&str; 12] = [
 /// The `n`-th seed envelope (deterministic).
 pub fn seed_envelope(n: usize) -> Envelope {
     let (name, text) = TEMPLATES[n % TEMPLATES.len()];
-    let mut lines: Vec<&str> = text.lines().collect();
-    let title = lines.first().copied().unwrap_or("");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // The longest line is prose the normalizer keeps: numbering it makes every variant distinct.
+    if let Some(longest) = (1..lines.len()).max_by_key(|&i| lines[i].len()) {
+        lines[longest].push_str(&format!(" ({n})"));
+    }
+    let title = lines.first().cloned().unwrap_or_default();
     let body = if lines.len() > 3 {
         let rest = &mut lines[1..];
         let turn = (n / TEMPLATES.len()) % rest.len();
         rest.rotate_left(turn);
         rest.join("\n")
     } else {
-        lines[1..].join("\n")
+        lines.get(1..).unwrap_or_default().join("\n")
     };
     let hindi = name.starts_with("hi-");
     let numbered = if hindi {

@@ -26,15 +26,19 @@ pub struct RawBlock {
     /// Visible text, markdown removed.
     pub text: String,
     pub chars: usize,
+    /// Non-space characters of `text`.
+    pub visible: usize,
     pub link_chars: usize,
     pub links: usize,
+    /// Non-space characters inside emphasis.
+    pub emphasis_chars: usize,
     pub images: Vec<ImageRef>,
 }
 
 impl RawBlock {
     /// Share of visible, non-space characters inside link labels.
     pub fn link_density(&self) -> f32 {
-        let letters = self.text.chars().filter(|c| !c.is_whitespace()).count();
+        let letters = self.visible;
         if letters == 0 {
             if self.links > 0 {
                 1.0
@@ -67,19 +71,22 @@ fn parse_line(line: &str) -> RawBlock {
     let (kind, body) = line_shape(line);
     let inline = parse_inline(body);
     let only_images = inline.text.is_empty() && !inline.images.is_empty();
-    let kind = if matches!(kind, LineKind::Text | LineKind::ListItem) && only_images {
+    let kind = if only_images && matches!(kind, LineKind::Text | LineKind::ListItem) {
         LineKind::Image
     } else {
         kind
     };
     let chars = inline.text.chars().count();
+    let visible = chars - inline.text.bytes().filter(|&b| b == b' ').count();
     RawBlock {
         kind,
         line: line.to_string(),
         text: inline.text,
         chars,
+        visible,
         link_chars: inline.link_chars,
         links: inline.links,
+        emphasis_chars: inline.emphasis_chars,
         images: inline.images,
     }
 }

@@ -13,7 +13,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::is_word_part;
-use super::stopwords::{stopword_count, stopwords_for};
+use super::stopwords::{stopword_count, stopwords_for, WordSet};
 
 /// What boilerplate removal decided for one block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +27,14 @@ const LENGTH_LOW: usize = 70;
 /// From this many characters on, a block with enough stop words is surely prose.
 const LENGTH_HIGH: usize = 200;
 /// Stop-word share of near-good and of good prose.
-const STOPWORDS_LOW: f32 = 0.22;
-const STOPWORDS_HIGH: f32 = 0.30;
+const STOPWORDS_LOW: f32 = 0.15;
+const STOPWORDS_HIGH: f32 = 0.22;
 /// Blocks with more of their text inside links than this are link lists.
 const MAX_LINK_DENSITY: f32 = 0.35;
 /// A tail marker cuts the rest when less prose than this share of what came before follows it.
 const TAIL_SHARE: f32 = 0.35;
+/// Lines shorter than this without final punctuation are headlines or labels, judged by context.
+const UNPUNCTUATED_MAX_CHARS: usize = 130;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -54,6 +56,8 @@ enum MatchMode {
     Exact,
     Prefix,
     Contains,
+    /// Starts the line, and the line is a short label without sentence punctuation.
+    Label,
 }
 
 struct Markers {
@@ -76,6 +80,7 @@ static MARKERS: LazyLock<Option<Markers>> = LazyLock::new(|| {
         let mode = match mode.trim() {
             "exact" => MatchMode::Exact,
             "prefix" => MatchMode::Prefix,
+            "label" => MatchMode::Label,
             _ => MatchMode::Contains,
         };
         patterns.push(pattern.trim().to_lowercase());
@@ -104,6 +109,8 @@ fn intern_reason(reason: &str) -> &'static str {
         "copyright",
         "cookie_notice",
         "credit",
+        "byline",
+        "dateline",
     ];
     REASONS
         .iter()
@@ -134,7 +141,11 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         return None;
     }
     let markers = MARKERS.as_ref()?;
-    let lower = text.to_lowercase();
+    let lower = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    };
     let norm = lower.trim_matches(|c: char| !is_word_part(c) && c != '©');
     if norm.is_empty() {
         return None;
@@ -155,8 +166,13 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         }
         let hit = match marker.mode {
             MatchMode::Exact => m.start() == 0 && m.end() == norm.len(),
-            MatchMode::Prefix => m.start() == 0 && norm_chars <= 120,
+            MatchMode::Prefix => m.start() == 0 && norm_chars <= 160,
             MatchMode::Contains => norm_chars <= 200,
+            MatchMode::Label => {
+                m.start() == 0
+                    && norm_chars <= 80
+                    && !ends_like_sentence(text.trim_end_matches(':'))
+            }
         };
         if hit {
             return Some(marker.reason);
@@ -176,13 +192,9 @@ pub fn is_promo_image(url: &str, alt: &str) -> bool {
         || url.ends_with(".svg")
 }
 
-/// Decide, for every block, whether it is part of the article. `protected` blocks (the title
-/// line) are kept whatever they look like.
-pub fn strip_boilerplate(
-    blocks: &[RawBlock],
-    language: &str,
-    protected: Option<usize>,
-) -> Vec<Verdict> {
+/// Decide, for every block, whether it is part of the article. `protected` blocks (the title and
+/// summary lines) are kept whatever they look like.
+pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize]) -> Vec<Verdict> {
     let stopwords = stopwords_for(language);
     let cjk = matches!(language, "zh" | "ja" | "ko" | "th");
     let repeats = repeated_lines(blocks);
@@ -190,13 +202,14 @@ pub fn strip_boilerplate(
         .iter()
         .map(|b| classify(b, stopwords, cjk, &repeats))
         .collect();
-    if let Some(p) = protected {
+    for &p in protected {
         if let Some(c) = classes.get_mut(p) {
             *c = Class::Neutral;
         }
     }
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
+    promote_prose_runs(&mut classes, blocks);
     settle_by_context(&mut classes);
 
     let region = densest_prose_run(&classes, blocks);
@@ -207,7 +220,7 @@ pub fn strip_boilerplate(
             let inside = region.is_some_and(|(s, e)| i >= s && i <= e);
             match *c {
                 Class::Bad(reason) => Verdict::Remove(reason),
-                _ if Some(i) == protected => Verdict::Keep,
+                _ if protected.contains(&i) => Verdict::Keep,
                 Class::Neutral => match blocks[i].kind {
                     LineKind::Rule => Verdict::Remove("separator"),
                     _ if inside => Verdict::Keep,
@@ -224,7 +237,7 @@ pub fn strip_boilerplate(
 
 fn classify(
     block: &RawBlock,
-    stopwords: Option<&std::collections::HashSet<&str>>,
+    stopwords: Option<&WordSet>,
     cjk: bool,
     repeats: &HashMap<&str, usize>,
 ) -> Class {
@@ -243,6 +256,9 @@ fn classify(
         }
         _ => {}
     }
+    if block.text.is_empty() && block.links == 0 {
+        return Class::Neutral;
+    }
     if block.text.is_empty() {
         return Class::Bad("markup_only");
     }
@@ -252,14 +268,32 @@ fn classify(
     if let Some(reason) = marker_reason(&block.text) {
         return Class::Bad(reason);
     }
+    if is_dateline(&block.text) {
+        return Class::Bad("dateline");
+    }
     let link_density = block.link_density();
     if link_density > MAX_LINK_DENSITY {
         return Class::Bad("link_list");
     }
-    if block.chars < 120 && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1 {
+    let list_item = block.kind == LineKind::ListItem;
+    if (block.chars < 120 || list_item)
+        && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1
+    {
         return Class::Bad("repeated");
     }
+    if list_item && (block.text.ends_with("..") || block.text.ends_with('…')) {
+        return Class::Bad("teaser");
+    }
     let weight = if cjk { block.chars * 3 } else { block.chars };
+    // Wholly emphasized lines are teasers and labels more often than prose.
+    let visible = block.visible;
+    if visible > 0 && block.emphasis_chars * 10 >= visible * 9 {
+        return Class::Short;
+    }
+    // Prose ends its paragraphs with punctuation; headline lists and labels do not.
+    if !ends_like_sentence(&block.text) && block.chars < UNPUNCTUATED_MAX_CHARS {
+        return Class::Short;
+    }
     if weight < LENGTH_LOW {
         return if link_density > 0.0 {
             Class::Bad("link_list")
@@ -279,6 +313,8 @@ fn classify(
                 Class::Good
             } else if density >= STOPWORDS_LOW {
                 Class::NearGood
+            } else if block.links == 0 {
+                Class::Short
             } else {
                 Class::Bad("low_prose")
             }
@@ -296,11 +332,37 @@ fn classify(
     }
 }
 
+/// A short line that is mostly a date or time stamp ("Updated: 18 Nov 2019 9:38 pm",
+/// "— Jane Doe (@jane) November 18, 2019").
+fn is_dateline(text: &str) -> bool {
+    if text.chars().count() > 90 || ends_like_sentence(text) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let year = bytes.windows(4).enumerate().any(|(i, w)| {
+        (w.starts_with(b"19") || w.starts_with(b"20"))
+            && w.iter().all(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit())
+    });
+    let clock = bytes.windows(5).any(|w| {
+        w[0].is_ascii_digit()
+            && w[2] == b':'
+            && w[1].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && w[4].is_ascii_digit()
+    }) || bytes.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    });
+    let words = text.split_whitespace().count();
+    (year || clock) && words <= 12
+}
+
 /// Counts of short lines that occur more than once (menus repeated at top and bottom).
 fn repeated_lines(blocks: &[RawBlock]) -> HashMap<&str, usize> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for b in blocks {
-        if b.chars < 120 && !b.text.is_empty() {
+        if (b.chars < 120 || b.kind == LineKind::ListItem) && !b.text.is_empty() {
             *counts.entry(b.text.as_str()).or_default() += 1;
         }
     }
@@ -341,7 +403,15 @@ fn promote_if_no_prose(classes: &mut [Class], blocks: &[RawBlock]) {
 /// Short headings right before prose are part of the article (jusText's heading rule).
 fn settle_headings(classes: &mut [Class], blocks: &[RawBlock]) {
     for i in 0..classes.len() {
-        if !matches!(blocks[i].kind, LineKind::Heading(_)) || classes[i] != Class::Short {
+        let heading_like = match blocks[i].kind {
+            LineKind::Heading(_) => true,
+            LineKind::Text => {
+                let t = blocks[i].text.trim_end();
+                blocks[i].chars <= 120 && (t.ends_with('?') || !ends_like_sentence(t))
+            }
+            _ => false,
+        };
+        if !heading_like || classes[i] != Class::Short {
             continue;
         }
         let mut distance = 0;
@@ -353,6 +423,36 @@ fn settle_headings(classes: &mut [Class], blocks: &[RawBlock]) {
             distance += blocks[j].chars;
             if distance > LENGTH_HIGH {
                 break;
+            }
+        }
+    }
+}
+
+/// A run of several near-good paragraphs (with only short lines between them) is prose even
+/// when no single paragraph is long: many sites write in short paragraphs.
+fn promote_prose_runs(classes: &mut [Class], blocks: &[RawBlock]) {
+    let mut i = 0;
+    while i < classes.len() {
+        let in_run = |j: usize| {
+            matches!(classes[j], Class::NearGood | Class::Short | Class::Neutral)
+                && blocks[j].kind != LineKind::Image
+        };
+        if !in_run(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < classes.len() && in_run(i) {
+            i += 1;
+        }
+        let (count, chars) = (start..i)
+            .filter(|&j| classes[j] == Class::NearGood)
+            .fold((0, 0), |(n, c), j| (n + 1, c + blocks[j].chars));
+        if count >= 2 && chars >= 2 * LENGTH_HIGH {
+            for c in &mut classes[start..i] {
+                if *c == Class::NearGood {
+                    *c = Class::Good;
+                }
             }
         }
     }
@@ -381,6 +481,8 @@ fn neighbour(classes: &[Class], from: usize, forward: bool, ignore_near: bool) -
         }
         match classes[i] {
             Class::Good => return Side::Good,
+            // An inline "Also read: …" line interrupts an article without ending it.
+            Class::Bad("related_marker") => {}
             Class::Bad(_) => return Side::Bad,
             Class::NearGood if !ignore_near => return Side::NearGood,
             _ => {}
@@ -462,12 +564,8 @@ fn densest_prose_run(classes: &[Class], blocks: &[RawBlock]) -> Option<(usize, u
 }
 
 /// Once a "related" or "trending" marker starts a run near the end, nothing after it is article.
-fn cut_tail(
-    verdicts: &mut [Verdict],
-    classes: &[Class],
-    blocks: &[RawBlock],
-    protected: Option<usize>,
-) {
+fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], protected: &[usize]) {
+    let last_protected = protected.iter().copied().max();
     let kept_chars: Vec<usize> = verdicts
         .iter()
         .zip(blocks)
@@ -480,7 +578,7 @@ fn cut_tail(
         let Class::Bad(reason) = classes[i] else {
             continue;
         };
-        if !matches!(reason, "related_marker" | "trending_marker") || Some(i) <= protected {
+        if !matches!(reason, "related_marker" | "trending_marker") || Some(i) <= last_protected {
             continue;
         }
         let after = total - before;

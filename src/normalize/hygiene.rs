@@ -11,6 +11,13 @@ pub fn clean_text(raw: &str) -> String {
     let mut pending_space = false;
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
+        // Fast path: printable ASCII and Indic letters need no checks.
+        if (c.is_ascii_graphic()) || (('\u{0900}'..='\u{0DFF}').contains(&c)) {
+            flush_space(&mut out, &mut pending_space);
+            out.push(c);
+            prev = Some(c);
+            continue;
+        }
         match c {
             '\r' => {
                 if chars.peek() == Some(&'\n') {
@@ -52,10 +59,57 @@ pub fn clean_text(raw: &str) -> String {
         let trimmed = out.trim_end_matches('\n').len();
         out.truncate(trimmed);
     }
-    match is_nfc_quick(out.chars()) {
-        IsNormalized::Yes => out,
-        _ => out.nfc().collect(),
+    compose_lines(out)
+}
+
+/// NFC, line by line: most lines are already composed and are left as they are.
+fn compose_lines(text: String) -> String {
+    if surely_nfc(&text) {
+        return text;
     }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if surely_nfc(line) || is_nfc_quick(line.chars()) == IsNormalized::Yes {
+            out.push_str(line);
+        } else {
+            out.extend(line.nfc());
+        }
+    }
+    out
+}
+
+/// A fast NFC quick check for the common case: ASCII, and Indic letters other than the few that
+/// take part in canonical composition (Unicode's NFC_Quick_Check No/Maybe characters of the
+/// Devanagari to Sinhala blocks). The Devanagari nukta only composes after न, र and ळ (into ऩ, ऱ,
+/// ऴ), so ड़ and ढ़ written with a nukta are already NFC. Anything else goes to the full check.
+fn surely_nfc(text: &str) -> bool {
+    let mut prev = '\0';
+    for c in text.chars() {
+        let fine = if c.is_ascii() {
+            true
+        } else if c == '\u{093C}' {
+            !matches!(prev, '\u{0928}' | '\u{0930}' | '\u{0933}')
+        } else if ('\u{0900}'..='\u{0DFF}').contains(&c) {
+            !matches!(c,
+                '\u{0958}'..='\u{095F}' | '\u{09BE}' | '\u{09D7}' | '\u{09DC}' | '\u{09DD}' | '\u{09DF}'
+                | '\u{0A33}' | '\u{0A36}' | '\u{0A59}'..='\u{0A5B}' | '\u{0A5E}'
+                | '\u{0B3E}' | '\u{0B56}' | '\u{0B57}' | '\u{0B5C}' | '\u{0B5D}'
+                | '\u{0BBE}' | '\u{0BD7}' | '\u{0C56}' | '\u{0CC2}' | '\u{0CD5}' | '\u{0CD6}'
+                | '\u{0D3E}' | '\u{0D57}' | '\u{0DCA}' | '\u{0DCF}' | '\u{0DDF}')
+        } else {
+            matches!(c, '\u{00A0}'..='\u{02FF}' | '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20BF}')
+                && !matches!(c, '\u{0300}'..='\u{036F}')
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+        };
+        if !fine {
+            return false;
+        }
+        prev = c;
+    }
+    true
 }
 
 /// NFC, invisible characters removed, whitespace collapsed, trimmed: for short explicit fields.
@@ -91,14 +145,21 @@ fn is_invisible(c: char) -> bool {
             | '\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2066}'..='\u{2069}'
-            | '\u{00AD}'
             | '\u{FFFE}'
             | '\u{FFFF}'
     )
 }
 
 /// A letter, digit or combining mark (Indic vowel signs and viramas included).
+#[inline]
 pub fn is_word_part(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Fast path for the Indic blocks (Devanagari to Sinhala): everything but their punctuation.
+    if ('\u{0900}'..='\u{0DFF}').contains(&c) {
+        return !matches!(c, '\u{0964}' | '\u{0965}' | '\u{0970}' | '\u{0DF4}');
+    }
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
@@ -139,5 +200,25 @@ mod tests {
     #[test]
     fn composes_to_nfc() {
         assert_eq!(clean_text("e\u{0301}"), "é");
+        assert_eq!(clean_text("\u{0928}\u{093C}"), "\u{0929}");
+        // ड़ with a nukta stays as it is: U+095C is excluded from composition.
+        assert_eq!(clean_text("\u{0921}\u{093C}"), "\u{0921}\u{093C}");
+        assert_eq!(clean_text("\u{095C}"), "\u{0921}\u{093C}");
+    }
+
+    #[test]
+    fn fast_check_agrees_with_the_library() {
+        for s in [
+            "पुतिन और किम जोंग उन पकड़े",
+            "Crème brûlée — “quoted”",
+            "क़िला",
+            "ஔ கௌ",
+            "e\u{0301}",
+        ] {
+            let nfc: String = s.nfc().collect();
+            if surely_nfc(s) {
+                assert_eq!(nfc, s, "{s}");
+            }
+        }
     }
 }

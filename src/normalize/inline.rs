@@ -17,19 +17,31 @@ pub struct Inline {
     /// Characters of `text` that are link labels.
     pub link_chars: usize,
     pub links: usize,
+    /// Characters of `text` inside `*`/`_` emphasis.
+    pub emphasis_chars: usize,
     pub images: Vec<ImageRef>,
 }
 
 /// Parse a line's inline markdown.
 pub fn parse_inline(line: &str) -> Inline {
+    let plain = !line
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'!' | b'[' | b'*' | b'_' | b'`'));
+    if plain {
+        return Inline {
+            text: collapse_spaces(line),
+            ..Inline::default()
+        };
+    }
     let mut out = Inline::default();
-    parse_into(line, &mut out, false);
+    let mut emphasis = false;
+    parse_into(line, &mut out, false, &mut emphasis);
     let collapsed = collapse_spaces(&out.text);
     out.text = collapsed;
     out
 }
 
-fn parse_into(s: &str, out: &mut Inline, in_link: bool) {
+fn parse_into(s: &str, out: &mut Inline, in_link: bool, emphasis: &mut bool) {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -54,21 +66,31 @@ fn parse_into(s: &str, out: &mut Inline, in_link: bool) {
             b'[' => {
                 if let Some(link) = parse_link(s, i) {
                     out.links += 1;
-                    parse_into(link.label, out, true);
+                    parse_into(link.label, out, true, emphasis);
                     i = link.end;
                 } else {
                     push_visible(out, '[', in_link);
                     i += 1;
                 }
             }
-            b'*' => i += 1,
+            b'*' => {
+                while bytes.get(i) == Some(&b'*') {
+                    i += 1;
+                }
+                *emphasis = !*emphasis;
+            }
             b'_' => {
                 let before = s[..i].chars().next_back().is_some_and(is_word_part);
                 let after = s[i + 1..].chars().next().is_some_and(is_word_part);
                 if before && after {
                     push_visible(out, '_', in_link);
+                    i += 1;
+                } else {
+                    while bytes.get(i) == Some(&b'_') {
+                        i += 1;
+                    }
+                    *emphasis = !*emphasis;
                 }
-                i += 1;
             }
             b'`' => i += 1,
             _ => {
@@ -78,6 +100,9 @@ fn parse_into(s: &str, out: &mut Inline, in_link: bool) {
                 if let Some(chunk) = s.get(i..end) {
                     for c in chunk.chars() {
                         push_visible(out, c, in_link);
+                        if *emphasis && !c.is_whitespace() {
+                            out.emphasis_chars += 1;
+                        }
                     }
                 }
                 i = end;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use whatlang::{Lang, Script};
 
-use super::stopwords::{stopword_count, stopwords_for};
+use super::stopwords::{stopwords_for, words};
 
 /// ISO 639-1 code → ISO 639-3 code as whatlang names it (`-` when whatlang lacks the language).
 static ISO639: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
@@ -45,7 +45,7 @@ const SAMPLE_BYTES: usize = 4096;
 /// Detect the language and script of `text`; `explicit` (already validated) wins for the language.
 pub fn detect_language(text: &str, explicit: Option<&str>) -> LanguageGuess {
     let sample = sample(text);
-    let script = whatlang::detect_script(sample);
+    let script = whatlang::detect_script(script_sample(sample));
     let script_code = script.map(iso15924).unwrap_or("Zyyy");
     if let Some(lang) = explicit {
         return LanguageGuess {
@@ -69,13 +69,17 @@ pub fn detect_language(text: &str, explicit: Option<&str>) -> LanguageGuess {
 
 /// Hindi unless Marathi or Nepali function words clearly outnumber Hindi ones.
 fn devanagari_language(sample: &str) -> String {
-    let score = |lang: &str| {
-        stopwords_for(lang)
-            .map(|list| stopword_count(sample, list).1)
-            .unwrap_or(0)
-    };
-    let hi = score("hi");
-    let best_other = [("mr", score("mr")), ("ne", score("ne"))]
+    let lists = ["hi", "mr", "ne"].map(stopwords_for);
+    let mut counts = [0usize; 3];
+    for word in words(sample) {
+        for (n, list) in counts.iter_mut().zip(&lists) {
+            if list.is_some_and(|l| l.contains(word)) {
+                *n += 1;
+            }
+        }
+    }
+    let hi = counts[0];
+    let best_other = [("mr", counts[1]), ("ne", counts[2])]
         .into_iter()
         .max_by_key(|&(_, n)| n);
     match best_other {
@@ -141,10 +145,19 @@ pub(crate) fn iso15924(script: Script) -> &'static str {
 
 /// The first few KB of `text`, cut at a character boundary.
 fn sample(text: &str) -> &str {
-    if text.len() <= SAMPLE_BYTES {
+    prefix(text, SAMPLE_BYTES)
+}
+
+/// Enough text to tell the script.
+fn script_sample(text: &str) -> &str {
+    prefix(text, 600)
+}
+
+fn prefix(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
         return text;
     }
-    let mut end = SAMPLE_BYTES;
+    let mut end = bytes;
     while !text.is_char_boundary(end) {
         end -= 1;
     }

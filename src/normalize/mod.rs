@@ -93,8 +93,8 @@ fn run_pipeline(
 
     let guess = language::detect_language(&prose_sample(&raw), explicit.language.as_deref());
 
-    let title_index = structure::title_candidate(&raw);
-    let mut verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, title_index);
+    let heads = structure::find_heads(&raw);
+    let mut verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, &heads.indices());
     if leftovers == Leftovers::TrustRegion {
         html::keep_extracted_region(&mut verdicts);
     }
@@ -102,7 +102,7 @@ fn run_pipeline(
     let mut article = structure::build_structure(
         &raw,
         &verdicts,
-        title_index,
+        heads,
         explicit.title.as_deref(),
         explicit.summary.as_deref(),
     );
@@ -116,16 +116,22 @@ fn run_pipeline(
         });
     }
 
-    let image_urls: Vec<&str> = raw
+    let article_images: Vec<&str> = article
+        .lead_image
         .iter()
-        .flat_map(|b| b.images.iter().map(|im| im.url.as_str()))
+        .map(|im| im.url.as_str())
+        .chain(article.blocks.iter().filter_map(|b| b.url.as_deref()))
         .collect();
     let published = dates::infer_published_at(
         explicit.published_at,
         explicit.url.as_ref().map(url::Url::as_str),
-        &image_urls,
+        &article_images,
         now,
     );
+    let image_urls: Vec<&str> = raw
+        .iter()
+        .flat_map(|b| b.images.iter().map(|im| im.url.as_str()))
+        .collect();
     let source_domain = source::infer_source_domain(
         explicit.url.as_ref(),
         explicit.source.as_deref(),

@@ -5,16 +5,18 @@ use std::collections::HashSet;
 
 use super::article::{Block, BlockType, Image, Removed};
 use super::blocks::{LineKind, RawBlock};
-use super::boilerplate::{ends_like_sentence, Verdict};
+use super::boilerplate::{ends_like_sentence, marker_reason, Verdict};
 use super::inline::collapse_spaces;
 use super::kickers::split_kicker;
 
 /// A summary longer than this (in characters, kicker excluded) is the first paragraph instead.
 const SUMMARY_MAX_CHARS: usize = 160;
+/// How many lines (images and labels) may stand between the title and the summary.
+const SUMMARY_MAX_DISTANCE: usize = 8;
 /// A heading is at most this long.
 const HEADING_MAX_CHARS: usize = 120;
 /// A paragraph this long counts as prose when deciding whether a short line before it is a heading.
-const PROSE_MIN_CHARS: usize = 60;
+const PROSE_MIN_CHARS: usize = 30;
 
 /// The article's parts before kickers, dates and the rest are worked out.
 #[derive(Debug, Clone, Default)]
@@ -26,19 +28,41 @@ pub struct Structure {
     pub removed: Vec<Removed>,
 }
 
-/// The first line that can be a title: text of a sensible length, not only links.
-pub fn title_candidate(blocks: &[RawBlock]) -> Option<usize> {
-    let first = blocks.iter().position(|b| b.is_text_like())?;
+/// The lines that open an article: its title and its summary, found before boilerplate removal
+/// so that neither is judged as a stray short line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Heads {
+    pub title: Option<usize>,
+    pub summary: Option<usize>,
+}
+
+impl Heads {
+    pub fn indices(&self) -> Vec<usize> {
+        self.title.into_iter().chain(self.summary).collect()
+    }
+}
+
+/// The first line that can be a title (text of a sensible length, not only links) and the short
+/// prose line right after it, if any.
+pub fn find_heads(blocks: &[RawBlock]) -> Heads {
+    let Some(first) = blocks.iter().position(|b| b.is_text_like()) else {
+        return Heads::default();
+    };
     let b = &blocks[first];
-    let ok = b.chars >= 2 && b.chars <= 300 && b.link_density() < 0.5;
-    ok.then_some(first)
+    if !(b.chars >= 2 && b.chars <= 300 && b.link_density() < 0.5) {
+        return Heads::default();
+    }
+    Heads {
+        title: Some(first),
+        summary: find_summary(blocks, first),
+    }
 }
 
 /// Assemble the article from blocks and their boilerplate verdicts.
 pub fn build_structure(
     raw: &[RawBlock],
     verdicts: &[Verdict],
-    title_index: Option<usize>,
+    heads: Heads,
     explicit_title: Option<&str>,
     explicit_summary: Option<&str>,
 ) -> Structure {
@@ -54,14 +78,26 @@ pub fn build_structure(
 
     // Title: explicit, else a page's own `#` title right before the body when the first line
     // stands apart from the body (a site name), else the first line.
-    let mut title_index = title_index.filter(|i| kept.contains(i));
+    let mut title_index = heads.title.filter(|i| kept.contains(i));
+    let mut summary_candidate = heads.summary.filter(|i| kept.contains(i));
+    let mut site_name = None;
+    let mut site_name_summary = None;
     if explicit_title.is_none() {
         if let Some(h1) = page_heading_title(raw, &kept, title_index) {
             if let Some(t) = title_index {
                 removed.push((t, removal(&raw[t], "navigation")));
+                site_name = Some(t);
             }
+            removed.retain(|(i, _)| *i != h1);
             title_index = Some(h1);
+            if let Some(s) = summary_candidate.take() {
+                removed.push((s, removal(&raw[s], "navigation")));
+                site_name_summary = Some(s);
+            }
         }
+    }
+    if explicit_title.is_none() && title_index.is_none() {
+        title_index = fallback_title(raw);
     }
     let title = match explicit_title {
         Some(t) => t.to_string(),
@@ -71,7 +107,7 @@ pub fn build_structure(
     let body: Vec<usize> = kept
         .iter()
         .copied()
-        .filter(|&i| Some(i) != title_index)
+        .filter(|&i| Some(i) != title_index && Some(i) != site_name && Some(i) != site_name_summary)
         .collect();
 
     // Summary: explicit, else a short prose line right after the title.
@@ -79,7 +115,7 @@ pub fn build_structure(
     let summary = match explicit_summary {
         Some(s) => Some(s.to_string()),
         None => {
-            summary_index = find_summary(raw, &body, title_index);
+            summary_index = summary_candidate;
             summary_index.map(|i| raw[i].text.clone())
         }
     };
@@ -106,13 +142,51 @@ pub fn build_structure(
     if let Some(s) = &summary {
         seen.insert(fold(s));
     }
-    let mut blocks = Vec::new();
+    let mut lead_image = lead_image;
+    let folded_title = fold(&title);
+    let mut blocks: Vec<Block> = Vec::new();
+    // The alt text of the image just before, to spot its caption repeated as a line.
+    let mut previous_alt: Option<(String, Option<usize>)> = None;
     for (pos, &i) in body.iter().enumerate() {
-        if Some(i) == summary_index || Some(i) == lead_index {
+        if Some(i) == summary_index {
+            continue;
+        }
+        if Some(i) == lead_index {
+            previous_alt = lead_image
+                .as_ref()
+                .and_then(|im| im.alt.as_deref())
+                .map(|a| (fold(a), None));
             continue;
         }
         let b = &raw[i];
+        if b.kind != LineKind::Image {
+            if let Some((alt, at)) = previous_alt.take() {
+                let line = fold(&b.text);
+                if line.len() >= 10
+                    && (alt.contains(&line) || line.contains(&alt) && alt.len() * 2 >= line.len())
+                {
+                    let caption = Some(b.text.clone());
+                    match at {
+                        Some(k) => blocks[k].caption = caption,
+                        None => {
+                            if let Some(im) = lead_image.as_mut() {
+                                im.caption = caption;
+                            }
+                        }
+                    }
+                    removed.push((i, removal(b, "image_caption")));
+                    continue;
+                }
+            }
+        }
         if b.kind == LineKind::Image {
+            previous_alt = b
+                .images
+                .last()
+                .map(|im| (fold(&im.alt), Some(blocks.len() + b.images.len() - 1)));
+            if previous_alt.as_ref().is_some_and(|(a, _)| a.is_empty()) {
+                previous_alt = None;
+            }
             for im in &b.images {
                 let alt = destuff_alt(&im.alt, &title);
                 blocks.push(Block {
@@ -125,7 +199,8 @@ pub fn build_structure(
             }
             continue;
         }
-        if !seen.insert(fold(&b.text)) {
+        let folded = fold(&b.text);
+        if repeats_title(&folded, &folded_title) || !seen.insert(folded) {
             removed.push((i, removal(b, "duplicate")));
             continue;
         }
@@ -144,6 +219,7 @@ pub fn build_structure(
     }
 
     removed.sort_by_key(|(i, _)| *i);
+    let lead_image = lead_image;
     Structure {
         title,
         summary,
@@ -160,8 +236,17 @@ fn removal(b: &RawBlock, reason: &str) -> Removed {
     }
 }
 
-/// A level-1 heading that opens the kept body while the first line sits apart from it (separated
-/// by removed lines): the page's own title, the first line being the site's name.
+/// When the first line cannot be a title: the first top-level heading, else the first short line
+/// that is not a link.
+fn fallback_title(raw: &[RawBlock]) -> Option<usize> {
+    let fits = |b: &RawBlock| b.chars >= 8 && b.chars <= 300 && b.link_density() < 0.5;
+    raw.iter()
+        .position(|b| matches!(b.kind, LineKind::Heading(1 | 2)) && fits(b))
+        .or_else(|| raw.iter().position(|b| b.kind == LineKind::Text && fits(b)))
+}
+
+/// The page's own `#` title when the first line stands apart from the body (removed lines
+/// between them, as with a site name over a whole page): the last level-1 heading before the body.
 fn page_heading_title(
     raw: &[RawBlock],
     kept: &[usize],
@@ -172,22 +257,31 @@ fn page_heading_title(
     if after_title == t + 1 {
         return None;
     }
-    let b = &raw[after_title];
-    (b.kind == LineKind::Heading(1) && b.chars <= 300).then_some(after_title)
+    (t + 1..=after_title)
+        .rev()
+        .find(|&i| raw[i].kind == LineKind::Heading(1) && raw[i].chars <= 300)
 }
 
-fn find_summary(raw: &[RawBlock], body: &[usize], title_index: Option<usize>) -> Option<usize> {
-    let t = title_index?;
-    let pos = body.iter().position(|&i| raw[i].kind != LineKind::Image)?;
-    let i = body[pos];
+/// A short prose statement right after the title, with more text after. Images and short labels
+/// (a dateline, a byline, a question heading) may come between.
+fn find_summary(raw: &[RawBlock], title: usize) -> Option<usize> {
+    let is_label = |b: &RawBlock| {
+        let t = b.text.trim_end();
+        b.chars <= 80 && (!ends_like_sentence(t) || t.ends_with(['?', ':']))
+    };
+    let i = (title + 1..raw.len().min(title + 1 + SUMMARY_MAX_DISTANCE)).find(|&i| {
+        raw[i].kind != LineKind::Image && !(raw[i].is_text_like() && is_label(&raw[i]))
+    })?;
     let b = &raw[i];
-    if i > t + 3 || b.kind != LineKind::Text {
+    if b.kind != LineKind::Text || b.links > 0 || marker_reason(&b.text).is_some() {
         return None;
     }
-    let more_text = body[pos + 1..].iter().any(|&j| raw[j].is_text_like());
+    let more_text = raw[i + 1..].iter().any(RawBlock::is_text_like);
     let text = split_kicker(&b.text).map_or(b.text.as_str(), |(_, rest)| rest);
-    let short = text.chars().count() <= SUMMARY_MAX_CHARS && text.chars().count() >= 20;
-    (more_text && short && ends_like_sentence(text) && !text.ends_with(':')).then_some(i)
+    let chars = text.chars().count();
+    let short = (20..=SUMMARY_MAX_CHARS).contains(&chars);
+    let statement = ends_like_sentence(text) && !text.ends_with([':', '?', '？', '؟']);
+    (more_text && short && statement).then_some(i)
 }
 
 /// A short standalone line without final punctuation (or ending in "?") followed by prose.
@@ -200,7 +294,10 @@ fn looks_like_heading(b: &RawBlock, next: Option<&RawBlock>) -> bool {
         return false;
     }
     next.is_some_and(|n| {
-        n.kind == LineKind::Text && n.chars >= PROSE_MIN_CHARS && n.chars > b.chars
+        n.kind == LineKind::Text
+            && n.chars >= PROSE_MIN_CHARS
+            && n.chars > b.chars
+            && ends_like_sentence(&n.text)
     })
 }
 
@@ -217,12 +314,28 @@ pub fn destuff_alt(alt: &str, title: &str) -> Option<String> {
     (!rest.is_empty()).then(|| rest.to_string())
 }
 
-/// Case- and space-insensitive form for spotting repeats.
+/// A line that is the title, or the title with a little around it (a breadcrumb, a site name).
+fn repeats_title(line: &str, title: &str) -> bool {
+    if line.chars().count() < 15 || title.is_empty() {
+        return false;
+    }
+    line == title
+        || (line.len() < title.len() && title.contains(line))
+        || (line.len() > title.len() && line.len() * 2 <= title.len() * 3 && line.contains(title))
+}
+
+/// Case-insensitive form for spotting repeats (block text is already space-collapsed).
 fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else if s
+        .chars()
+        .all(|c| ('\u{0900}'..='\u{0DFF}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase())
+    {
+        s.to_string()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 #[cfg(test)]
