@@ -66,9 +66,10 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock> {
 fn parse_line(line: &str) -> RawBlock {
     let (kind, body) = line_shape(line);
     let inline = parse_inline(body);
-    let kind = if kind == LineKind::Text && inline.text.is_empty() && !inline.images.is_empty() {
-        LineKind::Image
-    } else if kind == LineKind::ListItem && inline.text.is_empty() && !inline.images.is_empty() {
+    let kind = if matches!(kind, LineKind::Text | LineKind::ListItem)
+        && inline.text.is_empty()
+        && !inline.images.is_empty()
+    {
         LineKind::Image
     } else {
         kind

@@ -318,7 +318,7 @@ pub fn ends_like_sentence(text: &str) -> bool {
 /// A short text with none of the page's prose signals still deserves a chance when nothing in the
 /// input looks like long prose (a two-line article, a short notice).
 fn promote_if_no_prose(classes: &mut [Class], blocks: &[RawBlock]) {
-    if classes.iter().any(|c| *c == Class::Good) {
+    if classes.contains(&Class::Good) {
         return;
     }
     let mut promoted = false;
