@@ -259,6 +259,10 @@ mod tests {
             "HTTP://cdn.example.com/a.jpg",
             "/img/a.png",
             "//cdn.example.com/a.jpg",
+            // Read as https://cdn.example.com/a.jpg (the fuzzer's first find, from
+            // `https:\0\0&host/…` with the NULs cleaned away): a scheme check, not a slash check.
+            "https:cdn.example.com/a.jpg",
+            "https:&nnett-cdn.com/media/2016/04/05/a.jpg?width=1080&quality=50",
         ] {
             assert!(is_safe_image_url(ok), "{ok}");
         }
