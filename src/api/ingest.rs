@@ -290,6 +290,15 @@ fn parse_envelope(content_type: &str, body: &Bytes, text_limit: usize) -> ApiRes
 }
 
 fn parse_json_envelope(body: &[u8]) -> ApiResult<Envelope> {
+    // serde would also take an array of the fields in order; only an object is an envelope.
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(ApiError::MalformedBody(
+            "The JSON body must be an object: {\"text\" or \"html\": \"…\", \"url\"?, \"title\"?, \
+             \"summary\"?, \"published_at\"?, \"language\"?, \"source\"?, \"tags\"?, \"authors\"?}."
+                .into(),
+        ));
+    }
     let envelope = serde_json::from_slice::<Envelope>(body).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Data => "does not match the envelope",

@@ -130,12 +130,16 @@ pub fn parse_date_bound(name: &str, value: &str) -> ApiResult<String> {
                 ),
             )
         })?;
-    if !(1000..=9999).contains(&at.year()) {
+    // In UTC: 9999-12-31T23:59:59-01:00 is already year 10000 there.
+    let at = at
+        .checked_to_offset(time::UtcOffset::UTC)
+        .filter(|at| (1000..=9999).contains(&at.year()));
+    let Some(at) = at else {
         return Err(ApiError::invalid_parameter(
             name,
             "the year must be between 1000 and 9999",
         ));
-    }
+    };
     Ok(format_timestamp(at))
 }
 
@@ -176,6 +180,12 @@ mod tests {
         );
         assert!(parse_date_bound("since", "yesterday").is_err());
         assert!(parse_date_bound("since", "0001-01-01").is_err());
+        assert!(parse_date_bound("since", "9999-12-31T23:59:59-23:59").is_err());
+        assert!(parse_date_bound("since", "1000-01-01T00:00:00+01:00").is_err());
+        assert_eq!(
+            parse_date_bound("until", "9999-12-31T22:00:00-01:00").unwrap(),
+            "9999-12-31T23:00:00Z"
+        );
     }
 
     #[test]

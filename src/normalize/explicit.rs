@@ -63,7 +63,12 @@ fn parse_url(value: &str) -> Result<url::Url, NormalizeError> {
 
 fn parse_published_at(value: &str) -> Result<OffsetDateTime, NormalizeError> {
     if let Ok(t) = OffsetDateTime::parse(value, &Rfc3339) {
-        return Ok(t.to_offset(time::UtcOffset::UTC));
+        // 9999-12-31T23:59:59-01:00 is in year 10000 in UTC, past what can be stored.
+        return t.checked_to_offset(time::UtcOffset::UTC).ok_or_else(|| {
+            NormalizeError::InvalidPublishedAt {
+                value: value.to_string(),
+            }
+        });
     }
     let day = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(value, &day)
@@ -123,6 +128,19 @@ mod tests {
             validate_explicit(&e),
             Err(NormalizeError::InvalidPublishedAt { .. })
         ));
+        for value in ["9999-12-31T23:59:59-23:59", "10000-01-01"] {
+            let e = Envelope {
+                published_at: Some(value.into()),
+                ..env()
+            };
+            assert!(
+                matches!(
+                    validate_explicit(&e),
+                    Err(NormalizeError::InvalidPublishedAt { .. })
+                ),
+                "{value}"
+            );
+        }
         let e = Envelope {
             language: Some("hindi".into()),
             ..env()

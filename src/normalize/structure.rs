@@ -125,12 +125,13 @@ pub fn build_structure(
         .iter()
         .copied()
         .find(|&i| raw[i].is_text_like() && Some(i) != summary_index);
-    let lead_index = body
-        .iter()
-        .copied()
-        .find(|&i| raw[i].kind == LineKind::Image && first_text.is_none_or(|t| i < t));
+    let lead_index = body.iter().copied().find(|&i| {
+        raw[i].kind == LineKind::Image
+            && raw[i].images.iter().any(|im| is_safe_image_url(&im.url))
+            && first_text.is_none_or(|t| i < t)
+    });
     let lead_image = lead_index
-        .and_then(|i| raw[i].images.first())
+        .and_then(|i| raw[i].images.iter().find(|im| is_safe_image_url(&im.url)))
         .map(|im| Image {
             url: im.url.clone(),
             alt: destuff_alt(&im.alt, &title),
@@ -180,14 +181,18 @@ pub fn build_structure(
             }
         }
         if b.kind == LineKind::Image {
-            previous_alt = b
+            let safe: Vec<_> = b
                 .images
+                .iter()
+                .filter(|im| is_safe_image_url(&im.url))
+                .collect();
+            previous_alt = safe
                 .last()
-                .map(|im| (fold(&im.alt), Some(blocks.len() + b.images.len() - 1)));
+                .map(|im| (fold(&im.alt), Some(blocks.len() + safe.len() - 1)));
             if previous_alt.as_ref().is_some_and(|(a, _)| a.is_empty()) {
                 previous_alt = None;
             }
-            for im in &b.images {
+            for im in safe {
                 let alt = destuff_alt(&im.alt, &title);
                 blocks.push(Block {
                     kind: BlockType::Image,
@@ -226,6 +231,17 @@ pub fn build_structure(
         lead_image,
         blocks,
         removed: removed.into_iter().map(|(_, r)| r).collect(),
+    }
+}
+
+/// Whether an image URL may be stored: an absolute http(s) URL with a host, or a reference that
+/// starts with `/` (a path or `//host`, which no scheme can precede). `javascript:`, `data:`,
+/// `file:` and every other scheme are dropped, however they are cased, padded or split.
+pub fn is_safe_image_url(value: &str) -> bool {
+    match url::Url::parse(value) {
+        Ok(url) => matches!(url.scheme(), "http" | "https") && url.host().is_some(),
+        Err(url::ParseError::RelativeUrlWithoutBase) => value.starts_with('/'),
+        Err(_) => false,
     }
 }
 
@@ -351,5 +367,38 @@ mod tests {
             Some("Vladimir Putin and Kim")
         );
         assert_eq!(destuff_alt(title, title), None);
+    }
+
+    #[test]
+    fn only_http_or_rooted_image_urls_are_safe() {
+        for ok in [
+            "https://cdn.example.com/a.jpg",
+            "HTTP://cdn.example.com/a.jpg",
+            "/img/a.png",
+            "//cdn.example.com/a.jpg",
+            // Read as https://cdn.example.com/a.jpg (the fuzzer's first find, from
+            // `https:\0\0&host/…` with the NULs cleaned away): a scheme check, not a slash check.
+            "https:cdn.example.com/a.jpg",
+            "https:&nnett-cdn.com/media/2016/04/05/a.jpg?width=1080&quality=50",
+        ] {
+            assert!(is_safe_image_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:image/svg+xml;base64,PHN2Zz4=",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+            "ftp://example.com/a.jpg",
+            "http://",
+            "javascript&#58;alert(1)",
+            "a.png",
+            "",
+        ] {
+            assert!(!is_safe_image_url(bad), "{bad:?}");
+        }
     }
 }

@@ -22,9 +22,14 @@ pub struct SearchExpr {
 impl SearchExpr {
     /// Parses reader input; `None` when nothing searchable is left.
     pub fn parse(input: &str) -> Option<SearchExpr> {
+        // Control characters separate words; a NUL inside an FTS5 string ends it early.
+        let input: String = input
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         let mut expr = SearchExpr::default();
         let mut pending_or = false;
-        for (raw, quoted) in split_terms(input) {
+        for (raw, quoted) in split_terms(&input) {
             if !quoted && raw == "OR" {
                 pending_or = !expr.required.is_empty();
                 continue;
@@ -172,5 +177,11 @@ mod tests {
         assert_eq!(fts("OR"), None);
         assert_eq!(fts("-only"), None);
         assert_eq!(fts("   "), None);
+        assert_eq!(
+            fts("council\0harbour").as_deref(),
+            Some("\"council\" AND \"harbour\"")
+        );
+        assert_eq!(fts("\"a\0b\"").as_deref(), Some("\"a b\""));
+        assert_eq!(fts("\0\u{1}\u{7f}"), None);
     }
 }
