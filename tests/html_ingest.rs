@@ -393,3 +393,72 @@ async fn pages_over_the_html_limit_are_413_and_text_keeps_its_own_limit() {
         .await;
     assert_problem(response, 413).await;
 }
+
+/// A body sent in chunks, without `Content-Length`.
+fn chunked(bytes: Vec<u8>) -> reqwest::Body {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        bytes.chunks(8 * 1024).map(|c| Ok(c.to_vec())).collect();
+    reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn pages_without_content_length_are_held_to_the_html_limit_and_told_so() {
+    let app = spawn_app_with(
+        |c| {
+            c.body_limit = 16 * 1024;
+            c.html_body_limit = 64 * 1024;
+        },
+        axum::Router::new(),
+    )
+    .await;
+    let token = app.editor().await;
+    let send = |bytes: Vec<u8>| {
+        app.client
+            .post(app.url("/v1/ingest?dry_run=true"))
+            .bearer_auth(&token)
+            .header("content-type", "text/html")
+            .body(chunked(bytes))
+            .send()
+    };
+
+    // Over the text limit, under the HTML limit: accepted.
+    let padding = format!("<div hidden>{}</div>", "x".repeat(40 * 1024));
+    let response = send(page("", &padding).into_bytes()).await.expect("send");
+    assert_eq!(response.status().as_u16(), 200);
+
+    // Over the HTML limit: 413 naming the HTML limit, not the text one.
+    let padding = format!("<div hidden>{}</div>", "x".repeat(80 * 1024));
+    let response = send(page("", &padding).into_bytes()).await.expect("send");
+    let problem = assert_problem(response, 413).await;
+    let detail = problem["detail"].as_str().unwrap_or("");
+    assert!(detail.contains("65536"), "{detail}");
+    assert!(!detail.contains("16384"), "{detail}");
+}
+
+#[tokio::test]
+async fn a_page_of_one_paragraph_repeated_keeps_one_copy() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    // Short enough to be read as a summary, were it not the only paragraph.
+    let paragraph = "The city council approved the new budget on Tuesday after a long debate.";
+    let body: String = (0..6).map(|_| format!("<p>{paragraph}</p>\n")).collect();
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><title>Bridge budget</title></head><body>\
+         <article><h1>Bridge budget</h1>{body}</article></body></html>"
+    );
+    let response = post_html(
+        &app,
+        &token,
+        "?dry_run=true",
+        "text/html",
+        html.into_bytes(),
+    )
+    .await;
+    let article = json_of(response, 200).await;
+    let text = article["body_text"].as_str().unwrap_or("");
+    assert_eq!(
+        text.matches("The city council approved").count(),
+        1,
+        "{text}"
+    );
+}

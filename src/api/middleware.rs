@@ -160,8 +160,29 @@ async fn limit_body(State(state): State<AppState>, request: Request, next: Next)
         )
         .into_response();
     }
-    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
-    next.run(request).await
+    // A body without a declared length fails as it is read, wherever it is read; the 413 then
+    // names the limit that applied here (not a generic or the text limit).
+    let tripped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = tripped.clone();
+    let request = request.map(|body| {
+        Body::new(http_body_util::Limited::new(body, limit).map_err(move |e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            e
+        }))
+    });
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && tripped.load(std::sync::atomic::Ordering::Relaxed)
+    {
+        return Problem::new(
+            ProblemKind::PayloadTooLarge,
+            format!("The request body exceeds the limit of {limit} bytes."),
+        )
+        .into_response();
+    }
+    response
 }
 
 /// The fallback for paths no route matches.

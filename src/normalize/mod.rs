@@ -86,7 +86,10 @@ fn run_pipeline(
         return Err(NormalizeError::EmptyText);
     }
 
-    let raw = blocks::split_blocks(&text);
+    let mut raw = blocks::split_blocks(&text);
+    if leftovers == Leftovers::TrustRegion {
+        html::keep_own_numbers(&mut raw);
+    }
     if !raw.iter().any(|b| b.text.chars().any(char::is_alphabetic)) {
         return Err(NormalizeError::NoProse);
     }
@@ -96,7 +99,7 @@ fn run_pipeline(
     let heads = structure::find_heads(&raw);
     let mut verdicts = boilerplate::strip_boilerplate(&raw, &guess.language, &heads.indices());
     if leftovers == Leftovers::TrustRegion {
-        html::keep_extracted_region(&mut verdicts);
+        html::keep_extracted_region(&raw, &mut verdicts);
     }
 
     let mut article = structure::build_structure(

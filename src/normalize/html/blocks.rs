@@ -125,12 +125,16 @@ struct Walker<'a> {
 /// The blocks of an extracted content fragment. Relative image addresses resolve against `base`.
 pub fn content_blocks(fragment_html: &str, base: Option<&Url>) -> Vec<HtmlBlock> {
     let doc = Document::fragment(fragment_html);
+    node_blocks(&doc.root(), base)
+}
+
+/// The blocks of the content under `root` (an already parsed tree: no second parse).
+pub fn node_blocks(root: &NodeRef, base: Option<&Url>) -> Vec<HtmlBlock> {
     let mut walker = Walker {
         base,
         blocks: Vec::new(),
         buf: String::new(),
     };
-    let root = doc.root();
     for child in root.children_it(false) {
         walker.walk(&child, HtmlBlockKind::Paragraph, 0);
     }
@@ -314,6 +318,155 @@ impl Walker<'_> {
     }
 }
 
+/// A counter ("Image 12 of 140") is never longer than this.
+const MAX_COUNTER_BYTES: usize = 48;
+/// At most this many blocks after an image are read as its gallery furniture.
+const GALLERY_WINDOW: usize = 8;
+
+/// Take out the text a photo gallery or captioned image leaves among the blocks: the caption
+/// repeated as text (its words are the image's alt text or caption), counters ("Image 1 of 23",
+/// "3 / 12") and the one-word controls between them ("Caption", "Close"). A caption repeated
+/// as text becomes the image's caption when it has none.
+pub fn drop_gallery_text(blocks: &mut Vec<HtmlBlock>) {
+    let mut drop = vec![false; blocks.len()];
+    let mut image: Option<usize> = None;
+    let mut since_image = 0;
+    for i in 0..blocks.len() {
+        if blocks[i].kind == HtmlBlockKind::Image {
+            image = Some(i);
+            since_image = 0;
+            continue;
+        }
+        since_image += 1;
+        let in_gallery = image.is_some() && since_image <= GALLERY_WINDOW;
+        if !in_gallery && blocks[i].markdown.len() > MAX_COUNTER_BYTES {
+            continue;
+        }
+        let plain = plain_text(&blocks[i].markdown);
+        if is_counter(&plain) {
+            drop[i] = true;
+            continue;
+        }
+        let Some(img) = image.filter(|_| in_gallery) else {
+            continue;
+        };
+        let said = |s: &Option<String>| s.as_deref().is_some_and(|s| contains_folded(s, &plain));
+        if plain.split_whitespace().count() >= 2
+            && (said(&blocks[img].alt) || said(&blocks[img].caption))
+        {
+            drop[i] = true;
+            if blocks[img].caption.is_none() {
+                blocks[img].caption = Some(plain);
+            }
+        } else if !is_control_word(&blocks[i].markdown) {
+            // The first text after an image that is not its furniture ends the gallery.
+            image = None;
+        }
+    }
+    // One-word controls next to dropped furniture.
+    for _ in 0..2 {
+        for i in 0..blocks.len() {
+            let near = (i > 0 && drop[i - 1]) || drop.get(i + 1).copied().unwrap_or(false);
+            if !drop[i]
+                && near
+                && blocks[i].kind != HtmlBlockKind::Image
+                && is_control_word(&blocks[i].markdown)
+            {
+                drop[i] = true;
+            }
+        }
+    }
+    let mut i = 0;
+    blocks.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
+/// A block's visible text: link labels kept, a trailing link ("… more", "less") cut, markdown
+/// escapes removed.
+fn plain_text(markdown: &str) -> String {
+    let mut text = markdown.trim_end();
+    if text.ends_with("](#)") {
+        if let Some(start) = text
+            .rfind('[')
+            .filter(|&s| s == 0 || !text[..s].ends_with('\\'))
+        {
+            if start > 0 {
+                text = &text[..start];
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '[' => {}
+            ']' => {
+                // `](#)` of a link label.
+                let rest: String = chars.clone().take(3).collect();
+                if rest == "(#)" {
+                    for _ in 0..3 {
+                        chars.next();
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    collapse(out.trim_end_matches(['.', '…', ' ']).trim())
+}
+
+/// Whether `needle`'s words appear in `haystack` (case and spacing aside).
+fn contains_folded(haystack: &str, needle: &str) -> bool {
+    let fold = |s: &str| collapse(&s.to_lowercase());
+    let needle = fold(needle);
+    !needle.is_empty() && fold(haystack).contains(&needle)
+}
+
+/// "Image 1 of 23", "Image 1 of / 23", "3 / 12", "Foto 2 di 9": an optional word, a number, a
+/// connecting word or slash, a number.
+fn is_counter(text: &str) -> bool {
+    let spaced = text.replace('/', " / ");
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    if tokens.len() < 3 || tokens.len() > 6 {
+        return false;
+    }
+    let start = usize::from(!tokens[0].bytes().all(|b| b.is_ascii_digit()));
+    let number = |t: &str| !t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit());
+    let Some(first) = tokens.get(start) else {
+        return false;
+    };
+    let Some(last) = tokens.last() else {
+        return false;
+    };
+    let middle = &tokens[start + 1..tokens.len() - 1];
+    number(first)
+        && number(last)
+        && !middle.is_empty()
+        && middle.iter().all(|t| {
+            matches!(
+                t.to_lowercase().as_str(),
+                "of" | "/" | "de" | "di" | "von" | "sur" | "van" | "из" | "от"
+            )
+        })
+}
+
+/// A single short word with no digits ("Caption", "Close", "Expand").
+fn is_control_word(markdown: &str) -> bool {
+    let plain = plain_text(markdown);
+    let mut words = plain.split_whitespace();
+    matches!((words.next(), words.next()), (Some(w), None)
+        if w.chars().count() <= 12 && w.chars().all(char::is_alphabetic))
+}
+
 /// `hidden`, `aria-hidden="true"` or an inline `display:none`.
 fn is_hidden(node: &NodeRef) -> bool {
     node.has_attr("hidden")
@@ -416,6 +569,54 @@ mod tests {
         assert_eq!(blocks[5].alt.as_deref(), Some("A cat"));
         assert_eq!(blocks[5].caption.as_deref(), Some("The cat."));
         assert_eq!(blocks[6].markdown, "Text bad");
+    }
+
+    #[test]
+    fn gallery_furniture_is_dropped_and_the_caption_kept_on_the_image() {
+        let base = Url::parse("https://example.com/").ok();
+        let html = r#"<div><p>The show opened on Tuesday with more new cars than ever before.</p>
+            <img src="/a.jpg" alt="A new SUV is unveiled in Los Angeles. Photo: Jo Doe, AP">
+            <div>A new SUV is unveiled in Los Angeles. <a href="/x">less</a></div>
+            <div>A new SUV is unveiled in <a href="/y">... more</a></div>
+            <span>Photo: Jo Doe, AP</span><p>Image 1 of / 23</p><p>Caption</p><p>Close</p>
+            <p>Image 1 of 23</p><p>Carmakers showed electric models too.</p><p>Close</p></div>"#;
+        let mut blocks = content_blocks(html, base.as_ref());
+        drop_gallery_text(&mut blocks);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.markdown.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "The show opened on Tuesday with more new cars than ever before.",
+                "",
+                "Carmakers showed electric models too.",
+                "Close",
+            ]
+        );
+        assert_eq!(
+            blocks[1].caption.as_deref(),
+            Some("A new SUV is unveiled in Los Angeles")
+        );
+    }
+
+    #[test]
+    fn counters() {
+        for yes in [
+            "Image 1 of 23",
+            "Image 1 of / 23",
+            "3 / 12",
+            "3/12",
+            "Foto 2 di 9",
+        ] {
+            assert!(is_counter(yes), "{yes}");
+        }
+        for no in [
+            "1 of the best",
+            "Top 10 of 2019 films",
+            "Open 24/7 all week",
+            "Image of the day",
+        ] {
+            assert!(!is_counter(no), "{no}");
+        }
     }
 
     #[test]

@@ -114,16 +114,40 @@ fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
 
 /// Position of `needle` (ASCII, lowercase) in `hay`, ignoring ASCII case.
 pub(super) fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
+    let (&first, rest) = needle.split_first()?;
+    if hay.len() < needle.len() {
         return None;
     }
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    // Scan for the first byte (either case), then compare the rest: pages are mostly script,
+    // searched for its closing tag, so this loop is hot.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let last_start = hay.len() - needle.len();
+    let mut from = 0;
+    while from <= last_start {
+        let at = from
+            + hay[from..=last_start]
+                .iter()
+                .position(|&b| b == lower || b == upper)?;
+        if hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_ascii_case_insensitively() {
+        assert_eq!(find_ascii_ci(b"x</SCRipt>", b"</script"), Some(1));
+        assert_eq!(find_ascii_ci(b"<<</scrip", b"</script"), None);
+        assert_eq!(find_ascii_ci(b"ab", b"abc"), None);
+        assert_eq!(find_ascii_ci(b"abc", b""), None);
+        assert_eq!(find_ascii_ci("é</style>".as_bytes(), b"</style"), Some(2));
+    }
 
     #[test]
     fn charsets_are_found_in_order() {

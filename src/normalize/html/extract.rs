@@ -6,7 +6,10 @@ use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 use url::Url;
 
-use super::blocks::{content_blocks, text_blocks, HtmlBlock};
+use super::blocks::{content_blocks, node_blocks, text_blocks, HtmlBlock};
+
+/// The element Readability puts the extracted content in.
+const CONTENT_ROOT: &str = "#readability-page-1";
 
 /// Which extractor finds the main content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,17 +42,26 @@ pub fn extract_main_content(
 }
 
 fn readability_blocks(doc: Document, base: Option<&Url>) -> Vec<HtmlBlock> {
+    // Only the content's tree is read (not Readability's text, nor its JSON-LD: the page's
+    // metadata is read separately), so the cheapest text mode will do.
     let config = Config {
-        text_mode: TextMode::Formatted,
+        text_mode: TextMode::Raw,
+        disable_json_ld: true,
         ..Config::default()
     };
     let Ok(mut readability) = Readability::with_document(doc, base.map(Url::as_str), Some(config))
     else {
         return Vec::new();
     };
-    match readability.parse() {
-        Ok(article) => content_blocks(&article.content, base),
-        Err(_) => Vec::new(),
+    let Ok(article) = readability.parse() else {
+        return Vec::new();
+    };
+    // The extracted content is still in Readability's tree: walk it there rather than parse its
+    // serialization again.
+    let root = readability.doc.select_single(CONTENT_ROOT);
+    match root.nodes().first() {
+        Some(node) => node_blocks(node, base),
+        None => content_blocks(&article.content, base),
     }
 }
 

@@ -24,6 +24,7 @@ pub use metadata::PageMetadata;
 pub use prune::MAX_MARKUP_BYTES;
 
 use super::article::{Block, BlockType, DateSource, Envelope, Image, NormalizedArticle};
+use super::blocks::{LineKind, RawBlock};
 use super::boilerplate::Verdict;
 use super::entities::EntityDictionary;
 use super::error::NormalizeError;
@@ -116,8 +117,10 @@ pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) ->
         .and_then(|c| resolve_http_url(c, page.as_ref()))
         .and_then(|c| Url::parse(&c).ok())
         .or(page);
-    let (blocks, whole_page) =
+    let (mut blocks, whole_page) =
         extract::extract_main_content(doc, &pruned.html, base.as_ref(), extractor);
+    drop_repeated_blocks(&mut blocks);
+    blocks::drop_gallery_text(&mut blocks);
     ExtractedPage {
         metadata,
         base_url: base.map(String::from),
@@ -130,6 +133,15 @@ fn http_url(s: &str) -> Option<Url> {
     Url::parse(s.trim())
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+}
+
+/// Keep the first copy of a text block the page repeats word for word (a page of one paragraph
+/// over and over is that paragraph once, not an empty article).
+fn drop_repeated_blocks(blocks: &mut Vec<HtmlBlock>) {
+    let mut seen = std::collections::HashSet::new();
+    blocks.retain(|b| {
+        b.kind == HtmlBlockKind::Image || b.markdown.is_empty() || seen.insert(b.markdown.clone())
+    });
 }
 
 /// The envelope the text pipeline sees: the blocks as markdown lines under the page's title, and
@@ -337,13 +349,83 @@ fn trusted_removal(reason: &str) -> bool {
     )
 }
 
-/// Undo the boilerplate step's positional and prose-shape removals: the extractor chose the region.
-pub(super) fn keep_extracted_region(verdicts: &mut [Verdict]) {
-    for v in verdicts.iter_mut() {
+/// Undo the boilerplate step's positional and prose-shape removals: the extractor chose the
+/// region. A tag list the extractor took in with the article ("Tags: a, b, c", mostly links)
+/// is removed.
+pub(super) fn keep_extracted_region(raw: &[RawBlock], verdicts: &mut [Verdict]) {
+    for (i, v) in verdicts.iter_mut().enumerate() {
+        if raw.get(i).is_some_and(is_tag_list) {
+            *v = Verdict::Remove("tag_list");
+            continue;
+        }
         if let Verdict::Remove(reason) = v {
             if !trusted_removal(reason) {
                 *v = Verdict::Keep;
             }
         }
     }
+}
+
+/// "Tags: a, b, c" under an article: a label word, then mostly links.
+fn is_tag_list(b: &RawBlock) -> bool {
+    const LABELS: &[&str] = &[
+        "tags",
+        "tagged",
+        "tag",
+        "topics",
+        "etiquetas",
+        "schlagwörter",
+        "schlagworte",
+        "argomenti",
+        "sujets",
+        "mots-clés",
+        "теги",
+        "темы",
+    ];
+    let Some(first) = b.text.split_whitespace().next() else {
+        return false;
+    };
+    let label = first.trim_end_matches(':').to_lowercase();
+    b.kind == LineKind::Text
+        && b.links >= 2
+        && b.link_density() >= 0.5
+        && LABELS.contains(&label.as_str())
+}
+
+/// Blocks the extractor gave as paragraphs are rendered without a list marker and list items
+/// with `* `; a leading `1)` or `1.` is then the text's own numbering ("1) Lego Star Wars …",
+/// a numbered paragraph), which the markdown reading would take for a list marker and drop.
+/// Put the number back into the text, and read such a paragraph as text.
+pub(super) fn keep_own_numbers(raw: &mut [RawBlock]) {
+    for b in raw.iter_mut() {
+        if b.kind != LineKind::ListItem {
+            continue;
+        }
+        let (item, body) = match b.line.strip_prefix("* ") {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, b.line.as_str()),
+        };
+        if !starts_with_number_marker(body) {
+            continue;
+        }
+        let inline = super::inline::parse_inline(body);
+        if inline.text.is_empty() {
+            continue;
+        }
+        b.chars = inline.text.chars().count();
+        b.text = inline.text;
+        b.link_chars = inline.link_chars;
+        b.links = inline.links;
+        if !item {
+            b.kind = LineKind::Text;
+        }
+    }
+}
+
+/// `12) `, `3. `: up to three digits, `)` or `.`, a space.
+fn starts_with_number_marker(s: &str) -> bool {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && matches!(s.as_bytes().get(digits), Some(b'.' | b')'))
+        && s.as_bytes().get(digits + 1) == Some(&b' ')
 }
