@@ -5,31 +5,33 @@ CREATE TABLE articles (
     id                   TEXT PRIMARY KEY,            -- ULID
     slug                 TEXT NOT NULL UNIQUE,
     status               TEXT NOT NULL CHECK (status IN ('draft', 'published')),
-    title                TEXT NOT NULL,
-    summary              TEXT,
-    kickers              TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
-    language             TEXT NOT NULL,
-    script               TEXT NOT NULL,
-    lead_image           TEXT,                        -- JSON {url, alt, caption}
-    body_text            TEXT NOT NULL,
-    word_count           INTEGER NOT NULL,
-    reading_time_minutes INTEGER NOT NULL,
+    sort_at              TEXT NOT NULL,               -- published_at, else created_at
     published_at         TEXT,
     published_at_source  TEXT,
-    sort_at              TEXT NOT NULL,               -- published_at, else created_at
-    url                  TEXT,
+    language             TEXT NOT NULL,
+    script               TEXT NOT NULL,
     source_domain        TEXT,
-    authors              TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
     content_hash         TEXT NOT NULL,
-    removed              TEXT NOT NULL DEFAULT '[]',  -- JSON [{text, reason}]
+    word_count           INTEGER NOT NULL,
+    reading_time_minutes INTEGER NOT NULL,
     version              INTEGER NOT NULL DEFAULT 1,
     created_at           TEXT NOT NULL,
     updated_at           TEXT NOT NULL,
-    deleted_at           TEXT
+    deleted_at           TEXT,
+    title                TEXT NOT NULL,
+    summary              TEXT,
+    kickers              TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+    lead_image           TEXT,                        -- JSON {url, alt, caption}
+    url                  TEXT,
+    authors              TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+    -- The large columns last: a row's small columns stay on its first page, so filtering and
+    -- sorting never read a body's overflow pages.
+    removed              TEXT NOT NULL DEFAULT '[]',  -- JSON [{text, reason}]
+    body_text            TEXT NOT NULL
 );
 -- One live article per content; a deleted one may be ingested again.
 CREATE UNIQUE INDEX articles_live_content_hash ON articles (content_hash) WHERE deleted_at IS NULL;
-CREATE INDEX articles_listing ON articles (sort_at DESC, id DESC) WHERE deleted_at IS NULL;
+CREATE INDEX articles_listing ON articles (status, sort_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX articles_language ON articles (language, sort_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX articles_source ON articles (source_domain, sort_at DESC, id DESC) WHERE deleted_at IS NULL;
 

@@ -11,8 +11,8 @@ use axum::body::Bytes;
 
 /// Longest an entry is served without looking at the database.
 const MAX_AGE: Duration = Duration::from_secs(5);
-/// Entries kept; the cache is emptied when it is full.
-const CAPACITY: usize = 20_000;
+/// Bytes of rendered JSON kept; the cache is emptied when a new entry would pass this.
+const BUDGET_BYTES: usize = 24 * 1024 * 1024;
 
 /// One rendered article.
 #[derive(Debug, Clone)]
@@ -31,7 +31,14 @@ struct Entry {
 /// Published articles as rendered for anonymous default reads, by id and by slug.
 #[derive(Debug, Default)]
 pub struct ArticleCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<String, Entry>,
+    /// Sum of the bodies kept (an entry stored under two keys counts twice).
+    bytes: usize,
 }
 
 impl ArticleCache {
@@ -40,7 +47,7 @@ impl ArticleCache {
             Ok(e) => e,
             Err(p) => p.into_inner(),
         };
-        let entry = entries.get(key)?;
+        let entry = entries.map.get(key)?;
         (entry.generation == generation && entry.stored.elapsed() < MAX_AGE)
             .then(|| entry.rendered.clone())
     }
@@ -50,12 +57,14 @@ impl ArticleCache {
             Ok(e) => e,
             Err(p) => p.into_inner(),
         };
-        if entries.len() + keys.len() > CAPACITY {
-            entries.clear();
+        let size = rendered.body.len() * keys.len();
+        if entries.bytes + size > BUDGET_BYTES {
+            entries.map.clear();
+            entries.bytes = 0;
         }
         let stored = Instant::now();
         for key in keys {
-            entries.insert(
+            let old = entries.map.insert(
                 (*key).to_owned(),
                 Entry {
                     rendered: rendered.clone(),
@@ -63,6 +72,8 @@ impl ArticleCache {
                     stored,
                 },
             );
+            let freed = old.map_or(0, |e| e.rendered.body.len());
+            entries.bytes = entries.bytes.saturating_sub(freed) + rendered.body.len();
         }
     }
 }

@@ -7,9 +7,10 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::entities::ALIASES_IN_ARTICLE;
 use super::time::{format_timestamp, now_timestamp};
 use super::{entities, Store, StoreError, StoreResult};
-use crate::normalize::{self, Block, BlockType, Image, NormalizedArticle, Removed};
+use crate::normalize::{self, Block, Image, NormalizedArticle, Removed};
 
 /// Whether readers see an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
@@ -37,14 +38,14 @@ impl ArticleStatus {
 }
 
 /// A tag as it appears inside an article or a list item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 pub struct TagRef {
     pub slug: String,
     pub name: String,
 }
 
 /// An entity as it appears inside an article.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
 pub struct ArticleEntity {
     pub id: String,
     pub slug: String,
@@ -312,15 +313,20 @@ impl Store {
         if let Some(until) = &query.until {
             qb.push(" AND a.published_at < ").push_bind(until.clone());
         }
+        // Correlated EXISTS rather than IN: the planner then walks the listing index in order and
+        // stops at the page's end instead of collecting and sorting every tagged article.
         for tag in &query.tags {
-            qb.push(" AND a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = ")
-                .push_bind(tag.clone())
-                .push(")");
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
+                 AND at.tag_id = (SELECT id FROM tags WHERE slug = ",
+            )
+            .push_bind(tag.clone())
+            .push("))");
         }
         for entity in &query.entities {
             qb.push(
-                " AND a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id = \
-                 (SELECT id FROM entities WHERE slug = ",
+                " AND EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = a.id \
+                 AND ae.entity_id = (SELECT id FROM entities WHERE slug = ",
             )
             .push_bind(entity.clone())
             .push("))");
@@ -761,8 +767,24 @@ async fn load_article(
     conn: &mut SqliteConnection,
     id_or_slug: &str,
 ) -> StoreResult<Option<Article>> {
+    // One round trip: the row, with its blocks, tags and entities as JSON arrays.
     let sql = format!(
-        "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL"
+        "SELECT {ARTICLE_COLUMNS}, \
+           (SELECT json_group_array(json_object('type', type, 'text', text, 'url', url, 'alt', alt, \
+                   'caption', caption)) \
+              FROM (SELECT * FROM article_blocks WHERE article_id = a.id ORDER BY position)) AS blocks_json, \
+           (SELECT json_group_array(json_object('slug', slug, 'name', name)) \
+              FROM (SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                    WHERE at.article_id = a.id ORDER BY at.position)) AS tags_json, \
+           (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'type', type, \
+                   'aliases', json(aliases), 'mentions', mentions, 'salience', salience)) \
+              FROM (SELECT e.id, e.slug, e.name, e.type, ae.mentions, ae.salience, \
+                      (SELECT json_group_array(alias) FROM (SELECT alias FROM entity_aliases \
+                         WHERE entity_id = e.id ORDER BY rowid LIMIT {ALIASES_IN_ARTICLE})) AS aliases \
+                    FROM article_entities ae JOIN entities e ON e.id = ae.entity_id \
+                    WHERE ae.article_id = a.id \
+                    ORDER BY ae.salience DESC, ae.mentions DESC, ae.first_position)) AS entities_json \
+         FROM articles a WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL"
     );
     let Some(row) = sqlx::query(&sql)
         .bind(id_or_slug)
@@ -772,35 +794,10 @@ async fn load_article(
         return Ok(None);
     };
     let mut article = article_from_row(&row)?;
-    article.blocks = load_blocks(conn, &article.id).await?;
-    article.tags = load_tags_for(conn, std::slice::from_ref(&article.id))
-        .await?
-        .remove(&article.id)
-        .unwrap_or_default();
-    article.entities = entities::entities_of_article(conn, &article.id).await?;
+    article.blocks = from_json(row.try_get("blocks_json")?)?;
+    article.tags = from_json(row.try_get("tags_json")?)?;
+    article.entities = from_json(row.try_get("entities_json")?)?;
     Ok(Some(article))
-}
-
-async fn load_blocks(conn: &mut SqliteConnection, article_id: &str) -> StoreResult<Vec<Block>> {
-    let rows = sqlx::query(
-        "SELECT type, text, url, alt, caption FROM article_blocks WHERE article_id = ? ORDER BY position",
-    )
-    .bind(article_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let kind: String = row.try_get("type")?;
-            Ok(Block {
-                kind: BlockType::parse(&kind)
-                    .ok_or_else(|| StoreError::Database(format!("unknown block type `{kind}`")))?,
-                text: row.try_get("text")?,
-                url: row.try_get("url")?,
-                alt: row.try_get("alt")?,
-                caption: row.try_get("caption")?,
-            })
-        })
-        .collect()
 }
 
 /// Tags of each article, in their order.

@@ -5,12 +5,11 @@ use std::collections::HashMap;
 
 use sqlx::{Row, SqliteConnection};
 
-use super::articles::ArticleEntity;
 use super::{StoreError, StoreResult};
 use crate::normalize::{self, ExtractedEntity};
 
 /// Most aliases shown with an entity inside an article.
-const ALIASES_IN_ARTICLE: usize = 12;
+pub(crate) const ALIASES_IN_ARTICLE: usize = 12;
 
 /// Links an article to its extracted entities, creating entities and aliases as needed. Set-based:
 /// a handful of statements per article whatever its number of entities, since every statement is
@@ -193,40 +192,6 @@ pub(crate) async fn unique_entity_slug(
     }
     let suffix = id[id.len().saturating_sub(6)..].to_ascii_lowercase();
     Ok(format!("{base}-{suffix}"))
-}
-
-/// The entities of an article, most salient first, with their aliases.
-pub(crate) async fn entities_of_article(
-    conn: &mut SqliteConnection,
-    article_id: &str,
-) -> StoreResult<Vec<ArticleEntity>> {
-    let rows = sqlx::query(
-        "SELECT e.id, e.slug, e.name, e.type, ae.mentions, ae.salience, \
-           (SELECT json_group_array(alias) FROM \
-              (SELECT alias FROM entity_aliases WHERE entity_id = e.id ORDER BY rowid LIMIT ?)) AS aliases \
-         FROM article_entities ae JOIN entities e ON e.id = ae.entity_id \
-         WHERE ae.article_id = ? \
-         ORDER BY ae.salience DESC, ae.mentions DESC, ae.first_position",
-    )
-    .bind(ALIASES_IN_ARTICLE as i64)
-    .bind(article_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let aliases: String = row.try_get("aliases")?;
-            Ok(ArticleEntity {
-                id: row.try_get("id")?,
-                slug: row.try_get("slug")?,
-                name: row.try_get("name")?,
-                kind: row.try_get("type")?,
-                aliases: serde_json::from_str(&aliases)
-                    .map_err(|e| StoreError::Database(format!("aliases: {e}")))?,
-                mentions: row.try_get("mentions")?,
-                salience: row.try_get("salience")?,
-            })
-        })
-        .collect()
 }
 
 impl super::Store {
