@@ -122,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::create_dir_all(d)?;
             std::fs::write(d.join(format!("{}.txt", case.id)), &predicted)?;
         }
-        let c = doc_counts(&word, &case.truth, &predicted);
+        let c = doc_counts(&case.truth, &predicted);
         rows.push((case, c, page_type(&word, &case.truth)));
     }
 
@@ -247,61 +247,18 @@ fn page_type(word: &Regex, truth: &str) -> &'static str {
     }
 }
 
-fn shingles<'a>(word: &Regex, text: &'a str) -> HashMap<Vec<&'a str>, usize> {
-    let tokens: Vec<&str> = word.find_iter(text).map(|m| m.as_str()).collect();
-    let mut out = HashMap::new();
-    let last = tokens.len().saturating_sub(3).max(1);
-    for start in 0..last {
-        let end = (start + 4).min(tokens.len());
-        if start < end {
-            *out.entry(tokens[start..end].to_vec()).or_insert(0) += 1;
-        }
-    }
-    out
-}
-
-fn doc_counts(word: &Regex, truth: &str, pred: &str) -> Counts {
-    let t = shingles(word, truth);
-    let p = shingles(word, pred);
-    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
-    for (k, &a) in &t {
-        let b = p.get(k).copied().unwrap_or(0);
-        tp += a.min(b);
-        fn_ += a.saturating_sub(b);
-    }
-    for (k, &b) in &p {
-        let a = t.get(k).copied().unwrap_or(0);
-        fp += b.saturating_sub(a);
-    }
-    let total = (tp + fp + fn_) as f64;
-    if total == 0.0 {
-        return Counts::default();
-    }
-    Counts {
-        tp: tp as f64 / total,
-        fp: fp as f64 / total,
-        fn_: fn_ as f64 / total,
-    }
+/// The benchmark's per-document counts, as `newsdesk eval` computes them.
+fn doc_counts(truth: &str, pred: &str) -> Counts {
+    let (tp, fp, fn_) = newsdesk::eval::doc_counts(truth, pred);
+    Counts { tp, fp, fn_ }
 }
 
 fn prec(c: Counts) -> f64 {
-    if c.fp == 0.0 && c.fn_ == 0.0 {
-        1.0
-    } else if c.tp == 0.0 && c.fp == 0.0 {
-        0.0
-    } else {
-        c.tp / (c.tp + c.fp)
-    }
+    newsdesk::eval::prec(c.tp, c.fp, c.fn_)
 }
 
 fn rec(c: Counts) -> f64 {
-    if c.fp == 0.0 && c.fn_ == 0.0 {
-        1.0
-    } else if c.tp == 0.0 && c.fn_ == 0.0 {
-        0.0
-    } else {
-        c.tp / (c.tp + c.fn_)
-    }
+    newsdesk::eval::rec(c.tp, c.fp, c.fn_)
 }
 
 fn f1_of(c: Counts) -> f64 {

@@ -220,7 +220,8 @@ pub fn doc_counts(truth: &str, predicted: &str) -> (f64, f64, f64) {
     }
 }
 
-fn prec(tp: f64, fp: f64, fn_: f64) -> f64 {
+/// A document's precision from its normalized counts (the benchmark's edge cases included).
+pub fn prec(tp: f64, fp: f64, fn_: f64) -> f64 {
     if fp == 0.0 && fn_ == 0.0 {
         1.0
     } else if tp == 0.0 && fp == 0.0 {
@@ -230,7 +231,8 @@ fn prec(tp: f64, fp: f64, fn_: f64) -> f64 {
     }
 }
 
-fn rec(tp: f64, fp: f64, fn_: f64) -> f64 {
+/// A document's recall from its normalized counts.
+pub fn rec(tp: f64, fp: f64, fn_: f64) -> f64 {
     if fp == 0.0 && fn_ == 0.0 {
         1.0
     } else if tp == 0.0 && fn_ == 0.0 {

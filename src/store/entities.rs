@@ -315,17 +315,14 @@ impl super::Store {
             None => Err(StoreError::NotFound(format!("entity `{id_or_slug}`"))),
             Some((id, None)) => Ok(EntityLookup::Live(id)),
             Some((id, Some(_))) => {
-                let slug: Option<String> = sqlx::query_scalar(
-                    "WITH RECURSIVE chain(id, merged_into) AS ( \
-                       SELECT id, merged_into FROM entities WHERE id = ? \
-                       UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
-                     SELECT e.slug FROM chain c JOIN entities e ON e.id = c.id WHERE c.merged_into IS NULL LIMIT 1",
-                )
-                .bind(&id)
-                .fetch_optional(&self.read)
-                .await?;
-                let slug =
-                    slug.ok_or_else(|| StoreError::NotFound(format!("entity `{id_or_slug}`")))?;
+                let mut conn = self.read.acquire().await?;
+                let live = live_entity(&mut conn, &id)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("entity `{id_or_slug}`")))?;
+                let slug: String = sqlx::query_scalar("SELECT slug FROM entities WHERE id = ?")
+                    .bind(&live)
+                    .fetch_one(&mut *conn)
+                    .await?;
                 Ok(EntityLookup::MergedInto { slug })
             }
         }
