@@ -1,10 +1,18 @@
 //! Opening the store and serving the API until SIGINT or SIGTERM, then draining in-flight
 //! requests and closing the database.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 use crate::api::{self, AppState};
 use crate::config::ServeConfig;
@@ -67,16 +75,71 @@ impl Server {
     ) -> Result<(), ServeError> {
         let Server { listener, state } = self;
         let store = state.store.clone();
+        let header_timeout = state.config.request_timeout();
         let app = api::app(state);
-        let result = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        serve(listener, app, shutdown, header_timeout).await;
         store.close().await;
-        result.map_err(ServeError::from)
+        Ok(())
     }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and waits for
+/// the connections' requests in flight. A client that has not sent its request head within
+/// `header_timeout` is disconnected (hyper's slow-client guard, which needs a timer that
+/// `axum::serve` does not set); slow bodies and handlers meet the timeout middleware.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    header_timeout: Duration,
+) {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                let mut request = request.map(axum::body::Body::new);
+                request.extensions_mut().insert(ConnectInfo(remote));
+                let app = app.clone();
+                async move {
+                    Ok::<_, Infallible>(
+                        app.oneshot(request)
+                            .await
+                            .unwrap_or_else(|never| match never {}),
+                    )
+                }
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -291,3 +291,25 @@ async fn metrics_count_requests_per_route() {
     assert!(text.contains("newsdesk_db_pool_connections{pool=\"write\",state=\"open\"} 1"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_request_head_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|c| c.request_timeout_secs = 1, Router::new()).await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The head never ends; the server hangs up after the timeout instead of waiting forever.
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was still open after 5 s");
+    // And the server still serves others.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}

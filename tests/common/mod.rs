@@ -71,17 +71,15 @@ pub async fn spawn_app_with(
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+    let header_timeout = state.config.request_timeout();
+    let server = tokio::spawn(newsdesk::server::serve(
+        listener,
+        app,
+        async {
             let _ = rx.await;
-        })
-        .await
-        .expect("serve");
-    });
+        },
+        header_timeout,
+    ));
     TestApp {
         addr,
         base: format!("http://{addr}"),
