@@ -46,13 +46,17 @@ impl EntityDictionary {
                 }
             }
         }
-        let matcher = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .build(&patterns)
-                .expect("dictionary automaton")
-        });
+        // Building fails only past the automaton's size limits, far beyond any real dictionary;
+        // the aliases come from editors, so that is answered with no matching, never a panic.
+        let matcher = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
         EntityDictionary {
             inner: Arc::new(Compiled {
                 entries,
