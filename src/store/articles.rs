@@ -828,22 +828,31 @@ async fn load_tags_for(
     Ok(map)
 }
 
-fn article_from_row(row: &SqliteRow) -> StoreResult<Article> {
+/// The status column, checked.
+fn status_from_row(row: &SqliteRow) -> StoreResult<ArticleStatus> {
     let status: String = row.try_get("status")?;
+    ArticleStatus::parse(&status)
+        .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))
+}
+
+/// The lead image column (JSON or NULL).
+fn lead_image_from_row(row: &SqliteRow) -> StoreResult<Option<Image>> {
+    row.try_get::<Option<String>, _>("lead_image")?
+        .map(from_json)
+        .transpose()
+}
+
+fn article_from_row(row: &SqliteRow) -> StoreResult<Article> {
     Ok(Article {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
-        status: ArticleStatus::parse(&status)
-            .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?,
+        status: status_from_row(row)?,
         title: row.try_get("title")?,
         summary: row.try_get("summary")?,
         kickers: from_json(row.try_get("kickers")?)?,
         language: row.try_get("language")?,
         script: row.try_get("script")?,
-        lead_image: row
-            .try_get::<Option<String>, _>("lead_image")?
-            .map(from_json)
-            .transpose()?,
+        lead_image: lead_image_from_row(row)?,
         blocks: Vec::new(),
         body_text: row.try_get("body_text")?,
         word_count: row.try_get("word_count")?,
@@ -865,21 +874,16 @@ fn article_from_row(row: &SqliteRow) -> StoreResult<Article> {
 }
 
 fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
-    let status: String = row.try_get("status")?;
     Ok(ArticleSummary {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
-        status: ArticleStatus::parse(&status)
-            .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?,
+        status: status_from_row(row)?,
         title: row.try_get("title")?,
         summary: row.try_get("summary")?,
         kickers: from_json(row.try_get("kickers")?)?,
         language: row.try_get("language")?,
         script: row.try_get("script")?,
-        lead_image: row
-            .try_get::<Option<String>, _>("lead_image")?
-            .map(from_json)
-            .transpose()?,
+        lead_image: lead_image_from_row(row)?,
         word_count: row.try_get("word_count")?,
         reading_time_minutes: row.try_get("reading_time_minutes")?,
         published_at: row.try_get("published_at")?,

@@ -429,18 +429,7 @@ impl super::Store {
         for row in rows.iter().take(limit as usize) {
             let id: String = row.try_get("id")?;
             let aliases = load_aliases(&mut conn, &id).await?;
-            items.push(Entity {
-                id,
-                slug: row.try_get("slug")?,
-                name: row.try_get("name")?,
-                kind: row.try_get("type")?,
-                aliases,
-                article_count: row.try_get("article_count")?,
-                curated: row.try_get::<i64, _>("curated")? != 0,
-                created_at: row.try_get("created_at")?,
-                updated_at: row.try_get("updated_at")?,
-                related: None,
-            });
+            items.push(entity_from_row(row, aliases)?);
         }
         Ok(super::articles::Page { items, has_more })
     }
@@ -752,7 +741,12 @@ async fn load_entity(conn: &mut SqliteConnection, id: &str) -> StoreResult<Optio
         return Ok(None);
     };
     let aliases = load_aliases(conn, id).await?;
-    Ok(Some(Entity {
+    Ok(Some(entity_from_row(&row, aliases)?))
+}
+
+/// An entity from a row of id, slug, name, type, curated, created_at, updated_at, article_count.
+fn entity_from_row(row: &sqlx::sqlite::SqliteRow, aliases: Vec<Alias>) -> StoreResult<Entity> {
+    Ok(Entity {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
@@ -763,5 +757,5 @@ async fn load_entity(conn: &mut SqliteConnection, id: &str) -> StoreResult<Optio
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         related: None,
-    }))
+    })
 }
