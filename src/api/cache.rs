@@ -12,7 +12,7 @@ use axum::body::Bytes;
 /// Longest an entry is served without looking at the database.
 const MAX_AGE: Duration = Duration::from_secs(5);
 /// Bytes of rendered JSON kept; the cache is emptied when a new entry would pass this.
-const BUDGET_BYTES: usize = 24 * 1024 * 1024;
+const BUDGET_BYTES: usize = 16 * 1024 * 1024;
 
 /// One rendered article.
 #[derive(Debug, Clone)]

@@ -498,6 +498,8 @@ async fn run_batch(
     let mut skipping = false;
     let mut line_no = 0usize;
     let mut pending: Vec<(usize, Result<Envelope, ApiError>)> = Vec::new();
+    // The chunk being stored; it answers true while the client still listens.
+    let mut storing: Option<tokio::task::JoinHandle<bool>> = None;
 
     loop {
         let chunk = stream.next().await;
@@ -559,22 +561,46 @@ async fn run_batch(
             }
         };
         if pending.len() >= BATCH_CHUNK || (finished && !pending.is_empty()) {
-            let chunk = std::mem::take(&mut pending);
-            for result in process_chunk(&state, status, chunk).await {
-                match result.result {
-                    "created" => state.metrics.ingested(true),
-                    "duplicate" => state.metrics.ingested(false),
-                    _ => state.metrics.ingest_error(),
-                }
-                if tx.send(result.to_line()).is_err() {
+            let normalized = normalize_chunk(&state, std::mem::take(&mut pending)).await;
+            // Storing the previous chunk (and answering it, as soon as it is stored) overlapped
+            // reading and normalizing this one; the writer takes chunks one at a time, in order.
+            if let Some(previous) = storing.take() {
+                if !previous.await.unwrap_or(false) {
                     return;
                 }
             }
+            let (state, tx) = (state.clone(), tx.clone());
+            storing = Some(tokio::spawn(async move {
+                let results = store_chunk(state.clone(), status, normalized).await;
+                send_results(&state, &tx, results)
+            }));
         }
         if finished {
+            if let Some(previous) = storing.take() {
+                let _ = previous.await;
+            }
             return;
         }
     }
+}
+
+/// Sends a stored chunk's answers; false when the client has gone.
+fn send_results(
+    state: &AppState,
+    tx: &tokio::sync::mpsc::UnboundedSender<Bytes>,
+    results: Vec<BatchResult>,
+) -> bool {
+    for result in results {
+        match result.result {
+            "created" => state.metrics.ingested(true),
+            "duplicate" => state.metrics.ingested(false),
+            _ => state.metrics.ingest_error(),
+        }
+        if tx.send(result.to_line()).is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_length_limit(err: &axum::Error) -> bool {
@@ -621,14 +647,16 @@ fn take_line(
     Some((*line_no, parsed))
 }
 
-/// Normalizes a chunk on the blocking pool, stores what normalized in one transaction, and
-/// answers every line in order.
-async fn process_chunk(
+/// A chunk's lines, normalized (or their errors), in order.
+type NormalizedChunk = Vec<(usize, Result<NormalizedArticle, ApiError>)>;
+
+/// Normalizes a chunk on the blocking pool.
+async fn normalize_chunk(
     state: &AppState,
-    status: ArticleStatus,
     chunk: Vec<(usize, Result<Envelope, ApiError>)>,
-) -> Vec<BatchResult> {
+) -> NormalizedChunk {
     let worker = state.clone();
+    let lines: Vec<usize> = chunk.iter().map(|(line, _)| *line).collect();
     let normalized = tokio::task::spawn_blocking(move || {
         chunk
             .into_iter()
@@ -641,13 +669,29 @@ async fn process_chunk(
             .collect::<Vec<_>>()
     })
     .await;
-    let normalized = match normalized {
+    match normalized {
         Ok(n) => n,
         Err(e) => {
             tracing::error!(error = %e, "batch normalizer task failed");
-            return Vec::new();
+            lines
+                .into_iter()
+                .map(|line| {
+                    (
+                        line,
+                        Err(ApiError::Internal("normalizer task failed".into())),
+                    )
+                })
+                .collect()
         }
-    };
+    }
+}
+
+/// Stores what normalized in one transaction and answers every line in order.
+async fn store_chunk(
+    state: AppState,
+    status: ArticleStatus,
+    normalized: NormalizedChunk,
+) -> Vec<BatchResult> {
     let mut to_store: Vec<(NormalizedArticle, ArticleStatus)> = Vec::new();
     let mut order: Vec<(usize, Option<ApiError>)> = Vec::new();
     for (line, result) in normalized {

@@ -108,7 +108,7 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout)
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-8000")
+            .pragma("cache_size", "-4000")
             .statement_cache_capacity(256);
         let in_memory = options.database_url.contains(":memory:")
             || options.database_url.contains("mode=memory");
