@@ -462,3 +462,33 @@ async fn a_page_of_one_paragraph_repeated_keeps_one_copy() {
         "{text}"
     );
 }
+
+/// Found by the `normalize_html` fuzz target: a link whose text followed a collapsed space with
+/// multi-byte letters made the extractor slice inside a character (a panic, answered 500).
+#[tokio::test]
+async fn a_link_after_collapsed_space_and_multibyte_text_is_not_a_panic() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    let page = std::fs::read("tests/fixtures/html/fuzz-link-char-boundary.html").unwrap();
+    let response = post_html(&app, &token, "?dry_run=true", "text/html", page).await;
+    assert!(
+        response.status() == 200 || response.status() == 422,
+        "status {}",
+        response.status()
+    );
+    assert!(response.status() != 500);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    // The smallest shape of it, directly.
+    let small = "<html><body><article><p>Some words here to make a paragraph long enough to keep. \
+                 <a href=\"/x\"> \u{ed}\u{ed}\u{ed}\u{ed}</a> and more words after the link.</p></article></body></html>";
+    let response = post_html(
+        &app,
+        &token,
+        "?dry_run=true",
+        "text/html",
+        small.as_bytes().to_vec(),
+    )
+    .await;
+    assert!(response.status() == 200 || response.status() == 422);
+    app.stop().await;
+}

@@ -1,6 +1,7 @@
 //! Arbitrary bytes as a `text/html` body, with and without a page URL: decoding, extraction and
 //! the pipeline never panic, and what is accepted is a well-formed article whose images are
-//! http(s) and whose text carries no script.
+//! http(s). (Text may mention `javascript:` literally, as prose or broken markup read as text;
+//! it is stored as text and never as a link, which `check_article` verifies for every URL.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -25,13 +26,6 @@ fuzz_target!(|data: &[u8]| {
         };
         if let Ok(article) = normalize_html(page, charset, &envelope, &dictionary, common::NOW) {
             common::check_article(&article);
-            for block in &article.blocks {
-                assert!(
-                    !block.text.to_ascii_lowercase().contains("javascript:"),
-                    "a block carries a javascript: link: {:?}",
-                    block.text
-                );
-            }
         }
     }
 });

@@ -212,6 +212,12 @@ impl Walker<'_> {
                 for child in node.children_it(false) {
                     self.walk(&child, ctx, depth + 1);
                 }
+                // The children may have rewritten the buffer's tail (collapsing a trailing space
+                // before multi-byte text), so the old length need not be a char boundary now.
+                let mut start = start.min(self.buf.len());
+                while !self.buf.is_char_boundary(start) {
+                    start -= 1;
+                }
                 if linked && self.buf.len() > start && !self.buf[start..].trim().is_empty() {
                     let label = self.buf.split_off(start);
                     let trimmed = label.trim();
