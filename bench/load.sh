@@ -28,12 +28,17 @@ if [ ! -f "$DB" ]; then
     echo "seeding $ARTICLES articles into $DB" >&2
     "$BIN" seed --articles "$ARTICLES"
 fi
+# Each run works on a copy, so what the ingest case adds never skews the next run's lists and search.
+RUN_DB="$WORK/run.db"
+rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"
+cp "$DB" "$RUN_DB"
+export DATABASE_URL="sqlite://$RUN_DB?mode=rwc"
 TOKEN=$("$BIN" token create --name load --role editor 2>/dev/null)
 
 NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null || true; rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 rss() { awk '/VmRSS/ {print $2 " KiB"}' "/proc/$SERVER/status"; }
 echo "RSS before: $(rss)" >&2
