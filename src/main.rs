@@ -151,10 +151,7 @@ async fn serve(config: ServeConfig) -> Result<(), String> {
     let server = Server::bind(config).await.map_err(|e| e.to_string())?;
     let addr = server.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), "newsdesk listening");
-    server
-        .run(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    server.run(shutdown_signal()).await;
     tracing::info!("stopped cleanly");
     Ok(())
 }

@@ -27,8 +27,6 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("server failed: {0}")]
-    Io(#[from] std::io::Error),
 }
 
 /// Opens (and migrates) the database a configuration names.
@@ -69,17 +67,13 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, lets in-flight requests finish, then closes the store.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<(), ServeError> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) {
         let Server { listener, state } = self;
         let store = state.store.clone();
         let header_timeout = state.config.request_timeout();
         let app = api::app(state);
         serve(listener, app, shutdown, header_timeout).await;
         store.close().await;
-        Ok(())
     }
 }
 
