@@ -86,6 +86,50 @@ impl CursorCodec {
     }
 }
 
+/// Where a keyset page of entities or tags ended: the sort key and the tie-breaking id of the
+/// last item, tied to the query by its fingerprint.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct KeysetCursor {
+    f: String,
+    k: String,
+    i: String,
+}
+
+impl CursorCodec {
+    /// The (sort key, id) a keyset cursor resumes after; a cursor of another query is a 400.
+    pub fn decode_keyset(
+        &self,
+        cursor: Option<&str>,
+        fingerprint: &str,
+    ) -> Result<Option<(String, String)>, ApiError> {
+        let Some(cursor) = cursor else {
+            return Ok(None);
+        };
+        let cursor: KeysetCursor = self.decode(cursor)?;
+        if cursor.f != fingerprint {
+            return Err(ApiError::invalid_parameter(
+                "cursor",
+                "the cursor belongs to a different query",
+            ));
+        }
+        Ok(Some((cursor.k, cursor.i)))
+    }
+
+    /// A keyset cursor resuming after (`key`, `id`).
+    pub fn encode_keyset(
+        &self,
+        fingerprint: &str,
+        key: String,
+        id: String,
+    ) -> Result<String, ApiError> {
+        self.encode(&KeysetCursor {
+            f: fingerprint.to_owned(),
+            k: key,
+            i: id,
+        })
+    }
+}
+
 /// A short fingerprint of the parameters a cursor was issued for.
 pub fn fingerprint(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();

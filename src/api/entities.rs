@@ -30,13 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reprocess_article))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct ListCursor {
-    f: String,
-    k: String,
-    i: String,
-}
-
 /// A page of entities.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntityList {
@@ -85,19 +78,7 @@ async fn list_entities(
         prefix.as_deref().unwrap_or(""),
         &order_name,
     ]);
-    let after = match params.one("cursor") {
-        None => None,
-        Some(c) => {
-            let cursor: ListCursor = state.cursors.decode(c)?;
-            if cursor.f != fp {
-                return Err(ApiError::invalid_parameter(
-                    "cursor",
-                    "the cursor belongs to a different query",
-                ));
-            }
-            Some((cursor.k, cursor.i))
-        }
-    };
+    let after = state.cursors.decode_keyset(params.one("cursor"), &fp)?;
     let page = state
         .store
         .list_entities(&EntityQuery {
@@ -109,14 +90,13 @@ async fn list_entities(
         })
         .await?;
     let next_cursor = match (page.has_more, page.items.last()) {
-        (true, Some(last)) => Some(state.cursors.encode(&ListCursor {
-            f: fp,
-            k: match order {
+        (true, Some(last)) => {
+            let key = match order {
                 EntityOrder::MostArticles => last.article_count.to_string(),
                 EntityOrder::Name => last.name.clone(),
-            },
-            i: last.id.clone(),
-        })?),
+            };
+            Some(state.cursors.encode_keyset(&fp, key, last.id.clone())?)
+        }
         _ => None,
     };
     Ok(list_response(

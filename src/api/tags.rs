@@ -26,13 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tag_articles))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct ListCursor {
-    f: String,
-    k: String,
-    s: String,
-}
-
 /// A page of tags.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TagList {
@@ -71,19 +64,7 @@ async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Ap
     let limit = parse_limit(params.one("limit"))?;
     let order_name = format!("{order:?}");
     let fp = fingerprint(&["/v1/tags", prefix.as_deref().unwrap_or(""), &order_name]);
-    let after = match params.one("cursor") {
-        None => None,
-        Some(c) => {
-            let cursor: ListCursor = state.cursors.decode(c)?;
-            if cursor.f != fp {
-                return Err(ApiError::invalid_parameter(
-                    "cursor",
-                    "the cursor belongs to a different query",
-                ));
-            }
-            Some((cursor.k, cursor.s))
-        }
-    };
+    let after = state.cursors.decode_keyset(params.one("cursor"), &fp)?;
     let page = state
         .store
         .list_tags(&TagQuery {
@@ -94,14 +75,13 @@ async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Ap
         })
         .await?;
     let next_cursor = match (page.has_more, page.items.last()) {
-        (true, Some(last)) => Some(state.cursors.encode(&ListCursor {
-            f: fp,
-            k: match order {
+        (true, Some(last)) => {
+            let key = match order {
                 TagOrder::MostArticles => last.article_count.to_string(),
                 TagOrder::Name => last.name.clone(),
-            },
-            s: last.slug.clone(),
-        })?),
+            };
+            Some(state.cursors.encode_keyset(&fp, key, last.slug.clone())?)
+        }
         _ => None,
     };
     Ok(list_response(&params, "/v1/tags", page.items, next_cursor))
