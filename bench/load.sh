@@ -3,6 +3,7 @@
 #
 #   bench/load.sh                      # 100,000 articles, 10 s per endpoint
 #   ARTICLES=20000 DURATION=5s bench/load.sh
+#   ONLY='healthz|random|tag' bench/load.sh   # only the cases whose name matches (healthz is the baseline)
 #
 # Needs wrk (Debian: apt-get install wrk). Prints one markdown row per endpoint: requests/s, p50,
 # p99, and the ratio to /healthz measured in the same run; RSS of the server before and after.
@@ -82,6 +83,18 @@ request = function()
 end
 LUA
 sed -i "1i wrk.token = \"$TOKEN\"" "$WORK/ingest.lua"
+# Every request a query never seen before, with the same answer as the cached case: measures the
+# database path under the response cache. `q`: "word OR absent<n>"; lists: "until=<far future>".
+cat >"$WORK/distinct.lua" <<'LUA'
+local n = 0
+init = function(args) prefix = args[1]; kind = args[2]; n = math.random(1e6) * 100000 end
+request = function()
+  n = n + 1
+  if kind == "q" then return wrk.format("GET", prefix .. "%20OR%20absent" .. n) end
+  local year, month, day = 2100 + n % 7000, 1 + math.floor(n / 7000) % 12, 1 + math.floor(n / 84000) % 28
+  return wrk.format("GET", prefix .. string.format("&until=%04d-%02d-%02d", year, month, day))
+end
+LUA
 
 # name|connections|url|wrk script|script argument
 CASES=(
@@ -91,7 +104,11 @@ CASES=(
   "list, tag filter|64|$BASE/v1/articles?tag=$TAG||"
   "list, entity filter|64|$BASE/v1/articles?entity=$ENTITY||"
   "search, Hindi (q=कोरोना)|16|$BASE/v1/articles?q=%E0%A4%95%E0%A5%8B%E0%A4%B0%E0%A5%8B%E0%A4%A8%E0%A4%BE||"
-  "search, English (q=council)|16|$BASE/v1/articles?q=council||"
+  "search, English (q=state)|16|$BASE/v1/articles?q=state||"
+  "list, tag filter, uncached|64|$BASE|$WORK/distinct.lua|/v1/articles?tag=$TAG list"
+  "list, entity filter, uncached|64|$BASE|$WORK/distinct.lua|/v1/articles?entity=$ENTITY list"
+  "search, Hindi, uncached|16|$BASE|$WORK/distinct.lua|/v1/articles?q=%E0%A4%95%E0%A5%8B%E0%A4%B0%E0%A5%8B%E0%A4%A8%E0%A4%BE q"
+  "search, English, uncached|16|$BASE|$WORK/distinct.lua|/v1/articles?q=state q"
   "ingest (text/plain)|8|$BASE|$WORK/ingest.lua|"
 )
 
@@ -100,10 +117,12 @@ echo "| --- | --- | --- | --- | --- | --- |"
 HEALTH=""
 for case in "${CASES[@]}"; do
     IFS='|' read -r name conns url script arg <<<"$case"
+    [ -n "${ONLY:-}" ] && [ "$name" != healthz ] && ! grep -Eq "$ONLY" <<<"$name" && continue
     args=(-t"$THREADS" -c"$conns" -d"$DURATION" --latency)
     [ -n "$script" ] && args+=(-s "$script")
     args+=("$url")
-    [ -n "$arg" ] && args+=(-- "$arg")
+    # shellcheck disable=SC2206
+    [ -n "$arg" ] && args+=(-- $arg)
     out=$(wrk "${args[@]}")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

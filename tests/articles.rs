@@ -939,3 +939,64 @@ async fn cached_reads_never_outlive_a_change() {
     assert_problem(app.get(&path).await, 404).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn list_pages_carry_etags_and_change_after_a_write() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    assert_eq!(
+        app.ingest_json(&token, &english_article(1, "Budget"))
+            .await
+            .status(),
+        201
+    );
+    for path in [
+        "/v1/articles",
+        "/v1/articles?q=council",
+        "/v1/articles?tag=budget",
+    ] {
+        let first = app.get(path).await;
+        assert_eq!(first.status(), 200, "{path}");
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(first.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("public"));
+        let body: Value = first.json().await.unwrap();
+        assert_eq!(body["data"].as_array().unwrap().len(), 1, "{path}");
+        let again = app
+            .client
+            .get(app.url(path))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+    }
+    // A write is seen at once: the cached pages of the earlier generation are not served.
+    assert_eq!(
+        app.ingest_json(&token, &english_article(2, "Budget"))
+            .await
+            .status(),
+        201
+    );
+    for path in [
+        "/v1/articles",
+        "/v1/articles?q=council",
+        "/v1/articles?tag=budget",
+    ] {
+        let body = app.get_json(path).await;
+        assert_eq!(body["data"].as_array().unwrap().len(), 2, "{path}");
+    }
+    // Drafts are never cached for everyone.
+    let drafts = app
+        .client
+        .get(app.url("/v1/articles?status=any"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(drafts.status(), 200);
+    assert_eq!(drafts.headers()["cache-control"], "private, no-store");
+    app.stop().await;
+}

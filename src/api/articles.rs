@@ -101,6 +101,9 @@ struct ArticleCursor {
     i: String,
     /// Snapshot bound for relevance pages.
     m: Option<i64>,
+    /// Storage order of the last article (the tie-break of equal ranks).
+    #[serde(default)]
+    o: Option<i64>,
 }
 
 /// List articles, newest first, or search them.
@@ -128,11 +131,13 @@ async fn list_articles(
     State(state): State<AppState>,
     principal: MaybePrincipal,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
     article_page(
         &state,
         &principal,
+        &headers,
         &params,
         "/v1/articles",
         Scope::default(),
@@ -152,6 +157,7 @@ pub struct Scope {
 pub async fn article_page(
     state: &AppState,
     principal: &MaybePrincipal,
+    headers: &HeaderMap,
     params: &QueryPairs,
     path: &str,
     scope: Scope,
@@ -265,78 +271,121 @@ pub async fn article_page(
     fp_parts.push("entities");
     fp_parts.extend(entities.iter().copied());
     let fp = fingerprint(&fp_parts);
-
-    let (after, mut max_rowid) = match params.one("cursor") {
-        None => (None, None),
-        Some(raw_cursor) => {
-            let cursor: ArticleCursor = state.cursors.decode(raw_cursor)?;
-            if cursor.f != fp {
-                return Err(ApiError::invalid_parameter(
+    // Pages of published articles are the same for everyone: serve them from the cache.
+    let cache_key = (statuses == [ArticleStatus::Published]).then(|| {
+        format!(
+            "{fp}|{limit}|{}|{}",
+            fields.join(","),
+            params.one("cursor").unwrap_or("")
+        )
+    });
+    let render = async {
+        let (after, mut max_rowid) = match params.one("cursor") {
+            None => (None, None),
+            Some(raw_cursor) => {
+                let cursor: ArticleCursor = state.cursors.decode(raw_cursor)?;
+                if cursor.f != fp {
+                    return Err(ApiError::invalid_parameter(
                     "cursor",
                     "the cursor belongs to a different query; keep the filters of the first page",
                 ));
-            }
-            let after = match (order, cursor.s, cursor.r) {
-                (ArticleOrder::Relevance, _, Some(rank)) => After::Rank { rank, id: cursor.i },
-                (ArticleOrder::NewestFirst | ArticleOrder::OldestFirst, Some(sort_at), _) => {
-                    After::Time {
-                        sort_at,
-                        id: cursor.i,
+                }
+                let after = match (order, cursor.s, cursor.r) {
+                    (ArticleOrder::Relevance, _, Some(rank)) => {
+                        match cursor.o {
+                            Some(rowid) => After::Rank { rank, rowid },
+                            None => return Err(ApiError::invalid_parameter(
+                                "cursor",
+                                "the cursor is from an older version; start from the first page",
+                            )),
+                        }
                     }
-                }
-                _ => {
-                    return Err(ApiError::invalid_parameter(
-                        "cursor",
-                        "the cursor belongs to a different sort order",
-                    ))
-                }
-            };
-            (Some(after), cursor.m)
+                    (ArticleOrder::NewestFirst | ArticleOrder::OldestFirst, Some(sort_at), _) => {
+                        After::Time {
+                            sort_at,
+                            id: cursor.i,
+                        }
+                    }
+                    _ => {
+                        return Err(ApiError::invalid_parameter(
+                            "cursor",
+                            "the cursor belongs to a different sort order",
+                        ))
+                    }
+                };
+                (Some(after), cursor.m)
+            }
+        };
+        if order == ArticleOrder::Relevance && max_rowid.is_none() {
+            max_rowid = Some(state.store.max_article_rowid().await?);
         }
-    };
-    if order == ArticleOrder::Relevance && max_rowid.is_none() {
-        max_rowid = Some(state.store.max_article_rowid().await?);
-    }
 
-    let query = ArticleQuery {
-        tags: tags.iter().map(|s| s.to_string()).collect(),
-        entities: entities.iter().map(|s| s.to_string()).collect(),
-        language,
-        source,
-        since,
-        until,
-        statuses,
-        fts,
-        order: Some(order),
-        after,
-        max_rowid,
-        limit,
+        let query = ArticleQuery {
+            tags: tags.iter().map(|s| s.to_string()).collect(),
+            entities: entities.iter().map(|s| s.to_string()).collect(),
+            language,
+            source,
+            since,
+            until,
+            statuses,
+            fts,
+            order: Some(order),
+            after,
+            max_rowid,
+            limit,
+        };
+        let page = state.store.list_articles(&query).await?;
+        let next_cursor = match (page.has_more, page.items.last()) {
+            (true, Some(last)) => Some(state.cursors.encode(&ArticleCursor {
+                f: fp,
+                s: (order != ArticleOrder::Relevance).then(|| last.sort_at.clone()),
+                r: last.rank,
+                i: last.id.clone(),
+                m: max_rowid,
+                o: (order == ArticleOrder::Relevance).then_some(last.rowid),
+            })?),
+            _ => None,
+        };
+        let next = next_cursor.as_ref().map(|c| params.with_cursor(path, c));
+        let data: Vec<Value> = page
+            .items
+            .iter()
+            .map(|item| trim_fields(serde_json::to_value(item).unwrap_or(Value::Null), &fields))
+            .collect();
+        let body = serde_json::json!({"data": data, "next_cursor": next_cursor, "next": next});
+        let mut rendered = render_bytes(&body);
+        rendered.next = next;
+        Ok(rendered)
     };
-    let page = state.store.list_articles(&query).await?;
-    let next_cursor = match (page.has_more, page.items.last()) {
-        (true, Some(last)) => Some(state.cursors.encode(&ArticleCursor {
-            f: fp,
-            s: (order != ArticleOrder::Relevance).then(|| last.sort_at.clone()),
-            r: last.rank,
-            i: last.id.clone(),
-            m: max_rowid,
-        })?),
-        _ => None,
-    };
-    let next = next_cursor.as_ref().map(|c| params.with_cursor(path, c));
-    let data: Vec<Value> = page
-        .items
-        .iter()
-        .map(|item| trim_fields(serde_json::to_value(item).unwrap_or(Value::Null), &fields))
-        .collect();
-    let body = serde_json::json!({"data": data, "next_cursor": next_cursor, "next": next});
-    let mut response = axum::Json(body).into_response();
-    if let Some(next) = &next {
-        if let Ok(link) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
-            response.headers_mut().insert(header::LINK, link);
+    let rendered = match &cache_key {
+        Some(key) => {
+            let generation = state.store.generation();
+            state
+                .list_cache
+                .get_or_render(key, generation, render)
+                .await?
         }
+        None => render.await?,
+    };
+    Ok(list_response(headers, rendered, cache_key.is_some()))
+}
+
+/// A list page with its ETag, caching headers and `Link` to the next page.
+fn list_response(request_headers: &HeaderMap, rendered: Rendered, public: bool) -> Response {
+    let link = rendered
+        .next
+        .as_ref()
+        .and_then(|next| HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")).ok());
+    let cache_control = if public {
+        "public, max-age=10, stale-while-revalidate=60"
+    } else {
+        "private, no-store"
+    };
+    let mut response = cached_response(request_headers, rendered, cache_control);
+    if let Some(link) = link {
+        response.headers_mut().insert(header::LINK, link);
     }
-    Ok(response)
+    response
 }
 
 /// One article, whole: blocks, lead image, tags, entities with mention counts.
@@ -372,7 +421,7 @@ async fn get_article(
             return Ok(cached_response(
                 &headers,
                 rendered,
-                ArticleStatus::Published,
+                article_cache_control(ArticleStatus::Published),
             ));
         }
     }
@@ -384,7 +433,11 @@ async fn get_article(
             .article_cache
             .put(&[&article.id, &article.slug], generation, &rendered);
     }
-    Ok(cached_response(&headers, rendered, article.status))
+    Ok(cached_response(
+        &headers,
+        rendered,
+        article_cache_control(article.status),
+    ))
 }
 
 /// An editor's changes to an article.
@@ -630,6 +683,14 @@ fn render_bytes(body: &Value) -> Rendered {
     Rendered {
         body: bytes.into(),
         etag,
+        next: None,
+    }
+}
+
+fn article_cache_control(status: ArticleStatus) -> &'static str {
+    match status {
+        ArticleStatus::Published => "public, max-age=60, stale-while-revalidate=300",
+        ArticleStatus::Draft => "private, no-store",
     }
 }
 
@@ -637,12 +698,8 @@ fn render_bytes(body: &Value) -> Rendered {
 fn cached_response(
     request_headers: &HeaderMap,
     rendered: Rendered,
-    status: ArticleStatus,
+    cache_control: &'static str,
 ) -> Response {
-    let cache_control = match status {
-        ArticleStatus::Published => "public, max-age=60, stale-while-revalidate=300",
-        ArticleStatus::Draft => "private, no-store",
-    };
     let matches = request_headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

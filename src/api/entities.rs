@@ -3,7 +3,7 @@
 //! (create, edit, merge, reprocess).
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -361,6 +361,7 @@ async fn entity_articles(
     principal: MaybePrincipal,
     PathParams(id_or_slug): PathParams<String>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let id = match resolve(&state, &id_or_slug, "/articles").await? {
         Ok(id) => id,
@@ -374,6 +375,7 @@ async fn entity_articles(
     article_page(
         &state,
         &principal,
+        &headers,
         &params,
         &path,
         Scope {

@@ -47,6 +47,11 @@ use cursor::CursorCodec;
 
 pub use error::{ApiError, ApiResult, Problem, ProblemKind};
 
+/// Bytes of rendered articles kept in memory.
+const ARTICLE_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// Bytes of rendered list and search pages kept in memory.
+const LIST_CACHE_BYTES: usize = 8 * 1024 * 1024;
+
 /// Shortest admin token accepted from the environment.
 pub const MIN_ADMIN_TOKEN_LEN: usize = 16;
 
@@ -62,7 +67,8 @@ pub struct AppState {
     dictionary: Arc<RwLock<EntityDictionary>>,
     pub rate_limits: Arc<ratelimit::RateLimits>,
     pub metrics: Arc<metrics::Metrics>,
-    article_cache: Arc<cache::ArticleCache>,
+    article_cache: Arc<cache::ResponseCache>,
+    list_cache: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
@@ -92,7 +98,8 @@ impl AppState {
         Ok(AppState {
             rate_limits: Arc::new(rate_limits),
             metrics: Arc::new(metrics::Metrics::default()),
-            article_cache: Arc::new(cache::ArticleCache::default()),
+            article_cache: Arc::new(cache::ResponseCache::new(ARTICLE_CACHE_BYTES)),
+            list_cache: Arc::new(cache::ResponseCache::new(LIST_CACHE_BYTES)),
             admin_token_hash: config.admin_token.as_deref().map(|t| hash_token(t.trim())),
             config: Arc::new(config),
             store,

@@ -2,7 +2,7 @@
 //! lose tags through `PATCH /v1/articles/{id}`.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -203,6 +203,7 @@ async fn tag_articles(
     principal: MaybePrincipal,
     PathParams(slug): PathParams<String>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     check_identifier(&slug)?;
     let tag = state.store.get_tag(&slug).await?;
@@ -211,6 +212,7 @@ async fn tag_articles(
     article_page(
         &state,
         &principal,
+        &headers,
         &params,
         &path,
         Scope {

@@ -118,6 +118,9 @@ pub struct ArticleSummary {
     /// bm25 rank when the list was a search (lower is better).
     #[serde(skip)]
     pub rank: Option<f64>,
+    /// Storage order, the tie-break of equal ranks.
+    #[serde(skip)]
+    pub rowid: i64,
 }
 
 /// What an ingest did.
@@ -148,8 +151,15 @@ pub enum ArticleOrder {
 /// Where the previous page ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum After {
-    Time { sort_at: String, id: String },
-    Rank { rank: f64, id: String },
+    Time {
+        sort_at: String,
+        id: String,
+    },
+    /// Relevance ties are broken by storage order (the rowid), which FTS5 can sort by too.
+    Rank {
+        rank: f64,
+        rowid: i64,
+    },
 }
 
 /// Filters of `GET /v1/articles`.
@@ -278,107 +288,71 @@ impl Store {
 
     /// One page of articles matching a query.
     pub async fn list_articles(&self, query: &ArticleQuery) -> StoreResult<Page<ArticleSummary>> {
-        let order = query.order.unwrap_or(ArticleOrder::NewestFirst);
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
-        qb.push(SUMMARY_COLUMNS);
-        if query.fts.is_some() {
-            qb.push(", bm25(articles_fts, 10.0, 4.0, 1.0, 3.0) AS rank FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid");
-        } else {
-            qb.push(", NULL AS rank FROM articles a");
-        }
-        qb.push(" WHERE a.deleted_at IS NULL");
-        if let Some(fts) = &query.fts {
-            qb.push(" AND articles_fts MATCH ").push_bind(fts.clone());
-        }
-        let statuses = if query.statuses.is_empty() {
-            vec![ArticleStatus::Published]
-        } else {
-            query.statuses.clone()
-        };
-        qb.push(" AND a.status IN (");
-        let mut sep = qb.separated(", ");
-        for status in &statuses {
-            sep.push_bind(status.as_str());
-        }
-        qb.push(")");
-        if let Some(language) = &query.language {
-            qb.push(" AND a.language = ").push_bind(language.clone());
-        }
-        if let Some(source) = &query.source {
-            qb.push(" AND a.source_domain = ").push_bind(source.clone());
-        }
-        if let Some(since) = &query.since {
-            qb.push(" AND a.published_at >= ").push_bind(since.clone());
-        }
-        if let Some(until) = &query.until {
-            qb.push(" AND a.published_at < ").push_bind(until.clone());
-        }
-        // Correlated EXISTS rather than IN: the planner then walks the listing index in order and
-        // stops at the page's end instead of collecting and sorting every tagged article.
-        for tag in &query.tags {
-            qb.push(
-                " AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
-                 AND at.tag_id = (SELECT id FROM tags WHERE slug = ",
-            )
-            .push_bind(tag.clone())
-            .push("))");
-        }
-        for entity in &query.entities {
-            qb.push(
-                " AND EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = a.id \
-                 AND ae.entity_id = (SELECT id FROM entities WHERE slug = ",
-            )
-            .push_bind(entity.clone())
-            .push("))");
-        }
-        if let Some(max_rowid) = query.max_rowid {
-            qb.push(" AND a.rowid <= ").push_bind(max_rowid);
-        }
-        match (&query.after, order) {
-            (Some(After::Time { sort_at, id }), ArticleOrder::NewestFirst) => {
-                qb.push(" AND (a.sort_at, a.id) < (")
-                    .push_bind(sort_at.clone())
-                    .push(", ")
-                    .push_bind(id.clone())
-                    .push(")");
-            }
-            (Some(After::Time { sort_at, id }), ArticleOrder::OldestFirst) => {
-                qb.push(" AND (a.sort_at, a.id) > (")
-                    .push_bind(sort_at.clone())
-                    .push(", ")
-                    .push_bind(id.clone())
-                    .push(")");
-            }
-            (Some(After::Rank { rank, id }), ArticleOrder::Relevance) => {
-                qb.push(" AND (rank > ")
-                    .push_bind(*rank)
-                    .push(" OR (rank = ")
-                    .push_bind(*rank)
-                    .push(" AND a.id > ")
-                    .push_bind(id.clone())
-                    .push("))");
-            }
-            (Some(_), _) => {
-                return Err(StoreError::Invalid(
-                    "the cursor belongs to a different sort order".into(),
-                ))
-            }
-            (None, _) => {}
-        }
-        qb.push(match order {
-            ArticleOrder::NewestFirst => " ORDER BY a.sort_at DESC, a.id DESC",
-            ArticleOrder::OldestFirst => " ORDER BY a.sort_at ASC, a.id ASC",
-            ArticleOrder::Relevance => " ORDER BY rank ASC, a.id ASC",
-        });
-        let limit = query.limit.max(1);
-        qb.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+        self.list_articles_with(query, RELEVANCE_CANDIDATES).await
+    }
 
+    /// [`Store::list_articles`], ranking at most `candidates` matches inside FTS5 first.
+    async fn list_articles_with(
+        &self,
+        query: &ArticleQuery,
+        candidates: i64,
+    ) -> StoreResult<Page<ArticleSummary>> {
+        let order = query.order.unwrap_or(ArticleOrder::NewestFirst);
+        let limit = query.limit.max(1) as usize;
+        let cursor_fits = match &query.after {
+            None => true,
+            Some(After::Rank { .. }) => order == ArticleOrder::Relevance,
+            Some(After::Time { .. }) => order != ArticleOrder::Relevance,
+        };
+        if !cursor_fits {
+            return Err(StoreError::Invalid(
+                "the cursor belongs to a different sort order".into(),
+            ));
+        }
         let mut conn = self.read.acquire().await?;
-        let rows = qb.build().fetch_all(&mut *conn).await.map_err(fts_error)?;
-        let has_more = rows.len() > limit as usize;
+        let mut rows = None;
+        if query.fts.is_some() && order == ArticleOrder::Relevance {
+            // Ranking every match of a common word costs a bm25 per match (tens of thousands for
+            // a word in half the corpus); rank inside FTS5 first and keep its best few hundred.
+            // See `bounded_page_is_exact` for when the page cut from them is the right one;
+            // otherwise rank everything.
+            let bounded = list_query(query, order, Some(candidates))
+                .build()
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(fts_error)?;
+            let exact = if bounded.is_empty() {
+                // Nothing kept passed the filters: the answer is empty if nothing else matched.
+                let fts = query.fts.clone().unwrap_or_default();
+                let hits: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?1 \
+                     LIMIT ?2)",
+                )
+                .bind(fts)
+                .bind(candidates)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(fts_error)?;
+                hits < candidates
+            } else {
+                bounded_page_is_exact(&bounded, limit, candidates)?
+            };
+            if exact {
+                rows = Some(bounded);
+            }
+        }
+        let rows = match rows {
+            Some(rows) => rows,
+            None => list_query(query, order, None)
+                .build()
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(fts_error)?,
+        };
+        let has_more = rows.len() > limit;
         let mut items = rows
             .iter()
-            .take(limit as usize)
+            .take(limit)
             .map(summary_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
         let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
@@ -763,6 +737,160 @@ async fn write_fts(
 }
 
 /// Loads a live article whole (any status).
+/// Matches ranked inside FTS5 before a relevance page is cut from them.
+const RELEVANCE_CANDIDATES: i64 = 400;
+
+/// bm25 over title (weight 10), summary (4), extra (1) and body (3).
+const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 1.0, 3.0)";
+
+/// Whether a page cut from the FTS5 top candidates is the page the full ranking gives. The
+/// candidates are a prefix of the full order (rank, then rowid: a total order), so a full page
+/// from them is exact, and so is any page when every match was a candidate.
+fn bounded_page_is_exact(rows: &[SqliteRow], limit: usize, candidates: i64) -> StoreResult<bool> {
+    let Some(first) = rows.first() else {
+        return Ok(false);
+    };
+    let hit_count: i64 = first.try_get("hit_count")?;
+    Ok(hit_count < candidates || rows.len() > limit)
+}
+
+/// The SQL of one list page. With a search: relevance pages come from the FTS5 ranking (only
+/// its best `candidates` when given); time-ordered pages walk the listing index and keep the
+/// rows the search matched, without ranking anything.
+fn list_query(
+    query: &ArticleQuery,
+    order: ArticleOrder,
+    candidates: Option<i64>,
+) -> QueryBuilder<'static, Sqlite> {
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    match (&query.fts, order) {
+        (Some(fts), ArticleOrder::Relevance) => {
+            if let Some(k) = candidates {
+                qb.push(format!(
+                    "WITH hits AS (SELECT rowid, {BM25} AS rank FROM articles_fts \
+                     WHERE articles_fts MATCH "
+                ))
+                .push_bind(fts.clone())
+                .push(" ORDER BY rank, rowid LIMIT ")
+                .push_bind(k)
+                .push(") SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(
+                    ", hits.rank AS rank, (SELECT count(*) FROM hits) AS hit_count \
+                     FROM hits JOIN articles a ON a.rowid = hits.rowid WHERE a.deleted_at IS NULL",
+                );
+            } else {
+                qb.push("SELECT ")
+                    .push(SUMMARY_COLUMNS)
+                    .push(format!(
+                        ", {BM25} AS rank FROM articles a \
+                         JOIN articles_fts ON articles_fts.rowid = a.rowid \
+                         WHERE a.deleted_at IS NULL AND articles_fts MATCH "
+                    ))
+                    .push_bind(fts.clone());
+            }
+        }
+        (Some(fts), _) => {
+            qb.push("SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(
+                    ", NULL AS rank FROM articles a WHERE a.deleted_at IS NULL \
+                     AND a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
+                )
+                .push_bind(fts.clone())
+                .push(")");
+        }
+        (None, _) => {
+            qb.push("SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(", NULL AS rank FROM articles a WHERE a.deleted_at IS NULL");
+        }
+    }
+    let statuses = if query.statuses.is_empty() {
+        vec![ArticleStatus::Published]
+    } else {
+        query.statuses.clone()
+    };
+    qb.push(" AND a.status IN (");
+    let mut sep = qb.separated(", ");
+    for status in &statuses {
+        sep.push_bind(status.as_str());
+    }
+    qb.push(")");
+    if let Some(language) = &query.language {
+        qb.push(" AND a.language = ").push_bind(language.clone());
+    }
+    if let Some(source) = &query.source {
+        qb.push(" AND a.source_domain = ").push_bind(source.clone());
+    }
+    if let Some(since) = &query.since {
+        qb.push(" AND a.published_at >= ").push_bind(since.clone());
+    }
+    if let Some(until) = &query.until {
+        qb.push(" AND a.published_at < ").push_bind(until.clone());
+    }
+    // Correlated EXISTS rather than IN: the planner then walks the listing index in order and
+    // stops at the page's end instead of collecting and sorting every tagged article.
+    for tag in &query.tags {
+        qb.push(
+            " AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
+             AND at.tag_id = (SELECT id FROM tags WHERE slug = ",
+        )
+        .push_bind(tag.clone())
+        .push("))");
+    }
+    for entity in &query.entities {
+        qb.push(
+            " AND EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = a.id \
+             AND ae.entity_id = (SELECT id FROM entities WHERE slug = ",
+        )
+        .push_bind(entity.clone())
+        .push("))");
+    }
+    if let Some(max_rowid) = query.max_rowid {
+        qb.push(" AND a.rowid <= ").push_bind(max_rowid);
+    }
+    match &query.after {
+        Some(After::Time { sort_at, id }) if order != ArticleOrder::Relevance => {
+            qb.push(if order == ArticleOrder::NewestFirst {
+                " AND (a.sort_at, a.id) < ("
+            } else {
+                " AND (a.sort_at, a.id) > ("
+            })
+            .push_bind(sort_at.clone())
+            .push(", ")
+            .push_bind(id.clone())
+            .push(")");
+        }
+        Some(After::Rank { rank, rowid }) if order == ArticleOrder::Relevance => {
+            // Spelled out: a bare `rank` in WHERE is FTS5's hidden column (unweighted bm25),
+            // not this query's weighted rank.
+            let rank_sql = if candidates.is_some() {
+                "hits.rank"
+            } else {
+                BM25
+            };
+            qb.push(format!(" AND ({rank_sql} > "))
+                .push_bind(*rank)
+                .push(format!(" OR ({rank_sql} = "))
+                .push_bind(*rank)
+                .push(" AND a.rowid > ")
+                .push_bind(*rowid)
+                .push("))");
+        }
+        // `list_articles` refuses a cursor of another order before building the query.
+        _ => {}
+    }
+    qb.push(match order {
+        ArticleOrder::NewestFirst => " ORDER BY a.sort_at DESC, a.id DESC",
+        ArticleOrder::OldestFirst => " ORDER BY a.sort_at ASC, a.id ASC",
+        ArticleOrder::Relevance => " ORDER BY rank ASC, a.rowid ASC",
+    });
+    qb.push(" LIMIT ")
+        .push_bind(i64::from(query.limit.max(1)) + 1);
+    qb
+}
+
 async fn load_article(
     conn: &mut SqliteConnection,
     id_or_slug: &str,
@@ -893,6 +1021,7 @@ fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
         updated_at: row.try_get("updated_at")?,
         sort_at: row.try_get("sort_at")?,
         rank: row.try_get("rank")?,
+        rowid: row.try_get("rowid")?,
     })
 }
 
@@ -911,5 +1040,84 @@ fn fts_error(err: sqlx::Error) -> StoreError {
             StoreError::Invalid(format!("search expression: {}", db.message()))
         }
         _ => StoreError::from(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize, Envelope};
+    use crate::store::StoreOptions;
+
+    /// Articles where the search word sits in the title, the body, or both, a varying number of
+    /// times, so the weighted ranking differs from FTS5's unweighted one.
+    async fn store_with_harbour_articles() -> Store {
+        let store = Store::open(&StoreOptions::new("sqlite::memory:"))
+            .await
+            .unwrap();
+        let now = OffsetDateTime::now_utc();
+        for n in 0..24 {
+            let in_title = if n % 3 == 0 { " at the harbour" } else { "" };
+            let repeats = "The harbour board met again. ".repeat(n % 5);
+            let envelope = Envelope {
+                text: format!(
+                    "Council story number {n}{in_title}\n\nThe council met on Tuesday to discuss \
+                     the budget for roads and schools, item {n}. {repeats}Members agreed to \
+                     publish the plan before the recess."
+                ),
+                ..Envelope::default()
+            };
+            let article = normalize(&envelope, now).unwrap();
+            let status = if n == 7 {
+                ArticleStatus::Draft
+            } else {
+                ArticleStatus::Published
+            };
+            store.insert_article(&article, status).await.unwrap();
+        }
+        store
+    }
+
+    async fn walk(store: &Store, limit: u32, candidates: i64) -> Vec<(String, f64)> {
+        let mut query = ArticleQuery {
+            fts: Some("\"harbour\"".into()),
+            order: Some(ArticleOrder::Relevance),
+            limit,
+            ..ArticleQuery::default()
+        };
+        let mut seen = Vec::new();
+        // A cursor that does not move on would loop; no walk needs more pages than articles.
+        for _ in 0..=24 {
+            let page = store.list_articles_with(&query, candidates).await.unwrap();
+            seen.extend(page.items.iter().map(|a| (a.id.clone(), a.rank.unwrap())));
+            match (page.has_more, page.items.last()) {
+                (true, Some(last)) => {
+                    query.after = Some(After::Rank {
+                        rank: last.rank.unwrap(),
+                        rowid: last.rowid,
+                    })
+                }
+                _ => return seen,
+            }
+        }
+        panic!("the cursor did not move on: {seen:?}");
+    }
+
+    #[tokio::test]
+    async fn relevance_pages_are_the_same_whether_ranked_in_fts5_first_or_not() {
+        let store = store_with_harbour_articles().await;
+        let whole = walk(&store, 100, 1_000).await;
+        let mentioning = (0..24)
+            .filter(|n| *n != 7 && (n % 3 == 0 || n % 5 != 0))
+            .count();
+        assert_eq!(whole.len(), mentioning);
+        assert!(whole.windows(2).all(|w| w[0].1 <= w[1].1), "{whole:?}");
+        for (limit, candidates) in [(3, 1_000), (3, 4), (2, 2), (5, 6), (1, 1), (4, 16)] {
+            assert_eq!(
+                walk(&store, limit, candidates).await,
+                whole,
+                "limit {limit}, candidates {candidates}"
+            );
+        }
     }
 }
