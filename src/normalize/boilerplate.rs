@@ -208,6 +208,7 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
         }
     }
     keep_tables(&mut classes, blocks);
+    judge_broken_paragraphs(&mut classes, blocks, stopwords, cjk);
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
     promote_prose_runs(&mut classes, blocks);
@@ -438,6 +439,67 @@ fn keep_tables(classes: &mut [Class], blocks: &[RawBlock]) {
             } else {
                 Class::Good
             };
+        }
+    }
+}
+
+/// Lines joined by hard breaks are one paragraph (a `<p>` with `<br>`s: a schedule, a list of
+/// offers, an address): judged line by line, each is a short fragment, so the paragraph is judged
+/// as a whole and its short lines take its class.
+fn judge_broken_paragraphs(
+    classes: &mut [Class],
+    blocks: &[RawBlock],
+    stopwords: Option<&WordSet>,
+    cjk: bool,
+) {
+    let no_repeats = HashMap::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let start = i;
+        while i + 1 < blocks.len() && blocks[i].continues {
+            i += 1;
+        }
+        let end = i + 1;
+        i += 1;
+        let members = start..end;
+        let texts: Vec<&RawBlock> = blocks[members.clone()]
+            .iter()
+            .filter(|b| b.kind == LineKind::Text && !b.text.is_empty())
+            .collect();
+        if texts.len() < 3 || classes[members.clone()].contains(&Class::Good) {
+            continue;
+        }
+        let mut whole = RawBlock {
+            kind: LineKind::Text,
+            line: String::new(),
+            text: String::new(),
+            chars: 0,
+            visible: 0,
+            link_chars: 0,
+            links: 0,
+            emphasis_chars: 0,
+            images: Vec::new(),
+            continues: false,
+        };
+        for b in &texts {
+            if !whole.text.is_empty() {
+                whole.text.push(' ');
+                whole.chars += 1;
+            }
+            whole.text.push_str(&b.text);
+            whole.chars += b.chars;
+            whole.visible += b.visible;
+            whole.link_chars += b.link_chars;
+            whole.links += b.links;
+            whole.emphasis_chars += b.emphasis_chars;
+        }
+        let class = classify(&whole, stopwords, cjk, &no_repeats);
+        if matches!(class, Class::Good | Class::NearGood) {
+            for c in &mut classes[members] {
+                if matches!(*c, Class::Short | Class::NearGood) {
+                    *c = class;
+                }
+            }
         }
     }
 }
