@@ -461,6 +461,9 @@ fn judge_broken_paragraphs(
         }
         let end = i + 1;
         i += 1;
+        if end - start < 3 {
+            continue;
+        }
         let members = start..end;
         let texts: Vec<&RawBlock> = blocks[members.clone()]
             .iter()
