@@ -33,6 +33,8 @@ pub struct RawBlock {
     /// Non-space characters inside emphasis.
     pub emphasis_chars: usize,
     pub images: Vec<ImageRef>,
+    /// The line ended in a hard break and the next line follows it: one paragraph with it.
+    pub continues: bool,
 }
 
 impl RawBlock {
@@ -59,12 +61,25 @@ impl RawBlock {
 }
 
 /// Split clean text into raw blocks, one per non-blank line.
+#[cfg(test)]
 pub fn split_blocks(text: &str) -> Vec<RawBlock> {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(parse_line)
-        .collect()
+    split_blocks_with_breaks(text, &[])
+}
+
+/// [`split_blocks`], with `hard_breaks[i]` telling whether line `i` ended in a hard break.
+pub fn split_blocks_with_breaks(text: &str, hard_breaks: &[bool]) -> Vec<RawBlock> {
+    let mut blocks = Vec::new();
+    let mut lines = text.split('\n').map(str::trim).enumerate().peekable();
+    while let Some((i, line)) = lines.next() {
+        if line.is_empty() {
+            continue;
+        }
+        let mut block = parse_line(line);
+        block.continues = hard_breaks.get(i).copied().unwrap_or(false)
+            && lines.peek().is_some_and(|(_, next)| !next.is_empty());
+        blocks.push(block);
+    }
+    blocks
 }
 
 fn parse_line(line: &str) -> RawBlock {
@@ -88,6 +103,7 @@ fn parse_line(line: &str) -> RawBlock {
         links: inline.links,
         emphasis_chars: inline.emphasis_chars,
         images: inline.images,
+        continues: false,
     }
 }
 

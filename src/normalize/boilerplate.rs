@@ -207,12 +207,25 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
             *c = Class::Neutral;
         }
     }
+    keep_tables(&mut classes, blocks);
+    judge_broken_paragraphs(&mut classes, blocks, stopwords, cjk);
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
     promote_prose_runs(&mut classes, blocks);
+    let lists = lists_after_prose(&classes, blocks);
     settle_by_context(&mut classes);
 
-    let region = densest_prose_run(&classes, blocks);
+    let mut region = densest_prose_run(&classes, blocks);
+    for list in &lists {
+        if let Some((s, e)) = region.as_mut() {
+            if classes[list.anchor] == Class::Good && list.anchor >= *s && list.anchor <= *e {
+                for &j in &list.members {
+                    classes[j] = Class::Good;
+                }
+                *e = (*e).max(list.end);
+            }
+        }
+    }
     let mut verdicts: Vec<Verdict> = classes
         .iter()
         .enumerate()
@@ -268,7 +281,8 @@ fn classify(
     if let Some(reason) = marker_reason(&block.text) {
         return Class::Bad(reason);
     }
-    if is_dateline(&block.text) {
+    // A quoted "— Name (@handle) November 18, 2019" signs an embedded post; it is not a dateline.
+    if block.kind != LineKind::Quote && is_dateline(&block.text) {
         return Class::Bad("dateline");
     }
     let link_density = block.link_density();
@@ -282,6 +296,9 @@ fn classify(
         return Class::Bad("repeated");
     }
     if list_item && (block.text.ends_with("..") || block.text.ends_with('…')) {
+        return Class::Bad("teaser");
+    }
+    if is_cut_short(&block.text) {
         return Class::Bad("teaser");
     }
     let weight = if cjk { block.chars * 3 } else { block.chars };
@@ -358,6 +375,16 @@ fn is_dateline(text: &str) -> bool {
     (year || clock) && words <= 12
 }
 
+/// A line cut off mid-sentence, right after a comma ("… diagnosed with the plague,..."): a
+/// teaser of another page, never a paragraph of this one.
+fn is_cut_short(text: &str) -> bool {
+    let t = text.trim_end();
+    let Some(rest) = t.strip_suffix("...").or_else(|| t.strip_suffix('…')) else {
+        return false;
+    };
+    rest.trim_end().ends_with([',', '，', '、'])
+}
+
 /// Counts of short lines that occur more than once (menus repeated at top and bottom).
 fn repeated_lines(blocks: &[RawBlock]) -> HashMap<&str, usize> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -375,6 +402,109 @@ pub fn ends_like_sentence(text: &str) -> bool {
     trimmed.ends_with([
         '.', '!', '?', '।', '॥', '。', '！', '？', '؟', '۔', '…', ':', ';',
     ])
+}
+
+/// Markdown tables (`a | b` rows under a `---|---` delimiter) with enough text and few links are
+/// content the page chose to lay out (results, standings, schedules): each row is too short to
+/// pass as prose on its own, so the table is judged as one block.
+fn keep_tables(classes: &mut [Class], blocks: &[RawBlock]) {
+    let is_row = |b: &RawBlock| b.kind == LineKind::Text && b.line.matches('|').count() >= 2;
+    let is_delimiter = |b: &RawBlock| {
+        b.line.contains("-|") || b.line.contains("|-") || b.line.contains("-:|")
+    } && b.line.chars().all(|c| matches!(c, '-' | ':' | '|' | ' '));
+    let mut i = 0;
+    while i < blocks.len() {
+        if !is_row(&blocks[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < blocks.len() && is_row(&blocks[i]) {
+            i += 1;
+        }
+        let rows = &blocks[start..i];
+        let (chars, visible, link_chars) = rows.iter().fold((0, 0, 0), |(c, v, l), b| {
+            (c + b.chars, v + b.visible, l + b.link_chars)
+        });
+        let table = rows.len() >= 3
+            && rows.iter().any(is_delimiter)
+            && chars >= LENGTH_HIGH
+            && (link_chars as f32) <= MAX_LINK_DENSITY * visible as f32;
+        if !table {
+            continue;
+        }
+        for (c, b) in classes[start..i].iter_mut().zip(rows) {
+            *c = if is_delimiter(b) {
+                Class::Neutral
+            } else {
+                Class::Good
+            };
+        }
+    }
+}
+
+/// Lines joined by hard breaks are one paragraph (a `<p>` with `<br>`s: a schedule, a list of
+/// offers, an address): judged line by line, each is a short fragment, so the paragraph is judged
+/// as a whole and its short lines take its class.
+fn judge_broken_paragraphs(
+    classes: &mut [Class],
+    blocks: &[RawBlock],
+    stopwords: Option<&WordSet>,
+    cjk: bool,
+) {
+    let no_repeats = HashMap::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let start = i;
+        while i + 1 < blocks.len() && blocks[i].continues {
+            i += 1;
+        }
+        let end = i + 1;
+        i += 1;
+        if end - start < 3 {
+            continue;
+        }
+        let members = start..end;
+        let texts: Vec<&RawBlock> = blocks[members.clone()]
+            .iter()
+            .filter(|b| b.kind == LineKind::Text && !b.text.is_empty())
+            .collect();
+        if texts.len() < 3 || classes[members.clone()].contains(&Class::Good) {
+            continue;
+        }
+        let mut whole = RawBlock {
+            kind: LineKind::Text,
+            line: String::new(),
+            text: String::new(),
+            chars: 0,
+            visible: 0,
+            link_chars: 0,
+            links: 0,
+            emphasis_chars: 0,
+            images: Vec::new(),
+            continues: false,
+        };
+        for b in &texts {
+            if !whole.text.is_empty() {
+                whole.text.push(' ');
+                whole.chars += 1;
+            }
+            whole.text.push_str(&b.text);
+            whole.chars += b.chars;
+            whole.visible += b.visible;
+            whole.link_chars += b.link_chars;
+            whole.links += b.links;
+            whole.emphasis_chars += b.emphasis_chars;
+        }
+        let class = classify(&whole, stopwords, cjk, &no_repeats);
+        if matches!(class, Class::Good | Class::NearGood) {
+            for c in &mut classes[members] {
+                if matches!(*c, Class::Short | Class::NearGood) {
+                    *c = class;
+                }
+            }
+        }
+    }
 }
 
 /// A short text with none of the page's prose signals still deserves a chance when nothing in the
@@ -458,6 +588,71 @@ fn promote_prose_runs(classes: &mut [Class], blocks: &[RawBlock]) {
     }
 }
 
+/// A list without links right after a paragraph of the article, and the short label that may
+/// stand between them ("Qualified teams").
+struct TrailingList {
+    /// The paragraph the list follows.
+    anchor: usize,
+    /// The label and the items, which join the article when the anchor is in it.
+    members: Vec<usize>,
+    /// The last block of the list.
+    end: usize,
+}
+
+/// Lists without links that follow prose: jusText's context rule would drop them whenever page
+/// furniture comes next, and the densest run stops before them, yet they are the article's own
+/// ("What's new:", a table of results written as a list). They join the article after the fact,
+/// so they never pull in what comes after them.
+fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList> {
+    let plain_item = |j: usize| {
+        blocks[j].kind == LineKind::ListItem
+            && blocks[j].links == 0
+            && matches!(classes[j], Class::Short | Class::NearGood | Class::Good)
+    };
+    let mut lists = Vec::new();
+    let mut i = 0;
+    while i < classes.len() {
+        if !plain_item(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut items = 0;
+        while i < classes.len()
+            && (plain_item(i) || classes[i] == Class::Neutral && blocks[i].kind == LineKind::Image)
+        {
+            items += usize::from(blocks[i].kind == LineKind::ListItem);
+            i += 1;
+        }
+        if items < 2 {
+            continue;
+        }
+        let mut distance = 0;
+        for j in (0..start).rev() {
+            match classes[j] {
+                Class::Good | Class::NearGood => {
+                    lists.push(TrailingList {
+                        anchor: j,
+                        members: (j + 1..i)
+                            .filter(|&k| matches!(classes[k], Class::Short | Class::NearGood))
+                            .collect(),
+                        end: i - 1,
+                    });
+                    break;
+                }
+                Class::Short | Class::Neutral if blocks[j].kind != LineKind::ListItem => {
+                    distance += blocks[j].chars;
+                    if distance > LENGTH_HIGH {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+    lists
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Good,
@@ -483,6 +678,14 @@ fn neighbour(classes: &[Class], from: usize, forward: bool, ignore_near: bool) -
             Class::Good => return Side::Good,
             // An inline "Also read: …" line interrupts an article without ending it.
             Class::Bad("related_marker") => {}
+            // Nor does a time stamp under a video or photo inside the prose, for the lines after it.
+            Class::Bad("dateline")
+                if !forward
+                    && classes[..i]
+                        .iter()
+                        .rev()
+                        .find(|c| **c != Class::Neutral)
+                        .is_some_and(|c| matches!(c, Class::Good | Class::NearGood)) => {}
             Class::Bad(_) => return Side::Bad,
             Class::NearGood if !ignore_near => return Side::NearGood,
             _ => {}

@@ -6,6 +6,14 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Clean `raw` into NFC text with `\n` line endings, each line trimmed and its space runs collapsed.
 pub fn clean_text(raw: &str) -> String {
+    clean_text_with_breaks(raw).0
+}
+
+/// [`clean_text`], and for each line of the result whether it ended in a markdown hard break (two
+/// or more trailing spaces, html2text's `<br>`): such a line and the next are one paragraph.
+pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
+    let mut breaks = Vec::new();
+    let mut trailing = 0usize;
     let mut out = String::with_capacity(raw.len());
     let mut prev: Option<char> = None;
     let mut pending_space = false;
@@ -16,6 +24,7 @@ pub fn clean_text(raw: &str) -> String {
             flush_space(&mut out, &mut pending_space);
             out.push(c);
             prev = Some(c);
+            trailing = 0;
             continue;
         }
         match c {
@@ -23,10 +32,14 @@ pub fn clean_text(raw: &str) -> String {
                 if chars.peek() == Some(&'\n') {
                     chars.next();
                 }
+                breaks.push(trailing >= 2);
+                trailing = 0;
                 end_line(&mut out, &mut pending_space);
                 prev = Some('\n');
             }
             '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => {
+                breaks.push(trailing >= 2);
+                trailing = 0;
                 end_line(&mut out, &mut pending_space);
                 prev = Some('\n');
             }
@@ -38,6 +51,7 @@ pub fn clean_text(raw: &str) -> String {
                     flush_space(&mut out, &mut pending_space);
                     out.push(c);
                     prev = Some(c);
+                    trailing = 0;
                 }
             }
             c if is_invisible(c) => {}
@@ -46,12 +60,14 @@ pub fn clean_text(raw: &str) -> String {
                     pending_space = true;
                 }
                 prev = Some(' ');
+                trailing += 1;
             }
             c if c.is_control() => {}
             c => {
                 flush_space(&mut out, &mut pending_space);
                 out.push(c);
                 prev = Some(c);
+                trailing = 0;
             }
         }
     }
@@ -59,7 +75,7 @@ pub fn clean_text(raw: &str) -> String {
         let trimmed = out.trim_end_matches('\n').len();
         out.truncate(trimmed);
     }
-    compose_lines(out)
+    (compose_lines(out), breaks)
 }
 
 /// NFC, line by line: most lines are already composed and are left as they are.
@@ -189,6 +205,13 @@ mod tests {
     fn strips_invisibles_and_unifies_lines() {
         let raw = "\u{FEFF}Hello\u{200B} \t  world\r\nsecond\rthird\u{0007}\n\n";
         assert_eq!(clean_text(raw), "Hello world\nsecond\nthird");
+    }
+
+    #[test]
+    fn marks_hard_breaks() {
+        let (text, breaks) = clean_text_with_breaks("one  \ntwo \nthree  \r\n\nfour");
+        assert_eq!(text, "one\ntwo\nthree\n\nfour");
+        assert_eq!(breaks, vec![true, false, true, false]);
     }
 
     #[test]

@@ -81,12 +81,12 @@ fn run_pipeline(
 ) -> Result<NormalizedArticle, NormalizeError> {
     let explicit = explicit::validate_explicit(envelope)?;
 
-    let text = hygiene::clean_text(&envelope.text);
+    let (text, hard_breaks) = hygiene::clean_text_with_breaks(&envelope.text);
     if text.trim().is_empty() {
         return Err(NormalizeError::EmptyText);
     }
 
-    let mut raw = blocks::split_blocks(&text);
+    let mut raw = blocks::split_blocks_with_breaks(&text, &hard_breaks);
     if leftovers == Leftovers::TrustRegion {
         html::keep_own_numbers(&mut raw);
     }
