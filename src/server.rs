@@ -72,8 +72,27 @@ impl Server {
         let store = state.store.clone();
         let header_timeout = state.config.request_timeout();
         let app = api::app(state);
+        let filling = tokio::spawn(fill_missing_docs(store.clone()));
         serve(listener, app, shutdown, header_timeout).await;
+        filling.abort();
         store.close().await;
+    }
+}
+
+/// Renders, in small transactions, the kept documents that articles lack (a database from before
+/// they existed, or documents a curation change made stale before this start).
+async fn fill_missing_docs(store: Store) {
+    loop {
+        match store.fill_missing_docs(100).await {
+            Ok(0) => return,
+            Ok(n) => tracing::debug!(rendered = n, "filled missing article documents"),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot fill missing article documents");
+                return;
+            }
+        }
+        // Leave the writer to requests between batches.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
 

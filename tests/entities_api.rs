@@ -378,3 +378,160 @@ async fn tags_are_listed_created_renamed_and_deleted() {
     );
     app.stop().await;
 }
+
+/// Every field of an article, so `?fields=` makes the server assemble it from its tables.
+const ALL_FIELDS: &str = "id,slug,status,title,summary,kickers,language,script,lead_image,blocks,\
+body_text,word_count,reading_time_minutes,published_at,published_at_source,url,source_domain,\
+authors,tags,entities,content_hash,created_at,updated_at";
+
+/// The kept document of each article (the plain read) equals the article assembled from its
+/// tables, before and after the missing documents are rendered again; answers the documents.
+async fn assert_docs_current(app: &common::TestApp, ids: &[String]) -> Vec<Value> {
+    let before = compare_docs(app, ids).await;
+    app.state.store.fill_missing_docs(100).await.unwrap();
+    assert_eq!(kept(app, ids).await, vec![true; ids.len()]);
+    let after = compare_docs(app, ids).await;
+    assert_eq!(before, after);
+    after
+}
+
+async fn compare_docs(app: &common::TestApp, ids: &[String]) -> Vec<Value> {
+    let mut docs = Vec::new();
+    for id in ids {
+        let kept = app.get_json(&format!("/v1/articles/{id}")).await;
+        let assembled = app
+            .get_json(&format!("/v1/articles/{id}?fields={ALL_FIELDS}"))
+            .await;
+        assert_eq!(kept, assembled, "article {id}");
+        docs.push(kept);
+    }
+    docs
+}
+
+/// Which of these articles have a kept document.
+async fn kept(app: &common::TestApp, ids: &[String]) -> Vec<bool> {
+    let mut out = Vec::new();
+    for id in ids {
+        let doc = app.state.store.get_article_doc(id, true).await.unwrap();
+        out.push(doc.is_some());
+    }
+    out
+}
+
+#[tokio::test]
+async fn kept_article_documents_follow_every_change_that_shows_in_them() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    let send = |request: reqwest::RequestBuilder| async {
+        let response = request.bearer_auth(&token).send().await.unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        response
+    };
+    let a: Value = send(
+        app.client
+            .post(app.url("/v1/entities"))
+            .json(&json!({"name": "Jane Quorra", "type": "person", "aliases": ["Quorra"]})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let b: Value =
+        send(app.client.post(app.url("/v1/entities")).json(
+            &json!({"name": "J. Quorra-Smith", "type": "person", "aliases": ["Quorra-Smith"]}),
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = "Jane Quorra wins the city marathon\nJane Quorra crossed the line first on Sunday, ahead of a field of three thousand runners.\nJ. Quorra-Smith, as the results list named her, said she had trained for a year.";
+    let mut ids = Vec::new();
+    for response in [
+        app.ingest_text(&token, text).await,
+        app.ingest_text(&token, FIXTURE).await,
+    ] {
+        assert_eq!(response.status(), 201);
+        let created: Value = response.json().await.unwrap();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        kept(&app, &ids).await,
+        [true, true],
+        "written with the article"
+    );
+    assert_docs_current(&app, &ids).await;
+
+    // An entity renamed: only the article that shows it loses its document, until refilled.
+    send(
+        app.client
+            .patch(app.url(&format!("/v1/entities/{}", a["id"].as_str().unwrap())))
+            .json(&json!({"name": "Jane Quorra-Smith"})),
+    )
+    .await;
+    assert_eq!(kept(&app, &ids).await, [false, true]);
+    let docs = assert_docs_current(&app, &ids).await;
+    assert!(docs[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["name"] == "Jane Quorra-Smith"));
+
+    // Two entities merged.
+    send(
+        app.client
+            .post(app.url(&format!("/v1/entities/{}/merge", b["id"].as_str().unwrap())))
+            .json(&json!({"into": a["id"]})),
+    )
+    .await;
+    let docs = assert_docs_current(&app, &ids).await;
+    assert!(!docs[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == b["id"]));
+
+    // A tag renamed, then deleted.
+    send(
+        app.client
+            .patch(app.url("/v1/tags/putin-kim-jong-meeting"))
+            .json(&json!({"name": "Putin Kim Summit"})),
+    )
+    .await;
+    let docs = assert_docs_current(&app, &ids).await;
+    assert!(docs[1]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "Putin Kim Summit"));
+    send(
+        app.client
+            .delete(app.url("/v1/tags/putin-kim-jong-meeting")),
+    )
+    .await;
+    let docs = assert_docs_current(&app, &ids).await;
+    assert_eq!(docs[1]["tags"].as_array().unwrap().len(), 1);
+
+    // Another article gives an entity shown in the Hindi article new (English) aliases.
+    let response = app.ingest_text(&token, ENGLISH_PUTIN).await;
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.unwrap();
+    ids.push(created["id"].as_str().unwrap().to_owned());
+    assert_docs_current(&app, &ids).await;
+
+    // The article itself edited, then reprocessed.
+    send(
+        app.client
+            .patch(app.url(&format!("/v1/articles/{}", ids[0])))
+            .json(&json!({"title": "Jane Quorra-Smith wins the marathon", "add_tags": ["Sport"]})),
+    )
+    .await;
+    let docs = assert_docs_current(&app, &ids).await;
+    assert_eq!(docs[0]["title"], "Jane Quorra-Smith wins the marathon");
+    send(
+        app.client
+            .post(app.url(&format!("/v1/articles/{}/reprocess", ids[0]))),
+    )
+    .await;
+    assert_docs_current(&app, &ids).await;
+    app.stop().await;
+}

@@ -9,7 +9,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,6 +24,7 @@ use crate::store::articles::{
     After, Article, ArticleChanges, ArticleOrder, ArticleQuery, ArticleStatus, ArticleSummary,
     Recomputed,
 };
+use crate::store::docs;
 use crate::store::search::SearchExpr;
 use crate::store::tokens::Role;
 
@@ -425,18 +425,44 @@ async fn get_article(
             ));
         }
     }
-    let article = state.store.get_article(&id_or_slug, editor).await?;
-    let body = render_article(&article, &fields, &include);
-    let rendered = render_bytes(&body);
-    if cacheable && article.status == ArticleStatus::Published {
+    let (rendered, status) = if cacheable {
+        // The kept document when there is one; else the article assembled from its tables.
+        match state.store.get_article_doc(&id_or_slug, editor).await? {
+            Some(doc) => (
+                Rendered {
+                    body: doc.body.into(),
+                    etag: doc.etag,
+                    next: None,
+                },
+                doc.status,
+            ),
+            None => {
+                let article = state.store.get_article(&id_or_slug, editor).await?;
+                let (body, etag) = docs::render(&article);
+                (
+                    Rendered {
+                        body: body.into(),
+                        etag,
+                        next: None,
+                    },
+                    article.status,
+                )
+            }
+        }
+    } else {
+        let article = state.store.get_article(&id_or_slug, editor).await?;
+        let rendered = render_bytes(&render_article(&article, &fields, &include));
+        (rendered, article.status)
+    };
+    if cacheable && status == ArticleStatus::Published {
         state
             .article_cache
-            .put(&[&article.id, &article.slug], generation, &rendered);
+            .put(&[&id_or_slug], generation, &rendered);
     }
     Ok(cached_response(
         &headers,
         rendered,
-        article_cache_control(article.status),
+        article_cache_control(status),
     ))
 }
 
@@ -679,7 +705,7 @@ fn trim_fields(value: Value, fields: &[&str]) -> Value {
 /// JSON bytes and their strong ETag.
 fn render_bytes(body: &Value) -> Rendered {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&bytes)[..12]));
+    let etag = docs::etag_of(&bytes);
     Rendered {
         body: bytes.into(),
         etag,

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::entities::ALIASES_IN_ARTICLE;
 use super::time::{format_timestamp, now_timestamp};
-use super::{entities, Store, StoreError, StoreResult};
+use super::{docs, entities, Store, StoreError, StoreResult};
 use crate::normalize::{self, Block, Image, NormalizedArticle, Removed};
 
 /// Whether readers see an article.
@@ -236,6 +236,9 @@ impl Store {
         let stored = load_article(&mut tx, &inserted.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article `{}`", inserted.id)))?;
+        if !inserted.duplicate {
+            docs::save_rendered(&mut tx, &stored).await?;
+        }
         tx.commit().await?;
         self.bump_generation();
         Ok(if inserted.duplicate {
@@ -255,7 +258,13 @@ impl Store {
         let mut results = Vec::with_capacity(articles.len());
         for (article, status) in articles {
             sqlx::query("SAVEPOINT article").execute(&mut *tx).await?;
-            match insert_in(&mut tx, article, *status).await {
+            let stored = match insert_in(&mut tx, article, *status).await {
+                Ok(outcome) if !outcome.duplicate => {
+                    docs::save(&mut tx, &outcome.id).await.map(|()| outcome)
+                }
+                other => other,
+            };
+            match stored {
                 Ok(outcome) => {
                     sqlx::query("RELEASE article").execute(&mut *tx).await?;
                     results.push(Ok(outcome));
@@ -513,6 +522,7 @@ impl Store {
         let updated = load_article(&mut tx, &current.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        docs::save_rendered(&mut tx, &updated).await?;
         tx.commit().await?;
         self.bump_generation();
         Ok(updated)
@@ -540,6 +550,7 @@ impl Store {
             .bind(rowid)
             .execute(&mut *tx)
             .await?;
+        docs::forget_article(&mut tx, &id).await?;
         tx.commit().await?;
         self.bump_generation();
         Ok(())
@@ -891,7 +902,7 @@ fn list_query(
     qb
 }
 
-async fn load_article(
+pub(super) async fn load_article(
     conn: &mut SqliteConnection,
     id_or_slug: &str,
 ) -> StoreResult<Option<Article>> {

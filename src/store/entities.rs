@@ -100,11 +100,13 @@ pub(crate) async fn link_article_entities(
         }));
     }
     if !aliases.is_empty() {
+        let aliases = serde_json::Value::Array(aliases).to_string();
+        super::docs::forget_for_new_aliases(conn, &aliases).await?;
         sqlx::query(
             "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
              SELECT j.value ->> '$.e', j.value ->> '$.a', j.value ->> '$.f', j.value ->> '$.s' FROM json_each(?) AS j",
         )
-        .bind(serde_json::Value::Array(aliases).to_string())
+        .bind(aliases)
         .execute(&mut *conn)
         .await?;
     }
@@ -502,6 +504,7 @@ impl super::Store {
         }];
         all.extend(aliases.iter().cloned());
         add_aliases(&mut tx, &id, kind, &all).await?;
+        super::docs::forget_linked_to_entity(&mut tx, &id).await?;
         let entity = load_entity(&mut tx, &id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
@@ -565,6 +568,7 @@ impl super::Store {
             });
         }
         add_aliases(&mut tx, id, &kind, &add).await?;
+        super::docs::forget_linked_to_entity(&mut tx, id).await?;
         let entity = load_entity(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
@@ -591,6 +595,7 @@ impl super::Store {
             if live.is_none() {
                 return Err(StoreError::NotFound(format!("entity `{id}`")));
             }
+            super::docs::forget_linked_to_entity(&mut tx, id).await?;
         }
         sqlx::query(
             "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
@@ -673,6 +678,7 @@ impl super::Store {
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
+        super::docs::save(&mut tx, article_id).await?;
         tx.commit().await?;
         self.bump_generation();
         Ok(())

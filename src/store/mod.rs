@@ -8,6 +8,8 @@
 
 /// Articles with their blocks, tags and entities.
 pub mod articles;
+/// Rendered articles kept beside them.
+pub mod docs;
 /// Entities shared across articles.
 pub mod entities;
 /// Remembered answers to writes with an `Idempotency-Key`.

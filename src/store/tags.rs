@@ -137,28 +137,34 @@ impl Store {
 
     /// Renames a tag's display name; the slug stays.
     pub async fn rename_tag(&self, slug: &str, name: &str) -> StoreResult<Tag> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        super::docs::forget_linked_to_tag(&mut tx, slug).await?;
         let done = sqlx::query("UPDATE tags SET name = ?, updated_at = ? WHERE slug = ?")
             .bind(name)
             .bind(now_timestamp())
             .bind(slug)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("tag `{slug}`")));
         }
+        tx.commit().await?;
         self.bump_generation();
         self.get_tag_from_writer(slug).await
     }
 
     /// Deletes a tag and detaches it from every article.
     pub async fn delete_tag(&self, slug: &str) -> StoreResult<()> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        super::docs::forget_linked_to_tag(&mut tx, slug).await?;
         let done = sqlx::query("DELETE FROM tags WHERE slug = ?")
             .bind(slug)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("tag `{slug}`")));
         }
+        tx.commit().await?;
         self.bump_generation();
         Ok(())
     }

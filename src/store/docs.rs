@@ -1,0 +1,175 @@
+//! Rendered articles kept in the database: each live article's JSON and ETag, as
+//! `GET /v1/articles/{id}` answers it, so a read is one row instead of assembling blocks, tags and
+//! entities. Written in the transaction that stores or changes the article; deleted in the
+//! transaction of any change that alters what other articles show (an entity renamed, retyped or
+//! merged, a tag renamed or deleted, a new alias among an entity's first few). A missing row is
+//! never wrong: the read then assembles the article, and [`Store::fill_missing_docs`] renders it.
+
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+
+use super::articles::{load_article, Article, ArticleStatus};
+use super::entities::ALIASES_IN_ARTICLE;
+use super::{Store, StoreError, StoreResult};
+
+/// An article as answered: its JSON and strong ETag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDoc {
+    pub status: ArticleStatus,
+    pub etag: String,
+    pub body: Vec<u8>,
+}
+
+/// The JSON of an article as `GET /v1/articles/{id}` answers it, and its ETag.
+pub fn render(article: &Article) -> (Vec<u8>, String) {
+    let body = serde_json::to_vec(article).unwrap_or_default();
+    let etag = etag_of(&body);
+    (body, etag)
+}
+
+/// Strong ETag of a JSON answer.
+pub fn etag_of(body: &[u8]) -> String {
+    format!("\"{}\"", hex::encode(&Sha256::digest(body)[..12]))
+}
+
+/// Renders and keeps the document of an article just stored or changed on `conn`.
+pub(super) async fn save(conn: &mut SqliteConnection, article_id: &str) -> StoreResult<()> {
+    let article = load_article(conn, article_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("article `{article_id}`")))?;
+    save_rendered(conn, &article).await
+}
+
+/// Keeps the document of an article already loaded on `conn`.
+pub(super) async fn save_rendered(
+    conn: &mut SqliteConnection,
+    article: &Article,
+) -> StoreResult<()> {
+    let (body, etag) = render(article);
+    sqlx::query(
+        "INSERT OR REPLACE INTO article_docs (article_rowid, etag, doc) \
+         SELECT rowid, ?2, ?3 FROM articles WHERE id = ?1",
+    )
+    .bind(&article.id)
+    .bind(etag)
+    .bind(body)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the document of one article.
+pub(super) async fn forget_article(
+    conn: &mut SqliteConnection,
+    article_id: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM article_docs WHERE article_rowid = (SELECT rowid FROM articles WHERE id = ?)",
+    )
+    .bind(article_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the documents of every article that shows this entity.
+pub(super) async fn forget_linked_to_entity(
+    conn: &mut SqliteConnection,
+    entity_id: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM article_docs WHERE article_rowid IN (SELECT a.rowid FROM article_entities ae \
+         JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ?)",
+    )
+    .bind(entity_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the documents of every article that carries this tag.
+pub(super) async fn forget_linked_to_tag(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM article_docs WHERE article_rowid IN (SELECT a.rowid FROM article_tags at \
+         JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?)",
+    )
+    .bind(slug)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Before aliases are added (`[{"e": entity id, "a": alias}, …]`): forgets the documents of the
+/// articles showing an entity that gains an alias while it has fewer than the aliases an article
+/// shows.
+pub(super) async fn forget_for_new_aliases(
+    conn: &mut SqliteConnection,
+    aliases_json: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "DELETE FROM article_docs WHERE article_rowid IN (SELECT a.rowid FROM article_entities ae \
+         JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id IN ( \
+           SELECT DISTINCT j.value ->> '$.e' FROM json_each(?1) AS j \
+           WHERE NOT EXISTS (SELECT 1 FROM entity_aliases x \
+                             WHERE x.entity_id = j.value ->> '$.e' AND x.alias = j.value ->> '$.a') \
+             AND (SELECT count(*) FROM entity_aliases x WHERE x.entity_id = j.value ->> '$.e') < ?2))",
+    )
+    .bind(aliases_json)
+    .bind(ALIASES_IN_ARTICLE as i64)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The kept document of the live article with this id or slug, if there is one. Drafts only
+    /// when `include_drafts`.
+    pub async fn get_article_doc(
+        &self,
+        id_or_slug: &str,
+        include_drafts: bool,
+    ) -> StoreResult<Option<ArticleDoc>> {
+        let row: Option<(String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT a.status, d.etag, d.doc FROM articles a \
+             JOIN article_docs d ON d.article_rowid = a.rowid \
+             WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL",
+        )
+        .bind(id_or_slug)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((status, etag, body)) = row else {
+            return Ok(None);
+        };
+        let status = ArticleStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?;
+        Ok(
+            (include_drafts || status == ArticleStatus::Published).then_some(ArticleDoc {
+                status,
+                etag,
+                body,
+            }),
+        )
+    }
+
+    /// Renders up to `batch` live articles that have no kept document (after an upgrade, or
+    /// after a change that made others' documents stale); answers how many it rendered.
+    pub async fn fill_missing_docs(&self, batch: u32) -> StoreResult<usize> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT a.id FROM articles a WHERE a.deleted_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM article_docs d WHERE d.article_rowid = a.rowid) \
+             LIMIT ?",
+        )
+        .bind(i64::from(batch))
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ids {
+            save(&mut tx, id).await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len())
+    }
+}
