@@ -85,6 +85,11 @@ pub struct DatabaseConfig {
     /// Connections in the read pool (writes always use one connection).
     #[arg(long, env = "NEWSDESK_READ_CONNECTIONS", default_value_t = 4)]
     pub read_connections: u32,
+
+    /// Relevance search without other filters ranks the newest this many stored matches of a
+    /// query (0: rank every match).
+    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 5000)]
+    pub search_window: u32,
 }
 
 impl ServeConfig {
@@ -96,6 +101,7 @@ impl ServeConfig {
             database: DatabaseConfig {
                 database_url: database_url.into(),
                 read_connections: 4,
+                search_window: 5000,
             },
             log_format: LogFormat::Text,
             body_limit: 2 * 1024 * 1024,

@@ -33,6 +33,7 @@ pub enum ServeError {
 pub async fn open_store(config: &ServeConfig) -> Result<Store, StoreError> {
     let mut options = StoreOptions::new(&config.database.database_url);
     options.read_connections = config.database.read_connections;
+    options.search_window = config.database.search_window;
     Store::open(&options).await
 }
 

@@ -117,7 +117,7 @@ struct ArticleCursor {
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
         ("status" = Option<String>, Query, description = "published (default), draft or any; draft and any need an editor token"),
         ("q" = Option<String>, Query, description = "Full-text search in any script: words, \"phrases\", prefix*, OR, -exclude"),
-        ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q)"),
+        ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest; with no other filter, over the newest 5,000 stored matches, see NEWSDESK_SEARCH_WINDOW)"),
         ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("fields" = Option<String>, Query, description = "Comma-separated fields to keep"),
@@ -332,6 +332,7 @@ pub async fn article_page(
             order: Some(order),
             after,
             max_rowid,
+            min_rowid: None,
             limit,
         };
         let page = state.store.list_articles(&query).await?;

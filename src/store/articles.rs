@@ -178,7 +178,22 @@ pub struct ArticleQuery {
     pub after: Option<After>,
     /// Only articles stored at or before this rowid (keeps relevance pages stable under inserts).
     pub max_rowid: Option<i64>,
+    /// Only articles stored at or after this rowid (the relevance window; set by the store).
+    pub min_rowid: Option<i64>,
     pub limit: u32,
+}
+
+impl ArticleQuery {
+    /// No filter besides the search and the default status.
+    fn unfiltered(&self) -> bool {
+        self.tags.is_empty()
+            && self.entities.is_empty()
+            && self.language.is_none()
+            && self.source.is_none()
+            && self.since.is_none()
+            && self.until.is_none()
+            && matches!(self.statuses.as_slice(), [] | [ArticleStatus::Published])
+    }
 }
 
 /// One page of a list and whether more follow.
@@ -297,14 +312,17 @@ impl Store {
 
     /// One page of articles matching a query.
     pub async fn list_articles(&self, query: &ArticleQuery) -> StoreResult<Page<ArticleSummary>> {
-        self.list_articles_with(query, RELEVANCE_CANDIDATES).await
+        self.list_articles_with(query, RELEVANCE_CANDIDATES, self.search_window)
+            .await
     }
 
-    /// [`Store::list_articles`], ranking at most `candidates` matches inside FTS5 first.
+    /// [`Store::list_articles`], ranking at most `candidates` matches inside FTS5 first, and
+    /// only the newest `window` matches of a relevance search with no other filter.
     async fn list_articles_with(
         &self,
         query: &ArticleQuery,
         candidates: i64,
+        window: u32,
     ) -> StoreResult<Page<ArticleSummary>> {
         let order = query.order.unwrap_or(ArticleOrder::NewestFirst);
         let limit = query.limit.max(1) as usize;
@@ -320,6 +338,25 @@ impl Store {
         }
         let mut conn = self.read.acquire().await?;
         let mut rows = None;
+        let mut query = std::borrow::Cow::Borrowed(query);
+        if let (Some(fts), ArticleOrder::Relevance, true) =
+            (&query.fts, order, window > 0 && query.unfiltered())
+        {
+            // The oldest match still in the window, by storage order (FTS5 walks its doclists
+            // backwards for this, without ranking anything).
+            let floor: Option<i64> = sqlx::query_scalar(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid <= ?2 \
+                 ORDER BY rowid DESC LIMIT 1 OFFSET ?3",
+            )
+            .bind(fts.clone())
+            .bind(query.max_rowid.unwrap_or(i64::MAX))
+            .bind(i64::from(window) - 1)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(fts_error)?;
+            query.to_mut().min_rowid = floor;
+        }
+        let query = query.as_ref();
         if query.fts.is_some() && order == ArticleOrder::Relevance {
             // Ranking every match of a common word costs a bm25 per match (tens of thousands for
             // a word in half the corpus); rank inside FTS5 first and keep its best few hundred.
@@ -781,15 +818,18 @@ fn list_query(
                     "WITH hits AS (SELECT rowid, {BM25} AS rank FROM articles_fts \
                      WHERE articles_fts MATCH "
                 ))
-                .push_bind(fts.clone())
-                .push(" ORDER BY rank, rowid LIMIT ")
-                .push_bind(k)
-                .push(") SELECT ")
-                .push(SUMMARY_COLUMNS)
-                .push(
-                    ", hits.rank AS rank, (SELECT count(*) FROM hits) AS hit_count \
+                .push_bind(fts.clone());
+                if let Some(min_rowid) = query.min_rowid {
+                    qb.push(" AND rowid >= ").push_bind(min_rowid);
+                }
+                qb.push(" ORDER BY rank, rowid LIMIT ")
+                    .push_bind(k)
+                    .push(") SELECT ")
+                    .push(SUMMARY_COLUMNS)
+                    .push(
+                        ", hits.rank AS rank, (SELECT count(*) FROM hits) AS hit_count \
                      FROM hits JOIN articles a ON a.rowid = hits.rowid WHERE a.deleted_at IS NULL",
-                );
+                    );
             } else {
                 qb.push("SELECT ")
                     .push(SUMMARY_COLUMNS)
@@ -860,6 +900,9 @@ fn list_query(
     }
     if let Some(max_rowid) = query.max_rowid {
         qb.push(" AND a.rowid <= ").push_bind(max_rowid);
+    }
+    if let Some(min_rowid) = query.min_rowid {
+        qb.push(" AND a.rowid >= ").push_bind(min_rowid);
     }
     match &query.after {
         Some(After::Time { sort_at, id }) if order != ArticleOrder::Relevance => {
@@ -1089,7 +1132,7 @@ mod tests {
         store
     }
 
-    async fn walk(store: &Store, limit: u32, candidates: i64) -> Vec<(String, f64)> {
+    async fn walk(store: &Store, limit: u32, candidates: i64, window: u32) -> Vec<(i64, f64)> {
         let mut query = ArticleQuery {
             fts: Some("\"harbour\"".into()),
             order: Some(ArticleOrder::Relevance),
@@ -1099,8 +1142,11 @@ mod tests {
         let mut seen = Vec::new();
         // A cursor that does not move on would loop; no walk needs more pages than articles.
         for _ in 0..=24 {
-            let page = store.list_articles_with(&query, candidates).await.unwrap();
-            seen.extend(page.items.iter().map(|a| (a.id.clone(), a.rank.unwrap())));
+            let page = store
+                .list_articles_with(&query, candidates, window)
+                .await
+                .unwrap();
+            seen.extend(page.items.iter().map(|a| (a.rowid, a.rank.unwrap())));
             match (page.has_more, page.items.last()) {
                 (true, Some(last)) => {
                     query.after = Some(After::Rank {
@@ -1117,7 +1163,7 @@ mod tests {
     #[tokio::test]
     async fn relevance_pages_are_the_same_whether_ranked_in_fts5_first_or_not() {
         let store = store_with_harbour_articles().await;
-        let whole = walk(&store, 100, 1_000).await;
+        let whole = walk(&store, 100, 1_000, 0).await;
         let mentioning = (0..24)
             .filter(|n| *n != 7 && (n % 3 == 0 || n % 5 != 0))
             .count();
@@ -1125,10 +1171,30 @@ mod tests {
         assert!(whole.windows(2).all(|w| w[0].1 <= w[1].1), "{whole:?}");
         for (limit, candidates) in [(3, 1_000), (3, 4), (2, 2), (5, 6), (1, 1), (4, 16)] {
             assert_eq!(
-                walk(&store, limit, candidates).await,
+                walk(&store, limit, candidates, 0).await,
                 whole,
                 "limit {limit}, candidates {candidates}"
             );
+        }
+        // A window of the 6 newest matches: those of the whole ranking stored last (the draft
+        // may take a place), in the same order, the same on every walk.
+        let windowed = walk(&store, 100, 1_000, 6).await;
+        assert!((5..=6).contains(&windowed.len()), "{windowed:?}");
+        let mut newest: Vec<i64> = whole.iter().map(|(rowid, _)| *rowid).collect();
+        newest.sort_unstable_by(|a, b| b.cmp(a));
+        let oldest_kept = windowed.iter().map(|(rowid, _)| *rowid).min().unwrap();
+        assert_eq!(
+            windowed.len(),
+            newest.iter().filter(|r| **r >= oldest_kept).count()
+        );
+        let in_whole_order: Vec<(i64, f64)> = whole
+            .iter()
+            .filter(|(rowid, _)| *rowid >= oldest_kept)
+            .cloned()
+            .collect();
+        assert_eq!(windowed, in_whole_order);
+        for (limit, candidates) in [(2, 1_000), (2, 2), (1, 3)] {
+            assert_eq!(walk(&store, limit, candidates, 6).await, windowed);
         }
     }
 }

@@ -76,6 +76,9 @@ pub struct StoreOptions {
     pub read_connections: u32,
     /// How long a statement waits on a lock held by another process before failing.
     pub busy_timeout: Duration,
+    /// Relevance searches with no other filter rank only the newest this many stored matches
+    /// (0: every match).
+    pub search_window: u32,
 }
 
 impl StoreOptions {
@@ -84,6 +87,7 @@ impl StoreOptions {
             database_url: database_url.into(),
             read_connections: 4,
             busy_timeout: Duration::from_secs(5),
+            search_window: 5000,
         }
     }
 }
@@ -96,6 +100,7 @@ pub struct Store {
     /// Bumped after every committed change to articles, entities or tags, so caches of
     /// rendered content know when they are stale.
     generation: Arc<AtomicU64>,
+    pub(crate) search_window: u32,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -142,6 +147,7 @@ impl Store {
             read,
             write,
             generation: Arc::new(AtomicU64::new(0)),
+            search_window: options.search_window,
         })
     }
 
