@@ -119,10 +119,13 @@ pub(super) fn find_on_tokens(matcher: &AhoCorasick, seg: &Segment) -> Vec<(usize
         if s < last_end {
             continue;
         }
-        let Some(first) = seg.tokens.iter().position(|t| t.start == s) else {
+        // Tokens are in text order: binary searches find the first token starting at `s`
+        // and the count of tokens starting before `e`.
+        let first = seg.tokens.partition_point(|t| t.start < s);
+        if seg.tokens.get(first).is_none_or(|t| t.start != s) {
             continue;
-        };
-        let end_tok = seg.tokens.iter().take_while(|t| t.start < e).count();
+        }
+        let end_tok = seg.tokens.partition_point(|t| t.start < e);
         if end_tok <= first || seg.tokens[end_tok - 1].end > e {
             continue;
         }

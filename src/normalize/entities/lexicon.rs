@@ -2,6 +2,7 @@
 //! hand-curated cue lists under `data/`. Parsed once, on first use.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -26,6 +27,92 @@ const SEATS_OF_GOVERNMENT: &str = include_str!("../../../data/entities/seats_of_
 const DEMONYMS: &str = include_str!("../../../data/entities/demonyms.tsv");
 const COMMON_WORDS: &str = include_str!("../../../data/entities/common_words.tsv");
 
+/// The Fx hash (as in rustc): fast on the short words the lexicon's sets hold. Only for sets
+/// whose contents are the lexicon's own data, never for keys taken from articles.
+#[derive(Default, Clone, Copy)]
+pub(super) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub(super) type FxBuild = BuildHasherDefault<FxHasher>;
+pub(super) type FxHashSet<T> = HashSet<T, FxBuild>;
+pub(super) type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+
+/// What the lexicon knows about one word: bits of [`Lexicon::word_flags`].
+pub(super) mod flag {
+    /// A title cue (case-sensitive).
+    pub const TITLE_CUE: u32 = 1 << 0;
+    /// The first word of some title cue (of any length).
+    pub const CUE_HEAD: u32 = 1 << 1;
+    pub const ORGANIZATION: u32 = 1 << 2;
+    pub const PLACE_SUFFIX: u32 = 1 << 3;
+    pub const PLACE_AFTER: u32 = 1 << 4;
+    pub const POSSESSOR: u32 = 1 << 5;
+    pub const PARTICLE: u32 = 1 << 6;
+    pub const NAME_SUFFIX: u32 = 1 << 7;
+    /// A boundary word, calendar name or listed non-entity (as written).
+    pub const NEVER_LISTED: u32 = 1 << 8;
+    /// The first word of some demonym (of any length).
+    pub const DEMONYM_HEAD: u32 = 1 << 9;
+    /// The lower-cased word is a stopword.
+    pub const STOP: u32 = 1 << 10;
+    /// The lower-cased word is a common English word.
+    pub const COMMON: u32 = 1 << 11;
+    /// The lower-cased word is an English title cue.
+    pub const TITLE_CUE_LOWER: u32 = 1 << 12;
+    /// The lower-cased word is a possessor cue.
+    pub const POSSESSOR_LOWER: u32 = 1 << 13;
+    /// The lower-cased word is a place-after word.
+    pub const PLACE_AFTER_LOWER: u32 = 1 << 14;
+    /// The word has a numeric character.
+    pub const NUMERIC: u32 = 1 << 15;
+    /// The word's first character is upper-case.
+    pub const CAPITALIZED: u32 = 1 << 16;
+    /// Never part of a name: listed, or numeric.
+    pub const NEVER: u32 = NEVER_LISTED | NUMERIC;
+}
+
 /// One gazetteer entity: every name sharing a source id (`cldr:RU`, `geonames:524901`).
 #[derive(Debug)]
 pub(super) struct GazetteerEntry {
@@ -39,28 +126,32 @@ pub(super) struct Lexicon {
     pub gazetteer_matcher: AhoCorasick,
     /// Pattern index → gazetteer entry index.
     pub gazetteer_pattern_entry: Vec<usize>,
-    pub title_cues: HashSet<String>,
+    pub title_cues: FxHashSet<String>,
     /// Lower-cased Latin title cues, for "spokesman Dmitry Peskov".
-    pub title_cues_lower: HashSet<String>,
+    pub title_cues_lower: FxHashSet<String>,
     pub max_cue_words: usize,
-    pub boundaries: HashSet<String>,
+    pub boundaries: FxHashSet<String>,
     /// Lower-cased.
-    pub stopwords: HashSet<String>,
-    pub name_particles: HashSet<String>,
-    pub name_suffixes: HashSet<String>,
-    pub organization_words: HashSet<String>,
-    pub place_suffixes: HashSet<String>,
-    pub place_after: HashSet<String>,
-    pub possessor_cues: HashSet<String>,
+    pub stopwords: FxHashSet<String>,
+    pub name_particles: FxHashSet<String>,
+    pub name_suffixes: FxHashSet<String>,
+    pub organization_words: FxHashSet<String>,
+    pub place_suffixes: FxHashSet<String>,
+    pub place_after: FxHashSet<String>,
+    pub possessor_cues: FxHashSet<String>,
     pub letter_names: Vec<String>,
-    pub not_entities: HashSet<String>,
-    pub calendar: HashSet<String>,
+    pub not_entities: FxHashSet<String>,
+    pub calendar: FxHashSet<String>,
     /// Nationality adjectives and nouns ("Russian", "North Korean"): never entities.
-    pub demonyms: HashSet<String>,
+    pub demonyms: FxHashSet<String>,
     pub max_demonym_words: usize,
     /// Lower-case common English words ("officials", "house"): a capitalized one opening a
     /// sentence is not taken for a name on its own.
-    pub common_words: HashSet<String>,
+    pub common_words: FxHashSet<String>,
+    /// Word as written → its case-sensitive flags.
+    exact_flags: FxHashMap<String, u32>,
+    /// Lower-cased word → its case-insensitive flags.
+    lower_flags: FxHashMap<String, u32>,
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -71,7 +162,7 @@ fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
 }
 
 /// The last column of every row, as a normalized phrase.
-fn phrase_set(data: &str) -> HashSet<String> {
+fn phrase_set(data: &str) -> FxHashSet<String> {
     rows(data)
         .filter_map(|r| r.last().map(|p| normalize_phrase(p)))
         .filter(|p| !p.is_empty())
@@ -149,8 +240,8 @@ impl Lexicon {
             .filter(|r| r.first() == Some(&"en"))
             .filter_map(|r| r.last().map(|p| normalize_phrase(p).to_lowercase()))
             .collect();
-        let mut place_suffixes = HashSet::new();
-        let mut place_after = HashSet::new();
+        let mut place_suffixes = FxHashSet::default();
+        let mut place_after = FxHashSet::default();
         for row in rows(PLACE_WORDS) {
             if let [_, word, mode] = row[..] {
                 if mode == "suffix" {
@@ -175,7 +266,7 @@ impl Lexicon {
             .filter_map(|r| r.first().map(|w| w.to_string()))
             .collect();
 
-        Lexicon {
+        let mut lex = Lexicon {
             demonyms,
             max_demonym_words,
             common_words,
@@ -201,36 +292,111 @@ impl Lexicon {
             calendar: rows(CALENDAR_NAMES)
                 .filter_map(|r| r.first().map(|s| s.to_string()))
                 .collect(),
+            exact_flags: FxHashMap::default(),
+            lower_flags: FxHashMap::default(),
+        };
+        let mut exact: FxHashMap<String, u32> = FxHashMap::default();
+        let mark = |map: &mut FxHashMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
+            for w in words {
+                *map.entry(w.to_string()).or_insert(0) |= bit;
+            }
+        };
+        let head = |p: &String| p.split(' ').next().unwrap_or_default().to_string();
+        let cue_heads: Vec<String> = lex.title_cues.iter().map(head).collect();
+        let demonym_heads: Vec<String> = lex.demonyms.iter().map(head).collect();
+        for (set, bit) in [
+            (&lex.title_cues, flag::TITLE_CUE),
+            (&lex.organization_words, flag::ORGANIZATION),
+            (&lex.place_suffixes, flag::PLACE_SUFFIX),
+            (&lex.place_after, flag::PLACE_AFTER),
+            (&lex.possessor_cues, flag::POSSESSOR),
+            (&lex.name_particles, flag::PARTICLE),
+            (&lex.name_suffixes, flag::NAME_SUFFIX),
+            (&lex.boundaries, flag::NEVER_LISTED),
+            (&lex.calendar, flag::NEVER_LISTED),
+            (&lex.not_entities, flag::NEVER_LISTED),
+        ] {
+            mark(&mut exact, &mut set.iter().map(String::as_str), bit);
         }
+        mark(&mut exact, &mut cue_heads.iter().map(String::as_str), flag::CUE_HEAD);
+        mark(
+            &mut exact,
+            &mut demonym_heads.iter().map(String::as_str),
+            flag::DEMONYM_HEAD,
+        );
+        let mut lower: FxHashMap<String, u32> = FxHashMap::default();
+        for (set, bit) in [
+            (&lex.stopwords, flag::STOP),
+            (&lex.common_words, flag::COMMON),
+            (&lex.title_cues_lower, flag::TITLE_CUE_LOWER),
+            (&lex.possessor_cues, flag::POSSESSOR_LOWER),
+            (&lex.place_after, flag::PLACE_AFTER_LOWER),
+        ] {
+            mark(&mut lower, &mut set.iter().map(String::as_str), bit);
+        }
+        lex.exact_flags = exact;
+        lex.lower_flags = lower;
+        lex
     }
 
-    pub(super) fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.contains(&word.to_lowercase())
-    }
-
-    /// A common English word, written capitalized (only its lower-case form is listed).
-    pub(super) fn is_common_word(&self, word: &str) -> bool {
-        self.common_words.contains(&word.to_lowercase())
-    }
-
-    /// A word that can never be part of a name.
-    pub(super) fn is_never_name(&self, word: &str) -> bool {
-        self.boundaries.contains(word)
-            || self.calendar.contains(word)
-            || self.not_entities.contains(word)
-            || word.chars().any(|c| c.is_numeric())
+    /// Everything the lexicon says about one word ([`flag`] bits).
+    pub(super) fn word_flags(&self, word: &str) -> u32 {
+        let mut flags = self.exact_flags.get(word).copied().unwrap_or(0);
+        flags |= match lower_case(word) {
+            std::borrow::Cow::Borrowed(w) => self.lower_flags.get(w),
+            std::borrow::Cow::Owned(w) => self.lower_flags.get(w.as_str()),
+        }
+        .copied()
+        .unwrap_or(0);
+        if word.chars().any(|c| c.is_numeric()) {
+            flags |= flag::NUMERIC;
+        }
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            flags |= flag::CAPITALIZED;
+        }
+        flags
     }
 
     /// "बीबीसी" → BBC: the word spelled entirely with Hindi names of Latin letters (two or more).
     pub(super) fn is_spelled_acronym(&self, word: &str) -> bool {
-        fn cover(rest: &str, names: &[String], count: usize) -> bool {
-            if rest.is_empty() {
-                return count >= 2;
-            }
-            names
-                .iter()
-                .any(|n| rest.starts_with(n.as_str()) && cover(&rest[n.len()..], names, count + 1))
+        if word.chars().count() < 3 {
+            return false;
         }
-        word.chars().count() >= 3 && cover(word, &self.letter_names, 0)
+        // reach[p]: the ways the first p bytes split into letter names, as bits: 1 = no name
+        // yet, 2 = one name, 4 = two or more.
+        let bytes = word.len();
+        let mut reach = vec![0u8; bytes + 1];
+        reach[0] = 1;
+        for p in 0..bytes {
+            let r = reach[p];
+            if r == 0 {
+                continue;
+            }
+            let next = (if r & 1 != 0 { 2 } else { 0 }) | (if r & 6 != 0 { 4 } else { 0 });
+            let rest = &word.as_bytes()[p..];
+            for n in &self.letter_names {
+                if !n.is_empty() && rest.starts_with(n.as_bytes()) {
+                    reach[p + n.len()] |= next;
+                }
+            }
+        }
+        reach[bytes] & 4 != 0
+    }
+}
+
+/// The word lower-cased as `str::to_lowercase` does, without copying a word that has no
+/// upper-case letters in ASCII or Devanagari text.
+fn lower_case(word: &str) -> std::borrow::Cow<'_, str> {
+    let simple = word
+        .chars()
+        .all(|c| c.is_ascii() || ('\u{0900}'..='\u{097F}').contains(&c));
+    if simple {
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        }
+    } else {
+        std::borrow::Cow::Owned(word.to_lowercase())
     }
 }

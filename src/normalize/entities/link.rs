@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::key::transliteration_key;
-use super::lexicon::LEXICON;
+use super::lexicon::{flag, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -20,15 +20,21 @@ pub(super) struct Draft {
 /// Groups mentions into drafts: by dictionary entry, by gazetteer entry, or by surface form.
 /// Sets each mention's `entity`.
 pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<usize>) {
+    #[derive(PartialEq, Eq, Hash)]
+    enum GroupKey {
+        Dictionary(usize),
+        Gazetteer(usize),
+        Found(String),
+    }
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<GroupKey, usize> = HashMap::new();
     let mut votes: Vec<[u32; 4]> = Vec::new();
     let mut entity_of = Vec::with_capacity(mentions.len());
     for m in mentions {
         let key = match m.origin {
-            Origin::Dictionary(e) => format!("d{e}"),
-            Origin::Gazetteer(g) => format!("g{g}"),
-            Origin::Found => format!("f{}", segs[m.seg].joined(m.from, m.to)),
+            Origin::Dictionary(e) => GroupKey::Dictionary(e),
+            Origin::Gazetteer(g) => GroupKey::Gazetteer(g),
+            Origin::Found => GroupKey::Found(segs[m.seg].joined(m.from, m.to)),
         };
         let d = *index.entry(key).or_insert_with(|| {
             drafts.push(Draft {
@@ -93,6 +99,15 @@ pub(super) fn names_of(
 fn short_forms(name: &str) -> Vec<String> {
     let lex = &*LEXICON;
     let words: Vec<&str> = name.split(' ').collect();
+    let meaningful: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            lex.word_flags(w)
+                & (flag::STOP | flag::PARTICLE | flag::NEVER | flag::TITLE_CUE)
+                == 0
+                && w.chars().count() >= 2
+        })
+        .collect();
     let mut out = Vec::new();
     for a in 0..words.len() {
         for b in a + 1..=words.len() {
@@ -100,13 +115,7 @@ fn short_forms(name: &str) -> Vec<String> {
                 continue;
             }
             let part = &words[a..b];
-            let meaningful = part.iter().any(|w| {
-                !lex.is_stopword(w)
-                    && !lex.name_particles.contains(*w)
-                    && !lex.is_never_name(w)
-                    && !lex.title_cues.contains(*w)
-                    && w.chars().count() >= 2
-            });
+            let meaningful = (a..b).any(|i| meaningful[i]);
             if meaningful {
                 out.push(part.join(" "));
             }
@@ -196,13 +205,28 @@ pub(super) fn link_short_forms(
             phrases.entry(s).or_insert(d);
         }
     }
+    // A phrase's first word and its most words: runs starting with any other word, or
+    // longer, are never looked up.
+    let mut heads: HashMap<&str, usize> = HashMap::new();
+    for p in phrases.keys() {
+        let mut words = p.split(' ');
+        let head = words.next().unwrap_or_default();
+        let len = 1 + words.count();
+        let max = heads.entry(head).or_insert(0);
+        *max = (*max).max(len);
+    }
     scan(
         segs,
         mentions,
         entity_of,
         drafts,
         covered,
-        |seg, from, to| phrases.get(&seg.joined(from, to)).copied(),
+        |seg, from, to| {
+            heads
+                .get(seg.token_text(from))
+                .filter(|&&max| to - from <= max)?;
+            phrases.get(&seg.joined(from, to)).copied()
+        },
     );
 }
 
@@ -219,7 +243,15 @@ pub(super) fn link_cross_script(
     main_script: Script,
 ) {
     // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
-    let (full_keys, _) = draft_keys(segs, mentions, entity_of, drafts, english_names);
+    let mut key_cache: HashMap<String, String> = HashMap::new();
+    let (full_keys, _) = draft_keys(
+        segs,
+        mentions,
+        entity_of,
+        drafts,
+        english_names,
+        &mut key_cache,
+    );
     let mut forward: Vec<usize> = (0..drafts.len()).collect();
     let find = |forward: &[usize], mut d: usize| {
         while forward[d] != d {
@@ -251,7 +283,14 @@ pub(super) fn link_cross_script(
             }
         }
     }
-    let (full_keys, short_keys) = draft_keys(segs, mentions, entity_of, drafts, english_names);
+    let (full_keys, short_keys) = draft_keys(
+        segs,
+        mentions,
+        entity_of,
+        drafts,
+        english_names,
+        &mut key_cache,
+    );
     let keys: HashMap<String, usize> = unambiguous(
         full_keys
             .into_iter()
@@ -266,7 +305,6 @@ pub(super) fn link_cross_script(
             scripts[d].push(script);
         }
     }
-    let lex = &*LEXICON;
     scan(
         segs,
         mentions,
@@ -279,17 +317,10 @@ pub(super) fn link_cross_script(
             if seg.tokens[from].script == main_script {
                 return None;
             }
-            let name_like = (from..to).all(|i| {
-                let w = seg.token_text(i);
-                match seg.tokens[i].script {
-                    Script::Latin => {
-                        w.chars().next().is_some_and(char::is_uppercase) && !lex.is_never_name(w)
-                    }
-                    Script::Devanagari => {
-                        !lex.is_stopword(w) && !lex.is_never_name(w) && !lex.title_cues.contains(w)
-                    }
-                    Script::Other => false,
-                }
+            let name_like = (from..to).all(|i| match seg.tokens[i].script {
+                Script::Latin => seg.has(i, flag::CAPITALIZED) && !seg.has(i, flag::NEVER),
+                Script::Devanagari => !seg.has(i, flag::STOP | flag::NEVER | flag::TITLE_CUE),
+                Script::Other => false,
             });
             if !name_like {
                 return None;
@@ -314,19 +345,28 @@ fn draft_keys(
     entity_of: &[usize],
     drafts: &[Draft],
     english_names: &dyn Fn(Origin) -> Option<String>,
+    cache: &mut HashMap<String, String>,
 ) -> (KeyList, KeyList) {
+    let mut key = |name: &str| -> String {
+        if let Some(k) = cache.get(name) {
+            return k.clone();
+        }
+        let k = transliteration_key(name);
+        cache.insert(name.to_string(), k.clone());
+        k
+    };
     let names = names_of(segs, mentions, entity_of, drafts.len());
     let mut full_keys = Vec::new();
     let mut short_keys = Vec::new();
     for d in (0..drafts.len()).filter(|&d| drafts[d].alive) {
         for n in &names[d] {
-            full_keys.push((transliteration_key(n), d));
+            full_keys.push((key(n), d));
             if drafts[d].kind == EntityType::Person {
-                short_keys.extend(short_forms(n).iter().map(|s| (transliteration_key(s), d)));
+                short_keys.extend(short_forms(n).iter().map(|s| (key(s), d)));
             }
         }
         if let Some(en) = english_names(drafts[d].origin) {
-            full_keys.push((transliteration_key(&en), d));
+            full_keys.push((key(&en), d));
         }
     }
     (full_keys, short_keys)

@@ -200,7 +200,7 @@ fn assemble(
         .enumerate()
         .map(|(i, m)| {
             let seg = &segs[m.seg];
-            (seg.char_position(seg.tokens[m.from].start), i)
+            (seg.token_position(m.from), i)
         })
         .collect();
     order.sort();

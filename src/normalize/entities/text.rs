@@ -1,6 +1,7 @@
 //! The article as the extractor sees it: segments (title, summary, blocks, kickers, alt text)
 //! split into word tokens with their script and what separates them.
 
+use super::lexicon::LEXICON;
 use crate::normalize::article::{Block, BlockType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +42,13 @@ pub(super) fn script_of(text: &str) -> Script {
 
 /// Letters, digits, and the combining marks of Indic scripts (virama and nukta are not
 /// `Alphabetic`), plus the joiners used inside Indic words.
+#[inline]
 pub(super) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    (('\u{0900}'..='\u{0DFF}').contains(&c) && !matches!(c, '\u{0964}' | '\u{0965}'))
+        || c.is_alphanumeric()
         || (('\u{0900}'..='\u{0DFF}').contains(&c) && !matches!(c, '\u{0964}' | '\u{0965}'))
         || c == '\u{200C}'
         || c == '\u{200D}'
@@ -65,6 +71,11 @@ pub(super) struct Token {
     pub break_before: bool,
     /// First token of a sentence (or of the segment).
     pub sentence_start: bool,
+    /// Character offset of the token in its segment.
+    pub char_start: usize,
+    /// What the lexicon says about the token's text ([`super::lexicon::flag`]); 0 until the
+    /// segment is built.
+    pub flags: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -78,12 +89,28 @@ pub(super) struct Segment {
 
 impl Segment {
     fn new(kind: SegmentKind, text: &str, offset: usize) -> Segment {
+        let lex = &*LEXICON;
+        let mut tokens = tokenize(text);
+        for t in &mut tokens {
+            t.flags = lex.word_flags(&text[t.start..t.end]);
+        }
         Segment {
             kind,
-            tokens: tokenize(text),
+            tokens,
             text: text.to_string(),
             offset,
         }
+    }
+
+    /// Whether token `i` has any of the lexicon `flags`.
+    #[inline]
+    pub(super) fn has(&self, i: usize, flags: u32) -> bool {
+        self.tokens[i].flags & flags != 0
+    }
+
+    /// Character position (in the article) of token `i`'s start.
+    pub(super) fn token_position(&self, i: usize) -> usize {
+        self.offset + self.tokens[i].char_start
     }
 
     pub(super) fn token_text(&self, i: usize) -> &str {
@@ -104,16 +131,13 @@ impl Segment {
             .join(" ")
     }
 
-    pub(super) fn char_position(&self, byte: usize) -> usize {
-        self.offset + self.text[..byte].chars().count()
-    }
 }
 
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
-    let mut start: Option<usize> = None;
+    let mut start: Option<(usize, usize)> = None;
     let mut prev_end = 0;
-    let push = |tokens: &mut Vec<Token>, s: usize, e: usize, prev_end: usize| {
+    let push = |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
         let gap = &text[prev_end..s];
         let break_before = gap.chars().any(|c| !c.is_whitespace());
         let sentence_start = tokens.is_empty()
@@ -124,12 +148,14 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             script: script_of(&text[s..e]),
             break_before,
             sentence_start,
+            char_start,
+            flags: 0,
         });
     };
-    for (i, c) in text.char_indices() {
+    for (ci, (i, c)) in text.char_indices().enumerate() {
         if is_word_char(c) {
             if start.is_none() {
-                start = Some(i);
+                start = Some((i, ci));
             }
         } else if let Some(s) = start.take() {
             push(&mut tokens, s, i, prev_end);
