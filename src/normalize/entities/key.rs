@@ -1,7 +1,9 @@
 //! Cross-script identity: romanize a name and fold away the spelling differences between
 //! scripts, so "Vladimir Putin" and "व्लादिमीर पुतिन" give the same key.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// The romanized, folded identity key of a name: ASCII words separated by single spaces.
 ///
@@ -11,19 +13,49 @@ use unicode_normalization::UnicodeNormalization;
 /// has none, and a non-initial "u", "e" or "o" before two consonants, which Hindi often writes
 /// as the schwa), "ei" as "i", a final "h", and an English silent final "e".
 pub fn transliteration_key(name: &str) -> String {
-    let nfc: String = name.nfc().collect();
+    // Text that is already in NFC (the quick check says so for certain) is used as it is.
+    let nfc: Cow<'_, str> = if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(name.nfc().collect())
+    };
     // Romanized Indic "c" is the "ch" sound (च); in Latin text it is k or s.
-    let latin = nfc.chars().any(|c| c.is_ascii_alphabetic());
-    let romanized = deunicode::deunicode(&nfc).to_lowercase();
-    romanized
+    let latin = nfc.bytes().any(|b| b.is_ascii_alphabetic());
+    let mut romanized = deunicode::deunicode(&nfc);
+    if romanized.is_ascii() {
+        romanized.make_ascii_lowercase();
+    } else {
+        romanized = romanized.to_lowercase();
+    }
+    let mut out = String::with_capacity(romanized.len());
+    for w in romanized
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| fold_word(w, latin))
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        let folded = fold_word(w, latin);
+        if folded.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&folded);
+    }
+    out
 }
 
+/// Whether `haystack` contains `needle` (one to three bytes).
+fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    match *needle {
+        [a] => haystack.contains(&a),
+        [a, b] => haystack.windows(2).any(|w| w[0] == a && w[1] == b),
+        _ => haystack
+            .windows(needle.len())
+            .any(|w| w.iter().zip(needle).all(|(x, y)| x == y)),
+    }
+}
+
+/// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
 fn fold_word(word: &str, latin: bool) -> String {
     let mut w = word.to_string();
     // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
@@ -50,19 +82,20 @@ fn fold_word(word: &str, latin: bool) -> String {
         ("y", "i"),
         ("ei", "i"),
     ] {
-        if w.contains(from) {
+        if has(w.as_bytes(), from.as_bytes()) {
             w = w.replace(from, to);
         }
     }
-    let chars: Vec<char> = w.chars().collect();
+    let chars: &[u8] = w.as_bytes();
     let consonant = |i: usize| {
-        chars
-            .get(i)
-            .is_some_and(|c| c.is_ascii_alphabetic() && !"aeiou".contains(*c) || *c == '\u{1}')
+        chars.get(i).is_some_and(|&c| {
+            c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') || c == 1
+        })
     };
     let mut out = String::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
+        let c = char::from(c);
         // A short vowel in a closed syllable is what Hindi writes as the schwa ("Trump" /
         // "ट्रंप", "Sergei" / "सर्गेई"): drop it in both scripts. An open one stays ("Putin").
         if i > 0 && matches!(c, 'u' | 'e' | 'o') && consonant(i + 1) && consonant(i + 2) {
@@ -70,10 +103,10 @@ fn fold_word(word: &str, latin: bool) -> String {
         }
         let c = match c {
             'c' if !latin => 'c',
-            'c' if matches!(next, Some('e' | 'i')) => 's',
+            'c' if matches!(next, Some(b'e' | b'i')) => 's',
             'c' => 'k',
             '\u{1}' => 'c',
-            'n' if matches!(next, Some('b' | 'p' | 'm')) => 'm',
+            'n' if matches!(next, Some(b'b' | b'p' | b'm')) => 'm',
             other => other,
         };
         // Schwa: Devanagari romanization has no inherent "a", so drop every non-initial one.

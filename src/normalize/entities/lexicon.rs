@@ -148,10 +148,11 @@ pub(super) struct Lexicon {
     /// Lower-case common English words ("officials", "house"): a capitalized one opening a
     /// sentence is not taken for a name on its own.
     pub common_words: FxHashSet<String>,
-    /// Word as written → its case-sensitive flags.
-    exact_flags: FxHashMap<String, u32>,
-    /// Lower-cased word → its case-insensitive flags.
-    lower_flags: FxHashMap<String, u32>,
+    /// Word → its flags as written (case-sensitive sets) and as a lower-cased word (sets
+    /// compared in lower case).
+    word_flags: FxHashMap<String, (u32, u32)>,
+    /// First characters of the letter names.
+    letter_heads: Vec<char>,
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -292,8 +293,8 @@ impl Lexicon {
             calendar: rows(CALENDAR_NAMES)
                 .filter_map(|r| r.first().map(|s| s.to_string()))
                 .collect(),
-            exact_flags: FxHashMap::default(),
-            lower_flags: FxHashMap::default(),
+            word_flags: FxHashMap::default(),
+            letter_heads: Vec::new(),
         };
         let mut exact: FxHashMap<String, u32> = FxHashMap::default();
         let mark = |map: &mut FxHashMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
@@ -334,21 +335,43 @@ impl Lexicon {
         ] {
             mark(&mut lower, &mut set.iter().map(String::as_str), bit);
         }
-        lex.exact_flags = exact;
-        lex.lower_flags = lower;
+        let mut word_flags: FxHashMap<String, (u32, u32)> = FxHashMap::default();
+        for (w, f) in exact {
+            word_flags.entry(w).or_default().0 |= f;
+        }
+        for (w, f) in lower {
+            word_flags.entry(w).or_default().1 |= f;
+        }
+        lex.word_flags = word_flags;
+        let mut heads: Vec<char> = lex
+            .letter_names
+            .iter()
+            .filter_map(|n| n.chars().next())
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        lex.letter_heads = heads;
         lex
     }
 
     /// Everything the lexicon says about one word ([`flag`] bits).
     pub(super) fn word_flags(&self, word: &str) -> u32 {
-        let mut flags = self.exact_flags.get(word).copied().unwrap_or(0);
-        flags |= match lower_case(word) {
-            std::borrow::Cow::Borrowed(w) => self.lower_flags.get(w),
-            std::borrow::Cow::Owned(w) => self.lower_flags.get(w.as_str()),
-        }
-        .copied()
-        .unwrap_or(0);
-        if word.chars().any(|c| c.is_numeric()) {
+        let (exact, lower) = self.word_flags.get(word).copied().unwrap_or((0, 0));
+        let mut flags = exact
+            | match lower_case(word) {
+                // Already lower case: the one look-up answers both.
+                std::borrow::Cow::Borrowed(_) => lower,
+                std::borrow::Cow::Owned(w) => {
+                    self.word_flags.get(w.as_str()).map_or(0, |&(_, l)| l)
+                }
+            };
+        let numeric = |c: char| match c {
+            '\0'..='\u{7F}' => c.is_ascii_digit(),
+            // Devanagari: only its digits are numeric.
+            '\u{0900}'..='\u{097F}' => ('\u{0966}'..='\u{096F}').contains(&c),
+            _ => c.is_numeric(),
+        };
+        if word.chars().any(numeric) {
             flags |= flag::NUMERIC;
         }
         if word.chars().next().is_some_and(char::is_uppercase) {
@@ -359,7 +382,12 @@ impl Lexicon {
 
     /// "बीबीसी" → BBC: the word spelled entirely with Hindi names of Latin letters (two or more).
     pub(super) fn is_spelled_acronym(&self, word: &str) -> bool {
-        if word.chars().count() < 3 {
+        if word.chars().count() < 3
+            || word
+                .chars()
+                .next()
+                .is_none_or(|c| self.letter_heads.binary_search(&c).is_err())
+        {
             return false;
         }
         // reach[p]: the ways the first p bytes split into letter names, as bits: 1 = no name

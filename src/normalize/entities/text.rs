@@ -139,9 +139,15 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut prev_end = 0;
     let push = |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
         let gap = &text[prev_end..s];
-        let break_before = gap.chars().any(|c| !c.is_whitespace());
-        let sentence_start = tokens.is_empty()
-            || gap.contains(['.', '?', '!', '।', ':', ';', '"', '“', '”', '(', '\n', '|']);
+        let (mut break_before, mut sentence_end) = (false, false);
+        for c in gap.chars() {
+            break_before |= !c.is_whitespace();
+            sentence_end |= matches!(
+                c,
+                '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
+            );
+        }
+        let sentence_start = tokens.is_empty() || sentence_end;
         tokens.push(Token {
             start: s,
             end: e,
