@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use super::lexicon::FastMap;
+
 /// The romanized, folded identity key of a name: ASCII words separated by single spaces.
 ///
 /// Romanizes with `deunicode` (which drops the Devanagari inherent vowel: "पुतिन" → "putin"),
@@ -13,6 +15,46 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// has none, and a non-initial "u", "e" or "o" before two consonants, which Hindi often writes
 /// as the schwa), "ei" as "i", a final "h", and an English silent final "e".
 pub fn transliteration_key(name: &str) -> String {
+    key_with(name, |w, latin| Cow::Owned(fold_word(w, latin)))
+}
+
+/// Transliteration keys remembered for one extraction: whole names, and folded words (runs
+/// of an article's tokens share most of their words).
+#[derive(Default)]
+pub(super) struct KeyCache {
+    keys: FastMap<String, String>,
+    /// Folded words, when the name has Latin letters and when it has none.
+    folds: [FastMap<String, String>; 2],
+}
+
+impl KeyCache {
+    /// `transliteration_key(name)`, remembered.
+    pub(super) fn key(&mut self, name: &str) -> String {
+        if let Some(k) = self.keys.get(name) {
+            return k.clone();
+        }
+        let k = self.compute(name);
+        self.keys.insert(name.to_string(), k.clone());
+        k
+    }
+
+    /// `transliteration_key(name)` for a name seen once, from remembered word folds.
+    pub(super) fn compute(&mut self, name: &str) -> String {
+        let folds = &mut self.folds;
+        key_with(name, |w, latin| {
+            let memo = &mut folds[usize::from(latin)];
+            if let Some(f) = memo.get(w) {
+                return Cow::Owned(f.clone());
+            }
+            let f = fold_word(w, latin);
+            memo.insert(w.to_string(), f.clone());
+            Cow::Owned(f)
+        })
+    }
+}
+
+/// The key of `name`, folding each romanized word with `fold(word, latin)`.
+fn key_with(name: &str, mut fold: impl FnMut(&str, bool) -> Cow<'static, str>) -> String {
     // Text that is already in NFC (the quick check says so for certain) is used as it is.
     let nfc: Cow<'_, str> = if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
         Cow::Borrowed(name)
@@ -32,7 +74,7 @@ pub fn transliteration_key(name: &str) -> String {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
     {
-        let folded = fold_word(w, latin);
+        let folded = fold(w, latin);
         if folded.is_empty() {
             continue;
         }

@@ -2,7 +2,6 @@
 //! hand-curated cue lists under `data/`. Parsed once, on first use.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -27,57 +26,9 @@ const SEATS_OF_GOVERNMENT: &str = include_str!("../../../data/entities/seats_of_
 const DEMONYMS: &str = include_str!("../../../data/entities/demonyms.tsv");
 const COMMON_WORDS: &str = include_str!("../../../data/entities/common_words.tsv");
 
-/// The Fx hash (as in rustc): fast on the short words the lexicon's sets hold. Only for sets
-/// whose contents are the lexicon's own data, never for keys taken from articles.
-#[derive(Default, Clone, Copy)]
-pub(super) struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub(super) type FxBuild = BuildHasherDefault<FxHasher>;
-pub(super) type FxHashSet<T> = HashSet<T, FxBuild>;
-pub(super) type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+/// Maps and sets with a fast (and per-process seeded) hasher.
+pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(super) type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
 
 /// What the lexicon knows about one word: bits of [`Lexicon::word_flags`].
 pub(super) mod flag {
@@ -111,6 +62,23 @@ pub(super) mod flag {
     pub const CAPITALIZED: u32 = 1 << 16;
     /// Never part of a name: listed, or numeric.
     pub const NEVER: u32 = NEVER_LISTED | NUMERIC;
+    /// Bits `CUE_LENGTHS..CUE_LENGTHS + 8`: bit `l - 1` set when a title cue of `l` words
+    /// starts with the word (bit 7 also stands for every longer cue).
+    pub const CUE_LENGTHS: u32 = 17;
+    /// Bits `DEMONYM_LENGTHS..DEMONYM_LENGTHS + 7`: the same for demonyms.
+    pub const DEMONYM_LENGTHS: u32 = 25;
+
+    /// Whether the length mask at `shift` (of `bits` bits) in `flags` allows `words` words.
+    #[inline]
+    pub fn allows(flags: u32, shift: u32, bits: u32, words: usize) -> bool {
+        let bit = (words.clamp(1, bits as usize) - 1) as u32;
+        (flags >> shift) & (1 << bit) != 0
+    }
+
+    /// The length-mask bit for a phrase of `words` words.
+    pub fn length_bit(shift: u32, bits: u32, words: usize) -> u32 {
+        1 << (shift + (words.clamp(1, bits as usize) - 1) as u32)
+    }
 }
 
 /// One gazetteer entity: every name sharing a source id (`cldr:RU`, `geonames:524901`).
@@ -126,33 +94,33 @@ pub(super) struct Lexicon {
     pub gazetteer_matcher: AhoCorasick,
     /// Pattern index → gazetteer entry index.
     pub gazetteer_pattern_entry: Vec<usize>,
-    pub title_cues: FxHashSet<String>,
+    pub title_cues: FastSet<String>,
     /// Lower-cased Latin title cues, for "spokesman Dmitry Peskov".
-    pub title_cues_lower: FxHashSet<String>,
+    pub title_cues_lower: FastSet<String>,
     pub max_cue_words: usize,
-    pub boundaries: FxHashSet<String>,
+    pub boundaries: FastSet<String>,
     /// Lower-cased.
-    pub stopwords: FxHashSet<String>,
-    pub name_particles: FxHashSet<String>,
-    pub name_suffixes: FxHashSet<String>,
-    pub organization_words: FxHashSet<String>,
-    pub place_suffixes: FxHashSet<String>,
-    pub place_after: FxHashSet<String>,
-    pub possessor_cues: FxHashSet<String>,
+    pub stopwords: FastSet<String>,
+    pub name_particles: FastSet<String>,
+    pub name_suffixes: FastSet<String>,
+    pub organization_words: FastSet<String>,
+    pub place_suffixes: FastSet<String>,
+    pub place_after: FastSet<String>,
+    pub possessor_cues: FastSet<String>,
     pub letter_names: Vec<String>,
-    pub not_entities: FxHashSet<String>,
-    pub calendar: FxHashSet<String>,
+    pub not_entities: FastSet<String>,
+    pub calendar: FastSet<String>,
     /// Nationality adjectives and nouns ("Russian", "North Korean"): never entities.
-    pub demonyms: FxHashSet<String>,
+    pub demonyms: FastSet<String>,
     pub max_demonym_words: usize,
     /// Lower-case common English words ("officials", "house"): a capitalized one opening a
     /// sentence is not taken for a name on its own.
-    pub common_words: FxHashSet<String>,
+    pub common_words: FastSet<String>,
     /// Word → its flags as written (case-sensitive sets) and as a lower-cased word (sets
     /// compared in lower case).
-    word_flags: FxHashMap<String, (u32, u32)>,
-    /// First characters of the letter names.
-    letter_heads: Vec<char>,
+    word_flags: FastMap<String, (u32, u32)>,
+    /// (First character, index) of every letter name, by character.
+    letter_heads: Vec<(char, usize)>,
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -163,7 +131,7 @@ fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
 }
 
 /// The last column of every row, as a normalized phrase.
-fn phrase_set(data: &str) -> FxHashSet<String> {
+fn phrase_set(data: &str) -> FastSet<String> {
     rows(data)
         .filter_map(|r| r.last().map(|p| normalize_phrase(p)))
         .filter(|p| !p.is_empty())
@@ -241,8 +209,8 @@ impl Lexicon {
             .filter(|r| r.first() == Some(&"en"))
             .filter_map(|r| r.last().map(|p| normalize_phrase(p).to_lowercase()))
             .collect();
-        let mut place_suffixes = FxHashSet::default();
-        let mut place_after = FxHashSet::default();
+        let mut place_suffixes = FastSet::default();
+        let mut place_after = FastSet::default();
         for row in rows(PLACE_WORDS) {
             if let [_, word, mode] = row[..] {
                 if mode == "suffix" {
@@ -293,18 +261,25 @@ impl Lexicon {
             calendar: rows(CALENDAR_NAMES)
                 .filter_map(|r| r.first().map(|s| s.to_string()))
                 .collect(),
-            word_flags: FxHashMap::default(),
+            word_flags: FastMap::default(),
             letter_heads: Vec::new(),
         };
-        let mut exact: FxHashMap<String, u32> = FxHashMap::default();
-        let mark = |map: &mut FxHashMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
+        let mut exact: FastMap<String, u32> = FastMap::default();
+        let mark = |map: &mut FastMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
             for w in words {
                 *map.entry(w.to_string()).or_insert(0) |= bit;
             }
         };
-        let head = |p: &String| p.split(' ').next().unwrap_or_default().to_string();
-        let cue_heads: Vec<String> = lex.title_cues.iter().map(head).collect();
-        let demonym_heads: Vec<String> = lex.demonyms.iter().map(head).collect();
+        for (set, head_bit, shift, bits) in [
+            (&lex.title_cues, flag::CUE_HEAD, flag::CUE_LENGTHS, 8),
+            (&lex.demonyms, flag::DEMONYM_HEAD, flag::DEMONYM_LENGTHS, 7),
+        ] {
+            for p in set {
+                let head = p.split(' ').next().unwrap_or_default();
+                let bit = head_bit | flag::length_bit(shift, bits, p.split(' ').count());
+                *exact.entry(head.to_string()).or_insert(0) |= bit;
+            }
+        }
         for (set, bit) in [
             (&lex.title_cues, flag::TITLE_CUE),
             (&lex.organization_words, flag::ORGANIZATION),
@@ -319,13 +294,7 @@ impl Lexicon {
         ] {
             mark(&mut exact, &mut set.iter().map(String::as_str), bit);
         }
-        mark(&mut exact, &mut cue_heads.iter().map(String::as_str), flag::CUE_HEAD);
-        mark(
-            &mut exact,
-            &mut demonym_heads.iter().map(String::as_str),
-            flag::DEMONYM_HEAD,
-        );
-        let mut lower: FxHashMap<String, u32> = FxHashMap::default();
+        let mut lower: FastMap<String, u32> = FastMap::default();
         for (set, bit) in [
             (&lex.stopwords, flag::STOP),
             (&lex.common_words, flag::COMMON),
@@ -335,7 +304,7 @@ impl Lexicon {
         ] {
             mark(&mut lower, &mut set.iter().map(String::as_str), bit);
         }
-        let mut word_flags: FxHashMap<String, (u32, u32)> = FxHashMap::default();
+        let mut word_flags: FastMap<String, (u32, u32)> = FastMap::default();
         for (w, f) in exact {
             word_flags.entry(w).or_default().0 |= f;
         }
@@ -343,13 +312,13 @@ impl Lexicon {
             word_flags.entry(w).or_default().1 |= f;
         }
         lex.word_flags = word_flags;
-        let mut heads: Vec<char> = lex
+        let mut heads: Vec<(char, usize)> = lex
             .letter_names
             .iter()
-            .filter_map(|n| n.chars().next())
+            .enumerate()
+            .filter_map(|(i, n)| n.chars().next().map(|c| (c, i)))
             .collect();
         heads.sort_unstable();
-        heads.dedup();
         lex.letter_heads = heads;
         lex
     }
@@ -382,28 +351,35 @@ impl Lexicon {
 
     /// "बीबीसी" → BBC: the word spelled entirely with Hindi names of Latin letters (two or more).
     pub(super) fn is_spelled_acronym(&self, word: &str) -> bool {
-        if word.chars().count() < 3
-            || word
-                .chars()
-                .next()
-                .is_none_or(|c| self.letter_heads.binary_search(&c).is_err())
-        {
+        if word.chars().count() < 3 {
             return false;
         }
         // reach[p]: the ways the first p bytes split into letter names, as bits: 1 = no name
         // yet, 2 = one name, 4 = two or more.
         let bytes = word.len();
-        let mut reach = vec![0u8; bytes + 1];
+        let mut stack = [0u8; 128];
+        let mut heap = Vec::new();
+        let reach: &mut [u8] = if bytes < stack.len() {
+            &mut stack[..=bytes]
+        } else {
+            heap.resize(bytes + 1, 0);
+            &mut heap
+        };
         reach[0] = 1;
-        for p in 0..bytes {
+        for (p, c) in word.char_indices() {
             let r = reach[p];
             if r == 0 {
                 continue;
             }
             let next = (if r & 1 != 0 { 2 } else { 0 }) | (if r & 6 != 0 { 4 } else { 0 });
             let rest = &word.as_bytes()[p..];
-            for n in &self.letter_names {
-                if !n.is_empty() && rest.starts_with(n.as_bytes()) {
+            let from = self.letter_heads.partition_point(|&(h, _)| h < c);
+            for &(h, i) in &self.letter_heads[from..] {
+                if h != c {
+                    break;
+                }
+                let n = self.letter_names[i].as_bytes();
+                if rest.starts_with(n) {
                     reach[p + n.len()] |= next;
                 }
             }

@@ -1,10 +1,8 @@
 //! Turning mentions into entities: grouping, short forms that corefer with a full name
 //! ("पुतिन" → "व्लादिमीर पुतिन"), and linking across scripts by transliteration key.
 
-use std::collections::HashMap;
-
-use super::key::transliteration_key;
-use super::lexicon::{flag, LEXICON};
+use super::key::KeyCache;
+use super::lexicon::{flag, FastMap, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -27,7 +25,7 @@ pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<
         Found(String),
     }
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut index: HashMap<GroupKey, usize> = HashMap::new();
+    let mut index: FastMap<GroupKey, usize> = FastMap::default();
     let mut votes: Vec<[u32; 4]> = Vec::new();
     let mut entity_of = Vec::with_capacity(mentions.len());
     for m in mentions {
@@ -125,8 +123,8 @@ fn short_forms(name: &str) -> Vec<String> {
 }
 
 /// Phrase → draft, dropping phrases claimed by two drafts.
-fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> HashMap<String, usize> {
-    let mut map: HashMap<String, Option<usize>> = HashMap::new();
+fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> FastMap<String, usize> {
+    let mut map: FastMap<String, Option<usize>> = FastMap::default();
     for (p, d) in pairs {
         map.entry(p)
             .and_modify(|e| {
@@ -194,7 +192,7 @@ pub(super) fn link_short_forms(
         }
     }
     let names = names_of(segs, mentions, entity_of, drafts.len());
-    let mut phrases: HashMap<String, usize> = unambiguous(
+    let mut phrases: FastMap<String, usize> = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive)
             .flat_map(|d| names[d].iter().map(move |n| (n.clone(), d)))
@@ -207,7 +205,7 @@ pub(super) fn link_short_forms(
     }
     // A phrase's first word and its most words: runs starting with any other word, or
     // longer, are never looked up.
-    let mut heads: HashMap<&str, usize> = HashMap::new();
+    let mut heads: FastMap<&str, usize> = FastMap::default();
     for p in phrases.keys() {
         let mut words = p.split(' ');
         let head = words.next().unwrap_or_default();
@@ -241,16 +239,16 @@ pub(super) fn link_cross_script(
     covered: &mut [Vec<bool>],
     english_names: &dyn Fn(Origin) -> Option<String>,
     main_script: Script,
+    key_cache: &mut KeyCache,
 ) {
     // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
-    let mut key_cache: HashMap<String, String> = HashMap::new();
     let (full_keys, _) = draft_keys(
         segs,
         mentions,
         entity_of,
         drafts,
         english_names,
-        &mut key_cache,
+        key_cache,
     );
     let mut forward: Vec<usize> = (0..drafts.len()).collect();
     let find = |forward: &[usize], mut d: usize| {
@@ -259,7 +257,7 @@ pub(super) fn link_cross_script(
         }
         d
     };
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: FastMap<String, usize> = FastMap::default();
     for (k, d) in full_keys {
         if k.len() < 3 {
             continue;
@@ -289,9 +287,9 @@ pub(super) fn link_cross_script(
         entity_of,
         drafts,
         english_names,
-        &mut key_cache,
+        key_cache,
     );
-    let keys: HashMap<String, usize> = unambiguous(
+    let keys: FastMap<String, usize> = unambiguous(
         full_keys
             .into_iter()
             .chain(short_keys)
@@ -328,7 +326,7 @@ pub(super) fn link_cross_script(
             // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
             // the key of "Russia", but the entity already has its Devanagari name "रूस".
             let script = seg.tokens[from].script;
-            keys.get(&transliteration_key(&seg.joined(from, to)))
+            keys.get(&key_cache.compute(&seg.joined(from, to)))
                 .copied()
                 .filter(|&d| !scripts[d].contains(&script))
         },
@@ -345,16 +343,9 @@ fn draft_keys(
     entity_of: &[usize],
     drafts: &[Draft],
     english_names: &dyn Fn(Origin) -> Option<String>,
-    cache: &mut HashMap<String, String>,
+    cache: &mut KeyCache,
 ) -> (KeyList, KeyList) {
-    let mut key = |name: &str| -> String {
-        if let Some(k) = cache.get(name) {
-            return k.clone();
-        }
-        let k = transliteration_key(name);
-        cache.insert(name.to_string(), k.clone());
-        k
-    };
+    let mut key = |name: &str| cache.key(name);
     let names = names_of(segs, mentions, entity_of, drafts.len());
     let mut full_keys = Vec::new();
     let mut short_keys = Vec::new();
@@ -388,7 +379,7 @@ fn scan(
     entity_of: &mut Vec<usize>,
     drafts: &[Draft],
     covered: &mut [Vec<bool>],
-    lookup: impl Fn(&Segment, usize, usize) -> Option<usize>,
+    mut lookup: impl FnMut(&Segment, usize, usize) -> Option<usize>,
 ) {
     for (si, seg) in segs.iter().enumerate() {
         let n = seg.tokens.len();

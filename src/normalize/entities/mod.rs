@@ -18,8 +18,6 @@ mod link;
 mod rules;
 mod text;
 
-use std::collections::HashMap;
-
 pub use dictionary::{DictionaryEntry, EntityDictionary};
 pub use key::transliteration_key;
 
@@ -112,6 +110,7 @@ pub fn extract_entities(
     } else {
         Script::Devanagari
     };
+    let mut keys = key::KeyCache::default();
     link::link_cross_script(
         &segs,
         &mut mentions,
@@ -120,6 +119,7 @@ pub fn extract_entities(
         &mut covered,
         &english,
         main_script,
+        &mut keys,
     );
 
     assemble(
@@ -129,6 +129,7 @@ pub fn extract_entities(
         &drafts,
         dictionary,
         latin_article,
+        &mut keys,
     )
 }
 
@@ -179,6 +180,7 @@ fn assemble(
     drafts: &[link::Draft],
     dictionary: &EntityDictionary,
     latin_article: bool,
+    keys: &mut key::KeyCache,
 ) -> Vec<ExtractedEntity> {
     let lex = &*LEXICON;
     let total_len = segs
@@ -194,7 +196,7 @@ fn assemble(
         first: usize,
         in_title: bool,
     }
-    let mut acc: HashMap<usize, Acc> = HashMap::new();
+    let mut acc: lexicon::FastMap<usize, Acc> = lexicon::FastMap::default();
     let mut order: Vec<(usize, usize)> = mentions
         .iter()
         .enumerate()
@@ -245,7 +247,7 @@ fn assemble(
                 let entry = dictionary.entry(e);
                 (
                     entry.name.clone(),
-                    transliteration_key(&entry.name),
+                    keys.key(&entry.name),
                     Some(entry.id.clone()),
                 )
             }
@@ -255,9 +257,9 @@ fn assemble(
                     .unwrap_or_default();
                 let key = match origin {
                     Origin::Gazetteer(g) if !lex.gazetteer[g].english.is_empty() => {
-                        transliteration_key(&lex.gazetteer[g].english)
+                        keys.key(&lex.gazetteer[g].english)
                     }
-                    _ => transliteration_key(&name),
+                    _ => keys.key(&name),
                 };
                 (name, key, None)
             }

@@ -1,9 +1,7 @@
 //! Finding names by rule: cue words around Devanagari names (titles before, postpositions
 //! after, organization and place words), and capitalized runs in Latin text.
 
-use std::collections::HashSet;
-
-use super::lexicon::{flag, LEXICON};
+use super::lexicon::{flag, FastSet, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -12,12 +10,14 @@ use crate::normalize::article::EntityType;
 pub(super) fn cue_len_at(seg: &Segment, i: usize) -> Option<usize> {
     let lex = &*LEXICON;
     let n = seg.tokens.len();
-    // Every cue starts with a cue's first word.
-    if !seg.has(i, flag::CUE_HEAD) {
+    // Every cue starts with a cue's first word; only the lengths of its cues are tried.
+    let flags = seg.tokens[i].flags;
+    if flags & flag::CUE_HEAD == 0 {
         return None;
     }
     (1..=lex.max_cue_words.min(n - i)).rev().find(|&l| {
-        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+        flag::allows(flags, flag::CUE_LENGTHS, 8, l)
+            && (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
             && lex.title_cues.contains(&seg.joined(i, i + l))
     })
 }
@@ -175,19 +175,22 @@ pub(super) fn find_devanagari(
 /// and ending by `end`.
 fn demonym_len_at(seg: &Segment, i: usize, end: usize) -> Option<usize> {
     let lex = &*LEXICON;
-    // Every demonym starts with a demonym's first word.
-    if !seg.has(i, flag::DEMONYM_HEAD) {
+    // Every demonym starts with a demonym's first word; only the lengths of its demonyms
+    // are tried.
+    let flags = seg.tokens[i].flags;
+    if flags & flag::DEMONYM_HEAD == 0 {
         return None;
     }
     (1..=lex.max_demonym_words.min(end - i)).rev().find(|&l| {
-        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+        flag::allows(flags, flag::DEMONYM_LENGTHS, 7, l)
+            && (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
             && lex.demonyms.contains(&seg.joined(i, i + l))
     })
 }
 
 /// Latin tokens written capitalized in mid-sentence anywhere in the article: a sentence-initial
 /// word is only taken for a name when it also appears like this.
-pub(super) fn capitalized_mid_sentence(segs: &[Segment]) -> HashSet<&str> {
+pub(super) fn capitalized_mid_sentence(segs: &[Segment]) -> FastSet<&str> {
     segs.iter()
         .flat_map(|s| {
             s.tokens
@@ -210,7 +213,7 @@ pub(super) fn find_latin(
     seg: &Segment,
     covered: &mut [bool],
     out: &mut Vec<Mention>,
-    mid_sentence: &HashSet<&str>,
+    mid_sentence: &FastSet<&str>,
 ) {
     let lex = &*LEXICON;
     let n = seg.tokens.len();
