@@ -325,22 +325,31 @@ impl Lexicon {
 
     /// Everything the lexicon says about one word ([`flag`] bits).
     pub(super) fn word_flags(&self, word: &str) -> u32 {
-        let (exact, lower) = self.word_flags.get(word).copied().unwrap_or((0, 0));
-        let mut flags = exact
-            | match lower_case(word) {
-                // Already lower case: the one look-up answers both.
-                std::borrow::Cow::Borrowed(_) => lower,
-                std::borrow::Cow::Owned(w) => {
-                    self.word_flags.get(w.as_str()).map_or(0, |&(_, l)| l)
-                }
-            };
-        let numeric = |c: char| match c {
-            '\0'..='\u{7F}' => c.is_ascii_digit(),
-            // Devanagari: only its digits are numeric.
-            '\u{0900}'..='\u{097F}' => ('\u{0966}'..='\u{096F}').contains(&c),
-            _ => c.is_numeric(),
+        // One pass over the word: whether it is ASCII or Devanagari only (so lower-casing is
+        // ASCII lower-casing), has ASCII upper-case letters, has a numeric character.
+        let (mut simple, mut upper, mut numeric) = (true, false, false);
+        for c in word.chars() {
+            if c.is_ascii() {
+                upper |= c.is_ascii_uppercase();
+                numeric |= c.is_ascii_digit();
+            } else if ('\u{0900}'..='\u{097F}').contains(&c) {
+                // Devanagari has no case, and only its digits are numeric.
+                numeric |= ('\u{0966}'..='\u{096F}').contains(&c);
+            } else {
+                simple = false;
+                numeric |= c.is_numeric();
+            }
+        }
+        let get = |w: &str| self.word_flags.get(w).copied().unwrap_or((0, 0));
+        let (exact, lower) = get(word);
+        let lower = match (simple, upper) {
+            // Already lower case: the one look-up answers both.
+            (true, false) => lower,
+            (true, true) => get(&word.to_ascii_lowercase()).1,
+            (false, _) => get(&word.to_lowercase()).1,
         };
-        if word.chars().any(numeric) {
+        let mut flags = exact | lower;
+        if numeric {
             flags |= flag::NUMERIC;
         }
         if word.chars().next().is_some_and(char::is_uppercase) {
@@ -385,22 +394,5 @@ impl Lexicon {
             }
         }
         reach[bytes] & 4 != 0
-    }
-}
-
-/// The word lower-cased as `str::to_lowercase` does, without copying a word that has no
-/// upper-case letters in ASCII or Devanagari text.
-fn lower_case(word: &str) -> std::borrow::Cow<'_, str> {
-    let simple = word
-        .chars()
-        .all(|c| c.is_ascii() || ('\u{0900}'..='\u{097F}').contains(&c));
-    if simple {
-        if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(word.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(word)
-        }
-    } else {
-        std::borrow::Cow::Owned(word.to_lowercase())
     }
 }

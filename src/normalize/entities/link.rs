@@ -76,20 +76,32 @@ fn compatible(a: EntityType, b: EntityType) -> bool {
 }
 
 /// The distinct names (tokens joined by spaces) of each draft.
-pub(super) fn names_of(
+pub(super) fn names_of<'a>(
     segs: &[Segment],
     mentions: &[Mention],
     entity_of: &[usize],
     drafts: usize,
-) -> Vec<Vec<String>> {
-    let mut names: Vec<Vec<String>> = vec![Vec::new(); drafts];
-    for (m, &d) in mentions.iter().zip(entity_of) {
-        let name = segs[m.seg].joined(m.from, m.to);
-        if !names[d].contains(&name) {
+    cache: &'a mut Vec<String>,
+) -> Vec<Vec<&'a str>> {
+    // Mentions are only ever added: the names of those seen before are remembered.
+    for m in mentions.get(cache.len()..).unwrap_or_default() {
+        cache.push(segs[m.seg].joined(m.from, m.to));
+    }
+    let mut names: Vec<Vec<&str>> = vec![Vec::new(); drafts];
+    for (name, &d) in cache.iter().zip(entity_of) {
+        if !names[d].contains(&name.as_str()) {
             names[d].push(name);
         }
     }
     names
+}
+
+/// What one extraction remembers while linking: transliteration keys, and the name (tokens
+/// joined by spaces) of every mention so far.
+#[derive(Default)]
+pub(super) struct Memo {
+    pub keys: KeyCache,
+    names: Vec<String>,
 }
 
 /// Contiguous parts of a multi-word person name that can stand for it ("पुतिन", "किम जोंग"):
@@ -161,8 +173,9 @@ pub(super) fn link_short_forms(
     entity_of: &mut Vec<usize>,
     drafts: &mut [Draft],
     covered: &mut [Vec<bool>],
+    memo: &mut Memo,
 ) {
-    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
     let shorts = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive && drafts[d].kind == EntityType::Person)
@@ -183,7 +196,7 @@ pub(super) fn link_short_forms(
         }
         let targets: Vec<usize> = names[d]
             .iter()
-            .filter_map(|n| shorts.get(n).copied())
+            .filter_map(|n| shorts.get(*n).copied())
             .collect();
         if let Some(&t) = targets.first() {
             if targets.iter().all(|&x| x == t) && t != d {
@@ -191,11 +204,11 @@ pub(super) fn link_short_forms(
             }
         }
     }
-    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
     let mut phrases: FastMap<String, usize> = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive)
-            .flat_map(|d| names[d].iter().map(move |n| (n.clone(), d)))
+            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d)))
             .collect::<Vec<_>>(),
     );
     for (s, d) in shorts {
@@ -231,6 +244,7 @@ pub(super) fn link_short_forms(
 /// Links across scripts: drafts whose names share a transliteration key become one, and
 /// unclaimed capitalized Latin runs (or Devanagari words) whose key is that of a known name
 /// or short form become its mentions ("Putin", "Kim Jong" in English kickers).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn link_cross_script(
     segs: &[Segment],
     mentions: &mut Vec<Mention>,
@@ -239,7 +253,7 @@ pub(super) fn link_cross_script(
     covered: &mut [Vec<bool>],
     english_names: &dyn Fn(Origin) -> Option<String>,
     main_script: Script,
-    key_cache: &mut KeyCache,
+    memo: &mut Memo,
 ) {
     // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
     let (full_keys, _) = draft_keys(
@@ -248,7 +262,7 @@ pub(super) fn link_cross_script(
         entity_of,
         drafts,
         english_names,
-        key_cache,
+        memo,
     );
     let mut forward: Vec<usize> = (0..drafts.len()).collect();
     let find = |forward: &[usize], mut d: usize| {
@@ -287,7 +301,7 @@ pub(super) fn link_cross_script(
         entity_of,
         drafts,
         english_names,
-        key_cache,
+        memo,
     );
     let keys: FastMap<String, usize> = unambiguous(
         full_keys
@@ -326,7 +340,7 @@ pub(super) fn link_cross_script(
             // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
             // the key of "Russia", but the entity already has its Devanagari name "रूस".
             let script = seg.tokens[from].script;
-            keys.get(&key_cache.compute(&seg.joined(from, to)))
+            keys.get(&memo.keys.compute(&seg.joined(from, to)))
                 .copied()
                 .filter(|&d| !scripts[d].contains(&script))
         },
@@ -343,10 +357,11 @@ fn draft_keys(
     entity_of: &[usize],
     drafts: &[Draft],
     english_names: &dyn Fn(Origin) -> Option<String>,
-    cache: &mut KeyCache,
+    memo: &mut Memo,
 ) -> (KeyList, KeyList) {
-    let mut key = |name: &str| cache.key(name);
-    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let Memo { keys, names } = memo;
+    let mut key = |name: &str| keys.key(name);
+    let names = names_of(segs, mentions, entity_of, drafts.len(), names);
     let mut full_keys = Vec::new();
     let mut short_keys = Vec::new();
     for d in (0..drafts.len()).filter(|&d| drafts[d].alive) {

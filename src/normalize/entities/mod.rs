@@ -93,12 +93,14 @@ pub fn extract_entities(
     }
 
     let (mut drafts, mut entity_of) = link::group(&segs, &mentions);
+    let mut memo = link::Memo::default();
     link::link_short_forms(
         &segs,
         &mut mentions,
         &mut entity_of,
         &mut drafts,
         &mut covered,
+        &mut memo,
     );
     let english = |o: Origin| match o {
         Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.clone()).filter(|e| !e.is_empty()),
@@ -110,7 +112,6 @@ pub fn extract_entities(
     } else {
         Script::Devanagari
     };
-    let mut keys = key::KeyCache::default();
     link::link_cross_script(
         &segs,
         &mut mentions,
@@ -119,7 +120,7 @@ pub fn extract_entities(
         &mut covered,
         &english,
         main_script,
-        &mut keys,
+        &mut memo,
     );
 
     assemble(
@@ -129,7 +130,7 @@ pub fn extract_entities(
         &drafts,
         dictionary,
         latin_article,
-        &mut keys,
+        &mut memo.keys,
     )
 }
 
