@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::MatchKind;
 
 use super::text::normalize_phrase;
 use crate::normalize::article::EntityType;
@@ -91,7 +91,7 @@ pub(super) struct GazetteerEntry {
 
 pub(super) struct Lexicon {
     pub gazetteer: Vec<GazetteerEntry>,
-    pub gazetteer_matcher: AhoCorasick,
+    pub gazetteer_matcher: aho_corasick::nfa::contiguous::NFA,
     /// Pattern index → gazetteer entry index.
     pub gazetteer_pattern_entry: Vec<usize>,
     pub title_cues: FastSet<String>,
@@ -194,7 +194,9 @@ impl Lexicon {
                 pattern_entry.push(idx);
             }
         }
-        let gazetteer_matcher = AhoCorasick::builder()
+        // Searched from token starts only (anchored), so a plain NFA: every pattern's end is
+        // visited on the walk from its start.
+        let gazetteer_matcher = aho_corasick::nfa::contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("gazetteer automaton");

@@ -21,7 +21,7 @@ mod text;
 pub use dictionary::{DictionaryEntry, EntityDictionary};
 pub use key::transliteration_key;
 
-use self::dictionary::find_on_tokens;
+use self::dictionary::find_on_tokens_nfa;
 use self::lexicon::LEXICON;
 use self::text::{script_of, script_of_char, Script, Segment, SegmentKind};
 use crate::normalize::article::{Block, EntityType, ExtractedEntity, SurfaceForm};
@@ -71,7 +71,7 @@ pub fn extract_entities(
             .map(|(a, b, e)| (a, b, dictionary.entry(e).kind, Origin::Dictionary(e)))
             .collect::<Vec<_>>();
         claim(si, &mut covered[si], &mut mentions, found);
-        let found = find_on_tokens(&lex.gazetteer_matcher, seg)
+        let found = find_on_tokens_nfa(&lex.gazetteer_matcher, seg)
             .into_iter()
             .map(|(a, b, p)| {
                 let g = lex.gazetteer_pattern_entry[p];
