@@ -15,46 +15,16 @@ use super::lexicon::FastMap;
 /// has none, and a non-initial "u", "e" or "o" before two consonants, which Hindi often writes
 /// as the schwa), "ei" as "i", a final "h", and an English silent final "e".
 pub fn transliteration_key(name: &str) -> String {
-    key_with(name, |w, latin| Cow::Owned(fold_word(w, latin)))
-}
-
-/// Transliteration keys remembered for one extraction: whole names, and folded words (runs
-/// of an article's tokens share most of their words).
-#[derive(Default)]
-pub(super) struct KeyCache {
-    keys: FastMap<String, String>,
-    /// Folded words, when the name has Latin letters and when it has none.
-    folds: [FastMap<String, String>; 2],
-}
-
-impl KeyCache {
-    /// `transliteration_key(name)`, remembered.
-    pub(super) fn key(&mut self, name: &str) -> String {
-        if let Some(k) = self.keys.get(name) {
-            return k.clone();
-        }
-        let k = self.compute(name);
-        self.keys.insert(name.to_string(), k.clone());
-        k
+    let (latin, romanized) = romanize(name);
+    let mut out = String::with_capacity(romanized.len());
+    for w in words(&romanized) {
+        push_word(&mut out, &fold_word(w, latin));
     }
-
-    /// `transliteration_key(name)` for a name seen once, from remembered word folds.
-    pub(super) fn compute(&mut self, name: &str) -> String {
-        let folds = &mut self.folds;
-        key_with(name, |w, latin| {
-            let memo = &mut folds[usize::from(latin)];
-            if let Some(f) = memo.get(w) {
-                return Cow::Owned(f.clone());
-            }
-            let f = fold_word(w, latin);
-            memo.insert(w.to_string(), f.clone());
-            Cow::Owned(f)
-        })
-    }
+    out
 }
 
-/// The key of `name`, folding each romanized word with `fold(word, latin)`.
-fn key_with(name: &str, mut fold: impl FnMut(&str, bool) -> Cow<'static, str>) -> String {
+/// The name in NFC, romanized and lower-cased, and whether it has Latin letters.
+fn romanize(name: &str) -> (bool, String) {
     // Text that is already in NFC (the quick check says so for certain) is used as it is.
     let nfc: Cow<'_, str> = if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
         Cow::Borrowed(name)
@@ -69,21 +39,90 @@ fn key_with(name: &str, mut fold: impl FnMut(&str, bool) -> Cow<'static, str>) -
     } else {
         romanized = romanized.to_lowercase();
     }
-    let mut out = String::with_capacity(romanized.len());
-    for w in romanized
+    (latin, romanized)
+}
+
+/// The words of a romanized name.
+fn words(romanized: &str) -> impl Iterator<Item = &str> {
+    romanized
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-    {
-        let folded = fold(w, latin);
-        if folded.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&folded);
+}
+
+/// Appends a folded word to a key (an empty one adds nothing).
+fn push_word(key: &mut String, folded: &str) {
+    if folded.is_empty() {
+        return;
     }
-    out
+    if !key.is_empty() {
+        key.push(' ');
+    }
+    key.push_str(folded);
+}
+
+/// Transliteration keys remembered for one extraction: whole names, the romanized form of
+/// single words, and folded words (runs of an article's tokens share most of their words).
+#[derive(Default)]
+pub(super) struct KeyCache {
+    keys: FastMap<String, String>,
+    /// Word → `romanize(word)`.
+    romanized: FastMap<String, (bool, String)>,
+    /// Folded words, when the name has Latin letters and when it has none.
+    folds: [FastMap<String, String>; 2],
+}
+
+impl KeyCache {
+    /// `transliteration_key(name)`, remembered.
+    pub(super) fn key(&mut self, name: &str) -> String {
+        if let Some(k) = self.keys.get(name) {
+            return k.clone();
+        }
+        let (latin, romanized) = romanize(name);
+        let mut k = String::with_capacity(romanized.len());
+        for w in words(&romanized) {
+            push_word(&mut k, self.fold(w, latin));
+        }
+        self.keys.insert(name.to_string(), k.clone());
+        k
+    }
+
+    /// `fold_word(word, latin)`, remembered.
+    fn fold(&mut self, word: &str, latin: bool) -> &str {
+        let memo = &mut self.folds[usize::from(latin)];
+        if !memo.contains_key(word) {
+            memo.insert(word.to_string(), fold_word(word, latin));
+        }
+        memo.get(word).map_or("", String::as_str)
+    }
+
+    /// `transliteration_key` of `tokens` joined by single spaces, from the tokens'
+    /// remembered romanizations. Normalization, romanization and lower-casing work on each
+    /// character apart (NFC never composes across a space), so the words of the joined text
+    /// are the words of its tokens in turn, and it has Latin letters when one of them has.
+    pub(super) fn run_key<'a>(&mut self, tokens: impl Iterator<Item = &'a str> + Clone) -> String {
+        for t in tokens.clone() {
+            if !self.romanized.contains_key(t) {
+                self.romanized.insert(t.to_string(), romanize(t));
+            }
+        }
+        let latin = tokens
+            .clone()
+            .any(|t| self.romanized.get(t).is_some_and(|r| r.0));
+        let mut key = String::new();
+        for t in tokens {
+            let Some((_, romanized)) = self.romanized.get(t) else {
+                continue;
+            };
+            for w in words(romanized) {
+                let memo = &mut self.folds[usize::from(latin)];
+                if !memo.contains_key(w) {
+                    memo.insert(w.to_string(), fold_word(w, latin));
+                }
+                push_word(&mut key, memo.get(w).map_or("", String::as_str));
+            }
+        }
+        key
+    }
 }
 
 /// Whether `haystack` contains `needle` (one to three bytes).

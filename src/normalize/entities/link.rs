@@ -340,7 +340,13 @@ pub(super) fn link_cross_script(
             // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
             // the key of "Russia", but the entity already has its Devanagari name "रूस".
             let script = seg.tokens[from].script;
-            keys.get(&memo.keys.compute(&seg.joined(from, to)))
+            let key = memo.keys.run_key((from..to).map(|i| seg.token_text(i)));
+            debug_assert_eq!(
+                key,
+                super::key::transliteration_key(&seg.joined(from, to)),
+                "a run's key is its tokens' keys"
+            );
+            keys.get(&key)
                 .copied()
                 .filter(|&d| !scripts[d].contains(&script))
         },
