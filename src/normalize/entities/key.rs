@@ -125,6 +125,20 @@ impl KeyCache {
     }
 }
 
+/// A bit per lower-case ASCII letter (and one for every other byte).
+fn letter_bit(b: u8) -> u32 {
+    if b.is_ascii_lowercase() {
+        1 << (b - b'a')
+    } else {
+        1 << 31
+    }
+}
+
+/// The letters present in a word, as [`letter_bit`]s.
+fn letters(w: &str) -> u32 {
+    w.bytes().fold(0, |m, b| m | letter_bit(b))
+}
+
 /// Whether `haystack` contains `needle` (one to three bytes).
 fn has(haystack: &[u8], needle: &[u8]) -> bool {
     match *needle {
@@ -139,6 +153,7 @@ fn has(haystack: &[u8], needle: &[u8]) -> bool {
 /// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
 fn fold_word(word: &str, latin: bool) -> String {
     let mut w = word.to_string();
+    let mut present = letters(&w);
     // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
     // "c" is resolved to k or s.
     for (from, to) in [
@@ -163,8 +178,12 @@ fn fold_word(word: &str, latin: bool) -> String {
         ("y", "i"),
         ("ei", "i"),
     ] {
-        if has(w.as_bytes(), from.as_bytes()) {
+        // Bytes absent from the word rule a pattern out without a search.
+        let from_bytes = from.as_bytes();
+        if from_bytes.iter().all(|&b| present & letter_bit(b) != 0) && has(w.as_bytes(), from_bytes)
+        {
             w = w.replace(from, to);
+            present = letters(&w);
         }
     }
     let chars: &[u8] = w.as_bytes();

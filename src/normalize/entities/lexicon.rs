@@ -354,7 +354,13 @@ impl Lexicon {
         if numeric {
             flags |= flag::NUMERIC;
         }
-        if word.chars().next().is_some_and(char::is_uppercase) {
+        let capitalized = if simple {
+            // ASCII or Devanagari (which has no case).
+            word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        } else {
+            word.chars().next().is_some_and(char::is_uppercase)
+        };
+        if capitalized {
             flags |= flag::CAPITALIZED;
         }
         flags

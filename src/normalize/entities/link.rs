@@ -102,6 +102,8 @@ pub(super) fn names_of<'a>(
 pub(super) struct Memo {
     pub keys: KeyCache,
     names: Vec<String>,
+    /// Person name → the keys of its short forms.
+    short_keys: FastMap<String, Vec<String>>,
 }
 
 /// Contiguous parts of a multi-word person name that can stand for it ("पुतिन", "किम जोंग"):
@@ -232,6 +234,7 @@ pub(super) fn link_short_forms(
         entity_of,
         drafts,
         covered,
+        |seg, i| heads.get(seg.token_text(i)).copied().unwrap_or(0),
         |seg, from, to| {
             heads
                 .get(seg.token_text(from))
@@ -323,6 +326,13 @@ pub(super) fn link_cross_script(
         entity_of,
         drafts,
         covered,
+        |seg, i| {
+            if seg.tokens[i].script == main_script {
+                0
+            } else {
+                6
+            }
+        },
         |seg, from, to| {
             // Mentions in the article's own script were found by the passes before; only
             // the other script's runs are worth romanizing.
@@ -365,20 +375,26 @@ fn draft_keys(
     english_names: &dyn Fn(Origin) -> Option<String>,
     memo: &mut Memo,
 ) -> (KeyList, KeyList) {
-    let Memo { keys, names } = memo;
-    let mut key = |name: &str| keys.key(name);
+    let Memo {
+        keys,
+        names,
+        short_keys: short_keys_of,
+    } = memo;
     let names = names_of(segs, mentions, entity_of, drafts.len(), names);
     let mut full_keys = Vec::new();
     let mut short_keys = Vec::new();
     for d in (0..drafts.len()).filter(|&d| drafts[d].alive) {
         for n in &names[d] {
-            full_keys.push((key(n), d));
+            full_keys.push((keys.key(n), d));
             if drafts[d].kind == EntityType::Person {
-                short_keys.extend(short_forms(n).iter().map(|s| (key(s), d)));
+                let of_name = short_keys_of.entry(n.to_string()).or_insert_with(|| {
+                    short_forms(n).iter().map(|s| keys.key(s)).collect()
+                });
+                short_keys.extend(of_name.iter().map(|k| (k.clone(), d)));
             }
         }
         if let Some(en) = english_names(drafts[d].origin) {
-            full_keys.push((key(&en), d));
+            full_keys.push((keys.key(&en), d));
         }
     }
     (full_keys, short_keys)
@@ -400,6 +416,7 @@ fn scan(
     entity_of: &mut Vec<usize>,
     drafts: &[Draft],
     covered: &mut [Vec<bool>],
+    mut longest: impl FnMut(&Segment, usize) -> usize,
     mut lookup: impl FnMut(&Segment, usize, usize) -> Option<usize>,
 ) {
     for (si, seg) in segs.iter().enumerate() {
@@ -408,8 +425,10 @@ fn scan(
         while i < n {
             let mut advanced = false;
             if !covered[si][i] {
+                // Runs longer than `longest` allows are never found by `lookup`.
+                let cap = longest(seg, i).min(6);
                 let mut max = 0;
-                while max < 6
+                while max < cap
                     && i + max < n
                     && !covered[si][i + max]
                     && (max == 0 || !seg.tokens[i + max].break_before)

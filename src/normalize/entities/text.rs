@@ -134,7 +134,8 @@ impl Segment {
 }
 
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens: Vec<Token> = Vec::new();
+    // About one token per six bytes in either script: one allocation for most texts.
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 6 + 1);
     let mut start: Option<(usize, usize)> = None;
     let mut prev_end = 0;
     let push = |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
