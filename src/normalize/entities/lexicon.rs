@@ -267,11 +267,12 @@ impl Lexicon {
             letter_heads: Vec::new(),
         };
         let mut exact: FastMap<String, u32> = FastMap::default();
-        let mark = |map: &mut FastMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
-            for w in words {
-                *map.entry(w.to_string()).or_insert(0) |= bit;
-            }
-        };
+        let mark =
+            |map: &mut FastMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
+                for w in words {
+                    *map.entry(w.to_string()).or_insert(0) |= bit;
+                }
+            };
         for (set, head_bit, shift, bits) in [
             (&lex.title_cues, flag::CUE_HEAD, flag::CUE_LENGTHS, 8),
             (&lex.demonyms, flag::DEMONYM_HEAD, flag::DEMONYM_LENGTHS, 7),

@@ -114,9 +114,7 @@ fn short_forms(name: &str) -> Vec<String> {
     let meaningful: Vec<bool> = words
         .iter()
         .map(|w| {
-            lex.word_flags(w)
-                & (flag::STOP | flag::PARTICLE | flag::NEVER | flag::TITLE_CUE)
-                == 0
+            lex.word_flags(w) & (flag::STOP | flag::PARTICLE | flag::NEVER | flag::TITLE_CUE) == 0
                 && w.chars().count() >= 2
         })
         .collect();
@@ -259,14 +257,7 @@ pub(super) fn link_cross_script(
     memo: &mut Memo,
 ) {
     // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
-    let (full_keys, _) = draft_keys(
-        segs,
-        mentions,
-        entity_of,
-        drafts,
-        english_names,
-        memo,
-    );
+    let (full_keys, _) = draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
     let mut forward: Vec<usize> = (0..drafts.len()).collect();
     let find = |forward: &[usize], mut d: usize| {
         while forward[d] != d {
@@ -298,14 +289,8 @@ pub(super) fn link_cross_script(
             }
         }
     }
-    let (full_keys, short_keys) = draft_keys(
-        segs,
-        mentions,
-        entity_of,
-        drafts,
-        english_names,
-        memo,
-    );
+    let (full_keys, short_keys) =
+        draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
     let keys: FastMap<String, usize> = unambiguous(
         full_keys
             .into_iter()
@@ -387,9 +372,9 @@ fn draft_keys(
         for n in &names[d] {
             full_keys.push((keys.key(n), d));
             if drafts[d].kind == EntityType::Person {
-                let of_name = short_keys_of.entry(n.to_string()).or_insert_with(|| {
-                    short_forms(n).iter().map(|s| keys.key(s)).collect()
-                });
+                let of_name = short_keys_of
+                    .entry(n.to_string())
+                    .or_insert_with(|| short_forms(n).iter().map(|s| keys.key(s)).collect());
                 short_keys.extend(of_name.iter().map(|k| (k.clone(), d)));
             }
         }

@@ -130,7 +130,6 @@ impl Segment {
             .collect::<Vec<_>>()
             .join(" ")
     }
-
 }
 
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
@@ -138,27 +137,28 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 6 + 1);
     let mut start: Option<(usize, usize)> = None;
     let mut prev_end = 0;
-    let push = |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
-        let gap = &text[prev_end..s];
-        let (mut break_before, mut sentence_end) = (false, false);
-        for c in gap.chars() {
-            break_before |= !c.is_whitespace();
-            sentence_end |= matches!(
-                c,
-                '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
-            );
-        }
-        let sentence_start = tokens.is_empty() || sentence_end;
-        tokens.push(Token {
-            start: s,
-            end: e,
-            script: script_of(&text[s..e]),
-            break_before,
-            sentence_start,
-            char_start,
-            flags: 0,
-        });
-    };
+    let push =
+        |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
+            let gap = &text[prev_end..s];
+            let (mut break_before, mut sentence_end) = (false, false);
+            for c in gap.chars() {
+                break_before |= !c.is_whitespace();
+                sentence_end |= matches!(
+                    c,
+                    '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
+                );
+            }
+            let sentence_start = tokens.is_empty() || sentence_end;
+            tokens.push(Token {
+                start: s,
+                end: e,
+                script: script_of(&text[s..e]),
+                break_before,
+                sentence_start,
+                char_start,
+                flags: 0,
+            });
+        };
     for (ci, (i, c)) in text.char_indices().enumerate() {
         if is_word_char(c) {
             if start.is_none() {
