@@ -159,8 +159,24 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
                 flags: 0,
             });
         };
-    for (ci, (i, c)) in text.char_indices().enumerate() {
-        if is_word_char(c) {
+    let bytes = text.as_bytes();
+    let (mut i, mut ci) = (0, 0);
+    while i < bytes.len() {
+        // ASCII and the Indic blocks (U+0900..=U+0DFF, UTF-8 E0 A4..=B7 xx) without decoding.
+        let (word, len) = match bytes[i] {
+            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => {
+                // All letters and marks but the dandas U+0964 and U+0965 (E0 A5 A4, E0 A5 A5).
+                let danda = bytes.get(i + 1) == Some(&0xA5)
+                    && matches!(bytes.get(i + 2), Some(0xA4 | 0xA5));
+                (!danda, 3)
+            }
+            _ => match text.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (is_word_char(c), c.len_utf8()),
+                None => break,
+            },
+        };
+        if word {
             if start.is_none() {
                 start = Some((i, ci));
             }
@@ -168,6 +184,8 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             push(&mut tokens, s, i, prev_end);
             prev_end = i;
         }
+        i += len;
+        ci += 1;
     }
     if let Some(s) = start {
         push(&mut tokens, s, text.len(), prev_end);
@@ -227,4 +245,24 @@ pub(super) fn segments(
         offset += text.chars().count() + 2;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_word_char, tokenize};
+
+    #[test]
+    fn tokenizing_agrees_with_the_word_character_test() {
+        // The byte-level fast paths (ASCII, Indic blocks) must split exactly where
+        // `is_word_char` does.
+        for c in ('\u{0}'..='\u{3000}').chain(['\u{200C}', '\u{200D}', '\u{FFFD}', '😀']) {
+            let text = format!("x{c}y");
+            let expected = if is_word_char(c) { 1 } else { 2 };
+            assert_eq!(tokenize(&text).len(), expected, "U+{:04X}", u32::from(c));
+        }
+        let t = tokenize("पुतिन। किम, Kim");
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[1].char_start, 7);
+        assert_eq!(t[2].char_start, 12);
+    }
 }
