@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -99,9 +101,56 @@ impl EntityDictionary {
 /// pattern index.
 pub(super) fn find_on_tokens(matcher: &AhoCorasick, seg: &Segment) -> Vec<(usize, usize, usize)> {
     let text = seg.text.as_str();
-    let mut found: Vec<(usize, usize, usize)> = matcher
+    let found = matcher
         .find_overlapping_iter(text)
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
+    select_on_tokens(seg, found)
+}
+
+/// The same as [`find_on_tokens`] with an NFA walked from each token's start: every pattern
+/// occurrence that starts on a token start is found, without scanning the rest of the text.
+pub(super) fn find_on_tokens_nfa(
+    nfa: &contiguous::NFA,
+    seg: &Segment,
+) -> Vec<(usize, usize, usize)> {
+    let text = seg.text.as_bytes();
+    let Ok(start) = nfa.start_state(Anchored::Yes) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for t in &seg.tokens {
+        let s = t.start;
+        let mut sid = start;
+        for (pos, &byte) in text.iter().enumerate().skip(s) {
+            sid = nfa.next_state(Anchored::Yes, sid, byte);
+            if nfa.is_dead(sid) {
+                break;
+            }
+            if nfa.is_match(sid) {
+                let e = pos + 1;
+                // A state's matches include those of its suffixes (patterns that start
+                // later): only the one spanning the whole walk starts here.
+                for k in 0..nfa.match_len(sid) {
+                    let p = nfa.match_pattern(sid, k);
+                    if nfa.pattern_len(p) == e - s {
+                        found.push((s, e, p.as_usize()));
+                    }
+                }
+            }
+        }
+    }
+    select_on_tokens(seg, found)
+}
+
+/// Of the pattern occurrences `(start, end, pattern)`, the leftmost-longest ones on word
+/// boundaries, as token ranges with the pattern index.
+fn select_on_tokens(
+    seg: &Segment,
+    found: impl IntoIterator<Item = (usize, usize, usize)>,
+) -> Vec<(usize, usize, usize)> {
+    let text = seg.text.as_str();
+    let mut found: Vec<(usize, usize, usize)> = found
+        .into_iter()
         .filter(|&(s, e, _)| {
             let before_ok = text[..s]
                 .chars()
@@ -119,10 +168,13 @@ pub(super) fn find_on_tokens(matcher: &AhoCorasick, seg: &Segment) -> Vec<(usize
         if s < last_end {
             continue;
         }
-        let Some(first) = seg.tokens.iter().position(|t| t.start == s) else {
+        // Tokens are in text order: binary searches find the first token starting at `s`
+        // and the count of tokens starting before `e`.
+        let first = seg.tokens.partition_point(|t| t.start < s);
+        if seg.tokens.get(first).is_none_or(|t| t.start != s) {
             continue;
-        };
-        let end_tok = seg.tokens.iter().take_while(|t| t.start < e).count();
+        }
+        let end_tok = seg.tokens.partition_point(|t| t.start < e);
         if end_tok <= first || seg.tokens[end_tok - 1].end > e {
             continue;
         }

@@ -1,7 +1,11 @@
 //! Cross-script identity: romanize a name and fold away the spelling differences between
 //! scripts, so "Vladimir Putin" and "व्लादिमीर पुतिन" give the same key.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use super::lexicon::FastMap;
 
 /// The romanized, folded identity key of a name: ASCII words separated by single spaces.
 ///
@@ -11,21 +15,145 @@ use unicode_normalization::UnicodeNormalization;
 /// has none, and a non-initial "u", "e" or "o" before two consonants, which Hindi often writes
 /// as the schwa), "ei" as "i", a final "h", and an English silent final "e".
 pub fn transliteration_key(name: &str) -> String {
-    let nfc: String = name.nfc().collect();
+    let (latin, romanized) = romanize(name);
+    let mut out = String::with_capacity(romanized.len());
+    for w in words(&romanized) {
+        push_word(&mut out, &fold_word(w, latin));
+    }
+    out
+}
+
+/// The name in NFC, romanized and lower-cased, and whether it has Latin letters.
+fn romanize(name: &str) -> (bool, String) {
+    // Text that is already in NFC (the quick check says so for certain) is used as it is.
+    let nfc: Cow<'_, str> = if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(name.nfc().collect())
+    };
     // Romanized Indic "c" is the "ch" sound (च); in Latin text it is k or s.
-    let latin = nfc.chars().any(|c| c.is_ascii_alphabetic());
-    let romanized = deunicode::deunicode(&nfc).to_lowercase();
+    let latin = nfc.bytes().any(|b| b.is_ascii_alphabetic());
+    let mut romanized = deunicode::deunicode(&nfc);
+    if romanized.is_ascii() {
+        romanized.make_ascii_lowercase();
+    } else {
+        romanized = romanized.to_lowercase();
+    }
+    (latin, romanized)
+}
+
+/// The words of a romanized name.
+fn words(romanized: &str) -> impl Iterator<Item = &str> {
     romanized
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| fold_word(w, latin))
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
+/// Appends a folded word to a key (an empty one adds nothing).
+fn push_word(key: &mut String, folded: &str) {
+    if folded.is_empty() {
+        return;
+    }
+    if !key.is_empty() {
+        key.push(' ');
+    }
+    key.push_str(folded);
+}
+
+/// Transliteration keys remembered for one extraction: whole names, the romanized form of
+/// single words, and folded words (runs of an article's tokens share most of their words).
+#[derive(Default)]
+pub(super) struct KeyCache {
+    keys: FastMap<String, String>,
+    /// Word → `romanize(word)`.
+    romanized: FastMap<String, (bool, String)>,
+    /// Folded words, when the name has Latin letters and when it has none.
+    folds: [FastMap<String, String>; 2],
+}
+
+impl KeyCache {
+    /// `transliteration_key(name)`, remembered.
+    pub(super) fn key(&mut self, name: &str) -> String {
+        if let Some(k) = self.keys.get(name) {
+            return k.clone();
+        }
+        let (latin, romanized) = romanize(name);
+        let mut k = String::with_capacity(romanized.len());
+        for w in words(&romanized) {
+            push_word(&mut k, self.fold(w, latin));
+        }
+        self.keys.insert(name.to_string(), k.clone());
+        k
+    }
+
+    /// `fold_word(word, latin)`, remembered.
+    fn fold(&mut self, word: &str, latin: bool) -> &str {
+        let memo = &mut self.folds[usize::from(latin)];
+        if !memo.contains_key(word) {
+            memo.insert(word.to_string(), fold_word(word, latin));
+        }
+        memo.get(word).map_or("", String::as_str)
+    }
+
+    /// `transliteration_key` of `tokens` joined by single spaces, from the tokens'
+    /// remembered romanizations. Normalization, romanization and lower-casing work on each
+    /// character apart (NFC never composes across a space), so the words of the joined text
+    /// are the words of its tokens in turn, and it has Latin letters when one of them has.
+    pub(super) fn run_key<'a>(&mut self, tokens: impl Iterator<Item = &'a str> + Clone) -> String {
+        for t in tokens.clone() {
+            if !self.romanized.contains_key(t) {
+                self.romanized.insert(t.to_string(), romanize(t));
+            }
+        }
+        let latin = tokens
+            .clone()
+            .any(|t| self.romanized.get(t).is_some_and(|r| r.0));
+        let mut key = String::new();
+        for t in tokens {
+            let Some((_, romanized)) = self.romanized.get(t) else {
+                continue;
+            };
+            for w in words(romanized) {
+                let memo = &mut self.folds[usize::from(latin)];
+                if !memo.contains_key(w) {
+                    memo.insert(w.to_string(), fold_word(w, latin));
+                }
+                push_word(&mut key, memo.get(w).map_or("", String::as_str));
+            }
+        }
+        key
+    }
+}
+
+/// A bit per lower-case ASCII letter (and one for every other byte).
+fn letter_bit(b: u8) -> u32 {
+    if b.is_ascii_lowercase() {
+        1 << (b - b'a')
+    } else {
+        1 << 31
+    }
+}
+
+/// The letters present in a word, as [`letter_bit`]s.
+fn letters(w: &str) -> u32 {
+    w.bytes().fold(0, |m, b| m | letter_bit(b))
+}
+
+/// Whether `haystack` contains `needle` (one to three bytes).
+fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    match *needle {
+        [a] => haystack.contains(&a),
+        [a, b] => haystack.windows(2).any(|w| w[0] == a && w[1] == b),
+        _ => haystack
+            .windows(needle.len())
+            .any(|w| w.iter().zip(needle).all(|(x, y)| x == y)),
+    }
+}
+
+/// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
 fn fold_word(word: &str, latin: bool) -> String {
     let mut w = word.to_string();
+    let mut present = letters(&w);
     // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
     // "c" is resolved to k or s.
     for (from, to) in [
@@ -50,19 +178,24 @@ fn fold_word(word: &str, latin: bool) -> String {
         ("y", "i"),
         ("ei", "i"),
     ] {
-        if w.contains(from) {
+        // Bytes absent from the word rule a pattern out without a search.
+        let from_bytes = from.as_bytes();
+        if from_bytes.iter().all(|&b| present & letter_bit(b) != 0) && has(w.as_bytes(), from_bytes)
+        {
             w = w.replace(from, to);
+            present = letters(&w);
         }
     }
-    let chars: Vec<char> = w.chars().collect();
+    let chars: &[u8] = w.as_bytes();
     let consonant = |i: usize| {
-        chars
-            .get(i)
-            .is_some_and(|c| c.is_ascii_alphabetic() && !"aeiou".contains(*c) || *c == '\u{1}')
+        chars.get(i).is_some_and(|&c| {
+            c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') || c == 1
+        })
     };
     let mut out = String::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
+        let c = char::from(c);
         // A short vowel in a closed syllable is what Hindi writes as the schwa ("Trump" /
         // "ट्रंप", "Sergei" / "सर्गेई"): drop it in both scripts. An open one stays ("Putin").
         if i > 0 && matches!(c, 'u' | 'e' | 'o') && consonant(i + 1) && consonant(i + 2) {
@@ -70,10 +203,10 @@ fn fold_word(word: &str, latin: bool) -> String {
         }
         let c = match c {
             'c' if !latin => 'c',
-            'c' if matches!(next, Some('e' | 'i')) => 's',
+            'c' if matches!(next, Some(b'e' | b'i')) => 's',
             'c' => 'k',
             '\u{1}' => 'c',
-            'n' if matches!(next, Some('b' | 'p' | 'm')) => 'm',
+            'n' if matches!(next, Some(b'b' | b'p' | b'm')) => 'm',
             other => other,
         };
         // Schwa: Devanagari romanization has no inherent "a", so drop every non-initial one.

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::MatchKind;
 
 use super::text::normalize_phrase;
 use crate::normalize::article::EntityType;
@@ -26,6 +26,61 @@ const SEATS_OF_GOVERNMENT: &str = include_str!("../../../data/entities/seats_of_
 const DEMONYMS: &str = include_str!("../../../data/entities/demonyms.tsv");
 const COMMON_WORDS: &str = include_str!("../../../data/entities/common_words.tsv");
 
+/// Maps and sets with a fast (and per-process seeded) hasher.
+pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(super) type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
+
+/// What the lexicon knows about one word: bits of [`Lexicon::word_flags`].
+pub(super) mod flag {
+    /// A title cue (case-sensitive).
+    pub const TITLE_CUE: u32 = 1 << 0;
+    /// The first word of some title cue (of any length).
+    pub const CUE_HEAD: u32 = 1 << 1;
+    pub const ORGANIZATION: u32 = 1 << 2;
+    pub const PLACE_SUFFIX: u32 = 1 << 3;
+    pub const PLACE_AFTER: u32 = 1 << 4;
+    pub const POSSESSOR: u32 = 1 << 5;
+    pub const PARTICLE: u32 = 1 << 6;
+    pub const NAME_SUFFIX: u32 = 1 << 7;
+    /// A boundary word, calendar name or listed non-entity (as written).
+    pub const NEVER_LISTED: u32 = 1 << 8;
+    /// The first word of some demonym (of any length).
+    pub const DEMONYM_HEAD: u32 = 1 << 9;
+    /// The lower-cased word is a stopword.
+    pub const STOP: u32 = 1 << 10;
+    /// The lower-cased word is a common English word.
+    pub const COMMON: u32 = 1 << 11;
+    /// The lower-cased word is an English title cue.
+    pub const TITLE_CUE_LOWER: u32 = 1 << 12;
+    /// The lower-cased word is a possessor cue.
+    pub const POSSESSOR_LOWER: u32 = 1 << 13;
+    /// The lower-cased word is a place-after word.
+    pub const PLACE_AFTER_LOWER: u32 = 1 << 14;
+    /// The word has a numeric character.
+    pub const NUMERIC: u32 = 1 << 15;
+    /// The word's first character is upper-case.
+    pub const CAPITALIZED: u32 = 1 << 16;
+    /// Never part of a name: listed, or numeric.
+    pub const NEVER: u32 = NEVER_LISTED | NUMERIC;
+    /// Bits `CUE_LENGTHS..CUE_LENGTHS + 8`: bit `l - 1` set when a title cue of `l` words
+    /// starts with the word (bit 7 also stands for every longer cue).
+    pub const CUE_LENGTHS: u32 = 17;
+    /// Bits `DEMONYM_LENGTHS..DEMONYM_LENGTHS + 7`: the same for demonyms.
+    pub const DEMONYM_LENGTHS: u32 = 25;
+
+    /// Whether the length mask at `shift` (of `bits` bits) in `flags` allows `words` words.
+    #[inline]
+    pub fn allows(flags: u32, shift: u32, bits: u32, words: usize) -> bool {
+        let bit = (words.clamp(1, bits as usize) - 1) as u32;
+        (flags >> shift) & (1 << bit) != 0
+    }
+
+    /// The length-mask bit for a phrase of `words` words.
+    pub fn length_bit(shift: u32, bits: u32, words: usize) -> u32 {
+        1 << (shift + (words.clamp(1, bits as usize) - 1) as u32)
+    }
+}
+
 /// One gazetteer entity: every name sharing a source id (`cldr:RU`, `geonames:524901`).
 #[derive(Debug)]
 pub(super) struct GazetteerEntry {
@@ -36,31 +91,36 @@ pub(super) struct GazetteerEntry {
 
 pub(super) struct Lexicon {
     pub gazetteer: Vec<GazetteerEntry>,
-    pub gazetteer_matcher: AhoCorasick,
+    pub gazetteer_matcher: aho_corasick::nfa::contiguous::NFA,
     /// Pattern index → gazetteer entry index.
     pub gazetteer_pattern_entry: Vec<usize>,
-    pub title_cues: HashSet<String>,
+    pub title_cues: FastSet<String>,
     /// Lower-cased Latin title cues, for "spokesman Dmitry Peskov".
-    pub title_cues_lower: HashSet<String>,
+    pub title_cues_lower: FastSet<String>,
     pub max_cue_words: usize,
-    pub boundaries: HashSet<String>,
+    pub boundaries: FastSet<String>,
     /// Lower-cased.
-    pub stopwords: HashSet<String>,
-    pub name_particles: HashSet<String>,
-    pub name_suffixes: HashSet<String>,
-    pub organization_words: HashSet<String>,
-    pub place_suffixes: HashSet<String>,
-    pub place_after: HashSet<String>,
-    pub possessor_cues: HashSet<String>,
+    pub stopwords: FastSet<String>,
+    pub name_particles: FastSet<String>,
+    pub name_suffixes: FastSet<String>,
+    pub organization_words: FastSet<String>,
+    pub place_suffixes: FastSet<String>,
+    pub place_after: FastSet<String>,
+    pub possessor_cues: FastSet<String>,
     pub letter_names: Vec<String>,
-    pub not_entities: HashSet<String>,
-    pub calendar: HashSet<String>,
+    pub not_entities: FastSet<String>,
+    pub calendar: FastSet<String>,
     /// Nationality adjectives and nouns ("Russian", "North Korean"): never entities.
-    pub demonyms: HashSet<String>,
+    pub demonyms: FastSet<String>,
     pub max_demonym_words: usize,
     /// Lower-case common English words ("officials", "house"): a capitalized one opening a
     /// sentence is not taken for a name on its own.
-    pub common_words: HashSet<String>,
+    pub common_words: FastSet<String>,
+    /// Word → its flags as written (case-sensitive sets) and as a lower-cased word (sets
+    /// compared in lower case).
+    word_flags: FastMap<String, (u32, u32)>,
+    /// (First character, index) of every letter name, by character.
+    letter_heads: Vec<(char, usize)>,
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -71,7 +131,7 @@ fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
 }
 
 /// The last column of every row, as a normalized phrase.
-fn phrase_set(data: &str) -> HashSet<String> {
+fn phrase_set(data: &str) -> FastSet<String> {
     rows(data)
         .filter_map(|r| r.last().map(|p| normalize_phrase(p)))
         .filter(|p| !p.is_empty())
@@ -134,7 +194,9 @@ impl Lexicon {
                 pattern_entry.push(idx);
             }
         }
-        let gazetteer_matcher = AhoCorasick::builder()
+        // Searched from token starts only (anchored), so a plain NFA: every pattern's end is
+        // visited on the walk from its start.
+        let gazetteer_matcher = aho_corasick::nfa::contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("gazetteer automaton");
@@ -149,8 +211,8 @@ impl Lexicon {
             .filter(|r| r.first() == Some(&"en"))
             .filter_map(|r| r.last().map(|p| normalize_phrase(p).to_lowercase()))
             .collect();
-        let mut place_suffixes = HashSet::new();
-        let mut place_after = HashSet::new();
+        let mut place_suffixes = FastSet::default();
+        let mut place_after = FastSet::default();
         for row in rows(PLACE_WORDS) {
             if let [_, word, mode] = row[..] {
                 if mode == "suffix" {
@@ -175,7 +237,7 @@ impl Lexicon {
             .filter_map(|r| r.first().map(|w| w.to_string()))
             .collect();
 
-        Lexicon {
+        let mut lex = Lexicon {
             demonyms,
             max_demonym_words,
             common_words,
@@ -201,36 +263,145 @@ impl Lexicon {
             calendar: rows(CALENDAR_NAMES)
                 .filter_map(|r| r.first().map(|s| s.to_string()))
                 .collect(),
+            word_flags: FastMap::default(),
+            letter_heads: Vec::new(),
+        };
+        let mut exact: FastMap<String, u32> = FastMap::default();
+        let mark =
+            |map: &mut FastMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
+                for w in words {
+                    *map.entry(w.to_string()).or_insert(0) |= bit;
+                }
+            };
+        for (set, head_bit, shift, bits) in [
+            (&lex.title_cues, flag::CUE_HEAD, flag::CUE_LENGTHS, 8),
+            (&lex.demonyms, flag::DEMONYM_HEAD, flag::DEMONYM_LENGTHS, 7),
+        ] {
+            for p in set {
+                let head = p.split(' ').next().unwrap_or_default();
+                let bit = head_bit | flag::length_bit(shift, bits, p.split(' ').count());
+                *exact.entry(head.to_string()).or_insert(0) |= bit;
+            }
         }
+        for (set, bit) in [
+            (&lex.title_cues, flag::TITLE_CUE),
+            (&lex.organization_words, flag::ORGANIZATION),
+            (&lex.place_suffixes, flag::PLACE_SUFFIX),
+            (&lex.place_after, flag::PLACE_AFTER),
+            (&lex.possessor_cues, flag::POSSESSOR),
+            (&lex.name_particles, flag::PARTICLE),
+            (&lex.name_suffixes, flag::NAME_SUFFIX),
+            (&lex.boundaries, flag::NEVER_LISTED),
+            (&lex.calendar, flag::NEVER_LISTED),
+            (&lex.not_entities, flag::NEVER_LISTED),
+        ] {
+            mark(&mut exact, &mut set.iter().map(String::as_str), bit);
+        }
+        let mut lower: FastMap<String, u32> = FastMap::default();
+        for (set, bit) in [
+            (&lex.stopwords, flag::STOP),
+            (&lex.common_words, flag::COMMON),
+            (&lex.title_cues_lower, flag::TITLE_CUE_LOWER),
+            (&lex.possessor_cues, flag::POSSESSOR_LOWER),
+            (&lex.place_after, flag::PLACE_AFTER_LOWER),
+        ] {
+            mark(&mut lower, &mut set.iter().map(String::as_str), bit);
+        }
+        let mut word_flags: FastMap<String, (u32, u32)> = FastMap::default();
+        for (w, f) in exact {
+            word_flags.entry(w).or_default().0 |= f;
+        }
+        for (w, f) in lower {
+            word_flags.entry(w).or_default().1 |= f;
+        }
+        lex.word_flags = word_flags;
+        let mut heads: Vec<(char, usize)> = lex
+            .letter_names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.chars().next().map(|c| (c, i)))
+            .collect();
+        heads.sort_unstable();
+        lex.letter_heads = heads;
+        lex
     }
 
-    pub(super) fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.contains(&word.to_lowercase())
-    }
-
-    /// A common English word, written capitalized (only its lower-case form is listed).
-    pub(super) fn is_common_word(&self, word: &str) -> bool {
-        self.common_words.contains(&word.to_lowercase())
-    }
-
-    /// A word that can never be part of a name.
-    pub(super) fn is_never_name(&self, word: &str) -> bool {
-        self.boundaries.contains(word)
-            || self.calendar.contains(word)
-            || self.not_entities.contains(word)
-            || word.chars().any(|c| c.is_numeric())
+    /// Everything the lexicon says about one word ([`flag`] bits).
+    pub(super) fn word_flags(&self, word: &str) -> u32 {
+        // One pass over the word: whether it is ASCII or Devanagari only (so lower-casing is
+        // ASCII lower-casing), has ASCII upper-case letters, has a numeric character.
+        let (mut simple, mut upper, mut numeric) = (true, false, false);
+        for c in word.chars() {
+            if c.is_ascii() {
+                upper |= c.is_ascii_uppercase();
+                numeric |= c.is_ascii_digit();
+            } else if ('\u{0900}'..='\u{097F}').contains(&c) {
+                // Devanagari has no case, and only its digits are numeric.
+                numeric |= ('\u{0966}'..='\u{096F}').contains(&c);
+            } else {
+                simple = false;
+                numeric |= c.is_numeric();
+            }
+        }
+        let get = |w: &str| self.word_flags.get(w).copied().unwrap_or((0, 0));
+        let (exact, lower) = get(word);
+        let lower = match (simple, upper) {
+            // Already lower case: the one look-up answers both.
+            (true, false) => lower,
+            (true, true) => get(&word.to_ascii_lowercase()).1,
+            (false, _) => get(&word.to_lowercase()).1,
+        };
+        let mut flags = exact | lower;
+        if numeric {
+            flags |= flag::NUMERIC;
+        }
+        let capitalized = if simple {
+            // ASCII or Devanagari (which has no case).
+            word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        } else {
+            word.chars().next().is_some_and(char::is_uppercase)
+        };
+        if capitalized {
+            flags |= flag::CAPITALIZED;
+        }
+        flags
     }
 
     /// "बीबीसी" → BBC: the word spelled entirely with Hindi names of Latin letters (two or more).
     pub(super) fn is_spelled_acronym(&self, word: &str) -> bool {
-        fn cover(rest: &str, names: &[String], count: usize) -> bool {
-            if rest.is_empty() {
-                return count >= 2;
-            }
-            names
-                .iter()
-                .any(|n| rest.starts_with(n.as_str()) && cover(&rest[n.len()..], names, count + 1))
+        if word.chars().count() < 3 {
+            return false;
         }
-        word.chars().count() >= 3 && cover(word, &self.letter_names, 0)
+        // reach[p]: the ways the first p bytes split into letter names, as bits: 1 = no name
+        // yet, 2 = one name, 4 = two or more.
+        let bytes = word.len();
+        let mut stack = [0u8; 128];
+        let mut heap = Vec::new();
+        let reach: &mut [u8] = if bytes < stack.len() {
+            &mut stack[..=bytes]
+        } else {
+            heap.resize(bytes + 1, 0);
+            &mut heap
+        };
+        reach[0] = 1;
+        for (p, c) in word.char_indices() {
+            let r = reach[p];
+            if r == 0 {
+                continue;
+            }
+            let next = (if r & 1 != 0 { 2 } else { 0 }) | (if r & 6 != 0 { 4 } else { 0 });
+            let rest = &word.as_bytes()[p..];
+            let from = self.letter_heads.partition_point(|&(h, _)| h < c);
+            for &(h, i) in &self.letter_heads[from..] {
+                if h != c {
+                    break;
+                }
+                let n = self.letter_names[i].as_bytes();
+                if rest.starts_with(n) {
+                    reach[p + n.len()] |= next;
+                }
+            }
+        }
+        reach[bytes] & 4 != 0
     }
 }

@@ -1,10 +1,8 @@
 //! Turning mentions into entities: grouping, short forms that corefer with a full name
 //! ("पुतिन" → "व्लादिमीर पुतिन"), and linking across scripts by transliteration key.
 
-use std::collections::HashMap;
-
-use super::key::transliteration_key;
-use super::lexicon::LEXICON;
+use super::key::KeyCache;
+use super::lexicon::{flag, FastMap, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -20,15 +18,21 @@ pub(super) struct Draft {
 /// Groups mentions into drafts: by dictionary entry, by gazetteer entry, or by surface form.
 /// Sets each mention's `entity`.
 pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<usize>) {
+    #[derive(PartialEq, Eq, Hash)]
+    enum GroupKey {
+        Dictionary(usize),
+        Gazetteer(usize),
+        Found(String),
+    }
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: FastMap<GroupKey, usize> = FastMap::default();
     let mut votes: Vec<[u32; 4]> = Vec::new();
     let mut entity_of = Vec::with_capacity(mentions.len());
     for m in mentions {
         let key = match m.origin {
-            Origin::Dictionary(e) => format!("d{e}"),
-            Origin::Gazetteer(g) => format!("g{g}"),
-            Origin::Found => format!("f{}", segs[m.seg].joined(m.from, m.to)),
+            Origin::Dictionary(e) => GroupKey::Dictionary(e),
+            Origin::Gazetteer(g) => GroupKey::Gazetteer(g),
+            Origin::Found => GroupKey::Found(segs[m.seg].joined(m.from, m.to)),
         };
         let d = *index.entry(key).or_insert_with(|| {
             drafts.push(Draft {
@@ -72,20 +76,34 @@ fn compatible(a: EntityType, b: EntityType) -> bool {
 }
 
 /// The distinct names (tokens joined by spaces) of each draft.
-pub(super) fn names_of(
+pub(super) fn names_of<'a>(
     segs: &[Segment],
     mentions: &[Mention],
     entity_of: &[usize],
     drafts: usize,
-) -> Vec<Vec<String>> {
-    let mut names: Vec<Vec<String>> = vec![Vec::new(); drafts];
-    for (m, &d) in mentions.iter().zip(entity_of) {
-        let name = segs[m.seg].joined(m.from, m.to);
-        if !names[d].contains(&name) {
+    cache: &'a mut Vec<String>,
+) -> Vec<Vec<&'a str>> {
+    // Mentions are only ever added: the names of those seen before are remembered.
+    for m in mentions.get(cache.len()..).unwrap_or_default() {
+        cache.push(segs[m.seg].joined(m.from, m.to));
+    }
+    let mut names: Vec<Vec<&str>> = vec![Vec::new(); drafts];
+    for (name, &d) in cache.iter().zip(entity_of) {
+        if !names[d].contains(&name.as_str()) {
             names[d].push(name);
         }
     }
     names
+}
+
+/// What one extraction remembers while linking: transliteration keys, and the name (tokens
+/// joined by spaces) of every mention so far.
+#[derive(Default)]
+pub(super) struct Memo {
+    pub keys: KeyCache,
+    names: Vec<String>,
+    /// Person name → the keys of its short forms.
+    short_keys: FastMap<String, Vec<String>>,
 }
 
 /// Contiguous parts of a multi-word person name that can stand for it ("पुतिन", "किम जोंग"):
@@ -93,6 +111,13 @@ pub(super) fn names_of(
 fn short_forms(name: &str) -> Vec<String> {
     let lex = &*LEXICON;
     let words: Vec<&str> = name.split(' ').collect();
+    let meaningful: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            lex.word_flags(w) & (flag::STOP | flag::PARTICLE | flag::NEVER | flag::TITLE_CUE) == 0
+                && w.chars().count() >= 2
+        })
+        .collect();
     let mut out = Vec::new();
     for a in 0..words.len() {
         for b in a + 1..=words.len() {
@@ -100,13 +125,7 @@ fn short_forms(name: &str) -> Vec<String> {
                 continue;
             }
             let part = &words[a..b];
-            let meaningful = part.iter().any(|w| {
-                !lex.is_stopword(w)
-                    && !lex.name_particles.contains(*w)
-                    && !lex.is_never_name(w)
-                    && !lex.title_cues.contains(*w)
-                    && w.chars().count() >= 2
-            });
+            let meaningful = (a..b).any(|i| meaningful[i]);
             if meaningful {
                 out.push(part.join(" "));
             }
@@ -116,8 +135,8 @@ fn short_forms(name: &str) -> Vec<String> {
 }
 
 /// Phrase → draft, dropping phrases claimed by two drafts.
-fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> HashMap<String, usize> {
-    let mut map: HashMap<String, Option<usize>> = HashMap::new();
+fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> FastMap<String, usize> {
+    let mut map: FastMap<String, Option<usize>> = FastMap::default();
     for (p, d) in pairs {
         map.entry(p)
             .and_modify(|e| {
@@ -154,8 +173,9 @@ pub(super) fn link_short_forms(
     entity_of: &mut Vec<usize>,
     drafts: &mut [Draft],
     covered: &mut [Vec<bool>],
+    memo: &mut Memo,
 ) {
-    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
     let shorts = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive && drafts[d].kind == EntityType::Person)
@@ -176,7 +196,7 @@ pub(super) fn link_short_forms(
         }
         let targets: Vec<usize> = names[d]
             .iter()
-            .filter_map(|n| shorts.get(n).copied())
+            .filter_map(|n| shorts.get(*n).copied())
             .collect();
         if let Some(&t) = targets.first() {
             if targets.iter().all(|&x| x == t) && t != d {
@@ -184,11 +204,11 @@ pub(super) fn link_short_forms(
             }
         }
     }
-    let names = names_of(segs, mentions, entity_of, drafts.len());
-    let mut phrases: HashMap<String, usize> = unambiguous(
+    let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
+    let mut phrases: FastMap<String, usize> = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive)
-            .flat_map(|d| names[d].iter().map(move |n| (n.clone(), d)))
+            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d)))
             .collect::<Vec<_>>(),
     );
     for (s, d) in shorts {
@@ -196,19 +216,36 @@ pub(super) fn link_short_forms(
             phrases.entry(s).or_insert(d);
         }
     }
+    // A phrase's first word and its most words: runs starting with any other word, or
+    // longer, are never looked up.
+    let mut heads: FastMap<&str, usize> = FastMap::default();
+    for p in phrases.keys() {
+        let mut words = p.split(' ');
+        let head = words.next().unwrap_or_default();
+        let len = 1 + words.count();
+        let max = heads.entry(head).or_insert(0);
+        *max = (*max).max(len);
+    }
     scan(
         segs,
         mentions,
         entity_of,
         drafts,
         covered,
-        |seg, from, to| phrases.get(&seg.joined(from, to)).copied(),
+        |seg, i| heads.get(seg.token_text(i)).copied().unwrap_or(0),
+        |seg, from, to| {
+            heads
+                .get(seg.token_text(from))
+                .filter(|&&max| to - from <= max)?;
+            phrases.get(&seg.joined(from, to)).copied()
+        },
     );
 }
 
 /// Links across scripts: drafts whose names share a transliteration key become one, and
 /// unclaimed capitalized Latin runs (or Devanagari words) whose key is that of a known name
 /// or short form become its mentions ("Putin", "Kim Jong" in English kickers).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn link_cross_script(
     segs: &[Segment],
     mentions: &mut Vec<Mention>,
@@ -217,9 +254,10 @@ pub(super) fn link_cross_script(
     covered: &mut [Vec<bool>],
     english_names: &dyn Fn(Origin) -> Option<String>,
     main_script: Script,
+    memo: &mut Memo,
 ) {
     // Same full key, compatible types: one entity (prefer the dictionary, then the gazetteer).
-    let (full_keys, _) = draft_keys(segs, mentions, entity_of, drafts, english_names);
+    let (full_keys, _) = draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
     let mut forward: Vec<usize> = (0..drafts.len()).collect();
     let find = |forward: &[usize], mut d: usize| {
         while forward[d] != d {
@@ -227,7 +265,7 @@ pub(super) fn link_cross_script(
         }
         d
     };
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: FastMap<String, usize> = FastMap::default();
     for (k, d) in full_keys {
         if k.len() < 3 {
             continue;
@@ -251,8 +289,9 @@ pub(super) fn link_cross_script(
             }
         }
     }
-    let (full_keys, short_keys) = draft_keys(segs, mentions, entity_of, drafts, english_names);
-    let keys: HashMap<String, usize> = unambiguous(
+    let (full_keys, short_keys) =
+        draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
+    let keys: FastMap<String, usize> = unambiguous(
         full_keys
             .into_iter()
             .chain(short_keys)
@@ -266,30 +305,29 @@ pub(super) fn link_cross_script(
             scripts[d].push(script);
         }
     }
-    let lex = &*LEXICON;
     scan(
         segs,
         mentions,
         entity_of,
         drafts,
         covered,
+        |seg, i| {
+            if seg.tokens[i].script == main_script {
+                0
+            } else {
+                6
+            }
+        },
         |seg, from, to| {
             // Mentions in the article's own script were found by the passes before; only
             // the other script's runs are worth romanizing.
             if seg.tokens[from].script == main_script {
                 return None;
             }
-            let name_like = (from..to).all(|i| {
-                let w = seg.token_text(i);
-                match seg.tokens[i].script {
-                    Script::Latin => {
-                        w.chars().next().is_some_and(char::is_uppercase) && !lex.is_never_name(w)
-                    }
-                    Script::Devanagari => {
-                        !lex.is_stopword(w) && !lex.is_never_name(w) && !lex.title_cues.contains(w)
-                    }
-                    Script::Other => false,
-                }
+            let name_like = (from..to).all(|i| match seg.tokens[i].script {
+                Script::Latin => seg.has(i, flag::CAPITALIZED) && !seg.has(i, flag::NEVER),
+                Script::Devanagari => !seg.has(i, flag::STOP | flag::NEVER | flag::TITLE_CUE),
+                Script::Other => false,
             });
             if !name_like {
                 return None;
@@ -297,7 +335,13 @@ pub(super) fn link_cross_script(
             // Only a form in a script the entity has no name in yet: "रूसी" (Russian) folds to
             // the key of "Russia", but the entity already has its Devanagari name "रूस".
             let script = seg.tokens[from].script;
-            keys.get(&transliteration_key(&seg.joined(from, to)))
+            let key = memo.keys.run_key((from..to).map(|i| seg.token_text(i)));
+            debug_assert_eq!(
+                key,
+                super::key::transliteration_key(&seg.joined(from, to)),
+                "a run's key is its tokens' keys"
+            );
+            keys.get(&key)
                 .copied()
                 .filter(|&d| !scripts[d].contains(&script))
         },
@@ -314,19 +358,28 @@ fn draft_keys(
     entity_of: &[usize],
     drafts: &[Draft],
     english_names: &dyn Fn(Origin) -> Option<String>,
+    memo: &mut Memo,
 ) -> (KeyList, KeyList) {
-    let names = names_of(segs, mentions, entity_of, drafts.len());
+    let Memo {
+        keys,
+        names,
+        short_keys: short_keys_of,
+    } = memo;
+    let names = names_of(segs, mentions, entity_of, drafts.len(), names);
     let mut full_keys = Vec::new();
     let mut short_keys = Vec::new();
     for d in (0..drafts.len()).filter(|&d| drafts[d].alive) {
         for n in &names[d] {
-            full_keys.push((transliteration_key(n), d));
+            full_keys.push((keys.key(n), d));
             if drafts[d].kind == EntityType::Person {
-                short_keys.extend(short_forms(n).iter().map(|s| (transliteration_key(s), d)));
+                let of_name = short_keys_of
+                    .entry(n.to_string())
+                    .or_insert_with(|| short_forms(n).iter().map(|s| keys.key(s)).collect());
+                short_keys.extend(of_name.iter().map(|k| (k.clone(), d)));
             }
         }
         if let Some(en) = english_names(drafts[d].origin) {
-            full_keys.push((transliteration_key(&en), d));
+            full_keys.push((keys.key(&en), d));
         }
     }
     (full_keys, short_keys)
@@ -348,7 +401,8 @@ fn scan(
     entity_of: &mut Vec<usize>,
     drafts: &[Draft],
     covered: &mut [Vec<bool>],
-    lookup: impl Fn(&Segment, usize, usize) -> Option<usize>,
+    mut longest: impl FnMut(&Segment, usize) -> usize,
+    mut lookup: impl FnMut(&Segment, usize, usize) -> Option<usize>,
 ) {
     for (si, seg) in segs.iter().enumerate() {
         let n = seg.tokens.len();
@@ -356,8 +410,10 @@ fn scan(
         while i < n {
             let mut advanced = false;
             if !covered[si][i] {
+                // Runs longer than `longest` allows are never found by `lookup`.
+                let cap = longest(seg, i).min(6);
                 let mut max = 0;
-                while max < 6
+                while max < cap
                     && i + max < n
                     && !covered[si][i + max]
                     && (max == 0 || !seg.tokens[i + max].break_before)

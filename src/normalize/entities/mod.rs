@@ -18,12 +18,10 @@ mod link;
 mod rules;
 mod text;
 
-use std::collections::HashMap;
-
 pub use dictionary::{DictionaryEntry, EntityDictionary};
 pub use key::transliteration_key;
 
-use self::dictionary::find_on_tokens;
+use self::dictionary::find_on_tokens_nfa;
 use self::lexicon::LEXICON;
 use self::text::{script_of, script_of_char, Script, Segment, SegmentKind};
 use crate::normalize::article::{Block, EntityType, ExtractedEntity, SurfaceForm};
@@ -73,7 +71,7 @@ pub fn extract_entities(
             .map(|(a, b, e)| (a, b, dictionary.entry(e).kind, Origin::Dictionary(e)))
             .collect::<Vec<_>>();
         claim(si, &mut covered[si], &mut mentions, found);
-        let found = find_on_tokens(&lex.gazetteer_matcher, seg)
+        let found = find_on_tokens_nfa(&lex.gazetteer_matcher, seg)
             .into_iter()
             .map(|(a, b, p)| {
                 let g = lex.gazetteer_pattern_entry[p];
@@ -95,12 +93,14 @@ pub fn extract_entities(
     }
 
     let (mut drafts, mut entity_of) = link::group(&segs, &mentions);
+    let mut memo = link::Memo::default();
     link::link_short_forms(
         &segs,
         &mut mentions,
         &mut entity_of,
         &mut drafts,
         &mut covered,
+        &mut memo,
     );
     let english = |o: Origin| match o {
         Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.clone()).filter(|e| !e.is_empty()),
@@ -120,6 +120,7 @@ pub fn extract_entities(
         &mut covered,
         &english,
         main_script,
+        &mut memo,
     );
 
     assemble(
@@ -129,6 +130,7 @@ pub fn extract_entities(
         &drafts,
         dictionary,
         latin_article,
+        &mut memo.keys,
     )
 }
 
@@ -179,6 +181,7 @@ fn assemble(
     drafts: &[link::Draft],
     dictionary: &EntityDictionary,
     latin_article: bool,
+    keys: &mut key::KeyCache,
 ) -> Vec<ExtractedEntity> {
     let lex = &*LEXICON;
     let total_len = segs
@@ -194,13 +197,13 @@ fn assemble(
         first: usize,
         in_title: bool,
     }
-    let mut acc: HashMap<usize, Acc> = HashMap::new();
+    let mut acc: lexicon::FastMap<usize, Acc> = lexicon::FastMap::default();
     let mut order: Vec<(usize, usize)> = mentions
         .iter()
         .enumerate()
         .map(|(i, m)| {
             let seg = &segs[m.seg];
-            (seg.char_position(seg.tokens[m.from].start), i)
+            (seg.token_position(m.from), i)
         })
         .collect();
     order.sort();
@@ -245,7 +248,7 @@ fn assemble(
                 let entry = dictionary.entry(e);
                 (
                     entry.name.clone(),
-                    transliteration_key(&entry.name),
+                    keys.key(&entry.name),
                     Some(entry.id.clone()),
                 )
             }
@@ -255,9 +258,9 @@ fn assemble(
                     .unwrap_or_default();
                 let key = match origin {
                     Origin::Gazetteer(g) if !lex.gazetteer[g].english.is_empty() => {
-                        transliteration_key(&lex.gazetteer[g].english)
+                        keys.key(&lex.gazetteer[g].english)
                     }
-                    _ => transliteration_key(&name),
+                    _ => keys.key(&name),
                 };
                 (name, key, None)
             }

@@ -1,9 +1,7 @@
 //! Finding names by rule: cue words around Devanagari names (titles before, postpositions
 //! after, organization and place words), and capitalized runs in Latin text.
 
-use std::collections::HashSet;
-
-use super::lexicon::LEXICON;
+use super::lexicon::{flag, FastSet, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -12,8 +10,14 @@ use crate::normalize::article::EntityType;
 pub(super) fn cue_len_at(seg: &Segment, i: usize) -> Option<usize> {
     let lex = &*LEXICON;
     let n = seg.tokens.len();
+    // Every cue starts with a cue's first word; only the lengths of its cues are tried.
+    let flags = seg.tokens[i].flags;
+    if flags & flag::CUE_HEAD == 0 {
+        return None;
+    }
     (1..=lex.max_cue_words.min(n - i)).rev().find(|&l| {
-        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+        flag::allows(flags, flag::CUE_LENGTHS, 8, l)
+            && (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
             && lex.title_cues.contains(&seg.joined(i, i + l))
     })
 }
@@ -24,19 +28,16 @@ fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
 
 /// A Devanagari token that can be part of a name (`first`: it would open the name).
 fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool {
-    let lex = &*LEXICON;
-    let w = seg.token_text(i);
-    if covered[i] || seg.tokens[i].script != Script::Devanagari || lex.is_never_name(w) {
+    if covered[i] || seg.tokens[i].script != Script::Devanagari || seg.has(i, flag::NEVER) {
         return false;
     }
-    if lex.title_cues.contains(w)
-        || lex.organization_words.contains(w)
-        || lex.place_after.contains(w)
-        || lex.possessor_cues.contains(w)
-    {
+    if seg.has(
+        i,
+        flag::TITLE_CUE | flag::ORGANIZATION | flag::PLACE_AFTER | flag::POSSESSOR,
+    ) {
         return false;
     }
-    !lex.is_stopword(w) || (!first && lex.name_particles.contains(w))
+    !seg.has(i, flag::STOP) || (!first && seg.has(i, flag::PARTICLE))
 }
 
 /// Up to `max` name words ending just before token `end` (stopwords never included; title
@@ -48,7 +49,6 @@ fn name_words_before(
     max: usize,
     titles: bool,
 ) -> usize {
-    let lex = &*LEXICON;
     let mut k = end;
     while k > 0
         && end - k < max
@@ -56,7 +56,7 @@ fn name_words_before(
         && (is_name_word(seg, covered, k - 1, true)
             || (titles
                 && !covered[k - 1]
-                && lex.title_cues.contains(seg.token_text(k - 1))
+                && seg.has(k - 1, flag::TITLE_CUE)
                 && cue_len_at(seg, k - 1) == Some(1)))
     {
         k -= 1;
@@ -90,30 +90,28 @@ pub(super) fn find_devanagari(
     covered: &mut [bool],
     out: &mut Vec<Mention>,
 ) {
-    let lex = &*LEXICON;
     let n = seg.tokens.len();
     for i in 0..n {
-        let w = seg.token_text(i);
         if covered[i] || seg.tokens[i].script != Script::Devanagari {
             continue;
         }
-        if lex.organization_words.contains(w) {
+        if seg.has(i, flag::ORGANIZATION) {
             // Titles may stand inside an organization's name ("राष्ट्रपति भवन").
             let k = name_words_before(seg, covered, i, 3, true);
             if k < i {
                 push(out, covered, si, k, i + 1, EntityType::Organization);
             }
-        } else if lex.place_suffixes.contains(w) {
+        } else if seg.has(i, flag::PLACE_SUFFIX) {
             let k = name_words_before(seg, covered, i, 2, false);
             if k < i {
                 push(out, covered, si, k, i + 1, EntityType::Place);
             }
-        } else if lex.place_after.contains(w) {
+        } else if seg.has(i, flag::PLACE_AFTER) {
             let k = name_words_before(seg, covered, i, 2, false);
             if k < i {
                 push(out, covered, si, k, i, EntityType::Place);
             }
-        } else if lex.possessor_cues.contains(w) && i >= 2 && seg.token_text(i - 1) == "के" {
+        } else if seg.has(i, flag::POSSESSOR) && i >= 2 && seg.token_text(i - 1) == "के" {
             // "क्रेमलिन के प्रवक्ता": a lone word before "के <role>" names an organization.
             let k = name_words_before(seg, covered, i - 1, 2, false);
             if k + 1 == i - 1 {
@@ -142,7 +140,7 @@ pub(super) fn find_devanagari(
         }
         // Trailing particles do not end a name on their own ("… उन" is fine, "… दे" after a
         // one-word name is not).
-        while j > s + 1 && lex.is_stopword(seg.token_text(j - 1)) && j - s < 3 {
+        while j > s + 1 && seg.has(j - 1, flag::STOP) && j - s < 3 {
             j -= 1;
         }
         if j > s && j - s <= 4 {
@@ -153,7 +151,7 @@ pub(super) fn find_devanagari(
         }
     }
     for i in 1..n {
-        if !covered[i] && lex.name_suffixes.contains(seg.token_text(i)) {
+        if !covered[i] && seg.has(i, flag::NAME_SUFFIX) {
             // "मोदी जी": the words before an honorific suffix are a person.
             let k = name_words_before(seg, covered, i, 2, false);
             if k < i {
@@ -161,14 +159,12 @@ pub(super) fn find_devanagari(
             }
         }
     }
+    let lex = &*LEXICON;
     for i in 0..n {
-        let w = seg.token_text(i);
         if !covered[i]
             && seg.tokens[i].script == Script::Devanagari
-            && !lex.title_cues.contains(w)
-            && !lex.is_never_name(w)
-            && !lex.is_stopword(w)
-            && lex.is_spelled_acronym(w)
+            && !seg.has(i, flag::TITLE_CUE | flag::NEVER | flag::STOP)
+            && lex.is_spelled_acronym(seg.token_text(i))
         {
             push(out, covered, si, i, i + 1, EntityType::Organization);
         }
@@ -179,29 +175,34 @@ pub(super) fn find_devanagari(
 /// and ending by `end`.
 fn demonym_len_at(seg: &Segment, i: usize, end: usize) -> Option<usize> {
     let lex = &*LEXICON;
+    // Every demonym starts with a demonym's first word; only the lengths of its demonyms
+    // are tried.
+    let flags = seg.tokens[i].flags;
+    if flags & flag::DEMONYM_HEAD == 0 {
+        return None;
+    }
     (1..=lex.max_demonym_words.min(end - i)).rev().find(|&l| {
-        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+        flag::allows(flags, flag::DEMONYM_LENGTHS, 7, l)
+            && (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
             && lex.demonyms.contains(&seg.joined(i, i + l))
     })
 }
 
-fn is_capitalized(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
-}
-
 /// Latin tokens written capitalized in mid-sentence anywhere in the article: a sentence-initial
 /// word is only taken for a name when it also appears like this.
-pub(super) fn capitalized_mid_sentence(segs: &[Segment]) -> HashSet<String> {
+pub(super) fn capitalized_mid_sentence(segs: &[Segment]) -> FastSet<&str> {
     segs.iter()
         .flat_map(|s| {
             s.tokens
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.script == Script::Latin && !t.sentence_start)
+                .filter(|(_, t)| {
+                    t.script == Script::Latin
+                        && !t.sentence_start
+                        && t.flags & flag::CAPITALIZED != 0
+                })
                 .map(move |(i, _)| s.token_text(i))
         })
-        .filter(|w| is_capitalized(w))
-        .map(str::to_string)
         .collect()
 }
 
@@ -212,17 +213,17 @@ pub(super) fn find_latin(
     seg: &Segment,
     covered: &mut [bool],
     out: &mut Vec<Mention>,
-    mid_sentence: &HashSet<String>,
+    mid_sentence: &FastSet<&str>,
 ) {
     let lex = &*LEXICON;
     let n = seg.tokens.len();
     let usable = |i: usize, covered: &[bool]| {
-        let w = seg.token_text(i);
-        !covered[i] && seg.tokens[i].script == Script::Latin && !lex.is_never_name(w)
+        !covered[i] && seg.tokens[i].script == Script::Latin && !seg.has(i, flag::NEVER)
     };
+    let capitalized = |i: usize| seg.has(i, flag::CAPITALIZED);
     let mut i = 0;
     while i < n {
-        if !usable(i, covered) || !is_capitalized(seg.token_text(i)) {
+        if !usable(i, covered) || !capitalized(i) {
             i += 1;
             continue;
         }
@@ -232,24 +233,20 @@ pub(super) fn find_latin(
             && (!seg.tokens[j].break_before
                 || gap_is_only_period(seg, j) && cue_len_at(seg, j - 1).is_some())
         {
-            let w = seg.token_text(j);
-            let particle_then_name = lex.name_particles.contains(w)
+            let particle_then_name = seg.has(j, flag::PARTICLE)
                 && j + 1 < n
                 && usable(j + 1, covered)
                 && !seg.tokens[j + 1].break_before
-                && is_capitalized(seg.token_text(j + 1));
-            if !is_capitalized(w) && !particle_then_name {
+                && capitalized(j + 1);
+            if !capitalized(j) && !particle_then_name {
                 break;
             }
             j += 1;
         }
         let run_end = j;
         let mut s = i;
-        let mut person = s > 0
-            && !seg.tokens[s].break_before
-            && lex
-                .title_cues_lower
-                .contains(&seg.token_text(s - 1).to_lowercase());
+        let mut person =
+            s > 0 && !seg.tokens[s].break_before && seg.has(s - 1, flag::TITLE_CUE_LOWER);
         // A title inside the run ("Russian President Vladimir Putin"): the name follows it.
         if let Some((k, l)) = (s..run_end)
             .rev()
@@ -262,16 +259,13 @@ pub(super) fn find_latin(
         }
         // "American Airlines", "Labour Party": a name whose head word types it keeps its
         // first words whatever they are.
-        let headed = {
-            let last = seg.token_text(run_end - 1);
-            run_end - i >= 2
-                && (lex.organization_words.contains(last) || lex.place_suffixes.contains(last))
-        };
+        let headed =
+            run_end - i >= 2 && seg.has(run_end - 1, flag::ORGANIZATION | flag::PLACE_SUFFIX);
         while s < run_end {
             if let Some(l) = cue_len_at(seg, s) {
                 s += l;
                 person = true;
-            } else if lex.is_stopword(seg.token_text(s))
+            } else if seg.has(s, flag::STOP)
                 && (seg.tokens[s].sentence_start || s == i)
                 && (s + 1 < run_end || !headed)
             {
@@ -284,7 +278,7 @@ pub(super) fn find_latin(
                 && run_end - s >= 2
                 && !headed
                 && seg.tokens[s].sentence_start
-                && lex.is_common_word(seg.token_text(s))
+                && seg.has(s, flag::COMMON)
                 && !mid_sentence.contains(seg.token_text(s))
             {
                 // "House Hitler was born in …" as a title: a common word opening the
@@ -295,7 +289,7 @@ pub(super) fn find_latin(
             }
         }
         let mut e = run_end;
-        while e > s && lex.name_particles.contains(seg.token_text(e - 1)) {
+        while e > s && seg.has(e - 1, flag::PARTICLE) {
             e -= 1;
         }
         i = run_end;
@@ -303,12 +297,8 @@ pub(super) fn find_latin(
             continue;
         }
         let first = seg.token_text(s);
-        let last = seg.token_text(e - 1);
-        let next_lower =
-            (e < n && !seg.tokens[e].break_before).then(|| seg.token_text(e).to_lowercase());
-        let possessor = next_lower
-            .as_ref()
-            .is_some_and(|w| lex.possessor_cues.contains(w));
+        let next = (e < n && !seg.tokens[e].break_before).then_some(e);
+        let possessor = next.is_some_and(|k| seg.has(k, flag::POSSESSOR_LOWER));
         // A lone capitalized word opening a sentence is a name unless it is a function word
         // or a common word the article never capitalizes mid-sentence ("Officials said",
         // but "Putin hosts Kim").
@@ -316,24 +306,22 @@ pub(super) fn find_latin(
             && !person
             && !possessor
             && seg.tokens[s].sentence_start
-            && (lex.is_stopword(first)
-                || (lex.is_common_word(first) && !mid_sentence.contains(first)))
+            && (seg.has(s, flag::STOP)
+                || (seg.has(s, flag::COMMON) && !mid_sentence.contains(first)))
         {
             continue;
         }
         let kind = if person {
             EntityType::Person
-        } else if lex.organization_words.contains(last)
+        } else if seg.has(e - 1, flag::ORGANIZATION)
             || (e - s >= 3
-                && lex.organization_words.contains(first)
-                && (s + 1..e).any(|k| lex.name_particles.contains(seg.token_text(k))))
+                && seg.has(s, flag::ORGANIZATION)
+                && (s + 1..e).any(|k| seg.has(k, flag::PARTICLE)))
         {
             // "Interior Ministry"; "Department of Social Services".
             EntityType::Organization
-        } else if lex.place_suffixes.contains(last)
-            || next_lower
-                .as_ref()
-                .is_some_and(|w| lex.place_after.contains(w))
+        } else if seg.has(e - 1, flag::PLACE_SUFFIX)
+            || next.is_some_and(|k| seg.has(k, flag::PLACE_AFTER_LOWER))
         {
             EntityType::Place
         } else if e - s == 1
