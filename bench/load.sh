@@ -36,7 +36,7 @@ cp "$DB" "$RUN_DB"
 export DATABASE_URL="sqlite://$RUN_DB?mode=rwc"
 TOKEN=$("$BIN" token create --name load --role editor 2>/dev/null)
 
-NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
+${SERVER_ENV:-} NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"' EXIT

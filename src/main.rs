@@ -101,7 +101,22 @@ impl From<RoleArg> for Role {
     }
 }
 
+/// glibc gives each thread that allocates its own malloc arena, and freed memory stays in them:
+/// with the runtime's workers and SQLite's threads all allocating, RSS under the load suite was
+/// 108 MB with the default and 71 MB with two arenas, at the same throughput.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only sets an allocator parameter; it runs before any thread is started.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -48,9 +48,9 @@ use cursor::CursorCodec;
 pub use error::{ApiError, ApiResult, Problem, ProblemKind};
 
 /// Bytes of rendered articles kept in memory.
-const ARTICLE_CACHE_BYTES: usize = 16 * 1024 * 1024;
+const ARTICLE_CACHE_BYTES: usize = 12 * 1024 * 1024;
 /// Bytes of rendered list and search pages kept in memory.
-const LIST_CACHE_BYTES: usize = 8 * 1024 * 1024;
+const LIST_CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Shortest admin token accepted from the environment.
 pub const MIN_ADMIN_TOKEN_LEN: usize = 16;

@@ -101,6 +101,8 @@ pub struct Store {
     /// rendered content know when they are stale.
     generation: Arc<AtomicU64>,
     pub(crate) search_window: u32,
+    /// Same-thread reads of kept documents (a database file only).
+    doc_reader: Option<Arc<docs::DocReader>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -119,6 +121,8 @@ impl Store {
             .statement_cache_capacity(256);
         let in_memory = options.database_url.contains(":memory:")
             || options.database_url.contains("mode=memory");
+        let doc_reader = (!in_memory)
+            .then(|| Arc::new(docs::DocReader::new(connect.get_filename().to_path_buf())));
 
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -148,6 +152,7 @@ impl Store {
             write,
             generation: Arc::new(AtomicU64::new(0)),
             search_window: options.search_window,
+            doc_reader,
         })
     }
 
