@@ -4,6 +4,7 @@
 #   bench/load.sh                      # 100,000 articles, 10 s per endpoint
 #   ARTICLES=20000 DURATION=5s bench/load.sh
 #   ONLY='healthz|random|tag' bench/load.sh   # only the cases whose name matches (healthz is the baseline)
+#   SERVER_ENV='MALLOC_ARENA_MAX=8' bench/load.sh   # extra environment for the server
 #
 # Needs wrk (Debian: apt-get install wrk). Prints one markdown row per endpoint: requests/s, p50,
 # p99, and the ratio to /healthz measured in the same run; RSS of the server before and after.
@@ -36,7 +37,7 @@ cp "$DB" "$RUN_DB"
 export DATABASE_URL="sqlite://$RUN_DB?mode=rwc"
 TOKEN=$("$BIN" token create --name load --role editor 2>/dev/null)
 
-${SERVER_ENV:-} NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
+env ${SERVER_ENV:-} NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"' EXIT
