@@ -80,20 +80,23 @@ impl Server {
     }
 }
 
-/// Renders, in small transactions, the kept documents that articles lack (a database from before
-/// they existed, or documents a curation change made stale before this start).
+/// Renders, in small transactions, the kept documents that articles lack: at start (a database
+/// from before they existed) and then every minute (documents a curation change dropped).
 async fn fill_missing_docs(store: Store) {
     loop {
-        match store.fill_missing_docs(100).await {
-            Ok(0) => return,
-            Ok(n) => tracing::debug!(rendered = n, "filled missing article documents"),
+        let pause = match store.fill_missing_docs(100).await {
+            Ok(0) => Duration::from_secs(60),
+            Ok(n) => {
+                tracing::debug!(rendered = n, "filled missing article documents");
+                // Leave the writer to requests between batches.
+                Duration::from_millis(5)
+            }
             Err(err) => {
                 tracing::warn!(error = %err, "cannot fill missing article documents");
-                return;
+                Duration::from_secs(60)
             }
-        }
-        // Leave the writer to requests between batches.
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        };
+        tokio::time::sleep(pause).await;
     }
 }
 
