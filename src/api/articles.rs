@@ -282,39 +282,7 @@ pub async fn article_page(
     let render = async {
         let (after, mut max_rowid) = match params.one("cursor") {
             None => (None, None),
-            Some(raw_cursor) => {
-                let cursor: ArticleCursor = state.cursors.decode(raw_cursor)?;
-                if cursor.f != fp {
-                    return Err(ApiError::invalid_parameter(
-                    "cursor",
-                    "the cursor belongs to a different query; keep the filters of the first page",
-                ));
-                }
-                let after = match (order, cursor.s, cursor.r) {
-                    (ArticleOrder::Relevance, _, Some(rank)) => {
-                        match cursor.o {
-                            Some(rowid) => After::Rank { rank, rowid },
-                            None => return Err(ApiError::invalid_parameter(
-                                "cursor",
-                                "the cursor is from an older version; start from the first page",
-                            )),
-                        }
-                    }
-                    (ArticleOrder::NewestFirst | ArticleOrder::OldestFirst, Some(sort_at), _) => {
-                        After::Time {
-                            sort_at,
-                            id: cursor.i,
-                        }
-                    }
-                    _ => {
-                        return Err(ApiError::invalid_parameter(
-                            "cursor",
-                            "the cursor belongs to a different sort order",
-                        ))
-                    }
-                };
-                (Some(after), cursor.m)
-            }
+            Some(raw_cursor) => decode_page_cursor(state, raw_cursor, &fp, order)?,
         };
         if order == ArticleOrder::Relevance && max_rowid.is_none() {
             max_rowid = Some(state.store.max_article_rowid().await?);
@@ -356,7 +324,7 @@ pub async fn article_page(
         let body = serde_json::json!({"data": data, "next_cursor": next_cursor, "next": next});
         let mut rendered = render_bytes(&body);
         rendered.next = next;
-        Ok(rendered)
+        Ok::<_, ApiError>(rendered)
     };
     let rendered = match &cache_key {
         Some(key) => {
@@ -369,6 +337,44 @@ pub async fn article_page(
         None => render.await?,
     };
     Ok(list_response(headers, rendered, cache_key.is_some()))
+}
+
+/// Where the previous page ended and its snapshot bound, from a cursor of this query.
+fn decode_page_cursor(
+    state: &AppState,
+    raw_cursor: &str,
+    fp: &str,
+    order: ArticleOrder,
+) -> ApiResult<(Option<After>, Option<i64>)> {
+    let cursor: ArticleCursor = state.cursors.decode(raw_cursor)?;
+    if cursor.f != fp {
+        return Err(ApiError::invalid_parameter(
+            "cursor",
+            "the cursor belongs to a different query; keep the filters of the first page",
+        ));
+    }
+    let after = match (order, cursor.s, cursor.r, cursor.o) {
+        (ArticleOrder::Relevance, _, Some(rank), Some(rowid)) => After::Rank { rank, rowid },
+        (ArticleOrder::Relevance, _, Some(_), None) => {
+            return Err(ApiError::invalid_parameter(
+                "cursor",
+                "the cursor is from an older version; start from the first page",
+            ))
+        }
+        (ArticleOrder::NewestFirst | ArticleOrder::OldestFirst, Some(sort_at), _, _) => {
+            After::Time {
+                sort_at,
+                id: cursor.i,
+            }
+        }
+        _ => {
+            return Err(ApiError::invalid_parameter(
+                "cursor",
+                "the cursor belongs to a different sort order",
+            ))
+        }
+    };
+    Ok((Some(after), cursor.m))
 }
 
 /// A list page with its ETag, caching headers and `Link` to the next page.
