@@ -940,6 +940,13 @@ async fn cached_reads_never_outlive_a_change() {
     app.stop().await;
 }
 
+/// A plain list, a search and a tag filter, each matching every `english_article` tagged Budget.
+const LIST_PATHS: [&str; 3] = [
+    "/v1/articles",
+    "/v1/articles?q=council",
+    "/v1/articles?tag=budget",
+];
+
 #[tokio::test]
 async fn list_pages_carry_etags_and_change_after_a_write() {
     let app = spawn_app().await;
@@ -950,11 +957,7 @@ async fn list_pages_carry_etags_and_change_after_a_write() {
             .status(),
         201
     );
-    for path in [
-        "/v1/articles",
-        "/v1/articles?q=council",
-        "/v1/articles?tag=budget",
-    ] {
+    for path in LIST_PATHS {
         let first = app.get(path).await;
         assert_eq!(first.status(), 200, "{path}");
         let etag = first.headers()["etag"].to_str().unwrap().to_owned();
@@ -980,11 +983,7 @@ async fn list_pages_carry_etags_and_change_after_a_write() {
             .status(),
         201
     );
-    for path in [
-        "/v1/articles",
-        "/v1/articles?q=council",
-        "/v1/articles?tag=budget",
-    ] {
+    for path in LIST_PATHS {
         let body = app.get_json(path).await;
         assert_eq!(body["data"].as_array().unwrap().len(), 2, "{path}");
     }
