@@ -155,7 +155,7 @@ pub async fn seed(
         if n < end {
             next = Some(normalize_chunk(n));
         }
-        for result in store.insert_articles(&articles).await? {
+        for result in store.insert_articles(articles).await? {
             match result {
                 Ok(inserted) if inserted.duplicate => report.duplicates += 1,
                 Ok(_) => report.created += 1,

@@ -706,7 +706,7 @@ async fn store_chunk(
     let stored = if to_store.is_empty() {
         Ok(Vec::new())
     } else {
-        state.store.insert_articles(&to_store).await
+        state.store.insert_articles(to_store).await
     };
     let mut stored = match stored {
         Ok(results) => results.into_iter(),

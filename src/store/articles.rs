@@ -1,6 +1,7 @@
 //! Articles: written whole (row, blocks, tags, entities, full-text row) in one transaction or not
 //! at all; read by id or slug; listed with filters, full-text search and keyset pagination.
 
+use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
@@ -9,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::entities::ALIASES_IN_ARTICLE;
 use super::time::{format_timestamp, now_timestamp};
-use super::{docs, entities, Store, StoreError, StoreResult};
+use super::{docs, entities, handle, Store, StoreError, StoreResult};
 use crate::normalize::{self, Block, Image, NormalizedArticle, Removed};
 
 /// Whether readers see an article.
@@ -246,52 +247,44 @@ impl Store {
         article: &NormalizedArticle,
         status: ArticleStatus,
     ) -> StoreResult<Inserted> {
-        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
-        let inserted = insert_in(&mut tx, article, status).await?;
-        let stored = load_article(&mut tx, &inserted.id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("article `{}`", inserted.id)))?;
-        if !inserted.duplicate {
-            docs::save_rendered(&mut tx, &stored).await?;
-        }
-        tx.commit().await?;
-        self.bump_generation();
-        Ok(if inserted.duplicate {
-            Inserted::Duplicate(stored)
-        } else {
-            Inserted::Created(stored)
+        let conn = self.write.acquire().await?;
+        let article = article.clone();
+        let written = handle::on_handle_blocking(conn, move |conn| {
+            let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            let written = insert_in(&tx, &article, status)?;
+            tx.commit()?;
+            Ok(written)
         })
-    }
-
-    /// Stores many articles in one transaction; each is written whole or not at all (a savepoint
-    /// each), and one failing never undoes the others.
-    pub async fn insert_articles(
-        &self,
-        articles: &[(NormalizedArticle, ArticleStatus)],
-    ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
-        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
-        let mut results = Vec::with_capacity(articles.len());
-        for (article, status) in articles {
-            sqlx::query("SAVEPOINT article").execute(&mut *tx).await?;
-            let stored = match insert_in(&mut tx, article, *status).await {
-                Ok(outcome) if !outcome.duplicate => {
-                    docs::save(&mut tx, &outcome.id).await.map(|()| outcome)
-                }
-                other => other,
-            };
-            match stored {
-                Ok(outcome) => {
-                    sqlx::query("RELEASE article").execute(&mut *tx).await?;
-                    results.push(Ok(outcome));
-                }
-                Err(err) => {
-                    sqlx::query("ROLLBACK TO article").execute(&mut *tx).await?;
-                    sqlx::query("RELEASE article").execute(&mut *tx).await?;
-                    results.push(Err(err));
-                }
+        .await?;
+        match written {
+            Written::Created(stored) => {
+                self.bump_generation();
+                Ok(Inserted::Created(*stored))
+            }
+            Written::Duplicate(existing) => {
+                let mut conn = self.write.acquire().await?;
+                let stored = load_article(&mut conn, &existing.id)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("article `{}`", existing.id)))?;
+                Ok(Inserted::Duplicate(stored))
             }
         }
-        tx.commit().await?;
+    }
+
+    /// Stores many articles in one transaction; each is written whole or not at all, and one
+    /// failing never undoes the others (the batch is then written again, a savepoint each).
+    pub async fn insert_articles(
+        &self,
+        articles: Vec<(NormalizedArticle, ArticleStatus)>,
+    ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
+        let conn = self.write.acquire().await?;
+        let results = handle::on_handle_blocking(conn, move |conn| {
+            match insert_all_or_none(conn, &articles)? {
+                Some(results) => Ok(results),
+                None => insert_each(conn, &articles),
+            }
+        })
+        .await?;
         self.bump_generation();
         Ok(results)
     }
@@ -506,21 +499,6 @@ impl Store {
         .execute(&mut *tx)
         .await?;
 
-        if let Some(blocks) = &changes.blocks {
-            sqlx::query("DELETE FROM article_blocks WHERE article_id = ?")
-                .bind(&current.id)
-                .execute(&mut *tx)
-                .await?;
-            insert_blocks(&mut tx, &current.id, blocks).await?;
-        }
-        if let Some(recomputed) = &changes.recomputed {
-            sqlx::query("DELETE FROM article_entities WHERE article_id = ?")
-                .bind(&current.id)
-                .execute(&mut *tx)
-                .await?;
-            entities::link_article_entities(&mut tx, &current.id, &recomputed.entities, &now)
-                .await?;
-        }
         let mut tag_names: Vec<String> = match &changes.tags {
             Some(names) => names.clone(),
             None => current.tags.iter().map(|t| t.name.clone()).collect(),
@@ -532,33 +510,39 @@ impl Store {
             .map(|t| normalize::tag_slug(t))
             .collect();
         tag_names.retain(|name| !removed.contains(&normalize::tag_slug(name)));
-        if changes.tags.is_some() || !changes.add_tags.is_empty() || !changes.remove_tags.is_empty()
-        {
-            sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
-                .bind(&current.id)
-                .execute(&mut *tx)
-                .await?;
-            attach_tags(&mut tx, &current.id, &tag_names, &now).await?;
-        }
-
-        let rowid: i64 = sqlx::query_scalar("SELECT rowid FROM articles WHERE id = ?")
-            .bind(&current.id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let extra = fts_extra(&current.kickers, current.lead_image.as_ref());
-        write_fts(
-            &mut tx,
-            rowid,
-            &title,
-            summary.as_deref(),
-            &body_text,
-            &extra,
-        )
+        let retag = changes.tags.is_some()
+            || !changes.add_tags.is_empty()
+            || !changes.remove_tags.is_empty();
+        handle::on_handle(&mut tx, |conn| {
+            if let Some(blocks) = &changes.blocks {
+                conn.prepare_cached("DELETE FROM article_blocks WHERE article_id = ?")?
+                    .execute([&current.id])?;
+                insert_blocks(conn, &current.id, blocks)?;
+            }
+            if let Some(recomputed) = &changes.recomputed {
+                conn.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
+                    .execute([&current.id])?;
+                entities::link_article_entities(conn, &current.id, &recomputed.entities, &now)?;
+            }
+            if retag {
+                conn.prepare_cached("DELETE FROM article_tags WHERE article_id = ?")?
+                    .execute([&current.id])?;
+                attach_tags(conn, &current.id, &tag_names, &now)?;
+            }
+            Ok(())
+        })
         .await?;
 
         let updated = load_article(&mut tx, &current.id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        handle::on_handle(&mut tx, |conn| {
+            let rowid: i64 = conn
+                .prepare_cached("SELECT rowid FROM articles WHERE id = ?")?
+                .query_row([&updated.id], |row| row.get(0))?;
+            write_fts(conn, rowid, &updated, true)
+        })
+        .await?;
         docs::save_rendered(&mut tx, &updated).await?;
         tx.commit().await?;
         self.bump_generation();
@@ -594,34 +578,100 @@ impl Store {
     }
 }
 
-/// Writes one article inside an open transaction.
-async fn insert_in(
-    conn: &mut SqliteConnection,
+/// What writing one article did: stored it (as it now reads), or found it already stored.
+enum Written {
+    Created(Box<Article>),
+    Duplicate(BatchInserted),
+}
+
+impl Written {
+    fn outcome(self) -> BatchInserted {
+        match self {
+            Written::Created(article) => BatchInserted {
+                id: article.id,
+                slug: article.slug,
+                duplicate: false,
+            },
+            Written::Duplicate(existing) => existing,
+        }
+    }
+}
+
+/// Writes a batch in one transaction, without a savepoint per article (releasing one makes FTS5
+/// write its pending index as a new segment, per article instead of per batch). When any
+/// article fails, nothing is written and the answer is `None`.
+fn insert_all_or_none(
+    conn: &rusqlite::Connection,
+    articles: &[(NormalizedArticle, ArticleStatus)],
+) -> StoreResult<Option<Vec<StoreResult<BatchInserted>>>> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(articles.len());
+    for (article, status) in articles {
+        match insert_in(&tx, article, *status) {
+            Ok(written) => results.push(Ok(written.outcome())),
+            // Dropping the transaction rolls it back.
+            Err(_) => return Ok(None),
+        }
+    }
+    tx.commit()?;
+    Ok(Some(results))
+}
+
+/// Writes a batch in one transaction, each article in a savepoint of its own, so one failing
+/// never undoes the others.
+fn insert_each(
+    conn: &rusqlite::Connection,
+    articles: &[(NormalizedArticle, ArticleStatus)],
+) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(articles.len());
+    for (article, status) in articles {
+        tx.execute_batch("SAVEPOINT article")?;
+        match insert_in(&tx, article, *status) {
+            Ok(written) => {
+                tx.execute_batch("RELEASE article")?;
+                results.push(Ok(written.outcome()));
+            }
+            Err(err) => {
+                tx.execute_batch("ROLLBACK TO article; RELEASE article")?;
+                results.push(Err(err));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(results)
+}
+
+/// Writes one article, with its kept document, inside an open transaction.
+fn insert_in(
+    conn: &rusqlite::Connection,
     article: &NormalizedArticle,
     status: ArticleStatus,
-) -> StoreResult<BatchInserted> {
+) -> StoreResult<Written> {
     let id = ulid::Ulid::new().to_string();
     let mut slug = normalize::slugify(&article.title);
     if slug.is_empty() {
         slug = "article".to_owned();
     }
-    // One round trip for both questions: is this content stored, is this slug taken?
-    let (existing, slug_taken): (Option<String>, i64) = sqlx::query_as(
-        "SELECT (SELECT id || ' ' || slug FROM articles WHERE content_hash = ? AND deleted_at IS NULL), \
-                EXISTS (SELECT 1 FROM articles WHERE slug = ?)",
-    )
-    .bind(&article.content_hash)
-    .bind(&slug)
-    .fetch_one(&mut *conn)
-    .await?;
-    if let Some((id, slug)) = existing.as_deref().and_then(|e| e.split_once(' ')) {
-        return Ok(BatchInserted {
-            id: id.to_owned(),
-            slug: slug.to_owned(),
+    let (existing, slug_taken): (Option<(String, String)>, bool) = conn
+        .prepare_cached(
+            "SELECT (SELECT id FROM articles WHERE content_hash = ?1 AND deleted_at IS NULL), \
+                    (SELECT slug FROM articles WHERE content_hash = ?1 AND deleted_at IS NULL), \
+                    EXISTS (SELECT 1 FROM articles WHERE slug = ?2)",
+        )?
+        .query_row((&article.content_hash, &slug), |row| {
+            let id: Option<String> = row.get(0)?;
+            let slug: Option<String> = row.get(1)?;
+            Ok((id.zip(slug), row.get(2)?))
+        })?;
+    if let Some((id, slug)) = existing {
+        return Ok(Written::Duplicate(BatchInserted {
+            id,
+            slug,
             duplicate: true,
-        });
+        }));
     }
-    if slug_taken != 0 {
+    if slug_taken {
         slug = format!(
             "{slug}-{}",
             id[id.len().saturating_sub(6)..].to_ascii_lowercase()
@@ -630,89 +680,125 @@ async fn insert_in(
     let now = now_timestamp();
     let published_at = article.published_at.map(format_timestamp);
     let sort_at = published_at.clone().unwrap_or_else(|| now.clone());
-    let result = sqlx::query(
+    let mut stored = Article {
+        id,
+        slug,
+        status,
+        title: article.title.clone(),
+        summary: article.summary.clone(),
+        kickers: article.kickers.clone(),
+        language: article.language.clone(),
+        script: article.script.clone(),
+        lead_image: article.lead_image.clone(),
+        blocks: article.blocks.clone(),
+        body_text: article.body_text.clone(),
+        word_count: article.word_count as i64,
+        reading_time_minutes: i64::from(article.reading_time_minutes),
+        published_at,
+        published_at_source: article.published_at_source.map(|s| s.as_str().to_owned()),
+        url: article.url.clone(),
+        source_domain: article.source_domain.clone(),
+        authors: article.authors.clone(),
+        tags: Vec::new(),
+        entities: Vec::new(),
+        content_hash: article.content_hash.clone(),
+        created_at: now.clone(),
+        updated_at: now.clone(),
+        removed: article.removed.clone(),
+        version: 1,
+        sort_at,
+    };
+    conn.prepare_cached(
         "INSERT INTO articles (id, slug, status, title, summary, kickers, language, script, lead_image, \
          body_text, word_count, reading_time_minutes, published_at, published_at_source, sort_at, url, \
          source_domain, authors, content_hash, removed, version, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-    )
-    .bind(&id)
-    .bind(&slug)
-    .bind(status.as_str())
-    .bind(&article.title)
-    .bind(&article.summary)
-    .bind(to_json(&article.kickers))
-    .bind(&article.language)
-    .bind(&article.script)
-    .bind(article.lead_image.as_ref().map(to_json))
-    .bind(&article.body_text)
-    .bind(article.word_count as i64)
-    .bind(i64::from(article.reading_time_minutes))
-    .bind(&published_at)
-    .bind(article.published_at_source.map(|s| s.as_str()))
-    .bind(&sort_at)
-    .bind(&article.url)
-    .bind(&article.source_domain)
-    .bind(to_json(&article.authors))
-    .bind(&article.content_hash)
-    .bind(to_json(&article.removed))
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
-    let rowid = result.last_insert_rowid();
-
-    insert_blocks(conn, &id, &article.blocks).await?;
-    attach_tags(conn, &id, &article.tags, &now).await?;
-    entities::link_article_entities(conn, &id, &article.entities, &now).await?;
-    let extra = fts_extra(&article.kickers, article.lead_image.as_ref());
-    sqlx::query(
-        "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(rowid)
-    .bind(&article.title)
-    .bind(article.summary.as_deref().unwrap_or(""))
-    .bind(&article.body_text)
-    .bind(&extra)
-    .execute(&mut *conn)
-    .await?;
-    Ok(BatchInserted {
-        id,
-        slug,
-        duplicate: false,
-    })
+    )?
+    .execute(rusqlite::params![
+        stored.id,
+        stored.slug,
+        status.as_str(),
+        stored.title,
+        stored.summary,
+        to_json(&stored.kickers),
+        stored.language,
+        stored.script,
+        stored.lead_image.as_ref().map(to_json),
+        stored.body_text,
+        stored.word_count,
+        stored.reading_time_minutes,
+        stored.published_at,
+        stored.published_at_source,
+        stored.sort_at,
+        stored.url,
+        stored.source_domain,
+        to_json(&stored.authors),
+        stored.content_hash,
+        to_json(&stored.removed),
+        now,
+        now,
+    ])?;
+    let rowid = conn.last_insert_rowid();
+    insert_blocks(conn, &stored.id, &stored.blocks)?;
+    attach_tags(conn, &stored.id, &article.tags, &now)?;
+    entities::link_article_entities(conn, &stored.id, &article.entities, &now)?;
+    write_fts(conn, rowid, &stored, false)?;
+    // The document shows tags and entities as stored (a known tag keeps its name; an entity its
+    // curated name and first aliases).
+    (stored.tags, stored.entities) = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM articles a WHERE a.id = ?",
+            links_columns()
+        ))?
+        .query_row([&stored.id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
+        .map_err(StoreError::from)
+        .and_then(|(tags, entities)| Ok((from_json(tags)?, from_json(entities)?)))?;
+    docs::keep_new(conn, rowid, &stored)?;
+    Ok(Written::Created(Box::new(stored)))
 }
 
-/// All blocks in one statement (each query is a round trip to SQLite's worker thread).
-async fn insert_blocks(
-    conn: &mut SqliteConnection,
+fn insert_blocks(
+    conn: &rusqlite::Connection,
     article_id: &str,
     blocks: &[Block],
 ) -> StoreResult<()> {
-    if blocks.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
+    let mut insert = conn.prepare_cached(
         "INSERT INTO article_blocks (article_id, position, type, text, url, alt, caption) \
-         SELECT ?1, j.key, j.value ->> '$.type', j.value ->> '$.text', j.value ->> '$.url', \
-                j.value ->> '$.alt', j.value ->> '$.caption' \
-         FROM json_each(?2) AS j",
-    )
-    .bind(article_id)
-    .bind(to_json(blocks))
-    .execute(&mut *conn)
-    .await?;
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for (position, block) in blocks.iter().enumerate() {
+        insert.execute((
+            article_id,
+            position as i64,
+            block.kind.as_str(),
+            &block.text,
+            &block.url,
+            &block.alt,
+            &block.caption,
+        ))?;
+    }
     Ok(())
 }
 
 /// Links tags by display name, creating the ones that do not exist (unique by slug), in order.
-pub(crate) async fn attach_tags(
-    conn: &mut SqliteConnection,
+pub(crate) fn attach_tags(
+    conn: &rusqlite::Connection,
     article_id: &str,
     names: &[String],
     now: &str,
 ) -> StoreResult<()> {
-    let mut tags: Vec<serde_json::Value> = Vec::new();
+    // Single-row statements only: one that may write several rows and fail halfway opens a
+    // statement savepoint, and FTS5 writes out its pending index at every savepoint.
+    let mut create = conn.prepare_cached(
+        "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) \
+         ON CONFLICT (slug) DO NOTHING",
+    )?;
+    let mut find = conn.prepare_cached("SELECT id FROM tags WHERE slug = ?")?;
+    let mut link = conn.prepare_cached(
+        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)",
+    )?;
     let mut seen: Vec<String> = Vec::new();
     for name in names {
         let Some(display) = normalize::normalize_tag_name(name) else {
@@ -722,30 +808,11 @@ pub(crate) async fn attach_tags(
         if slug.is_empty() || seen.contains(&slug) {
             continue;
         }
-        tags.push(serde_json::json!({"slug": slug, "name": display}));
+        create.execute((&slug, &display, now))?;
+        let tag_id: i64 = find.query_row([&slug], |row| row.get(0))?;
+        link.execute((article_id, tag_id, seen.len() as i64))?;
         seen.push(slug);
     }
-    if tags.is_empty() {
-        return Ok(());
-    }
-    let tags = serde_json::Value::Array(tags).to_string();
-    sqlx::query(
-        "INSERT INTO tags (slug, name, created_at, updated_at) \
-         SELECT j.value ->> '$.slug', j.value ->> '$.name', ?2, ?2 FROM json_each(?1) AS j WHERE true \
-         ON CONFLICT (slug) DO NOTHING",
-    )
-    .bind(&tags)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) \
-         SELECT ?1, t.id, j.key FROM json_each(?2) AS j JOIN tags t ON t.slug = j.value ->> '$.slug'",
-    )
-    .bind(article_id)
-    .bind(&tags)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 
@@ -759,32 +826,30 @@ fn fts_extra(kickers: &[String], lead_image: Option<&Image>) -> String {
     extra
 }
 
-async fn write_fts(
-    conn: &mut SqliteConnection,
+/// Writes an article's full-text row (`replace`: over the one it had).
+fn write_fts(
+    conn: &rusqlite::Connection,
     rowid: i64,
-    title: &str,
-    summary: Option<&str>,
-    body: &str,
-    extra: &str,
+    article: &Article,
+    replace: bool,
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
-        .bind(rowid)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    if replace {
+        conn.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?")?
+            .execute([rowid])?;
+    }
+    conn.prepare_cached(
         "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(rowid)
-    .bind(title)
-    .bind(summary.unwrap_or(""))
-    .bind(body)
-    .bind(extra)
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute((
+        rowid,
+        &article.title,
+        article.summary.as_deref().unwrap_or(""),
+        &article.body_text,
+        fts_extra(&article.kickers, article.lead_image.as_ref()),
+    ))?;
     Ok(())
 }
 
-/// Loads a live article whole (any status).
 /// Matches ranked inside FTS5 before a relevance page is cut from them.
 const RELEVANCE_CANDIDATES: i64 = 400;
 
@@ -945,6 +1010,25 @@ fn list_query(
     qb
 }
 
+/// The columns `tags_json` and `entities_json` of the article `a`: its tags in order, and its
+/// entities (most salient first) with their first aliases.
+fn links_columns() -> String {
+    format!(
+        "(SELECT json_group_array(json_object('slug', slug, 'name', name)) \
+            FROM (SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                  WHERE at.article_id = a.id ORDER BY at.position)) AS tags_json, \
+         (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'type', type, \
+                 'aliases', json(aliases), 'mentions', mentions, 'salience', salience)) \
+            FROM (SELECT e.id, e.slug, e.name, e.type, ae.mentions, ae.salience, \
+                    (SELECT json_group_array(alias) FROM (SELECT alias FROM entity_aliases \
+                       WHERE entity_id = e.id ORDER BY rowid LIMIT {ALIASES_IN_ARTICLE})) AS aliases \
+                  FROM article_entities ae JOIN entities e ON e.id = ae.entity_id \
+                  WHERE ae.article_id = a.id \
+                  ORDER BY ae.salience DESC, ae.mentions DESC, ae.first_position)) AS entities_json"
+    )
+}
+
+/// Loads a live article whole (any status).
 pub(super) async fn load_article(
     conn: &mut SqliteConnection,
     id_or_slug: &str,
@@ -955,18 +1039,9 @@ pub(super) async fn load_article(
            (SELECT json_group_array(json_object('type', type, 'text', text, 'url', url, 'alt', alt, \
                    'caption', caption)) \
               FROM (SELECT * FROM article_blocks WHERE article_id = a.id ORDER BY position)) AS blocks_json, \
-           (SELECT json_group_array(json_object('slug', slug, 'name', name)) \
-              FROM (SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-                    WHERE at.article_id = a.id ORDER BY at.position)) AS tags_json, \
-           (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'type', type, \
-                   'aliases', json(aliases), 'mentions', mentions, 'salience', salience)) \
-              FROM (SELECT e.id, e.slug, e.name, e.type, ae.mentions, ae.salience, \
-                      (SELECT json_group_array(alias) FROM (SELECT alias FROM entity_aliases \
-                         WHERE entity_id = e.id ORDER BY rowid LIMIT {ALIASES_IN_ARTICLE})) AS aliases \
-                    FROM article_entities ae JOIN entities e ON e.id = ae.entity_id \
-                    WHERE ae.article_id = a.id \
-                    ORDER BY ae.salience DESC, ae.mentions DESC, ae.first_position)) AS entities_json \
-         FROM articles a WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL"
+           {} \
+         FROM articles a WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL",
+        links_columns()
     );
     let Some(row) = sqlx::query(&sql)
         .bind(id_or_slug)
@@ -1130,6 +1205,78 @@ mod tests {
             store.insert_article(&article, status).await.unwrap();
         }
         store
+    }
+
+    #[tokio::test]
+    async fn a_batch_stores_each_article_whole_with_its_document_or_not_at_all() {
+        let store = Store::open(&StoreOptions::new("sqlite::memory:"))
+            .await
+            .unwrap();
+        // The fifth article (the first English seed) fails halfway through its write.
+        sqlx::query(
+            "CREATE TEMP TRIGGER refuse AFTER INSERT ON article_blocks \
+             WHEN NEW.text LIKE '%WeWork%' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+        .execute(&store.write)
+        .await
+        .unwrap();
+        let now = OffsetDateTime::now_utc();
+        let mut batch: Vec<(NormalizedArticle, ArticleStatus)> = (0..8)
+            .map(|n| {
+                let article = normalize(&crate::seed::seed_envelope(n), now).unwrap();
+                (article, ArticleStatus::Published)
+            })
+            .collect();
+        batch.push(batch[1].clone());
+        let results = store.insert_articles(batch).await.unwrap();
+
+        let refused: Vec<bool> = results.iter().map(Result::is_err).collect();
+        assert_eq!(
+            refused,
+            [false, false, false, false, true, false, false, false, false]
+        );
+        let stored: Vec<&BatchInserted> = results.iter().flatten().collect();
+        assert_eq!(stored[7].id, stored[1].id, "the repeat is the same article");
+        assert!(stored[7].duplicate && !stored[1].duplicate);
+        // A kept document is the article as assembled from its tables. An earlier article's
+        // may have been dropped because a later one gave its entities new aliases; the last
+        // article's is there, and refilling restores the others.
+        let kept_as_assembled = |missing_ok: bool| {
+            let store = store.clone();
+            let ids: Vec<String> = stored[..7].iter().map(|i| i.id.clone()).collect();
+            async move {
+                for (n, id) in ids.iter().enumerate() {
+                    let mut conn = store.write.acquire().await.unwrap();
+                    let assembled = load_article(&mut conn, id).await.unwrap().unwrap();
+                    drop(conn);
+                    assert!(!assembled.blocks.is_empty() && !assembled.entities.is_empty());
+                    let (body, etag) = docs::render(&assembled);
+                    match store.get_article_doc(id, true).await.unwrap() {
+                        Some(doc) => {
+                            assert_eq!(doc.etag, etag, "article {n}");
+                            assert!(doc.body == body, "article {n}");
+                        }
+                        None => assert!(missing_ok && n < 6, "article {n} has no document"),
+                    }
+                }
+            }
+        };
+        kept_as_assembled(true).await;
+        store.fill_missing_docs(100).await.unwrap();
+        kept_as_assembled(false).await;
+        // Nothing of the refused article remains.
+        let counts: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM articles), \
+                    (SELECT count(DISTINCT article_id) FROM article_blocks), \
+                    (SELECT count(DISTINCT article_id) FROM article_tags), \
+                    (SELECT count(DISTINCT article_id) FROM article_entities), \
+                    (SELECT count(*) FROM articles_fts_docsize), \
+                    (SELECT count(*) FROM article_docs)",
+        )
+        .fetch_one(&store.write)
+        .await
+        .unwrap();
+        assert_eq!(counts, (7, 7, 7, 7, 7, 7));
     }
 
     async fn walk(store: &Store, limit: u32, candidates: i64, window: u32) -> Vec<(i64, f64)> {

@@ -9,7 +9,6 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::articles::{load_article, Article, ArticleStatus};
-use super::entities::ALIASES_IN_ARTICLE;
 use super::{Store, StoreError, StoreResult};
 
 /// An article as answered: its JSON and strong ETag.
@@ -58,6 +57,19 @@ pub(super) async fn save_rendered(
     Ok(())
 }
 
+/// Keeps the document of an article just created on the connection's handle.
+pub(super) fn keep_new(
+    conn: &rusqlite::Connection,
+    rowid: i64,
+    article: &Article,
+) -> StoreResult<()> {
+    let (body, etag) = render(article);
+    // A plain insert: OR REPLACE would open a statement savepoint (see `attach_tags`).
+    conn.prepare_cached("INSERT INTO article_docs (article_rowid, etag, doc) VALUES (?, ?, ?)")?
+        .execute((rowid, etag, body))?;
+    Ok(())
+}
+
 /// Forgets the document of one article.
 pub(super) async fn forget_article(
     conn: &mut SqliteConnection,
@@ -72,18 +84,29 @@ pub(super) async fn forget_article(
     Ok(())
 }
 
+const FORGET_LINKED_TO_ENTITY: &str = "DELETE FROM article_docs WHERE article_rowid IN \
+     (SELECT a.rowid FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
+      WHERE ae.entity_id = ?)";
+
 /// Forgets the documents of every article that shows this entity.
 pub(super) async fn forget_linked_to_entity(
     conn: &mut SqliteConnection,
     entity_id: &str,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "DELETE FROM article_docs WHERE article_rowid IN (SELECT a.rowid FROM article_entities ae \
-         JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ?)",
-    )
-    .bind(entity_id)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(FORGET_LINKED_TO_ENTITY)
+        .bind(entity_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// [`forget_linked_to_entity`] for a write on the connection's handle.
+pub(super) fn forget_linked_to_entity_on(
+    conn: &rusqlite::Connection,
+    entity_id: &str,
+) -> StoreResult<()> {
+    conn.prepare_cached(FORGET_LINKED_TO_ENTITY)?
+        .execute([entity_id])?;
     Ok(())
 }
 
@@ -97,28 +120,6 @@ pub(super) async fn forget_linked_to_tag(
          JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?)",
     )
     .bind(slug)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Before aliases are added (`[{"e": entity id, "a": alias}, …]`): forgets the documents of the
-/// articles showing an entity that gains an alias while it has fewer than the aliases an article
-/// shows.
-pub(super) async fn forget_for_new_aliases(
-    conn: &mut SqliteConnection,
-    aliases_json: &str,
-) -> StoreResult<()> {
-    sqlx::query(
-        "DELETE FROM article_docs WHERE article_rowid IN (SELECT a.rowid FROM article_entities ae \
-         JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id IN ( \
-           SELECT DISTINCT j.value ->> '$.e' FROM json_each(?1) AS j \
-           WHERE NOT EXISTS (SELECT 1 FROM entity_aliases x \
-                             WHERE x.entity_id = j.value ->> '$.e' AND x.alias = j.value ->> '$.a') \
-             AND (SELECT count(*) FROM entity_aliases x WHERE x.entity_id = j.value ->> '$.e') < ?2))",
-    )
-    .bind(aliases_json)
-    .bind(ALIASES_IN_ARTICLE as i64)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -167,17 +168,16 @@ impl DocReader {
         };
         let conn = match taken {
             Some(conn) => conn,
-            None => self.open().map_err(reader_error)?,
+            None => self.open()?,
         };
         let row = {
             use rusqlite::OptionalExtension;
-            let mut statement = conn.prepare_cached(DOC_SQL).map_err(reader_error)?;
+            let mut statement = conn.prepare_cached(DOC_SQL)?;
             statement
                 .query_row([id_or_slug], |row| {
                     Ok((row.get(0)?, row.get(1)?, row.get(2)?))
                 })
-                .optional()
-                .map_err(reader_error)?
+                .optional()?
         };
         let mut idle = match self.idle.lock() {
             Ok(idle) => idle,
@@ -188,10 +188,6 @@ impl DocReader {
         }
         Ok(row)
     }
-}
-
-fn reader_error(err: rusqlite::Error) -> StoreError {
-    StoreError::Database(err.to_string())
 }
 
 impl Store {

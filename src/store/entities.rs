@@ -1,168 +1,147 @@
 //! Entities shared across articles: the same transliteration key and type, or an alias of a
 //! curated entry, land on the same row.
 
-use std::collections::HashMap;
-
+use rusqlite::OptionalExtension;
 use sqlx::{Row, SqliteConnection};
 
+use super::handle::on_handle;
 use super::{StoreError, StoreResult};
 use crate::normalize::{self, ExtractedEntity};
 
 /// Most aliases shown with an entity inside an article.
 pub(crate) const ALIASES_IN_ARTICLE: usize = 12;
 
-/// Links an article to its extracted entities, creating entities and aliases as needed. Set-based:
-/// a handful of statements per article whatever its number of entities, since every statement is
-/// a round trip to SQLite's worker thread.
-pub(crate) async fn link_article_entities(
-    conn: &mut SqliteConnection,
+/// Links an article that has no entity links yet (new, or its links just deleted) to its
+/// extracted entities, creating entities and aliases as needed.
+pub(crate) fn link_article_entities(
+    conn: &rusqlite::Connection,
     article_id: &str,
     extracted: &[ExtractedEntity],
     now: &str,
 ) -> StoreResult<()> {
-    let extracted: Vec<&ExtractedEntity> = extracted
-        .iter()
-        .filter(|e| !e.key.is_empty() && !e.name.trim().is_empty())
-        .collect();
-    if extracted.is_empty() {
-        return Ok(());
-    }
-    let mut forms: Vec<&str> = Vec::new();
-    for entity in &extracted {
+    let mut by_alias = conn.prepare_cached(
+        "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
+         WHERE a.alias = ?1 AND e.type = ?2 AND e.merged_into IS NULL \
+         ORDER BY e.curated DESC, e.created_at LIMIT 1",
+    )?;
+    let mut by_key = conn.prepare_cached(
+        "SELECT id FROM entities WHERE key = ?1 AND type = ?2 AND merged_into IS NULL",
+    )?;
+    let mut has_alias =
+        conn.prepare_cached("SELECT 1 FROM entity_aliases WHERE entity_id = ?1 AND alias = ?2")?;
+    let mut alias_count =
+        conn.prepare_cached("SELECT count(*) FROM entity_aliases WHERE entity_id = ?1")?;
+    let mut add_alias = conn.prepare_cached(
+        "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    // Single-row statements only (see `attach_tags`): the article's links start empty.
+    let mut insert_link = conn.prepare_cached(
+        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    // Every entity is resolved before any alias is added, so an alias this article brings
+    // never decides which entity another of its names joins.
+    let mut resolved: Vec<(&ExtractedEntity, String)> = Vec::with_capacity(extracted.len());
+    for entity in extracted {
+        if entity.key.is_empty() || entity.name.trim().is_empty() {
+            continue;
+        }
+        let kind = entity.kind.as_str();
+        // An editors' dictionary entry first, then a live entity known by one of these names
+        // (curated first), then one with the same identity key; else a new entity.
+        let mut id = match &entity.dictionary_id {
+            Some(dictionary_id) => live_entity(conn, dictionary_id)?,
+            None => None,
+        };
         for form in std::iter::once(entity.name.as_str())
             .chain(entity.surface_forms.iter().map(|f| f.text.as_str()))
         {
-            if !forms.contains(&form) {
-                forms.push(form);
+            if id.is_some() {
+                break;
             }
-        }
-    }
-    // Live entities already known by one of these names, the curated first.
-    let mut by_alias: HashMap<(String, String), String> = HashMap::new();
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT a.alias, e.type, e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
-         WHERE a.alias IN (SELECT value FROM json_each(?)) AND e.merged_into IS NULL \
-         ORDER BY e.curated DESC, e.created_at",
-    )
-    .bind(json(&forms))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (alias, kind, id) in rows {
-        by_alias.entry((alias, kind)).or_insert(id);
-    }
-    // And by identity key.
-    let keys: Vec<&str> = extracted.iter().map(|e| e.key.as_str()).collect();
-    let mut by_key: HashMap<(String, String), String> = HashMap::new();
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT key, type, id FROM entities WHERE merged_into IS NULL AND key IN (SELECT value FROM json_each(?))",
-    )
-    .bind(json(&keys))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (key, kind, id) in rows {
-        by_key.insert((key, kind), id);
-    }
-
-    let mut aliases: Vec<serde_json::Value> = Vec::new();
-    let mut links: Vec<serde_json::Value> = Vec::new();
-    for entity in extracted {
-        let kind = entity.kind.as_str();
-        let mut id = match &entity.dictionary_id {
-            Some(dictionary_id) => live_entity(conn, dictionary_id).await?,
-            None => None,
-        };
-        if id.is_none() {
-            id = std::iter::once(entity.name.as_str())
-                .chain(entity.surface_forms.iter().map(|f| f.text.as_str()))
-                .find_map(|form| by_alias.get(&(form.to_owned(), kind.to_owned())).cloned());
+            id = by_alias
+                .query_row((form, kind), |row| row.get(0))
+                .optional()?;
         }
         if id.is_none() {
-            id = by_key.get(&(entity.key.clone(), kind.to_owned())).cloned();
+            id = by_key
+                .query_row((&entity.key, kind), |row| row.get(0))
+                .optional()?;
         }
         let id = match id {
             Some(id) => id,
-            None => {
-                let id = create_entity_row(conn, entity, now).await?;
-                by_key.insert((entity.key.clone(), kind.to_owned()), id.clone());
-                id
-            }
+            None => create_entity_row(conn, entity, now)?,
         };
+        resolved.push((entity, id));
+    }
+    for (entity, id) in &resolved {
         for form in &entity.surface_forms {
-            aliases.push(serde_json::json!({
-                "e": id, "a": form.text, "f": fold_alias(&form.text), "s": form.script
-            }));
+            if has_alias.exists((id, &form.text))? {
+                continue;
+            }
+            // A new alias among the first an article shows changes the documents of the
+            // articles that show this entity.
+            let count: i64 = alias_count.query_row([id], |row| row.get(0))?;
+            if count < ALIASES_IN_ARTICLE as i64 {
+                super::docs::forget_linked_to_entity_on(conn, id)?;
+            }
+            add_alias.execute((id, &form.text, fold_alias(&form.text), &form.script))?;
         }
-        links.push(serde_json::json!({
-            "e": id,
-            "m": entity.mentions,
-            "s": entity.salience,
-            "p": entity.first_position,
-        }));
     }
-    if !aliases.is_empty() {
-        let aliases = serde_json::Value::Array(aliases).to_string();
-        super::docs::forget_for_new_aliases(conn, &aliases).await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
-             SELECT j.value ->> '$.e', j.value ->> '$.a', j.value ->> '$.f', j.value ->> '$.s' FROM json_each(?) AS j",
-        )
-        .bind(aliases)
-        .execute(&mut *conn)
-        .await?;
+    // Two extracted entities may be one stored entity: their links merge.
+    let mut links: Vec<(&str, i64, f64, i64)> = Vec::with_capacity(resolved.len());
+    for (entity, id) in &resolved {
+        let (mentions, first) = (entity.mentions as i64, entity.first_position as i64);
+        match links.iter_mut().find(|link| link.0 == id) {
+            Some(link) => {
+                link.1 += mentions;
+                link.2 = link.2.max(entity.salience);
+                link.3 = link.3.min(first);
+            }
+            None => links.push((id, mentions, entity.salience, first)),
+        }
     }
-    sqlx::query(
-        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
-         SELECT ?1, j.value ->> '$.e', j.value ->> '$.m', j.value ->> '$.s', j.value ->> '$.p' \
-         FROM json_each(?2) AS j WHERE true \
-         ON CONFLICT (article_id, entity_id) DO UPDATE SET \
-           mentions = mentions + excluded.mentions, \
-           salience = max(salience, excluded.salience), \
-           first_position = min(first_position, excluded.first_position)",
-    )
-    .bind(article_id)
-    .bind(serde_json::Value::Array(links).to_string())
-    .execute(&mut *conn)
-    .await?;
+    for link in links {
+        insert_link.execute((article_id, link.0, link.1, link.2, link.3))?;
+    }
     Ok(())
 }
 
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
-}
+/// The SQL of [`live_entity`].
+const LIVE_ENTITY_SQL: &str = "WITH RECURSIVE chain(id, merged_into) AS ( \
+       SELECT id, merged_into FROM entities WHERE id = ? \
+       UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
+     SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1";
 
 /// The live entity a (possibly merged) id stands for.
-async fn live_entity(conn: &mut SqliteConnection, id: &str) -> StoreResult<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "WITH RECURSIVE chain(id, merged_into) AS ( \
-           SELECT id, merged_into FROM entities WHERE id = ? \
-           UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
-         SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?)
+fn live_entity(conn: &rusqlite::Connection, id: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .prepare_cached(LIVE_ENTITY_SQL)?
+        .query_row([id], |row| row.get(0))
+        .optional()?)
 }
 
-async fn create_entity_row(
-    conn: &mut SqliteConnection,
+fn create_entity_row(
+    conn: &rusqlite::Connection,
     entity: &ExtractedEntity,
     now: &str,
 ) -> StoreResult<String> {
     let id = ulid::Ulid::new().to_string();
-    let slug = unique_entity_slug(conn, &entity.name, &entity.key, &id).await?;
-    sqlx::query(
+    let slug = unique_entity_slug(conn, &entity.name, &entity.key, &id)?;
+    conn.prepare_cached(
         "INSERT INTO entities (id, slug, name, type, key, curated, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-    )
-    .bind(&id)
-    .bind(&slug)
-    .bind(&entity.name)
-    .bind(entity.kind.as_str())
-    .bind(&entity.key)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute((
+        &id,
+        &slug,
+        &entity.name,
+        entity.kind.as_str(),
+        &entity.key,
+        now,
+        now,
+    ))?;
     Ok(id)
 }
 
@@ -172,8 +151,8 @@ pub(crate) fn fold_alias(alias: &str) -> String {
 }
 
 /// A readable, unique slug for an entity: its name transliterated, else its key.
-pub(crate) async fn unique_entity_slug(
-    conn: &mut SqliteConnection,
+pub(crate) fn unique_entity_slug(
+    conn: &rusqlite::Connection,
     name: &str,
     key: &str,
     id: &str,
@@ -185,11 +164,10 @@ pub(crate) async fn unique_entity_slug(
     if base.is_empty() {
         base = "entity".to_owned();
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM entities WHERE slug = ?")
-        .bind(&base)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if taken.is_none() {
+    let taken = conn
+        .prepare_cached("SELECT 1 FROM entities WHERE slug = ?")?
+        .exists([&base])?;
+    if !taken {
         return Ok(base);
     }
     let suffix = id[id.len().saturating_sub(6)..].to_ascii_lowercase();
@@ -318,7 +296,7 @@ impl super::Store {
             Some((id, None)) => Ok(EntityLookup::Live(id)),
             Some((id, Some(_))) => {
                 let mut conn = self.read.acquire().await?;
-                let live = live_entity(&mut conn, &id)
+                let live = on_handle(&mut conn, |c| live_entity(c, &id))
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("entity `{id_or_slug}`")))?;
                 let slug: String = sqlx::query_scalar("SELECT slug FROM entities WHERE id = ?")
@@ -481,7 +459,7 @@ impl super::Store {
             }
             None => {
                 let id = ulid::Ulid::new().to_string();
-                let slug = unique_entity_slug(&mut tx, name, &key, &id).await?;
+                let slug = on_handle(&mut tx, |c| unique_entity_slug(c, name, &key, &id)).await?;
                 sqlx::query(
                     "INSERT INTO entities (id, slug, name, type, key, curated, created_at, updated_at) \
                      VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
@@ -668,11 +646,12 @@ impl super::Store {
     ) -> StoreResult<()> {
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         let now = super::time::now_timestamp();
-        sqlx::query("DELETE FROM article_entities WHERE article_id = ?")
-            .bind(article_id)
-            .execute(&mut *tx)
-            .await?;
-        link_article_entities(&mut tx, article_id, extracted, &now).await?;
+        on_handle(&mut tx, |c| {
+            c.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
+                .execute([article_id])?;
+            link_article_entities(c, article_id, extracted, &now)
+        })
+        .await?;
         sqlx::query("UPDATE articles SET version = version + 1, updated_at = ? WHERE id = ?")
             .bind(&now)
             .bind(article_id)

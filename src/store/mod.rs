@@ -12,6 +12,8 @@ pub mod articles;
 pub mod docs;
 /// Entities shared across articles.
 pub mod entities;
+/// Statements run with rusqlite on the store's own connections.
+mod handle;
 /// Remembered answers to writes with an `Idempotency-Key`.
 pub mod idempotency;
 /// Search expressions rendered for FTS5.
