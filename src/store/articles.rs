@@ -740,21 +740,18 @@ fn insert_in(
     ])?;
     let rowid = conn.last_insert_rowid();
     insert_blocks(conn, &stored.id, &stored.blocks)?;
-    attach_tags(conn, &stored.id, &article.tags, &now)?;
+    // The document shows tags and entities as stored: a known tag keeps its name, an entity its
+    // curated name and first aliases.
+    stored.tags = attach_tags(conn, &stored.id, &article.tags, &now)?;
     entities::link_article_entities(conn, &stored.id, &article.entities, &now)?;
     write_fts(conn, rowid, &stored, false)?;
-    // The document shows tags and entities as stored (a known tag keeps its name; an entity its
-    // curated name and first aliases).
-    (stored.tags, stored.entities) = conn
+    let entities: String = conn
         .prepare_cached(&format!(
             "SELECT {} FROM articles a WHERE a.id = ?",
-            links_columns()
+            entities_column()
         ))?
-        .query_row([&stored.id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })
-        .map_err(StoreError::from)
-        .and_then(|(tags, entities)| Ok((from_json(tags)?, from_json(entities)?)))?;
+        .query_row([&stored.id], |row| row.get(0))?;
+    stored.entities = from_json(entities)?;
     docs::keep_new(conn, rowid, &stored)?;
     Ok(Written::Created(Box::new(stored)))
 }
@@ -782,38 +779,40 @@ fn insert_blocks(
     Ok(())
 }
 
-/// Links tags by display name, creating the ones that do not exist (unique by slug), in order.
+/// Links tags by display name, creating the ones that do not exist (unique by slug), in order;
+/// answers them as stored.
 pub(crate) fn attach_tags(
     conn: &rusqlite::Connection,
     article_id: &str,
     names: &[String],
     now: &str,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<TagRef>> {
     // Single-row statements only: one that may write several rows and fail halfway opens a
     // statement savepoint, and FTS5 writes out its pending index at every savepoint.
     let mut create = conn.prepare_cached(
         "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) \
          ON CONFLICT (slug) DO NOTHING",
     )?;
-    let mut find = conn.prepare_cached("SELECT id FROM tags WHERE slug = ?")?;
+    let mut find = conn.prepare_cached("SELECT id, name FROM tags WHERE slug = ?")?;
     let mut link = conn.prepare_cached(
         "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)",
     )?;
-    let mut seen: Vec<String> = Vec::new();
+    let mut tags: Vec<TagRef> = Vec::new();
     for name in names {
         let Some(display) = normalize::normalize_tag_name(name) else {
             continue;
         };
         let slug = normalize::tag_slug(&display);
-        if slug.is_empty() || seen.contains(&slug) {
+        if slug.is_empty() || tags.iter().any(|t| t.slug == slug) {
             continue;
         }
         create.execute((&slug, &display, now))?;
-        let tag_id: i64 = find.query_row([&slug], |row| row.get(0))?;
-        link.execute((article_id, tag_id, seen.len() as i64))?;
-        seen.push(slug);
+        let (tag_id, name): (i64, String) =
+            find.query_row([&slug], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        link.execute((article_id, tag_id, tags.len() as i64))?;
+        tags.push(TagRef { slug, name });
     }
-    Ok(())
+    Ok(tags)
 }
 
 /// Kickers and image alt text: searchable, but not part of the body.
@@ -1010,14 +1009,11 @@ fn list_query(
     qb
 }
 
-/// The columns `tags_json` and `entities_json` of the article `a`: its tags in order, and its
-/// entities (most salient first) with their first aliases.
-fn links_columns() -> String {
+/// The column `entities_json` of the article `a`: its entities (most salient first) with their
+/// first aliases.
+fn entities_column() -> String {
     format!(
-        "(SELECT json_group_array(json_object('slug', slug, 'name', name)) \
-            FROM (SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-                  WHERE at.article_id = a.id ORDER BY at.position)) AS tags_json, \
-         (SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'type', type, \
+        "(SELECT json_group_array(json_object('id', id, 'slug', slug, 'name', name, 'type', type, \
                  'aliases', json(aliases), 'mentions', mentions, 'salience', salience)) \
             FROM (SELECT e.id, e.slug, e.name, e.type, ae.mentions, ae.salience, \
                     (SELECT json_group_array(alias) FROM (SELECT alias FROM entity_aliases \
@@ -1039,9 +1035,12 @@ pub(super) async fn load_article(
            (SELECT json_group_array(json_object('type', type, 'text', text, 'url', url, 'alt', alt, \
                    'caption', caption)) \
               FROM (SELECT * FROM article_blocks WHERE article_id = a.id ORDER BY position)) AS blocks_json, \
+           (SELECT json_group_array(json_object('slug', slug, 'name', name)) \
+              FROM (SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                    WHERE at.article_id = a.id ORDER BY at.position)) AS tags_json, \
            {} \
          FROM articles a WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL",
-        links_columns()
+        entities_column()
     );
     let Some(row) = sqlx::query(&sql)
         .bind(id_or_slug)

@@ -27,8 +27,6 @@ pub(crate) fn link_article_entities(
     let mut by_key = conn.prepare_cached(
         "SELECT id FROM entities WHERE key = ?1 AND type = ?2 AND merged_into IS NULL",
     )?;
-    let mut has_alias =
-        conn.prepare_cached("SELECT 1 FROM entity_aliases WHERE entity_id = ?1 AND alias = ?2")?;
     let mut alias_count =
         conn.prepare_cached("SELECT count(*) FROM entity_aliases WHERE entity_id = ?1")?;
     let mut add_alias = conn.prepare_cached(
@@ -77,16 +75,16 @@ pub(crate) fn link_article_entities(
     }
     for (entity, id) in &resolved {
         for form in &entity.surface_forms {
-            if has_alias.exists((id, &form.text))? {
-                continue;
-            }
+            let added =
+                add_alias.execute((id, &form.text, fold_alias(&form.text), &form.script))?;
             // A new alias among the first an article shows changes the documents of the
             // articles that show this entity.
-            let count: i64 = alias_count.query_row([id], |row| row.get(0))?;
-            if count < ALIASES_IN_ARTICLE as i64 {
+            if added > 0
+                && alias_count.query_row([id], |row| row.get::<_, i64>(0))?
+                    <= ALIASES_IN_ARTICLE as i64
+            {
                 super::docs::forget_linked_to_entity_on(conn, id)?;
             }
-            add_alias.execute((id, &form.text, fold_alias(&form.text), &form.script))?;
         }
     }
     // Two extracted entities may be one stored entity: their links merge.
