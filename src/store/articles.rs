@@ -8,6 +8,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use super::entities::EntityMemo;
 use super::entities::ALIASES_IN_ARTICLE;
 use super::time::{format_timestamp, now_timestamp};
 use super::{docs, entities, handle, Store, StoreError, StoreResult};
@@ -251,7 +252,7 @@ impl Store {
         let article = article.clone();
         let written = handle::on_handle_blocking(conn, move |conn| {
             let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let written = insert_in(&tx, &article, status)?;
+            let written = insert_in(&tx, &mut EntityMemo::default(), &article, status)?;
             tx.commit()?;
             Ok(written)
         })
@@ -522,7 +523,13 @@ impl Store {
             if let Some(recomputed) = &changes.recomputed {
                 conn.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
                     .execute([&current.id])?;
-                entities::link_article_entities(conn, &current.id, &recomputed.entities, &now)?;
+                entities::link_article_entities(
+                    conn,
+                    &mut EntityMemo::default(),
+                    &current.id,
+                    &recomputed.entities,
+                    &now,
+                )?;
             }
             if retag {
                 conn.prepare_cached("DELETE FROM article_tags WHERE article_id = ?")?
@@ -605,9 +612,10 @@ fn insert_all_or_none(
     articles: &[(NormalizedArticle, ArticleStatus)],
 ) -> StoreResult<Option<Vec<StoreResult<BatchInserted>>>> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut memo = EntityMemo::default();
     let mut results = Vec::with_capacity(articles.len());
     for (article, status) in articles {
-        match insert_in(&tx, article, *status) {
+        match insert_in(&tx, &mut memo, article, *status) {
             Ok(written) => results.push(Ok(written.outcome())),
             // Dropping the transaction rolls it back.
             Err(_) => return Ok(None),
@@ -624,16 +632,19 @@ fn insert_each(
     articles: &[(NormalizedArticle, ArticleStatus)],
 ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut memo = EntityMemo::default();
     let mut results = Vec::with_capacity(articles.len());
     for (article, status) in articles {
         tx.execute_batch("SAVEPOINT article")?;
-        match insert_in(&tx, article, *status) {
+        match insert_in(&tx, &mut memo, article, *status) {
             Ok(written) => {
                 tx.execute_batch("RELEASE article")?;
                 results.push(Ok(written.outcome()));
             }
             Err(err) => {
                 tx.execute_batch("ROLLBACK TO article; RELEASE article")?;
+                // What it learned may have been rolled back with it.
+                memo = EntityMemo::default();
                 results.push(Err(err));
             }
         }
@@ -645,6 +656,7 @@ fn insert_each(
 /// Writes one article, with its kept document, inside an open transaction.
 fn insert_in(
     conn: &rusqlite::Connection,
+    memo: &mut EntityMemo,
     article: &NormalizedArticle,
     status: ArticleStatus,
 ) -> StoreResult<Written> {
@@ -743,15 +755,9 @@ fn insert_in(
     // The document shows tags and entities as stored: a known tag keeps its name, an entity its
     // curated name and first aliases.
     stored.tags = attach_tags(conn, &stored.id, &article.tags, &now)?;
-    entities::link_article_entities(conn, &stored.id, &article.entities, &now)?;
+    stored.entities =
+        entities::link_article_entities(conn, memo, &stored.id, &article.entities, &now)?;
     write_fts(conn, rowid, &stored, false)?;
-    let entities: String = conn
-        .prepare_cached(&format!(
-            "SELECT {} FROM articles a WHERE a.id = ?",
-            entities_column()
-        ))?
-        .query_row([&stored.id], |row| row.get(0))?;
-    stored.entities = from_json(entities)?;
     docs::keep_new(conn, rowid, &stored)?;
     Ok(Written::Created(Box::new(stored)))
 }
@@ -1020,7 +1026,7 @@ fn entities_column() -> String {
                        WHERE entity_id = e.id ORDER BY rowid LIMIT {ALIASES_IN_ARTICLE})) AS aliases \
                   FROM article_entities ae JOIN entities e ON e.id = ae.entity_id \
                   WHERE ae.article_id = a.id \
-                  ORDER BY ae.salience DESC, ae.mentions DESC, ae.first_position)) AS entities_json"
+                  ORDER BY ae.salience DESC, ae.mentions DESC, ae.first_position, e.id)) AS entities_json"
     )
 }
 

@@ -1,9 +1,12 @@
 //! Entities shared across articles: the same transliteration key and type, or an alias of a
 //! curated entry, land on the same row.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::OptionalExtension;
 use sqlx::{Row, SqliteConnection};
 
+use super::articles::ArticleEntity;
 use super::handle::on_handle;
 use super::{StoreError, StoreResult};
 use crate::normalize::{self, ExtractedEntity};
@@ -11,33 +14,163 @@ use crate::normalize::{self, ExtractedEntity};
 /// Most aliases shown with an entity inside an article.
 pub(crate) const ALIASES_IN_ARTICLE: usize = 12;
 
+/// What the writes of one transaction have learned about entities, so that a batch of articles
+/// naming the same people and places asks the database once. Only this writer changes entities
+/// while the transaction lasts, and ingest only adds entities and aliases, which the memo
+/// records; a write rolled back must drop it.
+#[derive(Debug, Default)]
+pub(crate) struct EntityMemo {
+    /// The live entity with this exact alias and type, if any.
+    by_alias: HashMap<(String, &'static str), Option<String>>,
+    /// The live entity with this identity key and type, if any.
+    by_key: HashMap<(String, &'static str), Option<String>>,
+    /// The live entity a dictionary id stands for.
+    live: HashMap<String, Option<String>>,
+    /// Aliases known to be stored: (entity id, alias).
+    aliases: HashSet<(String, String)>,
+    /// How an entity shows inside an article (its counts aside).
+    views: HashMap<String, ArticleEntity>,
+}
+
+const ENTITY_TYPES: [&str; 4] = ["person", "place", "organization", "other"];
+
+impl EntityMemo {
+    fn by_alias(
+        &mut self,
+        conn: &rusqlite::Connection,
+        alias: &str,
+        kind: &'static str,
+    ) -> StoreResult<Option<String>> {
+        let key = (alias.to_owned(), kind);
+        if let Some(id) = self.by_alias.get(&key) {
+            return Ok(id.clone());
+        }
+        let id: Option<String> = conn
+            .prepare_cached(
+                "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
+                 WHERE a.alias = ?1 AND e.type = ?2 AND e.merged_into IS NULL \
+                 ORDER BY e.curated DESC, e.created_at LIMIT 1",
+            )?
+            .query_row((alias, kind), |row| row.get(0))
+            .optional()?;
+        self.by_alias.insert(key, id.clone());
+        Ok(id)
+    }
+
+    fn by_key(
+        &mut self,
+        conn: &rusqlite::Connection,
+        entity_key: &str,
+        kind: &'static str,
+    ) -> StoreResult<Option<String>> {
+        let key = (entity_key.to_owned(), kind);
+        if let Some(id) = self.by_key.get(&key) {
+            return Ok(id.clone());
+        }
+        let id: Option<String> = conn
+            .prepare_cached(
+                "SELECT id FROM entities WHERE key = ?1 AND type = ?2 AND merged_into IS NULL",
+            )?
+            .query_row((entity_key, kind), |row| row.get(0))
+            .optional()?;
+        self.by_key.insert(key, id.clone());
+        Ok(id)
+    }
+
+    fn live(&mut self, conn: &rusqlite::Connection, id: &str) -> StoreResult<Option<String>> {
+        if let Some(live) = self.live.get(id) {
+            return Ok(live.clone());
+        }
+        let live = live_entity(conn, id)?;
+        self.live.insert(id.to_owned(), live.clone());
+        Ok(live)
+    }
+
+    fn create(
+        &mut self,
+        conn: &rusqlite::Connection,
+        entity: &ExtractedEntity,
+        now: &str,
+    ) -> StoreResult<String> {
+        let id = create_entity_row(conn, entity, now)?;
+        self.by_key
+            .insert((entity.key.clone(), entity.kind.as_str()), Some(id.clone()));
+        Ok(id)
+    }
+
+    /// The entity as an article shows it: slug, name, type and first aliases.
+    fn view(&mut self, conn: &rusqlite::Connection, id: &str) -> StoreResult<&mut ArticleEntity> {
+        if !self.views.contains_key(id) {
+            let (slug, name, kind) = conn
+                .prepare_cached("SELECT slug, name, type FROM entities WHERE id = ?")?
+                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            let aliases = conn
+                .prepare_cached(&format!(
+                    "SELECT alias FROM entity_aliases WHERE entity_id = ? \
+                     ORDER BY rowid LIMIT {ALIASES_IN_ARTICLE}"
+                ))?
+                .query_map([id], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            let view = ArticleEntity {
+                id: id.to_owned(),
+                slug,
+                name,
+                kind,
+                aliases,
+                mentions: 0,
+                salience: 0.0,
+            };
+            self.views.insert(id.to_owned(), view);
+        }
+        self.views
+            .get_mut(id)
+            .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))
+    }
+
+    /// Stores an alias unless it is known; a new one among the first an article shows changes
+    /// the documents of the articles that show the entity.
+    fn add_alias(
+        &mut self,
+        conn: &rusqlite::Connection,
+        id: &str,
+        alias: &str,
+        script: &str,
+    ) -> StoreResult<()> {
+        let known = (id.to_owned(), alias.to_owned());
+        if self.aliases.contains(&known) {
+            return Ok(());
+        }
+        let shown = self.view(conn, id)?.aliases.len();
+        let added = conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((id, alias, fold_alias(alias), script))?;
+        if added > 0 {
+            for kind in ENTITY_TYPES {
+                self.by_alias.remove(&(alias.to_owned(), kind));
+            }
+            if shown < ALIASES_IN_ARTICLE {
+                self.view(conn, id)?.aliases.push(alias.to_owned());
+                super::docs::forget_linked_to_entity_on(conn, id)?;
+            }
+        }
+        self.aliases.insert(known);
+        Ok(())
+    }
+}
+
 /// Links an article that has no entity links yet (new, or its links just deleted) to its
-/// extracted entities, creating entities and aliases as needed.
+/// extracted entities, creating entities and aliases as needed; answers the entities as the
+/// article shows them, most salient first.
 pub(crate) fn link_article_entities(
     conn: &rusqlite::Connection,
+    memo: &mut EntityMemo,
     article_id: &str,
     extracted: &[ExtractedEntity],
     now: &str,
-) -> StoreResult<()> {
-    let mut by_alias = conn.prepare_cached(
-        "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
-         WHERE a.alias = ?1 AND e.type = ?2 AND e.merged_into IS NULL \
-         ORDER BY e.curated DESC, e.created_at LIMIT 1",
-    )?;
-    let mut by_key = conn.prepare_cached(
-        "SELECT id FROM entities WHERE key = ?1 AND type = ?2 AND merged_into IS NULL",
-    )?;
-    let mut alias_count =
-        conn.prepare_cached("SELECT count(*) FROM entity_aliases WHERE entity_id = ?1")?;
-    let mut add_alias = conn.prepare_cached(
-        "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, alias_folded, script) \
-         VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    // Single-row statements only (see `attach_tags`): the article's links start empty.
-    let mut insert_link = conn.prepare_cached(
-        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+) -> StoreResult<Vec<ArticleEntity>> {
     // Every entity is resolved before any alias is added, so an alias this article brings
     // never decides which entity another of its names joins.
     let mut resolved: Vec<(&ExtractedEntity, String)> = Vec::with_capacity(extracted.len());
@@ -49,7 +182,7 @@ pub(crate) fn link_article_entities(
         // An editors' dictionary entry first, then a live entity known by one of these names
         // (curated first), then one with the same identity key; else a new entity.
         let mut id = match &entity.dictionary_id {
-            Some(dictionary_id) => live_entity(conn, dictionary_id)?,
+            Some(dictionary_id) => memo.live(conn, dictionary_id)?,
             None => None,
         };
         for form in std::iter::once(entity.name.as_str())
@@ -58,33 +191,20 @@ pub(crate) fn link_article_entities(
             if id.is_some() {
                 break;
             }
-            id = by_alias
-                .query_row((form, kind), |row| row.get(0))
-                .optional()?;
+            id = memo.by_alias(conn, form, kind)?;
         }
         if id.is_none() {
-            id = by_key
-                .query_row((&entity.key, kind), |row| row.get(0))
-                .optional()?;
+            id = memo.by_key(conn, &entity.key, kind)?;
         }
         let id = match id {
             Some(id) => id,
-            None => create_entity_row(conn, entity, now)?,
+            None => memo.create(conn, entity, now)?,
         };
         resolved.push((entity, id));
     }
     for (entity, id) in &resolved {
         for form in &entity.surface_forms {
-            let added =
-                add_alias.execute((id, &form.text, fold_alias(&form.text), &form.script))?;
-            // A new alias among the first an article shows changes the documents of the
-            // articles that show this entity.
-            if added > 0
-                && alias_count.query_row([id], |row| row.get::<_, i64>(0))?
-                    <= ALIASES_IN_ARTICLE as i64
-            {
-                super::docs::forget_linked_to_entity_on(conn, id)?;
-            }
+            memo.add_alias(conn, id, &form.text, &form.script)?;
         }
     }
     // Two extracted entities may be one stored entity: their links merge.
@@ -100,10 +220,29 @@ pub(crate) fn link_article_entities(
             None => links.push((id, mentions, entity.salience, first)),
         }
     }
-    for link in links {
-        insert_link.execute((article_id, link.0, link.1, link.2, link.3))?;
+    // Single-row statements only (see `attach_tags`): the article's links start empty.
+    let mut insert_link = conn.prepare_cached(
+        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for &(id, mentions, salience, first) in &links {
+        insert_link.execute((article_id, id, mentions, salience, first))?;
     }
-    Ok(())
+    // The order `load_article` gives.
+    links.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then(b.1.cmp(&a.1))
+            .then(a.3.cmp(&b.3))
+            .then(a.0.cmp(b.0))
+    });
+    let mut shown = Vec::with_capacity(links.len());
+    for (id, mentions, salience, _) in links {
+        let mut entity = memo.view(conn, id)?.clone();
+        entity.mentions = mentions;
+        entity.salience = salience;
+        shown.push(entity);
+    }
+    Ok(shown)
 }
 
 /// The SQL of [`live_entity`].
@@ -647,7 +786,8 @@ impl super::Store {
         on_handle(&mut tx, |c| {
             c.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
                 .execute([article_id])?;
-            link_article_entities(c, article_id, extracted, &now)
+            link_article_entities(c, &mut EntityMemo::default(), article_id, extracted, &now)
+                .map(drop)
         })
         .await?;
         sqlx::query("UPDATE articles SET version = version + 1, updated_at = ? WHERE id = ?")
