@@ -35,29 +35,33 @@ pub fn render_body_text(blocks: &[Block]) -> String {
 /// by the library, from the start of the spaces before it so that a mark opening it attaches as
 /// it would in the whole text. Same count as [`segmented_word_count`] on the whole text.
 pub fn word_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let mut count = 0;
     // Start of the run of spaces right before the current piece, if one precedes it.
     let mut spaces_from: Option<usize> = None;
     let mut at = 0;
-    for piece in text.split_inclusive([' ', '\n']) {
-        let (chunk, sep) = match piece.as_bytes().last() {
-            Some(&b @ (b' ' | b'\n')) => (&piece[..piece.len() - 1], Some(b)),
-            _ => (piece, None),
-        };
-        if !chunk.is_empty() {
-            count += simple_piece_words(chunk).unwrap_or_else(|| {
-                let from = spaces_from.unwrap_or(at);
-                segmented_word_count(&text[from..at + chunk.len()])
-            });
-        }
-        match sep {
-            Some(b' ') if chunk.is_empty() => {
+    while at < bytes.len() {
+        match bytes[at] {
+            b' ' => {
                 spaces_from.get_or_insert(at);
+                at += 1;
             }
-            Some(b' ') => spaces_from = Some(at + chunk.len()),
-            _ => spaces_from = None,
+            b'\n' => {
+                spaces_from = None;
+                at += 1;
+            }
+            _ => {
+                let end = bytes[at..]
+                    .iter()
+                    .position(|&b| b == b' ' || b == b'\n')
+                    .map_or(bytes.len(), |n| at + n);
+                count += simple_piece_words(&bytes[at..end]).unwrap_or_else(|| {
+                    segmented_word_count(text.get(spaces_from.unwrap_or(at)..end).unwrap_or(""))
+                });
+                spaces_from = None;
+                at = end;
+            }
         }
-        at += piece.len();
     }
     count
 }
@@ -69,18 +73,47 @@ fn segmented_word_count(text: &str) -> usize {
         .count()
 }
 
-/// The words of a piece with no spaces or newlines, when its shape makes the count obvious: ASCII
-/// punctuation (not `_`, which joins words) around one run that starts with a letter or digit and
-/// holds only ASCII or Devanagari letters, digits and marks, and joiners. `None` for any other
-/// piece.
-fn simple_piece_words(piece: &str) -> Option<usize> {
-    let core = piece.trim_matches(|c: char| c.is_ascii_punctuation() && c != '_');
-    let mut chars = core.chars();
-    let Some(first) = chars.next() else {
+/// The words of a piece (UTF-8, no spaces or newlines) when its shape makes the count obvious:
+/// ASCII punctuation (not `_`, which joins words) around one run that starts with a letter or
+/// digit and holds only ASCII or Devanagari letters, digits and marks, and joiners. `None` for any
+/// other piece.
+fn simple_piece_words(piece: &[u8]) -> Option<usize> {
+    let is_punct = |b: &u8| b.is_ascii_punctuation() && *b != b'_';
+    let Some(from) = piece.iter().position(|b| !is_punct(b)) else {
         return Some(0);
     };
-    (is_segment_base(first) && chars.all(|c| is_segment_base(c) || is_segment_extend(c)))
-        .then_some(1)
+    let to = piece
+        .iter()
+        .rposition(|b| !is_punct(b))
+        .map_or(from, |i| i + 1);
+    let core = &piece[from..to];
+    let mut i = 0;
+    while i < core.len() {
+        let b = core[i];
+        if b.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        // U+0900..=U+097F is E0 A4..=A5 xx; ZWNJ and ZWJ are E2 80 8C and E2 80 8D.
+        let c = match (b, core.get(i + 1), core.get(i + 2)) {
+            (0xE0, Some(&b1 @ (0xA4 | 0xA5)), Some(&b2)) => {
+                0x0900 + (u32::from(b1 - 0xA4) << 6) + u32::from(b2 & 0x3F)
+            }
+            (0xE2, Some(0x80), Some(&b2 @ (0x8C | 0x8D))) => 0x2000 + u32::from(b2),
+            _ => return None,
+        };
+        let c = char::from_u32(c)?;
+        let fits = if i == 0 {
+            is_segment_base(c)
+        } else {
+            is_segment_base(c) || is_segment_extend(c)
+        };
+        if !fits {
+            return None;
+        }
+        i += 3;
+    }
+    Some(1)
 }
 
 /// ASCII letters and digits, and Devanagari letters and digits (UAX #29 ALetter and Numeric).
