@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::article::{Block, BlockType, Image, Removed};
 use super::blocks::{LineKind, RawBlock};
 use super::boilerplate::{ends_like_sentence, marker_reason, Verdict};
+use super::hygiene::lowercase;
 use super::inline::collapse_spaces;
 use super::kickers::split_kicker;
 
@@ -342,16 +343,7 @@ fn repeats_title(line: &str, title: &str) -> bool {
 
 /// Case-insensitive form for spotting repeats (block text is already space-collapsed).
 fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else if s
-        .chars()
-        .all(|c| ('\u{0900}'..='\u{0DFF}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase())
-    {
-        s.to_string()
-    } else {
-        s.to_lowercase()
-    }
+    lowercase(s)
 }
 
 #[cfg(test)]
