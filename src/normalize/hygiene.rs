@@ -200,18 +200,24 @@ pub fn lowercase(s: &str) -> String {
         // Final sigma depends on the letters around it.
         return s.to_lowercase();
     }
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut from = 0;
-    for (i, c) in s.char_indices() {
-        let unchanged = if c.is_ascii() {
-            !c.is_ascii_uppercase()
-        } else {
-            ('\u{0900}'..='\u{0DFF}').contains(&c)
-        };
-        if !unchanged {
-            out.push_str(s.get(from..i).unwrap_or_default());
-            out.extend(c.to_lowercase());
-            from = i + c.len_utf8();
+    // Start of the run copied unchanged, and the byte being looked at.
+    let (mut from, mut i) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b < 0x80 && !b.is_ascii_uppercase() => i += 1,
+            // U+0900..=U+0DFF (E0 A4..=B7 xx): no case.
+            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => i += 3,
+            _ => {
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                out.push_str(s.get(from..i).unwrap_or_default());
+                out.extend(c.to_lowercase());
+                i += c.len_utf8();
+                from = i;
+            }
         }
     }
     out.push_str(s.get(from..).unwrap_or_default());
