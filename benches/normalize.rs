@@ -21,7 +21,10 @@ fn fixture_dictionary() -> EntityDictionary {
         .unwrap_or_default();
     files.sort();
     let mut entries = Vec::new();
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
         let Ok(text) = std::fs::read_to_string(file) else {
             continue;
         };

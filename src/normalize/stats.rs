@@ -95,20 +95,14 @@ fn simple_piece_words(piece: &[u8]) -> Option<usize> {
             continue;
         }
         // U+0900..=U+097F is E0 A4..=A5 xx; ZWNJ and ZWJ are E2 80 8C and E2 80 8D.
-        let c = match (b, core.get(i + 1), core.get(i + 2)) {
+        let class = match (b, core.get(i + 1), core.get(i + 2)) {
             (0xE0, Some(&b1 @ (0xA4 | 0xA5)), Some(&b2)) => {
-                0x0900 + (u32::from(b1 - 0xA4) << 6) + u32::from(b2 & 0x3F)
+                DEVANAGARI_CLASSES[(usize::from(b1 - 0xA4) << 6) | usize::from(b2 & 0x3F)]
             }
-            (0xE2, Some(0x80), Some(&b2 @ (0x8C | 0x8D))) => 0x2000 + u32::from(b2),
+            (0xE2, Some(0x80), Some(0x8C | 0x8D)) => EXTEND,
             _ => return None,
         };
-        let c = char::from_u32(c)?;
-        let fits = if i == 0 {
-            is_segment_base(c)
-        } else {
-            is_segment_base(c) || is_segment_extend(c)
-        };
-        if !fits {
+        if class == OTHER || (i == 0 && class != BASE) {
             return None;
         }
         i += 3;
@@ -116,15 +110,38 @@ fn simple_piece_words(piece: &[u8]) -> Option<usize> {
     Some(1)
 }
 
+const OTHER: u8 = 0;
+const BASE: u8 = 1;
+const EXTEND: u8 = 2;
+
+/// [`is_segment_base`] and [`is_segment_extend`] of U+0900..=U+097F, by code point - 0x900.
+const DEVANAGARI_CLASSES: [u8; 128] = {
+    let mut classes = [OTHER; 128];
+    let mut i = 0;
+    while i < 128 {
+        if let Some(c) = char::from_u32(0x0900 + i as u32) {
+            classes[i] = if is_segment_base(c) {
+                BASE
+            } else if is_segment_extend(c) {
+                EXTEND
+            } else {
+                OTHER
+            };
+        }
+        i += 1;
+    }
+    classes
+};
+
 /// ASCII letters and digits, and Devanagari letters and digits (UAX #29 ALetter and Numeric).
-fn is_segment_base(c: char) -> bool {
+const fn is_segment_base(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(c, '\u{0904}'..='\u{0939}' | '\u{093D}' | '\u{0950}' | '\u{0958}'..='\u{0961}'
             | '\u{0966}'..='\u{096F}' | '\u{0971}'..='\u{097F}')
 }
 
 /// Devanagari signs, vowel signs, virama and nukta, ZWNJ (UAX #29 Extend) and ZWJ.
-fn is_segment_extend(c: char) -> bool {
+const fn is_segment_extend(c: char) -> bool {
     matches!(c, '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{093C}' | '\u{093E}'..='\u{094F}'
         | '\u{0951}'..='\u{0957}' | '\u{0962}' | '\u{0963}' | '\u{200C}' | '\u{200D}')
 }
