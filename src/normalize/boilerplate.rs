@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
-use super::hygiene::is_word_part;
+use super::hygiene::{is_word_part, lowercase};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
 
 /// What boilerplate removal decided for one block.
@@ -141,11 +141,7 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         return None;
     }
     let markers = MARKERS.as_ref()?;
-    let lower = if text.is_ascii() {
-        text.to_ascii_lowercase()
-    } else {
-        text.to_lowercase()
-    };
+    let lower = lowercase(text);
     let norm = lower.trim_matches(|c: char| !is_word_part(c) && c != '©');
     if norm.is_empty() {
         return None;
@@ -184,8 +180,8 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
 /// Whether an image is a logo, icon, banner or tracking pixel rather than a picture of the story.
 pub fn is_promo_image(url: &str, alt: &str) -> bool {
     let (url_cues, alt_cues) = &*PROMO_CUES;
-    let url = url.to_lowercase();
-    let alt = alt.to_lowercase();
+    let url = lowercase(url);
+    let alt = lowercase(alt);
     url_cues.iter().any(|c| url.contains(c))
         || alt_cues.iter().any(|c| alt.contains(c))
         || url.ends_with(".gif")

@@ -17,20 +17,29 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
     let mut out = String::with_capacity(raw.len());
     let mut prev: Option<char> = None;
     let mut pending_space = false;
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        // Fast path: printable ASCII and Indic letters need no checks.
-        if (c.is_ascii_graphic()) || (('\u{0900}'..='\u{0DFF}').contains(&c)) {
-            flush_space(&mut out, &mut pending_space);
-            out.push(c);
-            prev = Some(c);
-            trailing = 0;
+    let mut i = 0;
+    while i < raw.len() {
+        // Fast path: runs of printable ASCII and Indic letters need no checks.
+        let run = plain_run_len(&raw.as_bytes()[i..]);
+        if run > 0 {
+            if let Some(plain) = raw.get(i..i + run) {
+                flush_space(&mut out, &mut pending_space);
+                out.push_str(plain);
+                prev = plain.chars().next_back();
+                trailing = 0;
+            }
+            i += run;
             continue;
         }
+        let Some(c) = raw.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        let next = || raw.get(i..).and_then(|rest| rest.chars().next());
         match c {
             '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
+                if next() == Some('\n') {
+                    i += 1;
                 }
                 breaks.push(trailing >= 2);
                 trailing = 0;
@@ -45,8 +54,7 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
             }
             '\u{200C}' | '\u{200D}' => {
                 // Keep joiners only inside words, where they choose a conjunct form.
-                let joins = prev.is_some_and(is_word_part)
-                    && chars.peek().copied().is_some_and(is_word_part);
+                let joins = prev.is_some_and(is_word_part) && next().is_some_and(is_word_part);
                 if joins {
                     flush_space(&mut out, &mut pending_space);
                     out.push(c);
@@ -76,6 +84,19 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
         out.truncate(trimmed);
     }
     (compose_lines(out), breaks)
+}
+
+/// Length of the run at the start of `bytes` (UTF-8) of printable ASCII and of characters of the
+/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are.
+fn plain_run_len(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    loop {
+        match bytes.get(n) {
+            Some(b) if b.is_ascii_graphic() => n += 1,
+            Some(0xE0) if matches!(bytes.get(n + 1), Some(0xA4..=0xB7)) => n += 3,
+            _ => return n.min(bytes.len()),
+        }
+    }
 }
 
 /// NFC, line by line: most lines are already composed and are left as they are.
@@ -108,7 +129,10 @@ fn surely_nfc(text: &str) -> bool {
             true
         } else if c == '\u{093C}' {
             !matches!(prev, '\u{0928}' | '\u{0930}' | '\u{0933}')
-        } else if ('\u{0900}'..='\u{0DFF}').contains(&c) {
+        } else if ('\u{0900}'..='\u{097F}').contains(&c) {
+            // Devanagari: only the nukta (above) and the letters with a nukta take part.
+            !('\u{0958}'..='\u{095F}').contains(&c)
+        } else if ('\u{0980}'..='\u{0DFF}').contains(&c) {
             !matches!(c,
                 '\u{0958}'..='\u{095F}' | '\u{09BE}' | '\u{09D7}' | '\u{09DC}' | '\u{09DD}' | '\u{09DF}'
                 | '\u{0A33}' | '\u{0A36}' | '\u{0A59}'..='\u{0A5B}' | '\u{0A5E}'
@@ -164,6 +188,40 @@ fn is_invisible(c: char) -> bool {
             | '\u{FFFE}'
             | '\u{FFFF}'
     )
+}
+
+/// The same as `str::to_lowercase`, faster on what newsdesk mostly sees: lower-case ASCII and the
+/// caseless Indic blocks are copied in runs, and only other characters are mapped.
+pub fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    if s.contains('Σ') {
+        // Final sigma depends on the letters around it.
+        return s.to_lowercase();
+    }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    // Start of the run copied unchanged, and the byte being looked at.
+    let (mut from, mut i) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b if b < 0x80 && !b.is_ascii_uppercase() => i += 1,
+            // U+0900..=U+0DFF (E0 A4..=B7 xx): no case.
+            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => i += 3,
+            _ => {
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                out.push_str(s.get(from..i).unwrap_or_default());
+                out.extend(c.to_lowercase());
+                i += c.len_utf8();
+                from = i;
+            }
+        }
+    }
+    out.push_str(s.get(from..).unwrap_or_default());
+    out
 }
 
 /// A letter, digit or combining mark (Indic vowel signs and viramas included).
@@ -227,6 +285,24 @@ mod tests {
         // ड़ with a nukta stays as it is: U+095C is excluded from composition.
         assert_eq!(clean_text("\u{0921}\u{093C}"), "\u{0921}\u{093C}");
         assert_eq!(clean_text("\u{095C}"), "\u{0921}\u{093C}");
+    }
+
+    #[test]
+    fn lowercase_agrees_with_the_library() {
+        for s in [
+            "",
+            "ABC def",
+            "पुतिन PM मोदी",
+            "ΟΔΟΣ Σ ΣΑ",
+            "İstanbul ẞ Ǆ",
+            "“Quoted” — É",
+        ] {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s}");
+        }
+        for c in ('\u{0}'..='\u{3100}').chain(['\u{10400}', '\u{1E900}', 'Ａ']) {
+            let s = format!("क{c}A{c}");
+            assert_eq!(lowercase(&s), s.to_lowercase(), "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]

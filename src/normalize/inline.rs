@@ -213,6 +213,9 @@ fn unescape(s: &str) -> String {
 
 /// Collapse whitespace runs to one space and trim.
 pub fn collapse_spaces(s: &str) -> String {
+    if is_collapsed(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -223,9 +226,72 @@ pub fn collapse_spaces(s: &str) -> String {
     out
 }
 
+/// Whether `s` is already as [`collapse_spaces`] leaves it: no whitespace at either end and none
+/// inside but single ASCII spaces. Every whitespace character but the ASCII ones starts with the
+/// byte C2, E1, E2 or E3, so only those are decoded.
+fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let space = match b {
+            b' ' => true,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
+            0xC2 | 0xE1..=0xE3 => {
+                if s.get(i..)
+                    .and_then(|r| r.chars().next())
+                    .is_none_or(char::is_whitespace)
+                {
+                    return false;
+                }
+                false
+            }
+            _ => false,
+        };
+        if space && prev_space {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsed_test_agrees_with_collapsing() {
+        for s in [
+            "",
+            " ",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{00A0}b",
+            "a\u{0085}b",
+            "a\u{1680}b",
+            "a\u{2009}b",
+            "a\u{202F}b",
+            "a\u{205F}b",
+            "a\u{3000}b",
+            "a\u{2028}b",
+            "“quoted” — ok é ñ क्ष 日本",
+            "x\u{1F600} y",
+        ] {
+            let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_collapsed(s), collapsed == s, "{s:?}");
+        }
+        for c in '\u{0}'..='\u{3100}' {
+            let s = format!("a{c}b");
+            let collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_collapsed(&s), collapsed == s, "U+{:04X}", u32::from(c));
+        }
+    }
 
     #[test]
     fn links_images_and_emphasis() {

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::article::{Block, BlockType, Image, Removed};
 use super::blocks::{LineKind, RawBlock};
 use super::boilerplate::{ends_like_sentence, marker_reason, Verdict};
+use super::hygiene::lowercase;
 use super::inline::collapse_spaces;
 use super::kickers::split_kicker;
 
@@ -138,13 +139,13 @@ pub fn build_structure(
             caption: None,
         });
 
-    let mut seen: HashSet<String> = HashSet::new();
-    seen.insert(fold(&title));
+    let mut seen: HashSet<String, foldhash::fast::RandomState> = HashSet::default();
+    let folded_title = fold(&title);
+    seen.insert(folded_title.clone());
     if let Some(s) = &summary {
         seen.insert(fold(s));
     }
     let mut lead_image = lead_image;
-    let folded_title = fold(&title);
     let mut blocks: Vec<Block> = Vec::new();
     // The alt text of the image just before, to spot its caption repeated as a line.
     let mut previous_alt: Option<(String, Option<usize>)> = None;
@@ -160,26 +161,6 @@ pub fn build_structure(
             continue;
         }
         let b = &raw[i];
-        if b.kind != LineKind::Image {
-            if let Some((alt, at)) = previous_alt.take() {
-                let line = fold(&b.text);
-                if line.len() >= 10
-                    && (alt.contains(&line) || line.contains(&alt) && alt.len() * 2 >= line.len())
-                {
-                    let caption = Some(b.text.clone());
-                    match at {
-                        Some(k) => blocks[k].caption = caption,
-                        None => {
-                            if let Some(im) = lead_image.as_mut() {
-                                im.caption = caption;
-                            }
-                        }
-                    }
-                    removed.push((i, removal(b, "image_caption")));
-                    continue;
-                }
-            }
-        }
         if b.kind == LineKind::Image {
             let safe: Vec<_> = b
                 .images
@@ -205,6 +186,23 @@ pub fn build_structure(
             continue;
         }
         let folded = fold(&b.text);
+        if let Some((alt, at)) = previous_alt.take() {
+            if folded.len() >= 10
+                && (alt.contains(&folded) || folded.contains(&alt) && alt.len() * 2 >= folded.len())
+            {
+                let caption = Some(b.text.clone());
+                match at {
+                    Some(k) => blocks[k].caption = caption,
+                    None => {
+                        if let Some(im) = lead_image.as_mut() {
+                            im.caption = caption;
+                        }
+                    }
+                }
+                removed.push((i, removal(b, "image_caption")));
+                continue;
+            }
+        }
         if repeats_title(&folded, &folded_title) || !seen.insert(folded) {
             removed.push((i, removal(b, "duplicate")));
             continue;
@@ -342,16 +340,7 @@ fn repeats_title(line: &str, title: &str) -> bool {
 
 /// Case-insensitive form for spotting repeats (block text is already space-collapsed).
 fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else if s
-        .chars()
-        .all(|c| ('\u{0900}'..='\u{0DFF}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase())
-    {
-        s.to_string()
-    } else {
-        s.to_lowercase()
-    }
+    lowercase(s)
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Editor-curated entities: a canonical name, a type and aliases in any script, matched with
-//! one Aho-Corasick automaton over every alias.
+//! one Aho-Corasick automaton over every alias, walked from each token's start.
 
 use std::sync::Arc;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous;
-use aho_corasick::{AhoCorasick, Anchored, MatchKind};
+use aho_corasick::{Anchored, MatchKind};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -30,7 +30,7 @@ pub struct EntityDictionary {
 #[derive(Debug)]
 struct Compiled {
     entries: Vec<DictionaryEntry>,
-    matcher: Option<AhoCorasick>,
+    matcher: Option<contiguous::NFA>,
     /// Pattern index → entry index.
     pattern_entry: Vec<usize>,
 }
@@ -52,7 +52,7 @@ impl EntityDictionary {
         // the aliases come from editors, so that is answered with no matching, never a panic.
         let matcher = (!patterns.is_empty())
             .then(|| {
-                AhoCorasick::builder()
+                contiguous::NFA::builder()
                     .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(true)
                     .build(&patterns)
@@ -83,7 +83,7 @@ impl EntityDictionary {
     /// Leftmost-longest alias matches on word boundaries: (first token, end token, entry).
     pub(super) fn find(&self, seg: &Segment) -> Vec<(usize, usize, usize)> {
         match &self.inner.matcher {
-            Some(m) => find_on_tokens(m, seg)
+            Some(m) => find_on_tokens_nfa(m, seg)
                 .into_iter()
                 .map(|(a, b, p)| (a, b, self.inner.pattern_entry[p]))
                 .collect(),
@@ -96,19 +96,11 @@ impl EntityDictionary {
     }
 }
 
-/// Leftmost-longest matches of `matcher` in the segment that start on a token's start and end
-/// on a token's end (or on punctuation after it, as in "U.S."), as token ranges with the
-/// pattern index.
-pub(super) fn find_on_tokens(matcher: &AhoCorasick, seg: &Segment) -> Vec<(usize, usize, usize)> {
-    let text = seg.text.as_str();
-    let found = matcher
-        .find_overlapping_iter(text)
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
-    select_on_tokens(seg, found)
-}
-
-/// The same as [`find_on_tokens`] with an NFA walked from each token's start: every pattern
-/// occurrence that starts on a token start is found, without scanning the rest of the text.
+/// Leftmost-longest matches of `nfa` in the segment that start on a token's start and end on a
+/// token's end (or on punctuation after it, as in "U.S."), as token ranges with the pattern
+/// index. The NFA is walked from each token's start: every pattern occurrence that starts on a
+/// token start is found, without scanning the rest of the text (occurrences starting elsewhere
+/// are never chosen).
 pub(super) fn find_on_tokens_nfa(
     nfa: &contiguous::NFA,
     seg: &Segment,
