@@ -47,6 +47,9 @@ enum Command {
         /// Number of the first seed article (seeds are deterministic; a new start gives new ones).
         #[arg(long, default_value_t = 0)]
         start: usize,
+        /// Articles stored per transaction.
+        #[arg(long, default_value_t = 500)]
+        chunk: usize,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -143,8 +146,9 @@ fn main() -> ExitCode {
             Some(Command::Seed {
                 articles,
                 start,
+                chunk,
                 database,
-            }) => seed(articles, start, database).await,
+            }) => seed(articles, start, chunk, database).await,
             Some(Command::Reprocess {
                 all,
                 articles,
@@ -177,10 +181,15 @@ async fn open(database: &DatabaseConfig) -> Result<Store, String> {
     Store::open(&options).await.map_err(|e| e.to_string())
 }
 
-async fn seed(count: usize, start: usize, database: DatabaseConfig) -> Result<(), String> {
+async fn seed(
+    count: usize,
+    start: usize,
+    chunk: usize,
+    database: DatabaseConfig,
+) -> Result<(), String> {
     let store = open(&database).await?;
     let started = std::time::Instant::now();
-    let report = newsdesk::seed::seed(&store, start, count, 500, |done| {
+    let report = newsdesk::seed::seed(&store, start, count, chunk, |done| {
         if done % 10_000 == 0 || done == count {
             eprintln!("seeded {done}/{count}");
         }
