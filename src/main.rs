@@ -196,7 +196,6 @@ async fn seed(
     })
     .await
     .map_err(|e| e.to_string())?;
-    store.close().await;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "created {}, duplicates {}, rejected {} in {secs:.1} s ({:.0} articles/s)",
@@ -205,6 +204,18 @@ async fn seed(
         report.rejected,
         count as f64 / secs.max(1e-9)
     );
+    // A bulk load leaves the full-text index in many segments (one or more a transaction);
+    // searches merge them all, so merge them once here.
+    let started = std::time::Instant::now();
+    store
+        .optimize_search_index()
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "search index merged in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    store.close().await;
     Ok(())
 }
 

@@ -1282,6 +1282,20 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(counts, (7, 7, 7, 7, 7, 7));
+
+        // Merging the full-text index into one segment keeps every match.
+        let matches = || async {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'पुतिन OR state'",
+            )
+            .fetch_one(&store.write)
+            .await
+            .unwrap()
+        };
+        let before = matches().await;
+        assert!(before > 0);
+        store.optimize_search_index().await.unwrap();
+        assert_eq!(matches().await, before);
     }
 
     async fn walk(store: &Store, limit: u32, candidates: i64, window: u32) -> Vec<(i64, f64)> {

@@ -178,6 +178,15 @@ impl Store {
         Ok(())
     }
 
+    /// Merges the full-text index into one segment (FTS5 `optimize`): after a bulk load, which
+    /// leaves it in many, each of which every search walks.
+    pub async fn optimize_search_index(&self) -> StoreResult<()> {
+        sqlx::query("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     /// `PRAGMA integrity_check` result (`ok` when healthy).
     pub async fn integrity_check(&self) -> StoreResult<String> {
         Ok(sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
