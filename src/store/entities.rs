@@ -41,20 +41,14 @@ impl EntityMemo {
         alias: &str,
         kind: &'static str,
     ) -> StoreResult<Option<String>> {
-        let key = (alias.to_owned(), kind);
-        if let Some(id) = self.by_alias.get(&key) {
-            return Ok(id.clone());
-        }
-        let id: Option<String> = conn
-            .prepare_cached(
-                "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
-                 WHERE a.alias = ?1 AND e.type = ?2 AND e.merged_into IS NULL \
-                 ORDER BY e.curated DESC, e.created_at LIMIT 1",
-            )?
-            .query_row((alias, kind), |row| row.get(0))
-            .optional()?;
-        self.by_alias.insert(key, id.clone());
-        Ok(id)
+        remembered(
+            &mut self.by_alias,
+            conn,
+            "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id \
+             WHERE a.alias = ?1 AND e.type = ?2 AND e.merged_into IS NULL \
+             ORDER BY e.curated DESC, e.created_at LIMIT 1",
+            (alias, kind),
+        )
     }
 
     fn by_key(
@@ -63,18 +57,12 @@ impl EntityMemo {
         entity_key: &str,
         kind: &'static str,
     ) -> StoreResult<Option<String>> {
-        let key = (entity_key.to_owned(), kind);
-        if let Some(id) = self.by_key.get(&key) {
-            return Ok(id.clone());
-        }
-        let id: Option<String> = conn
-            .prepare_cached(
-                "SELECT id FROM entities WHERE key = ?1 AND type = ?2 AND merged_into IS NULL",
-            )?
-            .query_row((entity_key, kind), |row| row.get(0))
-            .optional()?;
-        self.by_key.insert(key, id.clone());
-        Ok(id)
+        remembered(
+            &mut self.by_key,
+            conn,
+            "SELECT id FROM entities WHERE key = ?1 AND type = ?2 AND merged_into IS NULL",
+            (entity_key, kind),
+        )
     }
 
     fn live(&mut self, conn: &rusqlite::Connection, id: &str) -> StoreResult<Option<String>> {
@@ -159,6 +147,25 @@ impl EntityMemo {
         self.aliases.insert(known);
         Ok(())
     }
+}
+
+/// The live entity `sql` finds for (name, type), asked once and then remembered in `memo`.
+fn remembered(
+    memo: &mut HashMap<(String, &'static str), Option<String>>,
+    conn: &rusqlite::Connection,
+    sql: &str,
+    (name, kind): (&str, &'static str),
+) -> StoreResult<Option<String>> {
+    let key = (name.to_owned(), kind);
+    if let Some(id) = memo.get(&key) {
+        return Ok(id.clone());
+    }
+    let id: Option<String> = conn
+        .prepare_cached(sql)?
+        .query_row((name, kind), |row| row.get(0))
+        .optional()?;
+    memo.insert(key, id.clone());
+    Ok(id)
 }
 
 /// Links an article that has no entity links yet (new, or its links just deleted) to its
