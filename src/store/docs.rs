@@ -84,29 +84,17 @@ pub(super) async fn forget_article(
     Ok(())
 }
 
-const FORGET_LINKED_TO_ENTITY: &str = "DELETE FROM article_docs WHERE article_rowid IN \
-     (SELECT a.rowid FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
-      WHERE ae.entity_id = ?)";
-
 /// Forgets the documents of every article that shows this entity.
-pub(super) async fn forget_linked_to_entity(
-    conn: &mut SqliteConnection,
-    entity_id: &str,
-) -> StoreResult<()> {
-    sqlx::query(FORGET_LINKED_TO_ENTITY)
-        .bind(entity_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// [`forget_linked_to_entity`] for a write on the connection's handle.
-pub(super) fn forget_linked_to_entity_on(
+pub(super) fn forget_linked_to_entity(
     conn: &rusqlite::Connection,
     entity_id: &str,
 ) -> StoreResult<()> {
-    conn.prepare_cached(FORGET_LINKED_TO_ENTITY)?
-        .execute([entity_id])?;
+    conn.prepare_cached(
+        "DELETE FROM article_docs WHERE article_rowid IN \
+         (SELECT a.rowid FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
+          WHERE ae.entity_id = ?)",
+    )?
+    .execute([entity_id])?;
     Ok(())
 }
 

@@ -141,7 +141,7 @@ impl EntityMemo {
             }
             if shown < ALIASES_IN_ARTICLE {
                 self.view(conn, id)?.aliases.push(alias.to_owned());
-                super::docs::forget_linked_to_entity_on(conn, id)?;
+                super::docs::forget_linked_to_entity(conn, id)?;
             }
         }
         self.aliases.insert(known);
@@ -626,7 +626,7 @@ impl super::Store {
         }];
         all.extend(aliases.iter().cloned());
         add_aliases(&mut tx, &id, kind, &all).await?;
-        super::docs::forget_linked_to_entity(&mut tx, &id).await?;
+        on_handle(&mut tx, |c| super::docs::forget_linked_to_entity(c, &id)).await?;
         let entity = load_entity(&mut tx, &id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
@@ -690,7 +690,7 @@ impl super::Store {
             });
         }
         add_aliases(&mut tx, id, &kind, &add).await?;
-        super::docs::forget_linked_to_entity(&mut tx, id).await?;
+        on_handle(&mut tx, |c| super::docs::forget_linked_to_entity(c, id)).await?;
         let entity = load_entity(&mut tx, id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{id}`")))?;
@@ -717,7 +717,7 @@ impl super::Store {
             if live.is_none() {
                 return Err(StoreError::NotFound(format!("entity `{id}`")));
             }
-            super::docs::forget_linked_to_entity(&mut tx, id).await?;
+            on_handle(&mut tx, |c| super::docs::forget_linked_to_entity(c, id)).await?;
         }
         sqlx::query(
             "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
