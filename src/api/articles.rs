@@ -617,7 +617,6 @@ async fn update_article(
             current.lead_image.as_ref().and_then(|i| i.alt.as_deref()),
         );
         changes.recomputed = Some(Recomputed {
-            body_text: measured.body_text,
             word_count: measured.word_count,
             reading_time_minutes: measured.reading_time_minutes,
             content_hash: measured.content_hash,

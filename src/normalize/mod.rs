@@ -32,6 +32,7 @@ pub use entities::{extract_entities, transliteration_key, DictionaryEntry, Entit
 pub use error::NormalizeError;
 pub use html::normalize_html;
 pub use slug::slugify;
+pub use stats::render_body_text;
 pub use tags::{normalize_tag_name, tag_slug};
 
 /// Turn an envelope of scraped text into a structured article, with no editors' dictionary.

@@ -2,7 +2,7 @@
 //!
 //! sqlx sends each statement to its connection's worker thread and waits for the answer: two
 //! thread hand-offs a statement. Storing an article is dozens of small statements (the row, its
-//! blocks, tags, entities and aliases, the full-text row, the kept document), and the hand-offs
+//! tags, entities and aliases, the full-text row, the kept document), and the hand-offs
 //! cost more than SQLite's work. So those writes lock the connection's handle away from the
 //! worker (which sqlx provides for exactly this) and run their statements back to back on one
 //! thread with rusqlite's prepared statements. sqlx stays the store's API for everything else;
