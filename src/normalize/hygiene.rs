@@ -122,7 +122,7 @@ fn compose_lines(text: String) -> String {
 /// take part in canonical composition (Unicode's NFC_Quick_Check No/Maybe characters of the
 /// Devanagari to Sinhala blocks). The Devanagari nukta only composes after न, र and ळ (into ऩ, ऱ,
 /// ऴ), so ड़ and ढ़ written with a nukta are already NFC. Anything else goes to the full check.
-fn surely_nfc(text: &str) -> bool {
+pub(crate) fn surely_nfc(text: &str) -> bool {
     let mut prev = '\0';
     for c in text.chars() {
         let fine = if c.is_ascii() {

@@ -395,7 +395,12 @@ impl Lexicon {
             &mut heap
         };
         reach[0] = 1;
+        // The furthest byte any split reaches so far: past it, no split goes on.
+        let mut furthest = 0;
         for (p, c) in word.char_indices() {
+            if p > furthest {
+                return false;
+            }
             let r = reach[p];
             if r == 0 {
                 continue;
@@ -410,6 +415,7 @@ impl Lexicon {
                 let n = self.letter_names[i].as_bytes();
                 if rest.starts_with(n) {
                     reach[p + n.len()] |= next;
+                    furthest = furthest.max(p + n.len());
                 }
             }
         }
