@@ -342,16 +342,29 @@ impl Lexicon {
         // One pass over the word: whether it is ASCII or Devanagari only (so lower-casing is
         // ASCII lower-casing), has ASCII upper-case letters, has a numeric character.
         let (mut simple, mut upper, mut numeric) = (true, false, false);
-        for c in word.chars() {
-            if c.is_ascii() {
-                upper |= c.is_ascii_uppercase();
-                numeric |= c.is_ascii_digit();
-            } else if ('\u{0900}'..='\u{097F}').contains(&c) {
-                // Devanagari has no case, and only its digits are numeric.
-                numeric |= ('\u{0966}'..='\u{096F}').contains(&c);
-            } else {
-                simple = false;
-                numeric |= c.is_numeric();
+        let bytes = word.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                (b, _, _) if b < 0x80 => {
+                    upper |= b.is_ascii_uppercase();
+                    numeric |= b.is_ascii_digit();
+                    i += 1;
+                }
+                // Devanagari (U+0900..=U+097F, E0 A4 xx and E0 A5 xx) has no case, and only its
+                // digits (U+0966..=U+096F, E0 A5 A6..=AF) are numeric.
+                (0xE0, Some(0xA4 | 0xA5), Some(&b2)) => {
+                    numeric |= bytes[i + 1] == 0xA5 && (0xA6..=0xAF).contains(&b2);
+                    i += 3;
+                }
+                _ => {
+                    let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else {
+                        break;
+                    };
+                    simple = false;
+                    numeric |= c.is_numeric();
+                    i += c.len_utf8();
+                }
             }
         }
         let get = |w: &str| self.word_flags.get(w).copied().unwrap_or((0, 0));

@@ -126,10 +126,18 @@ impl Segment {
 
     /// Tokens `from..to` joined by single spaces: the form names are compared in.
     pub(super) fn joined(&self, from: usize, to: usize) -> String {
-        (from..to)
-            .map(|i| self.token_text(i))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::with_capacity(
+            (from..to)
+                .map(|i| self.token_text(i).len() + 1)
+                .sum::<usize>(),
+        );
+        for i in from..to {
+            if i > from {
+                out.push(' ');
+            }
+            out.push_str(self.token_text(i));
+        }
+        out
     }
 }
 
