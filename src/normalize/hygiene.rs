@@ -122,9 +122,37 @@ fn compose_lines(text: String) -> String {
 /// take part in canonical composition (Unicode's NFC_Quick_Check No/Maybe characters of the
 /// Devanagari to Sinhala blocks). The Devanagari nukta only composes after न, र and ळ (into ऩ, ऱ,
 /// ऴ), so ड़ and ढ़ written with a nukta are already NFC. Anything else goes to the full check.
-fn surely_nfc(text: &str) -> bool {
+pub(crate) fn surely_nfc(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut prev = '\0';
-    for c in text.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, and the Devanagari letters and marks that take no part, byte by byte: U+0900..=
+        // U+097F is E0 A4 xx and E0 A5 xx; the nukta U+093C is E0 A4 BC, its bases न र ळ
+        // (U+0928, U+0930, U+0933) E0 A4 A8, B0 and B3, and U+0958..=U+095F E0 A5 98..=9F. None
+        // of them is a nukta's base, so the one before a nukta is never one of these.
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b, _, _) if b < 0x80 => {
+                prev = '\0';
+                i += 1;
+                continue;
+            }
+            (0xE0, Some(0xA4), Some(b)) if !matches!(b, 0xA8 | 0xB0 | 0xB3 | 0xBC) => {
+                prev = '\0';
+                i += 3;
+                continue;
+            }
+            (0xE0, Some(0xA5), Some(b)) if !(0x98..=0x9F).contains(b) => {
+                prev = '\0';
+                i += 3;
+                continue;
+            }
+            _ => {}
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            return false;
+        };
+        i += c.len_utf8();
         let fine = if c.is_ascii() {
             true
         } else if c == '\u{093C}' {
@@ -258,6 +286,41 @@ pub fn is_combining_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`surely_nfc`] as it read before its byte-level fast path: character by character.
+    fn surely_nfc_by_chars(text: &str) -> bool {
+        let mut prev = '\0';
+        for c in text.chars() {
+            let fine = if c.is_ascii() {
+                true
+            } else if c == '\u{093C}' {
+                !matches!(prev, '\u{0928}' | '\u{0930}' | '\u{0933}')
+            } else if ('\u{0900}'..='\u{097F}').contains(&c) {
+                !('\u{0958}'..='\u{095F}').contains(&c)
+            } else {
+                // Every other character goes to the same code in both.
+                return surely_nfc(text);
+            };
+            if !fine {
+                return false;
+            }
+            prev = c;
+        }
+        true
+    }
+
+    #[test]
+    fn surely_nfc_fast_path_changes_nothing() {
+        let chars = || ('\u{0900}'..='\u{097F}').chain(['a', ' ']);
+        for a in chars() {
+            for b in chars() {
+                let text = format!("{a}{b}x{a}");
+                assert_eq!(surely_nfc(&text), surely_nfc_by_chars(&text), "{text:?}");
+            }
+        }
+        assert!(surely_nfc("पुतिन और किम जोंग उन, 40 सेकेंड"));
+        assert!(!surely_nfc("न\u{093C}"));
+    }
 
     #[test]
     fn strips_invisibles_and_unifies_lines() {

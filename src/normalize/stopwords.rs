@@ -56,9 +56,102 @@ pub fn stopwords_for(lang: &str) -> Option<&'static WordSet> {
 
 /// Words of `text`: runs of letters, digits and combining marks (apostrophes inside kept).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(is_word_part(c) || c == '\'' || c == '’'))
-        .map(|w| w.trim_matches(['\'', '’']))
-        .filter(|w| !w.is_empty())
+    word_runs(text).map(|run| run.word)
+}
+
+/// The words of `text` as [`words`] gives them, each with what the scan saw of its case.
+fn word_runs(text: &str) -> impl Iterator<Item = Run<'_>> {
+    WordRuns { text, at: 0 }
+        .map(|run| Run {
+            word: trim_apostrophes(run.word),
+            ..run
+        })
+        .filter(|run| !run.word.is_empty())
+}
+
+/// A word, and whether all its characters are ASCII or Indic (U+0900..=U+0DFF, caseless) with
+/// an ASCII capital among them.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    word: &'a str,
+    /// Every character is ASCII or Indic: only ASCII letters have case.
+    simple: bool,
+    ascii_upper: bool,
+}
+
+fn trim_apostrophes(mut w: &str) -> &str {
+    while let Some(rest) = w.strip_prefix(['\'', '’']) {
+        w = rest;
+    }
+    while let Some(rest) = w.strip_suffix(['\'', '’']) {
+        w = rest;
+    }
+    w
+}
+
+/// The maximal runs of word parts and apostrophes in a text, left to right.
+struct WordRuns<'a> {
+    text: &'a str,
+    /// Byte offset of the next character to look at.
+    at: usize,
+}
+
+impl<'a> Iterator for WordRuns<'a> {
+    type Item = Run<'a>;
+
+    fn next(&mut self) -> Option<Run<'a>> {
+        let bytes = self.text.as_bytes();
+        let mut start = None;
+        let (mut simple, mut ascii_upper) = (true, false);
+        while self.at < bytes.len() {
+            let (inside, len) = word_step(self.text, self.at);
+            if inside {
+                start.get_or_insert(self.at);
+                let b = bytes[self.at];
+                ascii_upper |= b.is_ascii_uppercase();
+                simple &=
+                    b < 0x80 || (b == 0xE0 && matches!(bytes.get(self.at + 1), Some(0xA4..=0xB7)));
+            } else if let Some(s) = start {
+                let word = self.text.get(s..self.at);
+                self.at += len;
+                return word.map(|word| Run {
+                    word,
+                    simple,
+                    ascii_upper,
+                });
+            }
+            self.at += len;
+        }
+        let word = start.and_then(|s| self.text.get(s..));
+        word.map(|word| Run {
+            word,
+            simple,
+            ascii_upper,
+        })
+    }
+}
+
+/// Whether the character at byte `at` belongs in a word (a word part or an apostrophe), and
+/// its length. ASCII and the Indic blocks (U+0900..=U+0DFF, E0 A4..=B7 xx) without decoding.
+#[inline]
+fn word_step(text: &str, at: usize) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    match bytes[at] {
+        b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'', 1),
+        0xE0 if matches!(bytes.get(at + 1), Some(0xA4..=0xB7)) => {
+            // All but the punctuation U+0964, U+0965, U+0970 and U+0DF4.
+            let punctuation = matches!(
+                (bytes[at + 1], bytes.get(at + 2)),
+                (0xA5, Some(0xA4 | 0xA5 | 0xB0)) | (0xB7, Some(0xB4))
+            );
+            (!punctuation, 3)
+        }
+        _ => match text.get(at..).and_then(|rest| rest.chars().next()) {
+            Some(c) => (is_word_part(c) || c == '’', c.len_utf8()),
+            // Not on a character boundary (never, as `at` moves by characters): skip the byte.
+            None => (false, 1),
+        },
+    }
 }
 
 /// Count of words and of stop words in `text`, for `lang`'s list.
@@ -66,9 +159,12 @@ pub fn stopword_count(text: &str, list: &WordSet) -> (usize, usize) {
     let mut total = 0;
     let mut stops = 0;
     let mut lower = String::new();
-    for w in words(text) {
+    for run in word_runs(text) {
+        let w = run.word;
         total += 1;
-        let has_upper = if w.is_ascii() {
+        let has_upper = if run.simple {
+            run.ascii_upper
+        } else if w.is_ascii() {
             w.bytes().any(|b| b.is_ascii_uppercase())
         } else {
             w.chars()
@@ -91,6 +187,41 @@ pub fn stopword_count(text: &str, list: &WordSet) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition [`words`] implements with byte-level fast paths.
+    fn split_words(text: &str) -> Vec<&str> {
+        text.split(|c: char| !(is_word_part(c) || c == '\'' || c == '’'))
+            .map(|w| w.trim_matches(['\'', '’']))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn words_agree_with_splitting_on_non_word_characters() {
+        for c in ('\u{0}'..='\u{3000}').chain(['\u{200C}', '\u{200D}', '’', '😀']) {
+            for text in [
+                format!("x{c}y"),
+                format!("{c}"),
+                format!("क{c}"),
+                format!("{c}'a"),
+            ] {
+                assert_eq!(
+                    words(&text).collect::<Vec<_>>(),
+                    split_words(&text),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_agree_with_splitting_on_anything(
+            text in "[ \n.,;:'’\"_()!?a-zA-Z0-9\u{0900}-\u{097F}\u{0DF0}-\u{0DFF}\u{0300}-\u{0302}\u{200C}\u{200D}“”😀]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(words(&text).collect::<Vec<_>>(), split_words(&text));
+        }
+    }
 
     #[test]
     fn english_prose_is_dense_in_stop_words() {

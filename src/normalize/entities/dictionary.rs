@@ -9,7 +9,8 @@ use aho_corasick::{Anchored, MatchKind};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use super::text::{is_word_char, Segment};
+use super::lexicon::FastSet;
+use super::text::{head_word, is_word_char, Segment};
 use crate::normalize::article::EntityType;
 
 /// One dictionary entry as editors curate it (`POST /v1/entities`).
@@ -33,16 +34,23 @@ struct Compiled {
     matcher: Option<contiguous::NFA>,
     /// Pattern index → entry index.
     pattern_entry: Vec<usize>,
+    /// The first word of every alias, ASCII lower-cased: the only token texts (so compared) a
+    /// match can start on.
+    heads: FastSet<String>,
 }
 
 impl EntityDictionary {
     pub fn new(entries: Vec<DictionaryEntry>) -> Self {
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_entry = Vec::new();
+        let mut heads = FastSet::default();
         for (i, e) in entries.iter().enumerate() {
             for alias in std::iter::once(&e.name).chain(&e.aliases) {
                 let alias: String = alias.trim().nfc().collect();
                 if !alias.is_empty() && !patterns.contains(&alias) {
+                    if let Some(head) = head_word(&alias) {
+                        heads.insert(head.to_ascii_lowercase());
+                    }
                     patterns.push(alias);
                     pattern_entry.push(i);
                 }
@@ -64,6 +72,7 @@ impl EntityDictionary {
                 entries,
                 matcher,
                 pattern_entry,
+                heads,
             }),
         }
     }
@@ -82,13 +91,26 @@ impl EntityDictionary {
 
     /// Leftmost-longest alias matches on word boundaries: (first token, end token, entry).
     pub(super) fn find(&self, seg: &Segment) -> Vec<(usize, usize, usize)> {
-        match &self.inner.matcher {
-            Some(m) => find_on_tokens_nfa(m, seg)
-                .into_iter()
-                .map(|(a, b, p)| (a, b, self.inner.pattern_entry[p]))
-                .collect(),
-            None => Vec::new(),
-        }
+        let Some(m) = &self.inner.matcher else {
+            return Vec::new();
+        };
+        // The matcher ignores ASCII case, so token texts are compared ASCII lower-cased.
+        let mut lower = String::new();
+        let may_start = |i: usize| {
+            let word = seg.token_text(i);
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+                self.inner.heads.contains(lower.as_str())
+            } else {
+                self.inner.heads.contains(word)
+            }
+        };
+        find_on_tokens_nfa(m, seg, may_start)
+            .into_iter()
+            .map(|(a, b, p)| (a, b, self.inner.pattern_entry[p]))
+            .collect()
     }
 
     pub(super) fn entry(&self, i: usize) -> &DictionaryEntry {
@@ -98,19 +120,24 @@ impl EntityDictionary {
 
 /// Leftmost-longest matches of `nfa` in the segment that start on a token's start and end on a
 /// token's end (or on punctuation after it, as in "U.S."), as token ranges with the pattern
-/// index. The NFA is walked from each token's start: every pattern occurrence that starts on a
-/// token start is found, without scanning the rest of the text (occurrences starting elsewhere
-/// are never chosen).
+/// index. The NFA is walked from the start of each token that `may_start` (a match can only
+/// start on a token whose text is its pattern's first word, see [`head_word`]): every pattern
+/// occurrence that starts there is found, without scanning the rest of the text (occurrences
+/// starting elsewhere are never chosen).
 pub(super) fn find_on_tokens_nfa(
     nfa: &contiguous::NFA,
     seg: &Segment,
+    mut may_start: impl FnMut(usize) -> bool,
 ) -> Vec<(usize, usize, usize)> {
     let text = seg.text.as_bytes();
     let Ok(start) = nfa.start_state(Anchored::Yes) else {
         return Vec::new();
     };
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    for t in &seg.tokens {
+    for (i, t) in seg.tokens.iter().enumerate() {
+        if !may_start(i) {
+            continue;
+        }
         let s = t.start;
         let mut sid = start;
         for (pos, &byte) in text.iter().enumerate().skip(s) {

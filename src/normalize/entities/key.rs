@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::lexicon::FastMap;
+use crate::normalize::hygiene::surely_nfc;
 
 /// The romanized, folded identity key of a name: ASCII words separated by single spaces.
 ///
@@ -26,7 +27,7 @@ pub fn transliteration_key(name: &str) -> String {
 /// The name in NFC, romanized and lower-cased, and whether it has Latin letters.
 fn romanize(name: &str) -> (bool, String) {
     // Text that is already in NFC (the quick check says so for certain) is used as it is.
-    let nfc: Cow<'_, str> = if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
+    let nfc: Cow<'_, str> = if surely_nfc(name) || is_nfc_quick(name.chars()) == IsNormalized::Yes {
         Cow::Borrowed(name)
     } else {
         Cow::Owned(name.nfc().collect())
@@ -77,22 +78,16 @@ impl KeyCache {
         if let Some(k) = self.keys.get(name) {
             return k.clone();
         }
-        let (latin, romanized) = romanize(name);
-        let mut k = String::with_capacity(romanized.len());
-        for w in words(&romanized) {
-            push_word(&mut k, self.fold(w, latin));
-        }
+        // Names are mostly tokens joined by spaces, which NFC, romanization and lower-casing
+        // never cross (see `run_key`): their words are romanized once for every name.
+        let k = self.run_key(name.split(' '));
+        debug_assert_eq!(
+            k,
+            transliteration_key(name),
+            "a name's key is its pieces' keys"
+        );
         self.keys.insert(name.to_string(), k.clone());
         k
-    }
-
-    /// `fold_word(word, latin)`, remembered.
-    fn fold(&mut self, word: &str, latin: bool) -> &str {
-        let memo = &mut self.folds[usize::from(latin)];
-        if !memo.contains_key(word) {
-            memo.insert(word.to_string(), fold_word(word, latin));
-        }
-        memo.get(word).map_or("", String::as_str)
     }
 
     /// `transliteration_key` of `tokens` joined by single spaces, from the tokens'

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::MatchKind;
 
-use super::text::normalize_phrase;
+use super::text::{head_word, normalize_phrase};
 use crate::normalize::article::EntityType;
 
 const GAZETTEER: &str = include_str!("../../../data/gazetteer.tsv");
@@ -32,51 +32,56 @@ pub(super) type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
 
 /// What the lexicon knows about one word: bits of [`Lexicon::word_flags`].
 pub(super) mod flag {
+    /// A word's flags: one bit per fact, and the length masks below.
+    pub type Flags = u64;
+
     /// A title cue (case-sensitive).
-    pub const TITLE_CUE: u32 = 1 << 0;
+    pub const TITLE_CUE: Flags = 1 << 0;
     /// The first word of some title cue (of any length).
-    pub const CUE_HEAD: u32 = 1 << 1;
-    pub const ORGANIZATION: u32 = 1 << 2;
-    pub const PLACE_SUFFIX: u32 = 1 << 3;
-    pub const PLACE_AFTER: u32 = 1 << 4;
-    pub const POSSESSOR: u32 = 1 << 5;
-    pub const PARTICLE: u32 = 1 << 6;
-    pub const NAME_SUFFIX: u32 = 1 << 7;
+    pub const CUE_HEAD: Flags = 1 << 1;
+    pub const ORGANIZATION: Flags = 1 << 2;
+    pub const PLACE_SUFFIX: Flags = 1 << 3;
+    pub const PLACE_AFTER: Flags = 1 << 4;
+    pub const POSSESSOR: Flags = 1 << 5;
+    pub const PARTICLE: Flags = 1 << 6;
+    pub const NAME_SUFFIX: Flags = 1 << 7;
     /// A boundary word, calendar name or listed non-entity (as written).
-    pub const NEVER_LISTED: u32 = 1 << 8;
+    pub const NEVER_LISTED: Flags = 1 << 8;
     /// The first word of some demonym (of any length).
-    pub const DEMONYM_HEAD: u32 = 1 << 9;
+    pub const DEMONYM_HEAD: Flags = 1 << 9;
     /// The lower-cased word is a stopword.
-    pub const STOP: u32 = 1 << 10;
+    pub const STOP: Flags = 1 << 10;
     /// The lower-cased word is a common English word.
-    pub const COMMON: u32 = 1 << 11;
+    pub const COMMON: Flags = 1 << 11;
     /// The lower-cased word is an English title cue.
-    pub const TITLE_CUE_LOWER: u32 = 1 << 12;
+    pub const TITLE_CUE_LOWER: Flags = 1 << 12;
     /// The lower-cased word is a possessor cue.
-    pub const POSSESSOR_LOWER: u32 = 1 << 13;
+    pub const POSSESSOR_LOWER: Flags = 1 << 13;
     /// The lower-cased word is a place-after word.
-    pub const PLACE_AFTER_LOWER: u32 = 1 << 14;
+    pub const PLACE_AFTER_LOWER: Flags = 1 << 14;
     /// The word has a numeric character.
-    pub const NUMERIC: u32 = 1 << 15;
+    pub const NUMERIC: Flags = 1 << 15;
     /// The word's first character is upper-case.
-    pub const CAPITALIZED: u32 = 1 << 16;
+    pub const CAPITALIZED: Flags = 1 << 16;
     /// Never part of a name: listed, or numeric.
-    pub const NEVER: u32 = NEVER_LISTED | NUMERIC;
+    pub const NEVER: Flags = NEVER_LISTED | NUMERIC;
     /// Bits `CUE_LENGTHS..CUE_LENGTHS + 8`: bit `l - 1` set when a title cue of `l` words
     /// starts with the word (bit 7 also stands for every longer cue).
     pub const CUE_LENGTHS: u32 = 17;
     /// Bits `DEMONYM_LENGTHS..DEMONYM_LENGTHS + 7`: the same for demonyms.
     pub const DEMONYM_LENGTHS: u32 = 25;
+    /// The first word of some gazetteer name: the only tokens a gazetteer match can start on.
+    pub const GAZETTEER_HEAD: Flags = 1 << 32;
 
     /// Whether the length mask at `shift` (of `bits` bits) in `flags` allows `words` words.
     #[inline]
-    pub fn allows(flags: u32, shift: u32, bits: u32, words: usize) -> bool {
+    pub fn allows(flags: Flags, shift: u32, bits: u32, words: usize) -> bool {
         let bit = (words.clamp(1, bits as usize) - 1) as u32;
         (flags >> shift) & (1 << bit) != 0
     }
 
     /// The length-mask bit for a phrase of `words` words.
-    pub fn length_bit(shift: u32, bits: u32, words: usize) -> u32 {
+    pub fn length_bit(shift: u32, bits: u32, words: usize) -> Flags {
         1 << (shift + (words.clamp(1, bits as usize) - 1) as u32)
     }
 }
@@ -118,7 +123,7 @@ pub(super) struct Lexicon {
     pub common_words: FastSet<String>,
     /// Word → its flags as written (case-sensitive sets) and as a lower-cased word (sets
     /// compared in lower case).
-    word_flags: FastMap<String, (u32, u32)>,
+    word_flags: FastMap<String, (flag::Flags, flag::Flags)>,
     /// (First character, index) of every letter name, by character.
     letter_heads: Vec<(char, usize)>,
 }
@@ -266,13 +271,14 @@ impl Lexicon {
             word_flags: FastMap::default(),
             letter_heads: Vec::new(),
         };
-        let mut exact: FastMap<String, u32> = FastMap::default();
-        let mark =
-            |map: &mut FastMap<String, u32>, words: &mut dyn Iterator<Item = &str>, bit: u32| {
-                for w in words {
-                    *map.entry(w.to_string()).or_insert(0) |= bit;
-                }
-            };
+        let mut exact: FastMap<String, flag::Flags> = FastMap::default();
+        let mark = |map: &mut FastMap<String, flag::Flags>,
+                    words: &mut dyn Iterator<Item = &str>,
+                    bit: flag::Flags| {
+            for w in words {
+                *map.entry(w.to_string()).or_insert(0) |= bit;
+            }
+        };
         for (set, head_bit, shift, bits) in [
             (&lex.title_cues, flag::CUE_HEAD, flag::CUE_LENGTHS, 8),
             (&lex.demonyms, flag::DEMONYM_HEAD, flag::DEMONYM_LENGTHS, 7),
@@ -297,7 +303,12 @@ impl Lexicon {
         ] {
             mark(&mut exact, &mut set.iter().map(String::as_str), bit);
         }
-        let mut lower: FastMap<String, u32> = FastMap::default();
+        for p in &patterns {
+            if let Some(head) = head_word(p) {
+                *exact.entry(head.to_string()).or_insert(0) |= flag::GAZETTEER_HEAD;
+            }
+        }
+        let mut lower: FastMap<String, flag::Flags> = FastMap::default();
         for (set, bit) in [
             (&lex.stopwords, flag::STOP),
             (&lex.common_words, flag::COMMON),
@@ -307,7 +318,7 @@ impl Lexicon {
         ] {
             mark(&mut lower, &mut set.iter().map(String::as_str), bit);
         }
-        let mut word_flags: FastMap<String, (u32, u32)> = FastMap::default();
+        let mut word_flags: FastMap<String, (flag::Flags, flag::Flags)> = FastMap::default();
         for (w, f) in exact {
             word_flags.entry(w).or_default().0 |= f;
         }
@@ -327,20 +338,33 @@ impl Lexicon {
     }
 
     /// Everything the lexicon says about one word ([`flag`] bits).
-    pub(super) fn word_flags(&self, word: &str) -> u32 {
+    pub(super) fn word_flags(&self, word: &str) -> flag::Flags {
         // One pass over the word: whether it is ASCII or Devanagari only (so lower-casing is
         // ASCII lower-casing), has ASCII upper-case letters, has a numeric character.
         let (mut simple, mut upper, mut numeric) = (true, false, false);
-        for c in word.chars() {
-            if c.is_ascii() {
-                upper |= c.is_ascii_uppercase();
-                numeric |= c.is_ascii_digit();
-            } else if ('\u{0900}'..='\u{097F}').contains(&c) {
-                // Devanagari has no case, and only its digits are numeric.
-                numeric |= ('\u{0966}'..='\u{096F}').contains(&c);
-            } else {
-                simple = false;
-                numeric |= c.is_numeric();
+        let bytes = word.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                (b, _, _) if b < 0x80 => {
+                    upper |= b.is_ascii_uppercase();
+                    numeric |= b.is_ascii_digit();
+                    i += 1;
+                }
+                // Devanagari (U+0900..=U+097F, E0 A4 xx and E0 A5 xx) has no case, and only its
+                // digits (U+0966..=U+096F, E0 A5 A6..=AF) are numeric.
+                (0xE0, Some(0xA4 | 0xA5), Some(&b2)) => {
+                    numeric |= bytes[i + 1] == 0xA5 && (0xA6..=0xAF).contains(&b2);
+                    i += 3;
+                }
+                _ => {
+                    let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else {
+                        break;
+                    };
+                    simple = false;
+                    numeric |= c.is_numeric();
+                    i += c.len_utf8();
+                }
             }
         }
         let get = |w: &str| self.word_flags.get(w).copied().unwrap_or((0, 0));
@@ -384,7 +408,12 @@ impl Lexicon {
             &mut heap
         };
         reach[0] = 1;
+        // The furthest byte any split reaches so far: past it, no split goes on.
+        let mut furthest = 0;
         for (p, c) in word.char_indices() {
+            if p > furthest {
+                return false;
+            }
             let r = reach[p];
             if r == 0 {
                 continue;
@@ -399,6 +428,7 @@ impl Lexicon {
                 let n = self.letter_names[i].as_bytes();
                 if rest.starts_with(n) {
                     reach[p + n.len()] |= next;
+                    furthest = furthest.max(p + n.len());
                 }
             }
         }

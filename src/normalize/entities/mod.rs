@@ -71,13 +71,15 @@ pub fn extract_entities(
             .map(|(a, b, e)| (a, b, dictionary.entry(e).kind, Origin::Dictionary(e)))
             .collect::<Vec<_>>();
         claim(si, &mut covered[si], &mut mentions, found);
-        let found = find_on_tokens_nfa(&lex.gazetteer_matcher, seg)
-            .into_iter()
-            .map(|(a, b, p)| {
-                let g = lex.gazetteer_pattern_entry[p];
-                (a, b, lex.gazetteer[g].kind, Origin::Gazetteer(g))
-            })
-            .collect::<Vec<_>>();
+        let found = find_on_tokens_nfa(&lex.gazetteer_matcher, seg, |i| {
+            seg.has(i, lexicon::flag::GAZETTEER_HEAD)
+        })
+        .into_iter()
+        .map(|(a, b, p)| {
+            let g = lex.gazetteer_pattern_entry[p];
+            (a, b, lex.gazetteer[g].kind, Origin::Gazetteer(g))
+        })
+        .collect::<Vec<_>>();
         claim(si, &mut covered[si], &mut mentions, found);
     }
 

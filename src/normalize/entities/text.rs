@@ -1,6 +1,7 @@
 //! The article as the extractor sees it: segments (title, summary, blocks, kickers, alt text)
 //! split into word tokens with their script and what separates them.
 
+use super::lexicon::flag::Flags;
 use super::lexicon::LEXICON;
 use crate::normalize::article::{Block, BlockType};
 
@@ -75,7 +76,7 @@ pub(super) struct Token {
     pub char_start: usize,
     /// What the lexicon says about the token's text ([`super::lexicon::flag`]); 0 until the
     /// segment is built.
-    pub flags: u32,
+    pub flags: Flags,
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +105,7 @@ impl Segment {
 
     /// Whether token `i` has any of the lexicon `flags`.
     #[inline]
-    pub(super) fn has(&self, i: usize, flags: u32) -> bool {
+    pub(super) fn has(&self, i: usize, flags: Flags) -> bool {
         self.tokens[i].flags & flags != 0
     }
 
@@ -125,10 +126,18 @@ impl Segment {
 
     /// Tokens `from..to` joined by single spaces: the form names are compared in.
     pub(super) fn joined(&self, from: usize, to: usize) -> String {
-        (from..to)
-            .map(|i| self.token_text(i))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::with_capacity(
+            (from..to)
+                .map(|i| self.token_text(i).len() + 1)
+                .sum::<usize>(),
+        );
+        for i in from..to {
+            if i > from {
+                out.push(' ');
+            }
+            out.push_str(self.token_text(i));
+        }
+        out
     }
 }
 
@@ -200,6 +209,16 @@ pub(super) fn normalize_phrase(phrase: &str) -> String {
         .map(|t| &phrase[t.start..t.end])
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The first word of a phrase, when the phrase opens with a word: a match of the phrase on word
+/// boundaries can only start on a token with exactly this text (its first word ends where the
+/// token does, at the phrase's first non-word character or just after the phrase).
+pub(super) fn head_word(phrase: &str) -> Option<&str> {
+    tokenize(phrase)
+        .first()
+        .filter(|t| t.start == 0)
+        .and_then(|t| phrase.get(..t.end))
 }
 
 /// Lays out the article's parts in reading order. Title, summary and body get the character
