@@ -50,6 +50,10 @@ enum Command {
         /// Articles stored per transaction.
         #[arg(long, default_value_t = 500)]
         chunk: usize,
+        /// Print the articles' envelopes as NDJSON (a body for `POST /v1/ingest/batch`) instead
+        /// of storing them.
+        #[arg(long)]
+        ndjson: bool,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -146,7 +150,14 @@ fn main() -> ExitCode {
             Some(Command::Seed {
                 articles,
                 start,
+                ndjson: true,
+                ..
+            }) => print_seed_envelopes(start, articles),
+            Some(Command::Seed {
+                articles,
+                start,
                 chunk,
+                ndjson: false,
                 database,
             }) => seed(articles, start, chunk, database).await,
             Some(Command::Reprocess {
@@ -179,6 +190,18 @@ async fn open(database: &DatabaseConfig) -> Result<Store, String> {
     let mut options = StoreOptions::new(&database.database_url);
     options.read_connections = 1;
     Store::open(&options).await.map_err(|e| e.to_string())
+}
+
+/// Writes seed envelopes `start..start + count` to stdout, one JSON object a line.
+fn print_seed_envelopes(start: usize, count: usize) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for n in start..start + count {
+        serde_json::to_writer(&mut out, &newsdesk::seed::seed_envelope(n))
+            .map_err(|e| e.to_string())?;
+        out.write_all(b"\n").map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())
 }
 
 async fn seed(

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Batch ingest over HTTP: the seed articles as NDJSON, posted to `POST /v1/ingest/batch` of a
+# release build serving a fresh database, one request after another, as a crawler would.
+#
+#   bench/batch.sh                          # 20,000 articles, 5,000 a request
+#   ARTICLES=100000 PER_REQUEST=10000 bench/batch.sh
+#
+# Prints articles stored per second (from the first request sent to the last answer read), the
+# answers counted by result, and the server's peak RSS. Rate limits are off for the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ARTICLES=${ARTICLES:-20000}
+PER_REQUEST=${PER_REQUEST:-5000}
+PORT=${PORT:-18182}
+WORK=${WORK:-/tmp/newsdesk-batch}
+BASE="http://127.0.0.1:$PORT"
+BIN=${BIN:-target/release/newsdesk}
+[ -x "$BIN" ] || cargo build --release --bin newsdesk
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+"$BIN" seed --ndjson --articles "$ARTICLES" | split -l "$PER_REQUEST" - "$WORK/part-"
+export DATABASE_URL="sqlite://$WORK/batch.db?mode=rwc"
+TOKEN=$("$BIN" token create --name batch --role editor 2>/dev/null)
+
+NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_WRITE_RATE=0 NEWSDESK_READ_RATE=0 RUST_LOG=warn \
+    "$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+
+started=$(date +%s.%N)
+for part in "$WORK"/part-*; do
+    curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/x-ndjson' \
+        --data-binary "@$part" "$BASE/v1/ingest/batch" >"$part.out"
+done
+finished=$(date +%s.%N)
+
+created=$(cat "$WORK"/part-*.out | grep -c '"result":"created"' || true)
+echo "answers: $(cat "$WORK"/part-*.out | grep -o '"result":"[a-z]*"' | sort | uniq -c | tr -s ' ' | paste -sd,)"
+awk -v c="$created" -v s="$started" -v f="$finished" \
+    'BEGIN { printf "stored %d articles in %.1f s: %.0f articles/s\n", c, f - s, c / (f - s) }'
+echo "server peak RSS: $(awk '/VmHWM/ {print $2 " KiB"}' "/proc/$SERVER/status")"
