@@ -3,6 +3,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use common::{assert_problem, english_article, spawn_app, FIXTURE, FIXTURE_EXPECTED};
 use newsdesk::store::tokens::Role;
@@ -997,5 +998,39 @@ async fn list_pages_carry_etags_and_change_after_a_write() {
         .unwrap();
     assert_eq!(drafts.status(), 200);
     assert_eq!(drafts.headers()["cache-control"], "private, no-store");
+    app.stop().await;
+}
+
+/// curl sends `Expect: 100-continue` before a large upload and holds the body back until the
+/// server says `100 Continue` (or a second has passed): a batch must say it before it answers.
+#[tokio::test]
+async fn a_batch_that_expects_100_continue_is_told_to_go_on_before_the_answer() {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    let body: String = (0..3)
+        .map(|n| serde_json::to_string(&english_article(n, "Ports")).unwrap() + "\n")
+        .collect();
+    let stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let mut stream = tokio::io::BufReader::new(stream);
+    let head = format!(
+        "POST /v1/ingest/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/x-ndjson\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    );
+    stream.get_mut().write_all(head.as_bytes()).await.unwrap();
+    // Nothing of the body is sent until the server asks for it.
+    let mut first = String::new();
+    tokio::time::timeout(Duration::from_millis(500), stream.read_line(&mut first))
+        .await
+        .expect("an interim answer without waiting for the body")
+        .unwrap();
+    assert_eq!(first, "HTTP/1.1 100 Continue\r\n");
+    stream.get_mut().write_all(body.as_bytes()).await.unwrap();
+    let mut rest = String::new();
+    stream.read_to_string(&mut rest).await.unwrap();
+    assert!(rest.starts_with("\r\nHTTP/1.1 200 OK\r\n"), "{rest}");
+    assert_eq!(rest.matches("\"result\":\"created\"").count(), 3, "{rest}");
     app.stop().await;
 }

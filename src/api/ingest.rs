@@ -5,7 +5,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -470,7 +470,14 @@ async fn ingest_batch(
         ));
     }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
-    let body = request.into_body();
+    let mut body = request.into_body().into_data_stream();
+    // curl asks for `100 Continue` before a large upload and otherwise waits a second. hyper
+    // sends it once the body is polled, but only before the answer's head: so poll the body
+    // once (nothing is lost when no data is there yet) and let the connection run before
+    // answering.
+    let first = body.next().now_or_never().flatten();
+    tokio::task::yield_now().await;
+    let body = futures_util::stream::iter(first).chain(body);
     tokio::spawn(run_batch(state, status, body, tx));
     let stream = tokio_stream_from(rx);
     let mut response = Response::new(Body::from_stream(stream));
@@ -492,13 +499,12 @@ fn tokio_stream_from(
 async fn run_batch(
     state: AppState,
     status: ArticleStatus,
-    body: Body,
+    mut stream: impl futures_util::Stream<Item = Result<Bytes, axum::Error>> + Unpin,
     tx: tokio::sync::mpsc::UnboundedSender<Bytes>,
 ) {
     // A line may carry a whole page (`html`); a text line is still held to `--body-limit`.
     let text_limit = state.config.body_limit;
     let line_limit = state.config.html_body_limit.max(text_limit);
-    let mut stream = body.into_data_stream();
     let mut buffer: Vec<u8> = Vec::new();
     let mut skipping = false;
     let mut line_no = 0usize;
