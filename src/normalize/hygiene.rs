@@ -18,10 +18,14 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
     let mut out = String::with_capacity(raw.len());
     let mut prev: Option<char> = None;
     let mut pending_space = false;
+    // Whether a character kept may keep the text from being NFC as it is (see `surely_nfc`,
+    // which decides then): when none does, the text needs no second look.
+    let mut nfc_suspect = false;
     let mut i = 0;
     while i < raw.len() {
         // Fast path: runs of printable ASCII and Indic letters need no checks.
-        let run = plain_run_len(&raw.as_bytes()[i..]);
+        let (run, suspect) = plain_run_len(&raw.as_bytes()[i..]);
+        nfc_suspect |= suspect;
         if run > 0 {
             if let Some(plain) = raw.get(i..i + run) {
                 flush_space(&mut out, &mut pending_space);
@@ -73,6 +77,7 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
             }
             c if c.is_control() => {}
             c => {
+                nfc_suspect |= !inert(c);
                 flush_space(&mut out, &mut pending_space);
                 out.push(c);
                 prev = Some(c);
@@ -84,19 +89,46 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
         let trimmed = out.trim_end_matches('\n').len();
         out.truncate(trimmed);
     }
+    if !nfc_suspect {
+        return (out, breaks);
+    }
     (compose_lines(out), breaks)
 }
 
 /// Length of the run at the start of `bytes` (UTF-8) of printable ASCII and of characters of the
-/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are.
-fn plain_run_len(bytes: &[u8]) -> usize {
+/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are; and whether
+/// the run holds a character that `surely_nfc` does not pass on its own byte-level fast path
+/// (anything but ASCII and the Devanagari that path takes, the virama included).
+fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
     let mut n = 0;
+    let mut suspect = false;
     loop {
         match bytes.get(n) {
             Some(b) if b.is_ascii_graphic() => n += 1,
-            Some(0xE0) if matches!(bytes.get(n + 1), Some(0xA4..=0xB7)) => n += 3,
-            _ => return n.min(bytes.len()),
+            Some(0xE0) if matches!(bytes.get(n + 1), Some(0xA4..=0xB7)) => {
+                suspect |= match (bytes.get(n + 1), bytes.get(n + 2)) {
+                    // The nukta, unless it follows a letter in this run that it neither
+                    // composes with (न र ळ) nor must go before (the virama).
+                    (Some(0xA4), Some(0xBC)) => !nukta_stays(bytes.get(n.wrapping_sub(3)..n)),
+                    (Some(0xA4), Some(_)) => false,
+                    (Some(0xA5), Some(b)) => matches!(b, 0x91..=0x94 | 0x98..=0x9F),
+                    _ => true,
+                };
+                n += 3;
+            }
+            _ => return (n.min(bytes.len()), suspect),
         }
+    }
+}
+
+/// Whether a nukta after the Devanagari character `before` (its three bytes in the same run) is
+/// NFC as it stands: after anything but न र ळ (E0 A4 A8, B0, B3), which it composes with, and
+/// the virama and stress signs (E0 A5 8D, 91..=94), which it must go before.
+fn nukta_stays(before: Option<&[u8]>) -> bool {
+    match before {
+        Some([0xE0, 0xA4, b]) => !matches!(b, 0xA8 | 0xB0 | 0xB3),
+        Some([0xE0, 0xA5, b]) => !matches!(b, 0x8D | 0x91..=0x94),
+        _ => false,
     }
 }
 
@@ -191,9 +223,7 @@ pub(crate) fn surely_nfc(text: &str) -> bool {
                 | '\u{0BBE}' | '\u{0BD7}' | '\u{0C56}' | '\u{0CC2}' | '\u{0CD5}' | '\u{0CD6}'
                 | '\u{0D3E}' | '\u{0D57}' | '\u{0DCA}' | '\u{0DCF}' | '\u{0DDF}')
         } else {
-            matches!(c, '\u{00A0}'..='\u{02FF}' | '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20BF}')
-                && !matches!(c, '\u{0300}'..='\u{036F}')
-                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+            inert(c)
         };
         if !fine {
             return false;
@@ -201,6 +231,15 @@ pub(crate) fn surely_nfc(text: &str) -> bool {
         prev = c;
     }
     true
+}
+
+/// Characters outside the Indic blocks that NFC never changes, wherever they stand: Latin-1 and
+/// spacing letters (no combining marks), general punctuation and currency signs, of canonical
+/// combining class 0 and NFC quick check "yes".
+fn inert(c: char) -> bool {
+    matches!(c, '\u{00A0}'..='\u{02FF}' | '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20BF}')
+        && !matches!(c, '\u{0300}'..='\u{036F}')
+        && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// NFC, invisible characters removed, whitespace collapsed, trimmed: for short explicit fields.
@@ -244,6 +283,9 @@ fn is_invisible(c: char) -> bool {
 /// The same as `str::to_lowercase`, faster on what newsdesk mostly sees: lower-case ASCII and the
 /// caseless Indic blocks are copied in runs, and only other characters are mapped.
 pub fn lowercase(s: &str) -> String {
+    if has_no_case(s) {
+        return s.to_string();
+    }
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
@@ -273,6 +315,23 @@ pub fn lowercase(s: &str) -> String {
     }
     out.push_str(s.get(from..).unwrap_or_default());
     out
+}
+
+/// Whether lower-casing leaves `s` as it is because it is made of ASCII other than capitals and
+/// of the caseless Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), checked without a branch per
+/// byte: no ASCII capital, and every byte that starts a multi-byte character (C0 and up) is E0
+/// followed by A4..=B7.
+fn has_no_case(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let upper = bytes
+        .iter()
+        .fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'A') < 26));
+    // A lead byte is never last in UTF-8: each has the byte after it.
+    let next = bytes.get(1..).unwrap_or_default();
+    let other = bytes.iter().zip(next).fold(0u8, |acc, (&b, &n)| {
+        acc | (u8::from(b >= 0xC0) & (u8::from(b != 0xE0) | u8::from(n.wrapping_sub(0xA4) > 0x13)))
+    });
+    upper | other == 0
 }
 
 /// A letter, digit or combining mark (Indic vowel signs and viramas included).
@@ -357,6 +416,8 @@ mod tests {
             let nfc: String = text.nfc().collect();
             assert_eq!(nfc, text, "{text:?}");
         }
+        // Hygiene, which skips the check when it saw nothing suspect, gives NFC.
+        assert!(unicode_normalization::is_nfc(&clean_text(text)), "{text:?}");
     }
 
     #[test]
@@ -415,6 +476,7 @@ mod tests {
             if surely_nfc(&text) {
                 proptest::prop_assert_eq!(text.nfc().collect::<String>(), text.clone());
             }
+            proptest::prop_assert!(unicode_normalization::is_nfc(&clean_text(&text)));
         }
     }
 
@@ -461,6 +523,10 @@ mod tests {
         for c in ('\u{0}'..='\u{3100}').chain(['\u{10400}', '\u{1E900}', 'Ａ']) {
             let s = format!("क{c}A{c}");
             assert_eq!(lowercase(&s), s.to_lowercase(), "U+{:04X}", u32::from(c));
+            // Without a capital, the branch-free test decides.
+            for s in [format!("क{c}a{c}"), format!("{c}"), format!("{c}ॐ")] {
+                assert_eq!(lowercase(&s), s.to_lowercase(), "U+{:04X}", u32::from(c));
+            }
         }
     }
 
