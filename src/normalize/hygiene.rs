@@ -2,6 +2,7 @@
 //! characters, `\n` line endings, single spaces. Devanagari and other combining marks are kept, and
 //! ZWJ/ZWNJ survive where they shape a conjunct (between letters or marks).
 
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Clean `raw` into NFC text with `\n` line endings, each line trimmed and its space runs collapsed.
@@ -17,10 +18,14 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
     let mut out = String::with_capacity(raw.len());
     let mut prev: Option<char> = None;
     let mut pending_space = false;
+    // Whether a character kept may keep the text from being NFC as it is (see `surely_nfc`,
+    // which decides then): when none does, the text needs no second look.
+    let mut nfc_suspect = false;
     let mut i = 0;
     while i < raw.len() {
         // Fast path: runs of printable ASCII and Indic letters need no checks.
-        let run = plain_run_len(&raw.as_bytes()[i..]);
+        let (run, suspect) = plain_run_len(&raw.as_bytes()[i..]);
+        nfc_suspect |= suspect;
         if run > 0 {
             if let Some(plain) = raw.get(i..i + run) {
                 flush_space(&mut out, &mut pending_space);
@@ -72,6 +77,7 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
             }
             c if c.is_control() => {}
             c => {
+                nfc_suspect |= !inert(c);
                 flush_space(&mut out, &mut pending_space);
                 out.push(c);
                 prev = Some(c);
@@ -83,19 +89,46 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
         let trimmed = out.trim_end_matches('\n').len();
         out.truncate(trimmed);
     }
+    if !nfc_suspect {
+        return (out, breaks);
+    }
     (compose_lines(out), breaks)
 }
 
 /// Length of the run at the start of `bytes` (UTF-8) of printable ASCII and of characters of the
-/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are.
-fn plain_run_len(bytes: &[u8]) -> usize {
+/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are; and whether
+/// the run holds a character that `surely_nfc` does not pass on its own byte-level fast path
+/// (anything but ASCII and the Devanagari that path takes, the virama included).
+fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
     let mut n = 0;
+    let mut suspect = false;
     loop {
         match bytes.get(n) {
             Some(b) if b.is_ascii_graphic() => n += 1,
-            Some(0xE0) if matches!(bytes.get(n + 1), Some(0xA4..=0xB7)) => n += 3,
-            _ => return n.min(bytes.len()),
+            Some(0xE0) if matches!(bytes.get(n + 1), Some(0xA4..=0xB7)) => {
+                suspect |= match (bytes.get(n + 1), bytes.get(n + 2)) {
+                    // The nukta, unless it follows a letter in this run that it neither
+                    // composes with (न र ळ) nor must go before (the virama).
+                    (Some(0xA4), Some(0xBC)) => !nukta_stays(bytes.get(n.wrapping_sub(3)..n)),
+                    (Some(0xA4), Some(_)) => false,
+                    (Some(0xA5), Some(b)) => matches!(b, 0x91..=0x94 | 0x98..=0x9F),
+                    _ => true,
+                };
+                n += 3;
+            }
+            _ => return (n.min(bytes.len()), suspect),
         }
+    }
+}
+
+/// Whether a nukta after the Devanagari character `before` (its three bytes in the same run) is
+/// NFC as it stands: after anything but न र ळ (E0 A4 A8, B0, B3), which it composes with, and
+/// the virama and stress signs (E0 A5 8D, 91..=94), which it must go before.
+fn nukta_stays(before: Option<&[u8]>) -> bool {
+    match before {
+        Some([0xE0, 0xA4, b]) => !matches!(b, 0xA8 | 0xB0 | 0xB3),
+        Some([0xE0, 0xA5, b]) => !matches!(b, 0x8D | 0x91..=0x94),
+        _ => false,
     }
 }
 
@@ -121,29 +154,45 @@ fn compose_lines(text: String) -> String {
 /// A fast NFC quick check for the common case: ASCII, and Indic letters other than the few that
 /// take part in canonical composition (Unicode's NFC_Quick_Check No/Maybe characters of the
 /// Devanagari to Sinhala blocks). The Devanagari nukta only composes after न, र and ळ (into ऩ, ऱ,
-/// ऴ), so ड़ and ढ़ written with a nukta are already NFC. Anything else goes to the full check.
+/// ऴ), so ड़ and ढ़ written with a nukta are already NFC. Combining marks must also be in
+/// canonical order (a mark never follows one of a higher combining class: the nukta, class 7,
+/// goes before the virama, class 9). Anything else goes to the full check.
 pub(crate) fn surely_nfc(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut prev = '\0';
+    // Canonical combining class of the previous character.
+    let mut prev_class = 0u8;
     let mut i = 0;
     while i < bytes.len() {
         // ASCII, and the Devanagari letters and marks that take no part, byte by byte: U+0900..=
         // U+097F is E0 A4 xx and E0 A5 xx; the nukta U+093C is E0 A4 BC, its bases न र ळ
         // (U+0928, U+0930, U+0933) E0 A4 A8, B0 and B3, and U+0958..=U+095F E0 A5 98..=9F. None
-        // of them is a nukta's base, so the one before a nukta is never one of these.
+        // of them is a nukta's base, so the one before a nukta is never one of these. All of
+        // them are of combining class 0 but the virama U+094D (E0 A5 8D, class 9) and the
+        // stress signs U+0951..=U+0954 (E0 A5 91..=94), which are left to the full check.
         match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
             (b, _, _) if b < 0x80 => {
-                prev = '\0';
+                (prev, prev_class) = ('\0', 0);
                 i += 1;
                 continue;
             }
             (0xE0, Some(0xA4), Some(b)) if !matches!(b, 0xA8 | 0xB0 | 0xB3 | 0xBC) => {
-                prev = '\0';
+                (prev, prev_class) = ('\0', 0);
                 i += 3;
                 continue;
             }
-            (0xE0, Some(0xA5), Some(b)) if !(0x98..=0x9F).contains(b) => {
-                prev = '\0';
+            (0xE0, Some(0xA5), Some(0x8D)) => {
+                // The virama: nothing of a higher class may go before it, nothing of a lower
+                // class follow it.
+                if prev_class > 9 {
+                    return false;
+                }
+                (prev, prev_class) = ('\0', 9);
+                i += 3;
+                continue;
+            }
+            (0xE0, Some(0xA5), Some(b)) if !matches!(b, 0x91..=0x94 | 0x98..=0x9F) => {
+                (prev, prev_class) = ('\0', 0);
                 i += 3;
                 continue;
             }
@@ -153,6 +202,12 @@ pub(crate) fn surely_nfc(text: &str) -> bool {
             return false;
         };
         i += c.len_utf8();
+        let class = canonical_combining_class(c);
+        if class != 0 && class < prev_class {
+            // Out of canonical order: NFC reorders the marks.
+            return false;
+        }
+        prev_class = class;
         let fine = if c.is_ascii() {
             true
         } else if c == '\u{093C}' {
@@ -168,9 +223,7 @@ pub(crate) fn surely_nfc(text: &str) -> bool {
                 | '\u{0BBE}' | '\u{0BD7}' | '\u{0C56}' | '\u{0CC2}' | '\u{0CD5}' | '\u{0CD6}'
                 | '\u{0D3E}' | '\u{0D57}' | '\u{0DCA}' | '\u{0DCF}' | '\u{0DDF}')
         } else {
-            matches!(c, '\u{00A0}'..='\u{02FF}' | '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20BF}')
-                && !matches!(c, '\u{0300}'..='\u{036F}')
-                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+            inert(c)
         };
         if !fine {
             return false;
@@ -178,6 +231,15 @@ pub(crate) fn surely_nfc(text: &str) -> bool {
         prev = c;
     }
     true
+}
+
+/// Characters outside the Indic blocks that NFC never changes, wherever they stand: Latin-1 and
+/// spacing letters (no combining marks), general punctuation and currency signs, of canonical
+/// combining class 0 and NFC quick check "yes".
+fn inert(c: char) -> bool {
+    matches!(c, '\u{00A0}'..='\u{02FF}' | '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20BF}')
+        && !matches!(c, '\u{0300}'..='\u{036F}')
+        && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// NFC, invisible characters removed, whitespace collapsed, trimmed: for short explicit fields.
@@ -221,6 +283,9 @@ fn is_invisible(c: char) -> bool {
 /// The same as `str::to_lowercase`, faster on what newsdesk mostly sees: lower-case ASCII and the
 /// caseless Indic blocks are copied in runs, and only other characters are mapped.
 pub fn lowercase(s: &str) -> String {
+    if has_no_case(s) {
+        return s.to_string();
+    }
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
@@ -250,6 +315,23 @@ pub fn lowercase(s: &str) -> String {
     }
     out.push_str(s.get(from..).unwrap_or_default());
     out
+}
+
+/// Whether lower-casing leaves `s` as it is because it is made of ASCII other than capitals and
+/// of the caseless Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), checked without a branch per
+/// byte: no ASCII capital, and every byte that starts a multi-byte character (C0 and up) is E0
+/// followed by A4..=B7.
+fn has_no_case(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let upper = bytes
+        .iter()
+        .fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'A') < 26));
+    // A lead byte is never last in UTF-8: each has the byte after it.
+    let next = bytes.get(1..).unwrap_or_default();
+    let other = bytes.iter().zip(next).fold(0u8, |acc, (&b, &n)| {
+        acc | (u8::from(b >= 0xC0) & (u8::from(b != 0xE0) | u8::from(n.wrapping_sub(0xA4) > 0x13)))
+    });
+    upper | other == 0
 }
 
 /// A letter, digit or combining mark (Indic vowel signs and viramas included).
@@ -290,7 +372,13 @@ mod tests {
     /// [`surely_nfc`] as it read before its byte-level fast path: character by character.
     fn surely_nfc_by_chars(text: &str) -> bool {
         let mut prev = '\0';
+        let mut prev_class = 0;
         for c in text.chars() {
+            let class = canonical_combining_class(c);
+            if class != 0 && class < prev_class {
+                return false;
+            }
+            prev_class = class;
             let fine = if c.is_ascii() {
                 true
             } else if c == '\u{093C}' {
@@ -320,6 +408,76 @@ mod tests {
         }
         assert!(surely_nfc("पुतिन और किम जोंग उन, 40 सेकेंड"));
         assert!(!surely_nfc("न\u{093C}"));
+    }
+
+    /// Whenever the fast check says "NFC", the library's NFC leaves the text as it is.
+    fn assert_surely_nfc_is_right(text: &str) {
+        if surely_nfc(text) {
+            let nfc: String = text.nfc().collect();
+            assert_eq!(nfc, text, "{text:?}");
+        }
+        // Hygiene, which skips the check when it saw nothing suspect, gives NFC.
+        assert!(unicode_normalization::is_nfc(&clean_text(text)), "{text:?}");
+    }
+
+    #[test]
+    fn marks_out_of_canonical_order_are_not_nfc() {
+        // Virama (class 9) then nukta (class 7): NFC puts the nukta first.
+        let text = "क\u{094D}\u{093C}ष";
+        assert!(!surely_nfc(text));
+        assert!(!unicode_normalization::is_nfc(text));
+        let nfc: String = text.nfc().collect();
+        assert_eq!(clean_text(text), nfc);
+        assert_eq!(nfc, "क\u{093C}\u{094D}ष");
+        // In order, it is NFC as it is.
+        assert!(surely_nfc("क\u{093C}\u{094D}ष"));
+        // Other scripts' viramas and nuktas, and the Vedic stress signs.
+        for text in [
+            "ক\u{09CD}\u{09BC}",
+            "ਕ\u{0A4D}\u{0A3C}",
+            "ક\u{0ACD}\u{0ABC}",
+            "କ\u{0B4D}\u{0B3C}",
+            "ಕ\u{0CCD}\u{0CBC}",
+            "क\u{0951}\u{0952}",
+            "क\u{0951}\u{094D}",
+            "क\u{094D}\u{0301}\u{093C}",
+        ] {
+            assert!(!surely_nfc(text), "{text:?}");
+            assert_eq!(clean_text(text), text.nfc().collect::<String>(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fast_check_is_right_on_every_indic_pair() {
+        // Every character of the Indic blocks followed by every combining mark among them (and
+        // a few others), alone and after a letter; and every pair of Devanagari characters.
+        let marks: Vec<char> = ('\u{0900}'..='\u{0DFF}')
+            .filter(|&c| canonical_combining_class(c) != 0 || is_combining_mark(c))
+            .chain(['\u{0300}', '\u{0334}', '\u{1CD0}', '\u{20D0}'])
+            .collect();
+        for a in ('\u{0900}'..='\u{0DFF}').chain(['a', ' ', '\u{00E9}']) {
+            for &b in &marks {
+                assert_surely_nfc_is_right(&format!("{a}{b}"));
+                assert_surely_nfc_is_right(&format!("क{a}{b}x"));
+            }
+        }
+        for a in '\u{0900}'..='\u{097F}' {
+            for b in '\u{0900}'..='\u{097F}' {
+                assert_surely_nfc_is_right(&format!("{a}{b}"));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_check_never_says_nfc_of_what_nfc_changes(
+            text in "[ a-z\u{00C0}-\u{00FF}\u{0300}-\u{0302}\u{0900}-\u{097F}\u{0980}-\u{09FF}\u{0A00}-\u{0A7F}\u{0B00}-\u{0B7F}\u{0C00}-\u{0CFF}\u{0D00}-\u{0DFF}\u{094D}\u{093C}\u{0951}-\u{0954}]{0,12}"
+        ) {
+            if surely_nfc(&text) {
+                proptest::prop_assert_eq!(text.nfc().collect::<String>(), text.clone());
+            }
+            proptest::prop_assert!(unicode_normalization::is_nfc(&clean_text(&text)));
+        }
     }
 
     #[test]
@@ -365,6 +523,10 @@ mod tests {
         for c in ('\u{0}'..='\u{3100}').chain(['\u{10400}', '\u{1E900}', 'Ａ']) {
             let s = format!("क{c}A{c}");
             assert_eq!(lowercase(&s), s.to_lowercase(), "U+{:04X}", u32::from(c));
+            // Without a capital, the branch-free test decides.
+            for s in [format!("क{c}a{c}"), format!("{c}"), format!("{c}ॐ")] {
+                assert_eq!(lowercase(&s), s.to_lowercase(), "U+{:04X}", u32::from(c));
+            }
         }
     }
 

@@ -234,6 +234,18 @@ fn is_collapsed(s: &str) -> bool {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
+    // First without a branch per byte: no byte that is or may start whitespace other than the
+    // space, and no two spaces in a row, is collapsed text (most lines are).
+    let suspect = bytes.iter().fold(false, |acc, &b| {
+        acc | matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | 0xC2 | 0xE1..=0xE3)
+    });
+    let double_space = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+    if !suspect && !double_space {
+        return true;
+    }
     let mut prev_space = false;
     for (i, &b) in bytes.iter().enumerate() {
         let space = match b {

@@ -126,6 +126,9 @@ pub(super) struct Lexicon {
     word_flags: FastMap<String, (flag::Flags, flag::Flags)>,
     /// (First character, index) of every letter name, by character.
     letter_heads: Vec<(char, usize)>,
+    /// For each character of the Devanagari block (U+0900 + k), the range of `letter_heads`
+    /// with that first character.
+    devanagari_heads: [(u16, u16); 128],
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -270,6 +273,7 @@ impl Lexicon {
                 .collect(),
             word_flags: FastMap::default(),
             letter_heads: Vec::new(),
+            devanagari_heads: [(0, 0); 128],
         };
         let mut exact: FastMap<String, flag::Flags> = FastMap::default();
         let mark = |map: &mut FastMap<String, flag::Flags>,
@@ -334,7 +338,19 @@ impl Lexicon {
             .collect();
         heads.sort_unstable();
         lex.letter_heads = heads;
+        for (k, c) in ('\u{0900}'..='\u{097F}').enumerate() {
+            let range = lex.heads_of(c);
+            let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+            lex.devanagari_heads[k] = (narrow(range.start), narrow(range.end));
+        }
         lex
+    }
+
+    /// The range of `letter_heads` whose letter names start with `c`.
+    fn heads_of(&self, c: char) -> std::ops::Range<usize> {
+        let from = self.letter_heads.partition_point(|&(h, _)| h < c);
+        let to = self.letter_heads.partition_point(|&(h, _)| h <= c);
+        from..to
     }
 
     /// Everything the lexicon says about one word ([`flag`] bits).
@@ -420,11 +436,14 @@ impl Lexicon {
             }
             let next = (if r & 1 != 0 { 2 } else { 0 }) | (if r & 6 != 0 { 4 } else { 0 });
             let rest = &word.as_bytes()[p..];
-            let from = self.letter_heads.partition_point(|&(h, _)| h < c);
-            for &(h, i) in &self.letter_heads[from..] {
-                if h != c {
-                    break;
+            let heads = match u32::from(c).wrapping_sub(0x900) {
+                k if k < 128 => {
+                    let (from, to) = self.devanagari_heads[k as usize];
+                    usize::from(from)..usize::from(to)
                 }
+                _ => self.heads_of(c),
+            };
+            for &(_, i) in self.letter_heads.get(heads).unwrap_or_default() {
                 let n = self.letter_names[i].as_bytes();
                 if rest.starts_with(n) {
                     reach[p + n.len()] |= next;

@@ -165,15 +165,44 @@ fn is_latin_article(segs: &[Segment]) -> bool {
         .iter()
         .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
     {
-        for c in seg.text.chars() {
-            match script_of_char(c) {
-                Some(Script::Latin) => latin += 1,
-                Some(Script::Devanagari) => deva += 1,
-                _ => {}
+        let (l, d) = count_scripts(&seg.text);
+        latin += l;
+        deva += d;
+    }
+    latin > deva
+}
+
+/// Latin and Devanagari letters of a text, as [`script_of_char`] counts them: ASCII and the
+/// Devanagari block (E0 A4 xx, E0 A5 xx) byte by byte, other characters decoded.
+fn count_scripts(text: &str) -> (usize, usize) {
+    let (mut latin, mut deva) = (0usize, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b, _, _) if b < 0x80 => {
+                latin += usize::from(b.is_ascii_alphabetic());
+                i += 1;
+            }
+            // All of U+0900..=U+097F but the dandas U+0964 and U+0965 (E0 A5 A4, E0 A5 A5).
+            (0xE0, Some(&b1 @ (0xA4 | 0xA5)), Some(&b2)) => {
+                deva += usize::from(!(b1 == 0xA5 && matches!(b2, 0xA4 | 0xA5)));
+                i += 3;
+            }
+            _ => {
+                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                match script_of_char(c) {
+                    Some(Script::Latin) => latin += 1,
+                    Some(Script::Devanagari) => deva += 1,
+                    _ => {}
+                }
+                i += c.len_utf8();
             }
         }
     }
-    latin > deva
+    (latin, deva)
 }
 
 fn assemble(

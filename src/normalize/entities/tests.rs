@@ -331,3 +331,29 @@ fn demonyms_are_not_entities() {
     );
     assert_eq!(e.len(), 2, "{d}");
 }
+
+#[test]
+fn script_counts_agree_with_the_character_test() {
+    let by_chars = |text: &str| {
+        let (mut latin, mut deva) = (0, 0);
+        for c in text.chars() {
+            match super::script_of_char(c) {
+                Some(super::Script::Latin) => latin += 1,
+                Some(super::Script::Devanagari) => deva += 1,
+                _ => {}
+            }
+        }
+        (latin, deva)
+    };
+    for c in ('\u{0}'..='\u{3000}').chain(['\u{200C}', '😀']) {
+        let text = format!("a{c}क{c}।");
+        assert_eq!(super::count_scripts(&text), by_chars(&text), "{text:?}");
+    }
+}
+
+#[test]
+fn spelled_acronyms_use_every_letter_name() {
+    let lex = &*super::LEXICON;
+    assert!(lex.is_spelled_acronym("बीबीसी"));
+    assert!(!lex.is_spelled_acronym("पुतिन"));
+}

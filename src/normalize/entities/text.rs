@@ -41,6 +41,18 @@ pub(super) fn script_of(text: &str) -> Script {
         .unwrap_or(Script::Other)
 }
 
+/// [`script_of`] a token, from its first bytes when they show it: an ASCII letter is Latin, a
+/// Devanagari character (E0 A4 xx, E0 A5 xx) other than a danda (E0 A5 A4, E0 A5 A5) is
+/// Devanagari.
+fn token_script(token: &str) -> Script {
+    match token.as_bytes() {
+        [b, ..] if b.is_ascii_alphabetic() => Script::Latin,
+        [0xE0, 0xA4, _, ..] => Script::Devanagari,
+        [0xE0, 0xA5, b, ..] if !matches!(b, 0xA4 | 0xA5) => Script::Devanagari,
+        _ => script_of(token),
+    }
+}
+
 /// Letters, digits, and the combining marks of Indic scripts (virama and nukta are not
 /// `Alphabetic`), plus the joiners used inside Indic words.
 #[inline]
@@ -161,7 +173,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             tokens.push(Token {
                 start: s,
                 end: e,
-                script: script_of(&text[s..e]),
+                script: token_script(&text[s..e]),
                 break_before,
                 sentence_start,
                 char_start,
@@ -278,6 +290,12 @@ mod tests {
             let text = format!("x{c}y");
             let expected = if is_word_char(c) { 1 } else { 2 };
             assert_eq!(tokenize(&text).len(), expected, "U+{:04X}", u32::from(c));
+        }
+        for text in ["Kim", "किम", "।x", "1a", "9किम", "é", "", "\u{0964}"] {
+            assert!(
+                super::token_script(text) == super::script_of(text),
+                "{text:?}"
+            );
         }
         let t = tokenize("पुतिन। किम, Kim");
         assert_eq!(t.len(), 3);
