@@ -196,11 +196,7 @@ async fn open(database: &DatabaseConfig) -> Result<Store, String> {
 fn print_seed_envelopes(start: usize, count: usize) -> Result<(), String> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for n in start..start + count {
-        serde_json::to_writer(&mut out, &newsdesk::seed::seed_envelope(n))
-            .map_err(|e| e.to_string())?;
-        out.write_all(b"\n").map_err(|e| e.to_string())?;
-    }
+    newsdesk::seed::write_ndjson(&mut out, start, count).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())
 }
 

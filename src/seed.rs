@@ -100,6 +100,19 @@ pub fn seed_envelope(n: usize) -> Envelope {
     }
 }
 
+/// Writes seed envelopes `start..start + count` as NDJSON, a body for `POST /v1/ingest/batch`.
+pub fn write_ndjson(
+    out: &mut impl std::io::Write,
+    start: usize,
+    count: usize,
+) -> std::io::Result<()> {
+    for n in start..start + count {
+        serde_json::to_writer(&mut *out, &seed_envelope(n))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// What a seeding run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SeedReport {
@@ -170,6 +183,19 @@ pub async fn seed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ndjson_lines_are_the_seed_envelopes() {
+        let mut out = Vec::new();
+        write_ndjson(&mut out, 5, 9).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 9);
+        for (i, line) in lines.iter().enumerate() {
+            let envelope: Envelope = serde_json::from_str(line).unwrap();
+            assert_eq!(envelope, seed_envelope(5 + i));
+        }
+    }
 
     #[test]
     fn every_template_normalizes_and_variants_differ() {
