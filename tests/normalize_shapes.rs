@@ -203,3 +203,40 @@ Two people have been diagnosed with the plague, health officials said on Tuesday
     );
     assert!(a.removed.iter().any(|r| r.reason == "teaser"));
 }
+
+#[test]
+fn inline_image_data_does_not_decide_the_language() {
+    // A logo inlined as a data URL longer than any markdown link the parser follows stays on
+    // the line as text: thousands of base64 characters, next to a few sentences of English.
+    let logo = base64_noise(6000);
+    let text = format!(
+        "{MENU}
+# Markets close higher as oil prices fall
+
+Stocks rose on Tuesday as investors weighed the latest figures on inflation and jobs.
+
+The rally was broad, with technology and energy shares leading the gains in the afternoon.
+
+Data also provided by ![Reuters](data:image/svg+xml;base64,{logo})
+"
+    );
+    let article = run(&text);
+    assert_eq!(article.title, "Markets close higher as oil prices fall");
+    assert_eq!(article.language, "en");
+    assert_eq!(article.script, "Latn");
+}
+
+/// `len` characters of base64's alphabet in a fixed pseudo-random order, as image data reads.
+fn base64_noise(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state: u32 = 2_463_534_242;
+    (0..len)
+        .map(|_| {
+            // xorshift32
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            char::from(ALPHABET[(state % 64) as usize])
+        })
+        .collect()
+}

@@ -184,7 +184,10 @@ fn run_pipeline(
 /// A sample of the input's longest lines, where its language shows best.
 fn prose_sample(raw: &[blocks::RawBlock]) -> String {
     const SAMPLE_CHARS: usize = 1500;
-    let mut longest: Vec<&blocks::RawBlock> = raw.iter().filter(|b| b.is_text_like()).collect();
+    let mut longest: Vec<&blocks::RawBlock> = raw
+        .iter()
+        .filter(|b| b.is_text_like() && !mostly_data(&b.text))
+        .collect();
     longest.sort_by_key(|b| std::cmp::Reverse(b.chars));
     let mut sample = String::new();
     for b in longest {
@@ -195,4 +198,17 @@ fn prose_sample(raw: &[blocks::RawBlock]) -> String {
         sample.push('\n');
     }
     sample
+}
+
+/// Whether most of a line is long unbroken ASCII runs (base64 of an inline image, a hash, a bare
+/// URL): data, not words, and no sign of the language. Scripts written without spaces are not
+/// ASCII, so they never count.
+fn mostly_data(text: &str) -> bool {
+    const LONGEST_WORD: usize = 64;
+    let data: usize = text
+        .split_ascii_whitespace()
+        .filter(|token| token.len() > LONGEST_WORD && token.is_ascii())
+        .map(str::len)
+        .sum();
+    data * 2 > text.len()
 }
