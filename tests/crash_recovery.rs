@@ -248,9 +248,10 @@ async fn sigkill_mid_batch_loses_nothing_acknowledged_and_leaves_nothing_half_wr
     let token = create_token(&url);
     let client = reqwest::Client::new();
 
-    // Stream far more lines than will be processed, and kill the server once two transactions
-    // (64 lines each) are acknowledged, at a different moment of the next ones each round.
-    const LINES: usize = 64 * 8;
+    // Stream far more lines than will be processed, and kill the server once the first
+    // transaction (up to 256 lines) is acknowledged, at a different moment of the next ones each
+    // round.
+    const LINES: usize = 256 * 8;
     let mut acknowledged: HashMap<usize, String> = HashMap::new();
     for (round, delay_ms) in [0u64, 120, 240, 360].into_iter().enumerate() {
         let mut server = Server::start(&url);
