@@ -6,7 +6,7 @@
 #   ARTICLES=100000 PER_REQUEST=10000 bench/batch.sh
 #
 # Prints articles stored per second (from the first request sent to the last answer read), the
-# answers counted by result, and the server's peak RSS. Rate limits are off for the run.
+# answers counted by result, the server's peak RSS and its CPU time per article. Rate limits are off for the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +41,7 @@ echo "answers: $(cat "$WORK"/part-*.out | grep -o '"result":"[a-z]*"' | sort | u
 awk -v c="$created" -v s="$started" -v f="$finished" \
     'BEGIN { printf "stored %d articles in %.1f s: %.0f articles/s\n", c, f - s, c / (f - s) }'
 echo "server peak RSS: $(awk '/VmHWM/ {print $2 " KiB"}' "/proc/$SERVER/status")"
+# utime and stime of the server (fields 14 and 15, in clock ticks): CPU it spent per article.
+awk -v c="$created" -v hz="$(getconf CLK_TCK)" \
+    '{ cpu = ($14 + $15) / hz; printf "server CPU: %.1f s, %.0f us/article\n", cpu, cpu * 1e6 / c }' \
+    "/proc/$SERVER/stat"
