@@ -41,6 +41,12 @@ pub struct ServeConfig {
     #[arg(long, env = "NEWSDESK_BATCH_BODY_LIMIT", default_value = "64MiB", value_parser = parse_size)]
     pub batch_body_limit: usize,
 
+    /// Articles of a batch stored per transaction (and normalized together while the previous
+    /// ones are stored). Larger chunks store faster and hold more memory at once.
+    #[arg(long, env = "NEWSDESK_BATCH_CHUNK", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub batch_chunk: u32,
+
     /// Writes allowed per second per token (or per client address without one); 0 turns the
     /// limit off.
     #[arg(long, env = "NEWSDESK_WRITE_RATE", default_value_t = 20.0)]
@@ -107,6 +113,7 @@ impl ServeConfig {
             body_limit: 2 * 1024 * 1024,
             html_body_limit: 10 * 1024 * 1024,
             batch_body_limit: 64 * 1024 * 1024,
+            batch_chunk: 512,
             request_timeout_secs: 30,
             write_rate: 0.0,
             write_burst: 100,

@@ -847,6 +847,61 @@ async fn batch_answers_every_line_and_a_bad_line_never_stops_the_others() {
 }
 
 #[tokio::test]
+async fn a_batch_is_answered_line_by_line_across_chunk_boundaries() {
+    // Two articles a transaction: duplicates of an earlier chunk and of the same chunk are found,
+    // and every line is answered once, in order.
+    let app = common::spawn_app_with(|c| c.batch_chunk = 2, axum::Router::new()).await;
+    let token = app.editor().await;
+    let lines: Vec<String> = [1, 2, 3, 1, 4, 4, 5]
+        .into_iter()
+        .map(|n| serde_json::to_string(&english_article(n, "Budget")).unwrap())
+        .collect();
+    let response = app
+        .client
+        .post(app.url("/v1/ingest/batch"))
+        .bearer_auth(&token)
+        .header("content-type", "application/x-ndjson")
+        .body(lines.join("\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let results: Vec<Value> = response
+        .text()
+        .await
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(u64, &str)> = results
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, "created"),
+            (2, "created"),
+            (3, "created"),
+            (4, "duplicate"),
+            (5, "created"),
+            (6, "duplicate"),
+            (7, "created")
+        ]
+    );
+    assert_eq!(results[3]["id"], results[0]["id"]);
+    assert_eq!(results[5]["id"], results[4]["id"]);
+    assert_eq!(
+        app.get_json("/v1/articles").await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn every_route_is_in_the_openapi_document_and_every_documented_route_exists() {
     let app = spawn_app().await;
     let doc = app.get_json("/openapi.json").await;

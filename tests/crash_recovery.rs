@@ -249,7 +249,7 @@ async fn sigkill_mid_batch_loses_nothing_acknowledged_and_leaves_nothing_half_wr
     let client = reqwest::Client::new();
 
     // Stream far more lines than will be processed, and kill the server once the first
-    // transaction (up to 256 lines) is acknowledged, at a different moment of the next ones each
+    // transaction (up to 512 lines) is acknowledged, at a different moment of the next ones each
     // round.
     const LINES: usize = 256 * 8;
     let mut acknowledged: HashMap<usize, String> = HashMap::new();

@@ -32,11 +32,6 @@ const ACCEPTED_TYPES: &str =
     "text/plain, text/markdown, text/html, application/xhtml+xml or application/json";
 /// Bodies larger than this are normalized on the blocking pool.
 const INLINE_NORMALIZE_BYTES: usize = 32 * 1024;
-/// Articles written per transaction in a batch (and normalized together while the previous
-/// chunk is stored). Each commit writes the hot pages of every index and the full-text segment
-/// again, so small chunks cost: 64 a chunk stored 520–590 articles/s where 256 stored 730–825
-/// (`bench/batch.sh`, loaded machine); 500 was no faster and held 20 MB more at its peak.
-const BATCH_CHUNK: usize = 256;
 /// How long a partial chunk waits for more lines before it is stored.
 const BATCH_IDLE_FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -505,6 +500,11 @@ async fn run_batch(
     // A line may carry a whole page (`html`); a text line is still held to `--body-limit`.
     let text_limit = state.config.body_limit;
     let line_limit = state.config.html_body_limit.max(text_limit);
+    // Articles a transaction (`--batch-chunk`). Each commit writes the hot pages of every index
+    // and a full-text segment, so small chunks cost: 64 a chunk stored 520–590 articles/s where
+    // 256 stored 730–825 (`bench/batch.sh`, loaded machine), and 512 took 10 % less server CPU
+    // an article than 256, for 20 MB more at the peak.
+    let chunk = state.config.batch_chunk.max(1) as usize;
     let mut buffer: Vec<u8> = Vec::new();
     let mut skipping = false;
     let mut line_no = 0usize;
@@ -582,7 +582,7 @@ async fn run_batch(
                 true
             }
         };
-        if pending.len() >= BATCH_CHUNK || ((finished || idle) && !pending.is_empty()) {
+        if pending.len() >= chunk || ((finished || idle) && !pending.is_empty()) {
             let normalized = normalize_chunk(&state, std::mem::take(&mut pending)).await;
             // Storing the previous chunk (and answering it, as soon as it is stored) overlapped
             // reading and normalizing this one; the writer takes chunks one at a time, in order.
