@@ -114,7 +114,10 @@ pub async fn serve(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
+        .header_read_timeout(header_timeout)
+        // More than the service reads, so that a request over its limit is answered with a
+        // problem document by the middleware rather than a bare 431 from hyper.
+        .max_headers(api::HYPER_MAX_HEADERS);
     builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);

@@ -623,7 +623,7 @@ async fn hostile_requests_are_answered_with_exact_problems() {
             "a 60000-character slug",
             format!("/v1/articles/{}", "b".repeat(60_000)),
         )
-        .expect(404, "not-found"),
+        .expect(414, "uri-too-long"),
         Case::get("a deleted article by id", format!("/v1/articles/{gone_id}"))
             .expect(404, "not-found"),
         Case::get(
@@ -1207,6 +1207,65 @@ async fn oversized_request_heads_are_refused_and_the_server_stays_healthy() {
         "a".repeat(500_000)
     );
     assert_eq!(raw_status(&app, big_header).await, 431);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
+
+/// Heads over the service's own limits (16 KiB of target, 100 headers, 32 KiB of headers) but
+/// within what hyper parses are answered with problem documents.
+#[tokio::test]
+async fn long_targets_and_large_header_sets_get_problem_documents() {
+    let app = spawn_app().await;
+    let response = app
+        .get(&format!("/v1/articles?q={}", "a".repeat(20_000)))
+        .await;
+    let problem = assert_problem(response, 414).await;
+    assert_eq!(problem["type"], "/problems/uri-too-long");
+    assert_eq!(
+        problem["detail"],
+        "The request target is 20015 bytes; the limit is 16384."
+    );
+    // Just under the limit is read (and answered on its merits).
+    let path = "/v1/articles?q=";
+    let under = app
+        .get(&format!("{path}{}", "a".repeat(16384 - path.len())))
+        .await;
+    assert_eq!(under.status(), 400, "q itself is limited to 500 characters");
+
+    let padded = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-padding", "a".repeat(40_000))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(padded, 431).await;
+    assert_eq!(problem["type"], "/problems/headers-too-large");
+
+    let mut many = app.client.get(app.url("/healthz"));
+    for i in 0..150 {
+        many = many.header(format!("x-h{i}"), "1");
+    }
+    let problem = assert_problem(many.send().await.unwrap(), 431).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("limits are 100 headers"),
+        "{problem}"
+    );
+    // Beyond what hyper parses at all, its own bare answer.
+    let mut head =
+        String::from("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for i in 0..300 {
+        head.push_str(&format!("X-H{i}: 1\r\n"));
+    }
+    head.push_str("\r\n");
+    assert_eq!(raw_status(&app, head).await, 431);
+
+    let explained = app.get("/problems/uri-too-long").await;
+    assert_eq!(explained.status(), 200);
+    assert_eq!(app.get("/problems/headers-too-large").await.status(), 200);
     assert_eq!(app.get("/healthz").await.status(), 200);
     app.stop().await;
 }

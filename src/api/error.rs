@@ -22,7 +22,9 @@ pub enum ProblemKind {
     MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
+    UriTooLong,
     UnsupportedMediaType,
+    HeadersTooLarge,
     UnprocessableArticle,
     IdempotencyKeyReused,
     TooManyRequests,
@@ -32,7 +34,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 16] = [
+    pub const ALL: [ProblemKind; 18] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::MalformedBody,
@@ -42,7 +44,9 @@ impl ProblemKind {
         ProblemKind::MethodNotAllowed,
         ProblemKind::Conflict,
         ProblemKind::PayloadTooLarge,
+        ProblemKind::UriTooLong,
         ProblemKind::UnsupportedMediaType,
+        ProblemKind::HeadersTooLarge,
         ProblemKind::UnprocessableArticle,
         ProblemKind::IdempotencyKeyReused,
         ProblemKind::TooManyRequests,
@@ -62,7 +66,9 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => "method-not-allowed",
             ProblemKind::Conflict => "conflict",
             ProblemKind::PayloadTooLarge => "payload-too-large",
+            ProblemKind::UriTooLong => "uri-too-long",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
+            ProblemKind::HeadersTooLarge => "headers-too-large",
             ProblemKind::UnprocessableArticle => "unprocessable-article",
             ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
             ProblemKind::TooManyRequests => "too-many-requests",
@@ -83,7 +89,9 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::Conflict => StatusCode::CONFLICT,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemKind::UriTooLong => StatusCode::URI_TOO_LONG,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProblemKind::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ProblemKind::UnprocessableArticle | ProblemKind::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -105,7 +113,9 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => "Method not allowed",
             ProblemKind::Conflict => "Conflict",
             ProblemKind::PayloadTooLarge => "Payload too large",
+            ProblemKind::UriTooLong => "URI too long",
             ProblemKind::UnsupportedMediaType => "Unsupported media type",
+            ProblemKind::HeadersTooLarge => "Request headers too large",
             ProblemKind::UnprocessableArticle => "No article text found",
             ProblemKind::IdempotencyKeyReused => "Idempotency key reused",
             ProblemKind::TooManyRequests => "Too many requests",
@@ -135,6 +145,12 @@ impl ProblemKind {
             }
             ProblemKind::Conflict => "The request conflicts with the current state of the resource.",
             ProblemKind::PayloadTooLarge => "The request body is larger than the configured limit.",
+            ProblemKind::UriTooLong => {
+                "The request target (path and query) is longer than the server reads; send long input in a body."
+            }
+            ProblemKind::HeadersTooLarge => {
+                "The request headers are larger, or more numerous, than the server reads."
+            }
             ProblemKind::UnsupportedMediaType => {
                 "The endpoint does not accept this Content-Type; `detail` lists the ones it does."
             }
@@ -169,7 +185,9 @@ impl ProblemKind {
             408 => ProblemKind::RequestTimeout,
             409 => ProblemKind::Conflict,
             413 => ProblemKind::PayloadTooLarge,
+            414 => ProblemKind::UriTooLong,
             415 => ProblemKind::UnsupportedMediaType,
+            431 => ProblemKind::HeadersTooLarge,
             422 => ProblemKind::UnprocessableArticle,
             429 => ProblemKind::TooManyRequests,
             503 => ProblemKind::Unavailable,

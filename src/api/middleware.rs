@@ -63,6 +63,7 @@ pub fn stack(router: Router, state: &AppState) -> Router {
         ))
         .layer(cors(&config.cors_write_origins))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(limit_head))
         .layer(trace);
     // The method router adds `Allow` to a 405 outside the layers above; wrapping the finished
     // router as a service lets the problem-document middleware see the complete response.
@@ -183,6 +184,52 @@ async fn limit_body(State(state): State<AppState>, request: Request, next: Next)
         .into_response();
     }
     response
+}
+
+/// Longest request target (path and query) read, in bytes: room for the longest search (500
+/// characters, 4.5 KB percent-encoded in Devanagari) with filters and a cursor. hyper itself
+/// refuses targets over 64 KiB, before any of this runs, with a bare 414.
+pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// Most header bytes (names and values) read. hyper refuses a head over its read buffer
+/// (about 400 KB) with a bare 431.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// Most headers read; hyper is set to parse up to [`HYPER_MAX_HEADERS`], so a request between the
+/// two still gets a problem document.
+pub const MAX_HEADERS: usize = 100;
+/// Headers hyper parses before refusing the request with a bare 431.
+pub const HYPER_MAX_HEADERS: usize = 256;
+
+/// Refuses request heads larger than the service reads (414, 431) with problem documents,
+/// before anything else looks at them.
+async fn limit_head(request: Request, next: Next) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |pq| pq.as_str().len());
+    if target > MAX_URI_BYTES {
+        return Problem::new(
+            ProblemKind::UriTooLong,
+            format!("The request target is {target} bytes; the limit is {MAX_URI_BYTES}."),
+        )
+        .into_response();
+    }
+    let headers = request.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Problem::new(
+            ProblemKind::HeadersTooLarge,
+            format!(
+                "The request has {} headers of {bytes} bytes; the limits are {MAX_HEADERS} \
+                 headers and {MAX_HEADER_BYTES} bytes.",
+                headers.len()
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// The fallback for paths no route matches.

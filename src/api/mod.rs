@@ -24,6 +24,7 @@ mod ingest;
 pub mod metrics;
 /// The middleware stack.
 mod middleware;
+pub(crate) use middleware::HYPER_MAX_HEADERS;
 /// Query-string parameters.
 mod params;
 /// Rate limits on writes and reads.
