@@ -74,6 +74,7 @@ impl Server {
         let header_timeout = state.config.request_timeout();
         let app = api::app(state);
         let filling = tokio::spawn(fill_missing_docs(store.clone()));
+        tokio::task::spawn_blocking(crate::normalize::warm_up);
         serve(listener, app, shutdown, header_timeout).await;
         filling.abort();
         store.close().await;

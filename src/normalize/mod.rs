@@ -43,6 +43,24 @@ pub fn normalize(
     normalize_with_dictionary(envelope, &EntityDictionary::empty(), now)
 }
 
+/// A short article in both scripts the service sees most, for [`warm_up`].
+const WARM_UP_TEXT: &str = "\
+प्रधानमंत्री नरेंद्र मोदी ने दिल्ली में बैठक की
+सरकार ने सोमवार को कहा कि नई योजना से किसानों को फायदा होगा और काम जल्द शुरू होगा।
+The prime minister met officials in New Delhi on Monday to discuss the new plan for farmers.
+ये भी पढ़ें: Read more
+";
+
+/// Builds the normalizer's tables (the gazetteer's automata, stop words, boilerplate markers)
+/// by normalizing a short article, so that the first article a server is sent does not wait
+/// for them (about 90 ms in a release build).
+pub fn warm_up() {
+    let _ = normalize(
+        &Envelope::from_text(WARM_UP_TEXT.to_owned()),
+        OffsetDateTime::UNIX_EPOCH,
+    );
+}
+
 /// Turn an envelope of scraped text into a structured article. `now` bounds the plausible
 /// publication dates and `dictionary` holds the editors' entities, so the result depends on the
 /// inputs alone.
@@ -211,4 +229,26 @@ fn mostly_data(text: &str) -> bool {
         .map(str::len)
         .sum();
     data * 2 > text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_warm_up_article_reaches_every_step() {
+        let article = normalize(
+            &Envelope::from_text(WARM_UP_TEXT.to_owned()),
+            OffsetDateTime::UNIX_EPOCH,
+        )
+        .expect("normalizes");
+        assert_eq!(article.language, "hi");
+        assert!(!article.removed.is_empty(), "a boilerplate line is removed");
+        assert!(
+            article.entities.iter().any(|e| e.name.contains("मोदी")),
+            "{:?}",
+            article.entities
+        );
+        warm_up();
+    }
 }
