@@ -32,6 +32,8 @@ const ACCEPTED_TYPES: &str =
     "text/plain, text/markdown, text/html, application/xhtml+xml or application/json";
 /// Bodies larger than this are normalized on the blocking pool.
 const INLINE_NORMALIZE_BYTES: usize = 32 * 1024;
+/// Articles in the first chunk of a batch (see `run_batch`).
+const FIRST_BATCH_CHUNK: usize = 64;
 /// How long a partial chunk waits for more lines before it is stored.
 const BATCH_IDLE_FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -504,7 +506,11 @@ async fn run_batch(
     // and a full-text segment, so small chunks cost: 64 a chunk stored 520–590 articles/s where
     // 256 stored 730–825 (`bench/batch.sh`, loaded machine), and 512 took 10 % less server CPU
     // an article than 256, for 20 MB more at the peak.
-    let chunk = state.config.batch_chunk.max(1) as usize;
+    let full_chunk = state.config.batch_chunk.max(1) as usize;
+    // The first chunks are small and each is twice the last, up to the full size: the writer
+    // starts after 64 lines are normalized instead of a full chunk, while normalizing the next
+    // chunk overlaps it.
+    let mut chunk = full_chunk.min(FIRST_BATCH_CHUNK);
     let mut buffer: Vec<u8> = Vec::new();
     let mut skipping = false;
     let mut line_no = 0usize;
@@ -583,6 +589,7 @@ async fn run_batch(
             }
         };
         if pending.len() >= chunk || ((finished || idle) && !pending.is_empty()) {
+            chunk = (chunk * 2).min(full_chunk);
             let normalized = normalize_chunk(&state, std::mem::take(&mut pending)).await;
             // Storing the previous chunk (and answering it, as soon as it is stored) overlapped
             // reading and normalizing this one; the writer takes chunks one at a time, in order.
