@@ -162,12 +162,15 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
         |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
             let gap = &text[prev_end..s];
             let (mut break_before, mut sentence_end) = (false, false);
-            for c in gap.chars() {
-                break_before |= !c.is_whitespace();
-                sentence_end |= matches!(
-                    c,
-                    '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
-                );
+            // Most tokens are apart by one space, which neither breaks nor ends a sentence.
+            if gap != " " {
+                for c in gap.chars() {
+                    break_before |= !c.is_whitespace();
+                    sentence_end |= matches!(
+                        c,
+                        '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
+                    );
+                }
             }
             let sentence_start = tokens.is_empty() || sentence_end;
             tokens.push(Token {
