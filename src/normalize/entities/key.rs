@@ -130,8 +130,8 @@ fn letter_bit(b: u8) -> u32 {
 }
 
 /// The letters present in a word, as [`letter_bit`]s.
-fn letters(w: &str) -> u32 {
-    w.bytes().fold(0, |m, b| m | letter_bit(b))
+fn letters(w: &[u8]) -> u32 {
+    w.iter().fold(0, |m, &b| m | letter_bit(b))
 }
 
 /// Whether `haystack` contains `needle` (one to three bytes).
@@ -145,9 +145,26 @@ fn has(haystack: &[u8], needle: &[u8]) -> bool {
     }
 }
 
+/// `src` with every occurrence of `from` (left to right, not overlapping) replaced by `to`,
+/// into `out`: what `str::replace` gives, without allocating once `out` has grown.
+fn replace_into(src: &[u8], from: &[u8], to: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < src.len() {
+        if src[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(src[i]);
+            i += 1;
+        }
+    }
+}
+
 /// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
 fn fold_word(word: &str, latin: bool) -> String {
-    let mut w = word.to_string();
+    let mut w: Vec<u8> = word.as_bytes().to_vec();
+    let mut spare: Vec<u8> = Vec::with_capacity(w.len() * 2);
     let mut present = letters(&w);
     // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
     // "c" is resolved to k or s.
@@ -175,13 +192,13 @@ fn fold_word(word: &str, latin: bool) -> String {
     ] {
         // Bytes absent from the word rule a pattern out without a search.
         let from_bytes = from.as_bytes();
-        if from_bytes.iter().all(|&b| present & letter_bit(b) != 0) && has(w.as_bytes(), from_bytes)
-        {
-            w = w.replace(from, to);
+        if from_bytes.iter().all(|&b| present & letter_bit(b) != 0) && has(&w, from_bytes) {
+            replace_into(&w, from_bytes, to.as_bytes(), &mut spare);
+            std::mem::swap(&mut w, &mut spare);
             present = letters(&w);
         }
     }
-    let chars: &[u8] = w.as_bytes();
+    let chars: &[u8] = &w;
     let consonant = |i: usize| {
         chars.get(i).is_some_and(|&c| {
             c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') || c == 1

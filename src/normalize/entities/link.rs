@@ -75,21 +75,48 @@ fn compatible(a: EntityType, b: EntityType) -> bool {
     a == b || a == EntityType::Other || b == EntityType::Other
 }
 
+/// The name (tokens joined by spaces) of every mention so far, one after another in one string.
+#[derive(Default)]
+pub(super) struct MentionNames {
+    text: String,
+    /// Where each mention's name ends in `text` (it starts where the one before ends).
+    ends: Vec<usize>,
+}
+
+impl MentionNames {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn push(&mut self, seg: &Segment, from: usize, to: usize) {
+        seg.push_joined(from, to, &mut self.text);
+        self.ends.push(self.text.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.text[start..end])
+    }
+}
+
 /// The distinct names (tokens joined by spaces) of each draft.
 pub(super) fn names_of<'a>(
     segs: &[Segment],
     mentions: &[Mention],
     entity_of: &[usize],
     drafts: usize,
-    cache: &'a mut Vec<String>,
+    cache: &'a mut MentionNames,
 ) -> Vec<Vec<&'a str>> {
     // Mentions are only ever added: the names of those seen before are remembered.
     for m in mentions.get(cache.len()..).unwrap_or_default() {
-        cache.push(segs[m.seg].joined(m.from, m.to));
+        cache.push(&segs[m.seg], m.from, m.to);
     }
+    let cache: &'a MentionNames = cache;
     let mut names: Vec<Vec<&str>> = vec![Vec::new(); drafts];
     for (name, &d) in cache.iter().zip(entity_of) {
-        if !names[d].contains(&name.as_str()) {
+        if !names[d].contains(&name) {
             names[d].push(name);
         }
     }
@@ -101,7 +128,7 @@ pub(super) fn names_of<'a>(
 #[derive(Default)]
 pub(super) struct Memo {
     pub keys: KeyCache,
-    names: Vec<String>,
+    names: MentionNames,
     /// Person name → the keys of its short forms.
     short_keys: FastMap<String, Vec<String>>,
 }
@@ -246,13 +273,13 @@ pub(super) fn link_short_forms(
 /// unclaimed capitalized Latin runs (or Devanagari words) whose key is that of a known name
 /// or short form become its mentions ("Putin", "Kim Jong" in English kickers).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn link_cross_script(
+pub(super) fn link_cross_script<'e>(
     segs: &[Segment],
     mentions: &mut Vec<Mention>,
     entity_of: &mut Vec<usize>,
     drafts: &mut [Draft],
     covered: &mut [Vec<bool>],
-    english_names: &dyn Fn(Origin) -> Option<String>,
+    english_names: &dyn Fn(Origin) -> Option<&'e str>,
     main_script: Script,
     memo: &mut Memo,
 ) {
@@ -352,12 +379,12 @@ type KeyList = Vec<(String, usize)>;
 
 /// Transliteration keys of every live draft's names (and English gazetteer name), and of
 /// persons' short forms.
-fn draft_keys(
+fn draft_keys<'e>(
     segs: &[Segment],
     mentions: &[Mention],
     entity_of: &[usize],
     drafts: &[Draft],
-    english_names: &dyn Fn(Origin) -> Option<String>,
+    english_names: &dyn Fn(Origin) -> Option<&'e str>,
     memo: &mut Memo,
 ) -> (KeyList, KeyList) {
     let Memo {
@@ -372,14 +399,16 @@ fn draft_keys(
         for n in &names[d] {
             full_keys.push((keys.key(n), d));
             if drafts[d].kind == EntityType::Person {
-                let of_name = short_keys_of
-                    .entry(n.to_string())
-                    .or_insert_with(|| short_forms(n).iter().map(|s| keys.key(s)).collect());
+                if !short_keys_of.contains_key(*n) {
+                    let of_name = short_forms(n).iter().map(|s| keys.key(s)).collect();
+                    short_keys_of.insert(n.to_string(), of_name);
+                }
+                let of_name = short_keys_of.get(*n).map_or(&[][..], Vec::as_slice);
                 short_keys.extend(of_name.iter().map(|k| (k.clone(), d)));
             }
         }
         if let Some(en) = english_names(drafts[d].origin) {
-            full_keys.push((keys.key(&en), d));
+            full_keys.push((keys.key(en), d));
         }
     }
     (full_keys, short_keys)

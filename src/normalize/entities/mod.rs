@@ -104,10 +104,12 @@ pub fn extract_entities(
         &mut covered,
         &mut memo,
     );
-    let english = |o: Origin| match o {
-        Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.clone()).filter(|e| !e.is_empty()),
-        Origin::Dictionary(e) => Some(dictionary.entry(e).name.clone()),
-        Origin::Found => None,
+    let english = |o: Origin| -> Option<&str> {
+        match o {
+            Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.as_str()).filter(|e| !e.is_empty()),
+            Origin::Dictionary(e) => Some(dictionary.entry(e).name.as_str()),
+            Origin::Found => None,
+        }
     };
     let main_script = if latin_article {
         Script::Latin
@@ -165,7 +167,7 @@ fn is_latin_article(segs: &[Segment]) -> bool {
         .iter()
         .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
     {
-        let (l, d) = count_scripts(&seg.text);
+        let (l, d) = count_scripts(seg.text);
         latin += l;
         deva += d;
     }

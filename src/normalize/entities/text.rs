@@ -92,16 +92,16 @@ pub(super) struct Token {
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Segment {
+pub(super) struct Segment<'a> {
     pub kind: SegmentKind,
-    pub text: String,
+    pub text: &'a str,
     /// Character offset of the segment in the article's title + body text.
     pub offset: usize,
     pub tokens: Vec<Token>,
 }
 
-impl Segment {
-    fn new(kind: SegmentKind, text: &str, offset: usize) -> Segment {
+impl<'a> Segment<'a> {
+    fn new(kind: SegmentKind, text: &'a str, offset: usize) -> Segment<'a> {
         let lex = &*LEXICON;
         let mut tokens = tokenize(text);
         for t in &mut tokens {
@@ -110,7 +110,7 @@ impl Segment {
         Segment {
             kind,
             tokens,
-            text: text.to_string(),
+            text,
             offset,
         }
     }
@@ -143,13 +143,18 @@ impl Segment {
                 .map(|i| self.token_text(i).len() + 1)
                 .sum::<usize>(),
         );
+        self.push_joined(from, to, &mut out);
+        out
+    }
+
+    /// Appends [`Segment::joined`] of tokens `from..to` to `out`.
+    pub(super) fn push_joined(&self, from: usize, to: usize, out: &mut String) {
         for i in from..to {
             if i > from {
                 out.push(' ');
             }
             out.push_str(self.token_text(i));
         }
-        out
     }
 }
 
@@ -239,13 +244,13 @@ pub(super) fn head_word(phrase: &str) -> Option<&str> {
 /// Lays out the article's parts in reading order. Title, summary and body get the character
 /// offsets they have in "title + body" text (parts separated by a blank line); kickers and
 /// the lead image's alt text come after them.
-pub(super) fn segments(
-    title: &str,
-    summary: Option<&str>,
-    kickers: &[String],
-    blocks: &[Block],
-    lead_image_alt: Option<&str>,
-) -> Vec<Segment> {
+pub(super) fn segments<'a>(
+    title: &'a str,
+    summary: Option<&'a str>,
+    kickers: &'a [String],
+    blocks: &'a [Block],
+    lead_image_alt: Option<&'a str>,
+) -> Vec<Segment<'a>> {
     let mut parts: Vec<(SegmentKind, &str)> = vec![(SegmentKind::Title, title)];
     if let Some(s) = summary {
         parts.push((SegmentKind::Body, s));
