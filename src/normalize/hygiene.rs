@@ -2,6 +2,8 @@
 //! characters, `\n` line endings, single spaces. Devanagari and other combining marks are kept, and
 //! ZWJ/ZWNJ survive where they shape a conjunct (between letters or marks).
 
+use std::borrow::Cow;
+
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -278,6 +280,15 @@ fn is_invisible(c: char) -> bool {
             | '\u{FFFE}'
             | '\u{FFFF}'
     )
+}
+
+/// [`lowercase`], borrowing `s` when lower-casing leaves it as it is (most lines newsdesk sees).
+pub fn lowercase_cow(s: &str) -> Cow<'_, str> {
+    if has_no_case(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(lowercase(s))
+    }
 }
 
 /// The same as `str::to_lowercase`, faster on what newsdesk mostly sees: lower-case ASCII and the
