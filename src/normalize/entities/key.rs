@@ -95,25 +95,33 @@ impl KeyCache {
     /// character apart (NFC never composes across a space), so the words of the joined text
     /// are the words of its tokens in turn, and it has Latin letters when one of them has.
     pub(super) fn run_key<'a>(&mut self, tokens: impl Iterator<Item = &'a str> + Clone) -> String {
+        let mut latin = false;
         for t in tokens.clone() {
-            if !self.romanized.contains_key(t) {
-                self.romanized.insert(t.to_string(), romanize(t));
-            }
+            latin |= match self.romanized.get(t) {
+                Some(&(has_latin, _)) => has_latin,
+                None => {
+                    let romanized = romanize(t);
+                    let has_latin = romanized.0;
+                    self.romanized.insert(t.to_string(), romanized);
+                    has_latin
+                }
+            };
         }
-        let latin = tokens
-            .clone()
-            .any(|t| self.romanized.get(t).is_some_and(|r| r.0));
+        let memo = &mut self.folds[usize::from(latin)];
         let mut key = String::new();
         for t in tokens {
             let Some((_, romanized)) = self.romanized.get(t) else {
                 continue;
             };
             for w in words(romanized) {
-                let memo = &mut self.folds[usize::from(latin)];
-                if !memo.contains_key(w) {
-                    memo.insert(w.to_string(), fold_word(w, latin));
+                match memo.get(w) {
+                    Some(folded) => push_word(&mut key, folded),
+                    None => {
+                        let folded = fold_word(w, latin);
+                        push_word(&mut key, &folded);
+                        memo.insert(w.to_string(), folded);
+                    }
                 }
-                push_word(&mut key, memo.get(w).map_or("", String::as_str));
             }
         }
         key
@@ -121,7 +129,7 @@ impl KeyCache {
 }
 
 /// A bit per lower-case ASCII letter (and one for every other byte).
-fn letter_bit(b: u8) -> u32 {
+const fn letter_bit(b: u8) -> u32 {
     if b.is_ascii_lowercase() {
         1 << (b - b'a')
     } else {
@@ -161,14 +169,9 @@ fn replace_into(src: &[u8], from: &[u8], to: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
-fn fold_word(word: &str, latin: bool) -> String {
-    let mut w: Vec<u8> = word.as_bytes().to_vec();
-    let mut spare: Vec<u8> = Vec::with_capacity(w.len() * 2);
-    let mut present = letters(&w);
-    // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
-    // "c" is resolved to k or s.
-    for (from, to) in [
+/// The spelling folds, in order. Order matters: longer patterns first. '\u{1}' stands for the
+/// "ch" sound while single "c" is resolved to k or s.
+const FOLDS: [(&str, &str); 20] = [
         ("ngh", "nh"),
         ("ch", "\u{1}"),
         ("ph", "f"),
@@ -189,10 +192,33 @@ fn fold_word(word: &str, latin: bool) -> String {
         ("z", "j"),
         ("y", "i"),
         ("ei", "i"),
-    ] {
+];
+
+/// The [`letters`] of each fold's pattern.
+const FOLD_LETTERS: [u32; 20] = {
+    let mut masks = [0; 20];
+    let mut i = 0;
+    while i < masks.len() {
+        let pattern = FOLDS[i].0.as_bytes();
+        let mut k = 0;
+        while k < pattern.len() {
+            masks[i] |= letter_bit(pattern[k]);
+            k += 1;
+        }
+        i += 1;
+    }
+    masks
+};
+
+/// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
+fn fold_word(word: &str, latin: bool) -> String {
+    let mut w: Vec<u8> = word.as_bytes().to_vec();
+    let mut spare: Vec<u8> = Vec::new();
+    let mut present = letters(&w);
+    for (&(from, to), &needed) in FOLDS.iter().zip(&FOLD_LETTERS) {
         // Bytes absent from the word rule a pattern out without a search.
         let from_bytes = from.as_bytes();
-        if from_bytes.iter().all(|&b| present & letter_bit(b) != 0) && has(&w, from_bytes) {
+        if present & needed == needed && has(&w, from_bytes) {
             replace_into(&w, from_bytes, to.as_bytes(), &mut spare);
             std::mem::swap(&mut w, &mut spare);
             present = letters(&w);
