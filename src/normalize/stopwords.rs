@@ -104,13 +104,11 @@ impl<'a> Iterator for WordRuns<'a> {
         let mut start = None;
         let (mut simple, mut ascii_upper) = (true, false);
         while self.at < bytes.len() {
-            let (inside, len) = word_step(self.text, self.at);
+            let (inside, len, plain) = word_step(self.text, self.at);
             if inside {
                 start.get_or_insert(self.at);
-                let b = bytes[self.at];
-                ascii_upper |= b.is_ascii_uppercase();
-                simple &=
-                    b < 0x80 || (b == 0xE0 && matches!(bytes.get(self.at + 1), Some(0xA4..=0xB7)));
+                ascii_upper |= bytes[self.at].is_ascii_uppercase();
+                simple &= plain;
             } else if let Some(s) = start {
                 let word = self.text.get(s..self.at);
                 self.at += len;
@@ -131,25 +129,26 @@ impl<'a> Iterator for WordRuns<'a> {
     }
 }
 
-/// Whether the character at byte `at` belongs in a word (a word part or an apostrophe), and
-/// its length. ASCII and the Indic blocks (U+0900..=U+0DFF, E0 A4..=B7 xx) without decoding.
+/// Whether the character at byte `at` belongs in a word (a word part or an apostrophe), its
+/// length, and whether it is ASCII or of the Indic blocks (U+0900..=U+0DFF, E0 A4..=B7 xx),
+/// which are read without decoding.
 #[inline]
-fn word_step(text: &str, at: usize) -> (bool, usize) {
+fn word_step(text: &str, at: usize) -> (bool, usize, bool) {
     let bytes = text.as_bytes();
     match bytes[at] {
-        b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'', 1),
+        b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'', 1, true),
         0xE0 if matches!(bytes.get(at + 1), Some(0xA4..=0xB7)) => {
             // All but the punctuation U+0964, U+0965, U+0970 and U+0DF4.
             let punctuation = matches!(
                 (bytes[at + 1], bytes.get(at + 2)),
                 (0xA5, Some(0xA4 | 0xA5 | 0xB0)) | (0xB7, Some(0xB4))
             );
-            (!punctuation, 3)
+            (!punctuation, 3, true)
         }
         _ => match text.get(at..).and_then(|rest| rest.chars().next()) {
-            Some(c) => (is_word_part(c) || c == '’', c.len_utf8()),
+            Some(c) => (is_word_part(c) || c == '’', c.len_utf8(), false),
             // Not on a character boundary (never, as `at` moves by characters): skip the byte.
-            None => (false, 1),
+            None => (false, 1, false),
         },
     }
 }
