@@ -80,6 +80,13 @@ struct Run<'a> {
 }
 
 fn trim_apostrophes(mut w: &str) -> &str {
+    // Most words neither start nor end with an apostrophe (' or ’, E2 80 99): no decoding then.
+    let bytes = w.as_bytes();
+    let first = bytes.first().is_some_and(|&b| b == b'\'' || b == 0xE2);
+    let last = bytes.last().is_some_and(|&b| b == b'\'' || b == 0x99);
+    if !first && !last {
+        return w;
+    }
     while let Some(rest) = w.strip_prefix(['\'', '’']) {
         w = rest;
     }
@@ -109,6 +116,25 @@ impl<'a> Iterator for WordRuns<'a> {
                 start.get_or_insert(self.at);
                 ascii_upper |= bytes[self.at].is_ascii_uppercase();
                 simple &= plain;
+                self.at += len;
+                // The rest of a run of Indic letters and marks and lower-case ASCII letters and
+                // digits, which leave `simple` and `ascii_upper` as they are, in one loop.
+                loop {
+                    match bytes.get(self.at..self.at + 3) {
+                        Some(&[0xE0, b1 @ 0xA4..=0xB7, b2])
+                            if !matches!((b1, b2), (0xA5, 0xA4 | 0xA5 | 0xB0) | (0xB7, 0xB4)) =>
+                        {
+                            self.at += 3
+                        }
+                        _ => match bytes.get(self.at) {
+                            Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => {
+                                self.at += 1
+                            }
+                            _ => break,
+                        },
+                    }
+                }
+                continue;
             } else if let Some(s) = start {
                 let word = self.text.get(s..self.at);
                 self.at += len;
