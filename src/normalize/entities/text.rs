@@ -209,6 +209,17 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             if start.is_none() {
                 start = Some((i, ci));
             }
+            i += len;
+            ci += 1;
+            // The rest of a run of Indic letters and marks (the bulk of Hindi text) in one loop.
+            while let Some(&[0xE0, b1 @ 0xA4..=0xB7, b2]) = bytes.get(i..i + 3) {
+                if b1 == 0xA5 && matches!(b2, 0xA4 | 0xA5) {
+                    break;
+                }
+                i += 3;
+                ci += 1;
+            }
+            continue;
         } else if let Some(s) = start.take() {
             push(&mut tokens, s, i, prev_end);
             prev_end = i;
