@@ -161,8 +161,21 @@ fn short_forms(name: &str) -> Vec<String> {
     out
 }
 
+/// Phrase → draft, for the phrases claimed by one draft only.
+struct Unambiguous(FastMap<String, Option<usize>>);
+
+impl Unambiguous {
+    fn get(&self, phrase: &str) -> Option<usize> {
+        self.0.get(phrase).copied().flatten()
+    }
+
+    fn into_pairs(self) -> impl Iterator<Item = (String, usize)> {
+        self.0.into_iter().filter_map(|(p, d)| d.map(|d| (p, d)))
+    }
+}
+
 /// Phrase → draft, dropping phrases claimed by two drafts.
-fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> FastMap<String, usize> {
+fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> Unambiguous {
     let mut map: FastMap<String, Option<usize>> = FastMap::default();
     for (p, d) in pairs {
         map.entry(p)
@@ -173,9 +186,7 @@ fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> FastMap<Stri
             })
             .or_insert(Some(d));
     }
-    map.into_iter()
-        .filter_map(|(p, d)| d.map(|d| (p, d)))
-        .collect()
+    Unambiguous(map)
 }
 
 fn merge(drafts: &mut [Draft], entity_of: &mut [usize], from: usize, into: usize) {
@@ -211,8 +222,7 @@ pub(super) fn link_short_forms(
                     .iter()
                     .flat_map(|n| short_forms(n))
                     .map(move |s| (s, d))
-            })
-            .collect::<Vec<_>>(),
+            }),
     );
     for d in 0..drafts.len() {
         if !drafts[d].alive || drafts[d].origin != Origin::Found {
@@ -223,7 +233,7 @@ pub(super) fn link_short_forms(
         }
         let targets: Vec<usize> = names[d]
             .iter()
-            .filter_map(|n| shorts.get(*n).copied())
+            .filter_map(|n| shorts.get(n))
             .collect();
         if let Some(&t) = targets.first() {
             if targets.iter().all(|&x| x == t) && t != d {
@@ -235,10 +245,11 @@ pub(super) fn link_short_forms(
     let mut phrases: FastMap<String, usize> = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive)
-            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d)))
-            .collect::<Vec<_>>(),
-    );
-    for (s, d) in shorts {
+            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d))),
+    )
+    .into_pairs()
+    .collect();
+    for (s, d) in shorts.into_pairs() {
         if drafts[d].alive {
             phrases.entry(s).or_insert(d);
         }
@@ -246,6 +257,7 @@ pub(super) fn link_short_forms(
     // A phrase's first word and its most words: runs starting with any other word, or
     // longer, are never looked up.
     let mut heads: FastMap<&str, usize> = FastMap::default();
+    let mut joined = String::new();
     for p in phrases.keys() {
         let mut words = p.split(' ');
         let head = words.next().unwrap_or_default();
@@ -264,7 +276,9 @@ pub(super) fn link_short_forms(
             heads
                 .get(seg.token_text(from))
                 .filter(|&&max| to - from <= max)?;
-            phrases.get(&seg.joined(from, to)).copied()
+            joined.clear();
+            seg.push_joined(from, to, &mut joined);
+            phrases.get(joined.as_str()).copied()
         },
     );
 }
@@ -318,12 +332,11 @@ pub(super) fn link_cross_script<'e>(
     }
     let (full_keys, short_keys) =
         draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
-    let keys: FastMap<String, usize> = unambiguous(
+    let keys = unambiguous(
         full_keys
             .into_iter()
             .chain(short_keys)
-            .filter(|(k, _)| k.len() >= 3)
-            .collect::<Vec<_>>(),
+            .filter(|(k, _)| k.len() >= 3),
     );
     let mut scripts: Vec<Vec<Script>> = vec![Vec::new(); drafts.len()];
     for (m, &d) in mentions.iter().zip(entity_of.iter()) {
@@ -369,7 +382,6 @@ pub(super) fn link_cross_script<'e>(
                 "a run's key is its tokens' keys"
             );
             keys.get(&key)
-                .copied()
                 .filter(|&d| !scripts[d].contains(&script))
         },
     );
