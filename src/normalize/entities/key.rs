@@ -63,13 +63,26 @@ fn push_word(key: &mut String, folded: &str) {
 
 /// Transliteration keys remembered for one extraction: whole names, the romanized form of
 /// single words, and folded words (runs of an article's tokens share most of their words).
-#[derive(Default)]
 pub(super) struct KeyCache {
     keys: FastMap<String, String>,
     /// Word → `romanize(word)`.
     romanized: FastMap<String, (bool, String)>,
     /// Folded words, when the name has Latin letters and when it has none.
     folds: [FastMap<String, String>; 2],
+}
+
+impl Default for KeyCache {
+    /// Room for an article's worth of names and words from the start, so the maps are not
+    /// grown (and rehashed) name by name.
+    fn default() -> Self {
+        const ROOM: usize = 64;
+        let map = || FastMap::with_capacity_and_hasher(ROOM, Default::default());
+        KeyCache {
+            keys: map(),
+            romanized: FastMap::with_capacity_and_hasher(ROOM, Default::default()),
+            folds: [map(), map()],
+        }
+    }
 }
 
 impl KeyCache {
