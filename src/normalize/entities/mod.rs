@@ -247,7 +247,7 @@ fn assemble(
             continue;
         }
         let seg = &segs[m.seg];
-        let surface = seg.span_text(m.from, m.to).to_string();
+        let surface = seg.span_text(m.from, m.to);
         let a = acc.entry(d).or_insert(Acc {
             forms: Vec::new(),
             mentions: 0,
@@ -256,8 +256,8 @@ fn assemble(
         });
         a.mentions += 1;
         a.in_title |= seg.kind == SegmentKind::Title;
-        if !a.forms.iter().any(|(_, f)| *f == surface) {
-            a.forms.push((pos, surface));
+        if !a.forms.iter().any(|(_, f)| f == surface) {
+            a.forms.push((pos, surface.to_string()));
         }
     }
     let max_mentions = acc.values().map(|a| a.mentions).max().unwrap_or(1).max(1);
