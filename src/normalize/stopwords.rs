@@ -128,9 +128,7 @@ impl<'a> Iterator for WordRuns<'a> {
                             self.at += 3
                         }
                         _ => match bytes.get(self.at) {
-                            Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => {
-                                self.at += 1
-                            }
+                            Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => self.at += 1,
                             _ => break,
                         },
                     }

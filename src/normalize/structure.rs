@@ -168,9 +168,12 @@ pub fn build_structure(
                 .iter()
                 .filter(|im| is_safe_image_url(&im.url))
                 .collect();
-            previous_alt = safe
-                .last()
-                .map(|im| (fold(&im.alt).into_owned(), Some(blocks.len() + safe.len() - 1)));
+            previous_alt = safe.last().map(|im| {
+                (
+                    fold(&im.alt).into_owned(),
+                    Some(blocks.len() + safe.len() - 1),
+                )
+            });
             if previous_alt.as_ref().is_some_and(|(a, _)| a.is_empty()) {
                 previous_alt = None;
             }
@@ -189,7 +192,8 @@ pub fn build_structure(
         let folded = fold(&b.text);
         if let Some((alt, at)) = previous_alt.take() {
             if folded.len() >= 10
-                && (alt.contains(&*folded) || folded.contains(&alt) && alt.len() * 2 >= folded.len())
+                && (alt.contains(&*folded)
+                    || folded.contains(&alt) && alt.len() * 2 >= folded.len())
             {
                 let caption = Some(b.text.clone());
                 match at {

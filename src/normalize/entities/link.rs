@@ -231,10 +231,7 @@ pub(super) fn link_short_forms(
         if !matches!(drafts[d].kind, EntityType::Person | EntityType::Other) {
             continue;
         }
-        let targets: Vec<usize> = names[d]
-            .iter()
-            .filter_map(|n| shorts.get(n))
-            .collect();
+        let targets: Vec<usize> = names[d].iter().filter_map(|n| shorts.get(n)).collect();
         if let Some(&t) = targets.first() {
             if targets.iter().all(|&x| x == t) && t != d {
                 merge(drafts, entity_of, d, t);
@@ -381,8 +378,7 @@ pub(super) fn link_cross_script<'e>(
                 super::key::transliteration_key(&seg.joined(from, to)),
                 "a run's key is its tokens' keys"
             );
-            keys.get(&key)
-                .filter(|&d| !scripts[d].contains(&script))
+            keys.get(&key).filter(|&d| !scripts[d].contains(&script))
         },
     );
 }

@@ -106,7 +106,9 @@ pub fn extract_entities(
     );
     let english = |o: Origin| -> Option<&str> {
         match o {
-            Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.as_str()).filter(|e| !e.is_empty()),
+            Origin::Gazetteer(g) => {
+                Some(lex.gazetteer[g].english.as_str()).filter(|e| !e.is_empty())
+            }
             Origin::Dictionary(e) => Some(dictionary.entry(e).name.as_str()),
             Origin::Found => None,
         }
