@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
-use super::hygiene::{is_word_part, lowercase};
+use super::hygiene::{is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
 
 /// What boilerplate removal decided for one block.
@@ -141,7 +141,7 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         return None;
     }
     let markers = MARKERS.as_ref()?;
-    let lower = lowercase(text);
+    let lower = lowercase_cow(text);
     let norm = lower.trim_matches(|c: char| !is_word_part(c) && c != '©');
     if norm.is_empty() {
         return None;

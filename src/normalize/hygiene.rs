@@ -2,6 +2,8 @@
 //! characters, `\n` line endings, single spaces. Devanagari and other combining marks are kept, and
 //! ZWJ/ZWNJ survive where they shape a conjunct (between letters or marks).
 
+use std::borrow::Cow;
+
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -96,7 +98,9 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
 }
 
 /// Length of the run at the start of `bytes` (UTF-8) of printable ASCII and of characters of the
-/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are; and whether
+/// Indic blocks U+0900..=U+0DFF (E0 A4..=B7 xx), which hygiene keeps as they are, and of single
+/// spaces between them (which hygiene keeps too: a space inside a line, not before another
+/// space); and whether
 /// the run holds a character that `surely_nfc` does not pass on its own byte-level fast path
 /// (anything but ASCII and the Devanagari that path takes, the virama included).
 fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
@@ -105,6 +109,7 @@ fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
     loop {
         match bytes.get(n) {
             Some(b) if b.is_ascii_graphic() => n += 1,
+            Some(b' ') if n > 0 && starts_plain(bytes.get(n + 1..).unwrap_or_default()) => n += 1,
             Some(0xE0) if matches!(bytes.get(n + 1), Some(0xA4..=0xB7)) => {
                 suspect |= match (bytes.get(n + 1), bytes.get(n + 2)) {
                     // The nukta, unless it follows a letter in this run that it neither
@@ -118,6 +123,16 @@ fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
             }
             _ => return (n.min(bytes.len()), suspect),
         }
+    }
+}
+
+/// Whether `bytes` starts with a character a plain run takes: printable ASCII or a character of
+/// the Indic blocks.
+fn starts_plain(bytes: &[u8]) -> bool {
+    match bytes {
+        [b, ..] if b.is_ascii_graphic() => true,
+        [0xE0, b1, ..] => matches!(b1, 0xA4..=0xB7),
+        _ => false,
     }
 }
 
@@ -278,6 +293,15 @@ fn is_invisible(c: char) -> bool {
             | '\u{FFFE}'
             | '\u{FFFF}'
     )
+}
+
+/// [`lowercase`], borrowing `s` when lower-casing leaves it as it is (most lines newsdesk sees).
+pub fn lowercase_cow(s: &str) -> Cow<'_, str> {
+    if has_no_case(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(lowercase(s))
+    }
 }
 
 /// The same as `str::to_lowercase`, faster on what newsdesk mostly sees: lower-case ASCII and the

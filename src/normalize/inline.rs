@@ -24,9 +24,12 @@ pub struct Inline {
 
 /// Parse a line's inline markdown.
 pub fn parse_inline(line: &str) -> Inline {
-    let plain = !line
-        .bytes()
-        .any(|b| matches!(b, b'\\' | b'!' | b'[' | b'*' | b'_' | b'`'));
+    // Checked 32 bytes at a time without a branch per byte (the compiler compares them at once).
+    let plain = !line.as_bytes().chunks(32).any(|chunk| {
+        chunk.iter().fold(false, |found, &b| {
+            found | matches!(b, b'\\' | b'!' | b'[' | b'*' | b'_' | b'`')
+        })
+    });
     if plain {
         return Inline {
             text: collapse_spaces(line),

@@ -51,11 +51,8 @@ pub fn word_count(text: &str) -> usize {
                 at += 1;
             }
             _ => {
-                let end = bytes[at..]
-                    .iter()
-                    .position(|&b| b == b' ' || b == b'\n')
-                    .map_or(bytes.len(), |n| at + n);
-                count += simple_piece_words(&bytes[at..end]).unwrap_or_else(|| {
+                let (end, simple) = scan_piece(bytes, at);
+                count += simple.unwrap_or_else(|| {
                     segmented_word_count(text.get(spaces_from.unwrap_or(at)..end).unwrap_or(""))
                 });
                 spaces_from = None;
@@ -73,41 +70,67 @@ fn segmented_word_count(text: &str) -> usize {
         .count()
 }
 
-/// The words of a piece (UTF-8, no spaces or newlines) when its shape makes the count obvious:
-/// ASCII punctuation (not `_`, which joins words) around one run that starts with a letter or
-/// digit and holds only ASCII or Devanagari letters, digits and marks, and joiners. `None` for any
-/// other piece.
-fn simple_piece_words(piece: &[u8]) -> Option<usize> {
-    let is_punct = |b: &u8| b.is_ascii_punctuation() && *b != b'_';
-    let Some(from) = piece.iter().position(|b| !is_punct(b)) else {
-        return Some(0);
+/// Where the piece starting at byte `at` (not a space or newline) ends, at the next space or
+/// newline or the end of the text; and its words when its shape makes the count obvious: ASCII
+/// punctuation (not `_`, which joins words) around one run that starts with a letter or digit
+/// and holds only ASCII or Devanagari letters, digits and marks, and joiners. `None` for any
+/// other piece. One pass over the piece's bytes.
+fn scan_piece(bytes: &[u8], at: usize) -> (usize, Option<usize>) {
+    let is_punct = |b: u8| b.is_ascii_punctuation() && b != b'_';
+    let is_end = |b: u8| b == b' ' || b == b'\n';
+    let piece_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| is_end(b))
+            .map_or(bytes.len(), |n| from + n)
     };
-    let to = piece
-        .iter()
-        .rposition(|b| !is_punct(b))
-        .map_or(from, |i| i + 1);
-    let core = &piece[from..to];
-    let mut i = 0;
-    while i < core.len() {
-        let b = core[i];
-        if b.is_ascii_alphanumeric() {
-            i += 1;
-            continue;
+    let mut i = at;
+    while i < bytes.len() && is_punct(bytes[i]) {
+        i += 1;
+    }
+    if i == bytes.len() || is_end(bytes[i]) {
+        return (i, Some(0));
+    }
+    // The run: UTF-8 keeps a character's bytes together, and continuation bytes are neither
+    // spaces nor punctuation, so the run's characters are whole.
+    let run_start = i;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            if is_end(b) {
+                return (i, Some(1));
+            }
+            if is_punct(b) {
+                break;
+            }
+            return (piece_end(i), None);
         }
         // U+0900..=U+097F is E0 A4..=A5 xx; ZWNJ and ZWJ are E2 80 8C and E2 80 8D.
-        let class = match (b, core.get(i + 1), core.get(i + 2)) {
+        let class = match (b, bytes.get(i + 1), bytes.get(i + 2)) {
             (0xE0, Some(&b1 @ (0xA4 | 0xA5)), Some(&b2)) => {
                 DEVANAGARI_CLASSES[(usize::from(b1 - 0xA4) << 6) | usize::from(b2 & 0x3F)]
             }
             (0xE2, Some(0x80), Some(0x8C | 0x8D)) => EXTEND,
-            _ => return None,
+            _ => OTHER,
         };
-        if class == OTHER || (i == 0 && class != BASE) {
-            return None;
+        if class == OTHER || (i == run_start && class != BASE) {
+            return (piece_end(i), None);
         }
         i += 3;
     }
-    Some(1)
+    // Only punctuation may follow the run.
+    while i < bytes.len() && is_punct(bytes[i]) {
+        i += 1;
+    }
+    if i == bytes.len() || is_end(bytes[i]) {
+        (i, Some(1))
+    } else {
+        (piece_end(i), None)
+    }
 }
 
 const OTHER: u8 = 0;

@@ -3,7 +3,7 @@
 //! share a script.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::LazyLock;
 
 use super::hygiene::is_word_part;
@@ -31,8 +31,9 @@ impl Hasher for Fnv {
     }
 }
 
-/// A set of stop words.
-pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// A set of stop words (foldhash: its short-input path beats FNV's byte loop on words of
+/// three-byte Indic letters).
+pub type WordSet = HashSet<&'static str, foldhash::fast::RandomState>;
 
 static STOPWORDS: LazyLock<HashMap<&'static str, WordSet>> = LazyLock::new(|| {
     let mut map: HashMap<&'static str, WordSet> = HashMap::new();
@@ -80,6 +81,13 @@ struct Run<'a> {
 }
 
 fn trim_apostrophes(mut w: &str) -> &str {
+    // Most words neither start nor end with an apostrophe (' or ’, E2 80 99): no decoding then.
+    let bytes = w.as_bytes();
+    let first = bytes.first().is_some_and(|&b| b == b'\'' || b == 0xE2);
+    let last = bytes.last().is_some_and(|&b| b == b'\'' || b == 0x99);
+    if !first && !last {
+        return w;
+    }
     while let Some(rest) = w.strip_prefix(['\'', '’']) {
         w = rest;
     }
@@ -104,13 +112,28 @@ impl<'a> Iterator for WordRuns<'a> {
         let mut start = None;
         let (mut simple, mut ascii_upper) = (true, false);
         while self.at < bytes.len() {
-            let (inside, len) = word_step(self.text, self.at);
+            let (inside, len, plain) = word_step(self.text, self.at);
             if inside {
                 start.get_or_insert(self.at);
-                let b = bytes[self.at];
-                ascii_upper |= b.is_ascii_uppercase();
-                simple &=
-                    b < 0x80 || (b == 0xE0 && matches!(bytes.get(self.at + 1), Some(0xA4..=0xB7)));
+                ascii_upper |= bytes[self.at].is_ascii_uppercase();
+                simple &= plain;
+                self.at += len;
+                // The rest of a run of Indic letters and marks and lower-case ASCII letters and
+                // digits, which leave `simple` and `ascii_upper` as they are, in one loop.
+                loop {
+                    match bytes.get(self.at..self.at + 3) {
+                        Some(&[0xE0, b1 @ 0xA4..=0xB7, b2])
+                            if !matches!((b1, b2), (0xA5, 0xA4 | 0xA5 | 0xB0) | (0xB7, 0xB4)) =>
+                        {
+                            self.at += 3
+                        }
+                        _ => match bytes.get(self.at) {
+                            Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => self.at += 1,
+                            _ => break,
+                        },
+                    }
+                }
+                continue;
             } else if let Some(s) = start {
                 let word = self.text.get(s..self.at);
                 self.at += len;
@@ -131,25 +154,26 @@ impl<'a> Iterator for WordRuns<'a> {
     }
 }
 
-/// Whether the character at byte `at` belongs in a word (a word part or an apostrophe), and
-/// its length. ASCII and the Indic blocks (U+0900..=U+0DFF, E0 A4..=B7 xx) without decoding.
+/// Whether the character at byte `at` belongs in a word (a word part or an apostrophe), its
+/// length, and whether it is ASCII or of the Indic blocks (U+0900..=U+0DFF, E0 A4..=B7 xx),
+/// which are read without decoding.
 #[inline]
-fn word_step(text: &str, at: usize) -> (bool, usize) {
+fn word_step(text: &str, at: usize) -> (bool, usize, bool) {
     let bytes = text.as_bytes();
     match bytes[at] {
-        b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'', 1),
+        b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'', 1, true),
         0xE0 if matches!(bytes.get(at + 1), Some(0xA4..=0xB7)) => {
             // All but the punctuation U+0964, U+0965, U+0970 and U+0DF4.
             let punctuation = matches!(
                 (bytes[at + 1], bytes.get(at + 2)),
                 (0xA5, Some(0xA4 | 0xA5 | 0xB0)) | (0xB7, Some(0xB4))
             );
-            (!punctuation, 3)
+            (!punctuation, 3, true)
         }
         _ => match text.get(at..).and_then(|rest| rest.chars().next()) {
-            Some(c) => (is_word_part(c) || c == '’', c.len_utf8()),
+            Some(c) => (is_word_part(c) || c == '’', c.len_utf8(), false),
             // Not on a character boundary (never, as `at` moves by characters): skip the byte.
-            None => (false, 1),
+            None => (false, 1, false),
         },
     }
 }

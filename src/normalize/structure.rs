@@ -1,12 +1,13 @@
 //! Article structure from the kept blocks: the title, the summary (dek), the lead image with its
 //! alt text freed of title copies, headings told apart from paragraphs, and repeated lines dropped.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::article::{Block, BlockType, Image, Removed};
 use super::blocks::{LineKind, RawBlock};
 use super::boilerplate::{ends_like_sentence, marker_reason, Verdict};
-use super::hygiene::lowercase;
+use super::hygiene::lowercase_cow;
 use super::inline::collapse_spaces;
 use super::kickers::split_kicker;
 
@@ -139,7 +140,7 @@ pub fn build_structure(
             caption: None,
         });
 
-    let mut seen: HashSet<String, foldhash::fast::RandomState> = HashSet::default();
+    let mut seen: HashSet<Cow<'_, str>, foldhash::fast::RandomState> = HashSet::default();
     let folded_title = fold(&title);
     seen.insert(folded_title.clone());
     if let Some(s) = &summary {
@@ -157,7 +158,7 @@ pub fn build_structure(
             previous_alt = lead_image
                 .as_ref()
                 .and_then(|im| im.alt.as_deref())
-                .map(|a| (fold(a), None));
+                .map(|a| (fold(a).into_owned(), None));
             continue;
         }
         let b = &raw[i];
@@ -167,9 +168,12 @@ pub fn build_structure(
                 .iter()
                 .filter(|im| is_safe_image_url(&im.url))
                 .collect();
-            previous_alt = safe
-                .last()
-                .map(|im| (fold(&im.alt), Some(blocks.len() + safe.len() - 1)));
+            previous_alt = safe.last().map(|im| {
+                (
+                    fold(&im.alt).into_owned(),
+                    Some(blocks.len() + safe.len() - 1),
+                )
+            });
             if previous_alt.as_ref().is_some_and(|(a, _)| a.is_empty()) {
                 previous_alt = None;
             }
@@ -188,7 +192,8 @@ pub fn build_structure(
         let folded = fold(&b.text);
         if let Some((alt, at)) = previous_alt.take() {
             if folded.len() >= 10
-                && (alt.contains(&folded) || folded.contains(&alt) && alt.len() * 2 >= folded.len())
+                && (alt.contains(&*folded)
+                    || folded.contains(&alt) && alt.len() * 2 >= folded.len())
             {
                 let caption = Some(b.text.clone());
                 match at {
@@ -339,8 +344,8 @@ fn repeats_title(line: &str, title: &str) -> bool {
 }
 
 /// Case-insensitive form for spotting repeats (block text is already space-collapsed).
-fn fold(s: &str) -> String {
-    lowercase(s)
+fn fold(s: &str) -> Cow<'_, str> {
+    lowercase_cow(s)
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ fn select_on_tokens(
     seg: &Segment,
     found: impl IntoIterator<Item = (usize, usize, usize)>,
 ) -> Vec<(usize, usize, usize)> {
-    let text = seg.text.as_str();
+    let text = seg.text;
     let mut found: Vec<(usize, usize, usize)> = found
         .into_iter()
         .filter(|&(s, e, _)| {

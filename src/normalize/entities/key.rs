@@ -63,13 +63,26 @@ fn push_word(key: &mut String, folded: &str) {
 
 /// Transliteration keys remembered for one extraction: whole names, the romanized form of
 /// single words, and folded words (runs of an article's tokens share most of their words).
-#[derive(Default)]
 pub(super) struct KeyCache {
     keys: FastMap<String, String>,
     /// Word → `romanize(word)`.
     romanized: FastMap<String, (bool, String)>,
     /// Folded words, when the name has Latin letters and when it has none.
     folds: [FastMap<String, String>; 2],
+}
+
+impl Default for KeyCache {
+    /// Room for an article's worth of names and words from the start, so the maps are not
+    /// grown (and rehashed) name by name.
+    fn default() -> Self {
+        const ROOM: usize = 64;
+        let map = || FastMap::with_capacity_and_hasher(ROOM, Default::default());
+        KeyCache {
+            keys: map(),
+            romanized: FastMap::with_capacity_and_hasher(ROOM, Default::default()),
+            folds: [map(), map()],
+        }
+    }
 }
 
 impl KeyCache {
@@ -95,25 +108,33 @@ impl KeyCache {
     /// character apart (NFC never composes across a space), so the words of the joined text
     /// are the words of its tokens in turn, and it has Latin letters when one of them has.
     pub(super) fn run_key<'a>(&mut self, tokens: impl Iterator<Item = &'a str> + Clone) -> String {
+        let mut latin = false;
         for t in tokens.clone() {
-            if !self.romanized.contains_key(t) {
-                self.romanized.insert(t.to_string(), romanize(t));
-            }
+            latin |= match self.romanized.get(t) {
+                Some(&(has_latin, _)) => has_latin,
+                None => {
+                    let romanized = romanize(t);
+                    let has_latin = romanized.0;
+                    self.romanized.insert(t.to_string(), romanized);
+                    has_latin
+                }
+            };
         }
-        let latin = tokens
-            .clone()
-            .any(|t| self.romanized.get(t).is_some_and(|r| r.0));
+        let memo = &mut self.folds[usize::from(latin)];
         let mut key = String::new();
         for t in tokens {
             let Some((_, romanized)) = self.romanized.get(t) else {
                 continue;
             };
             for w in words(romanized) {
-                let memo = &mut self.folds[usize::from(latin)];
-                if !memo.contains_key(w) {
-                    memo.insert(w.to_string(), fold_word(w, latin));
+                match memo.get(w) {
+                    Some(folded) => push_word(&mut key, folded),
+                    None => {
+                        let folded = fold_word(w, latin);
+                        push_word(&mut key, &folded);
+                        memo.insert(w.to_string(), folded);
+                    }
                 }
-                push_word(&mut key, memo.get(w).map_or("", String::as_str));
             }
         }
         key
@@ -121,7 +142,7 @@ impl KeyCache {
 }
 
 /// A bit per lower-case ASCII letter (and one for every other byte).
-fn letter_bit(b: u8) -> u32 {
+const fn letter_bit(b: u8) -> u32 {
     if b.is_ascii_lowercase() {
         1 << (b - b'a')
     } else {
@@ -130,8 +151,8 @@ fn letter_bit(b: u8) -> u32 {
 }
 
 /// The letters present in a word, as [`letter_bit`]s.
-fn letters(w: &str) -> u32 {
-    w.bytes().fold(0, |m, b| m | letter_bit(b))
+fn letters(w: &[u8]) -> u32 {
+    w.iter().fold(0, |m, &b| m | letter_bit(b))
 }
 
 /// Whether `haystack` contains `needle` (one to three bytes).
@@ -145,43 +166,78 @@ fn has(haystack: &[u8], needle: &[u8]) -> bool {
     }
 }
 
+/// `src` with every occurrence of `from` (left to right, not overlapping) replaced by `to`,
+/// into `out`: what `str::replace` gives, without allocating once `out` has grown.
+fn replace_into(src: &[u8], from: &[u8], to: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < src.len() {
+        if src[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(src[i]);
+            i += 1;
+        }
+    }
+}
+
+/// The spelling folds, in order. Order matters: longer patterns first. '\u{1}' stands for the
+/// "ch" sound while single "c" is resolved to k or s.
+const FOLDS: [(&str, &str); 20] = [
+    ("ngh", "nh"),
+    ("ch", "\u{1}"),
+    ("ph", "f"),
+    ("sh", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("bh", "b"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("jh", "j"),
+    ("ck", "k"),
+    ("ou", "au"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("w", "v"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "j"),
+    ("y", "i"),
+    ("ei", "i"),
+];
+
+/// The [`letters`] of each fold's pattern.
+const FOLD_LETTERS: [u32; 20] = {
+    let mut masks = [0; 20];
+    let mut i = 0;
+    while i < masks.len() {
+        let pattern = FOLDS[i].0.as_bytes();
+        let mut k = 0;
+        while k < pattern.len() {
+            masks[i] |= letter_bit(pattern[k]);
+            k += 1;
+        }
+        i += 1;
+    }
+    masks
+};
+
 /// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
 fn fold_word(word: &str, latin: bool) -> String {
-    let mut w = word.to_string();
+    let mut w: Vec<u8> = word.as_bytes().to_vec();
+    let mut spare: Vec<u8> = Vec::new();
     let mut present = letters(&w);
-    // Order matters: longer patterns first. '\u{1}' stands for the "ch" sound while single
-    // "c" is resolved to k or s.
-    for (from, to) in [
-        ("ngh", "nh"),
-        ("ch", "\u{1}"),
-        ("ph", "f"),
-        ("sh", "s"),
-        ("th", "t"),
-        ("dh", "d"),
-        ("bh", "b"),
-        ("kh", "k"),
-        ("gh", "g"),
-        ("jh", "j"),
-        ("ck", "k"),
-        ("ou", "au"),
-        ("ee", "i"),
-        ("oo", "u"),
-        ("w", "v"),
-        ("q", "k"),
-        ("x", "ks"),
-        ("z", "j"),
-        ("y", "i"),
-        ("ei", "i"),
-    ] {
+    for (&(from, to), &needed) in FOLDS.iter().zip(&FOLD_LETTERS) {
         // Bytes absent from the word rule a pattern out without a search.
         let from_bytes = from.as_bytes();
-        if from_bytes.iter().all(|&b| present & letter_bit(b) != 0) && has(w.as_bytes(), from_bytes)
-        {
-            w = w.replace(from, to);
+        if present & needed == needed && has(&w, from_bytes) {
+            replace_into(&w, from_bytes, to.as_bytes(), &mut spare);
+            std::mem::swap(&mut w, &mut spare);
             present = letters(&w);
         }
     }
-    let chars: &[u8] = w.as_bytes();
+    let chars: &[u8] = &w;
     let consonant = |i: usize| {
         chars.get(i).is_some_and(|&c| {
             c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') || c == 1

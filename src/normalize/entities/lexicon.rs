@@ -360,6 +360,11 @@ impl Lexicon {
         let (mut simple, mut upper, mut numeric) = (true, false, false);
         let bytes = word.as_bytes();
         let mut i = 0;
+        if let Some(digits) = devanagari_digits(bytes) {
+            // Only Devanagari: the loop below has nothing to add.
+            numeric = digits;
+            i = bytes.len();
+        }
         while i < bytes.len() {
             match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
                 (b, _, _) if b < 0x80 => {
@@ -453,4 +458,21 @@ impl Lexicon {
         }
         reach[bytes] & 4 != 0
     }
+}
+
+/// For a word of Devanagari characters only (U+0900..=U+097F, E0 A4 xx and E0 A5 xx), whether
+/// it has a Devanagari digit (U+0966..=U+096F, E0 A5 A6..=AF); `None` for any other word.
+fn devanagari_digits(bytes: &[u8]) -> Option<bool> {
+    let chars = bytes.chunks_exact(3);
+    if !chars.remainder().is_empty() {
+        return None;
+    }
+    let mut digits = false;
+    for c in chars {
+        if c[0] != 0xE0 || !matches!(c[1], 0xA4 | 0xA5) {
+            return None;
+        }
+        digits |= c[1] == 0xA5 && (0xA6..=0xAF).contains(&c[2]);
+    }
+    Some(digits)
 }

@@ -75,21 +75,48 @@ fn compatible(a: EntityType, b: EntityType) -> bool {
     a == b || a == EntityType::Other || b == EntityType::Other
 }
 
+/// The name (tokens joined by spaces) of every mention so far, one after another in one string.
+#[derive(Default)]
+pub(super) struct MentionNames {
+    text: String,
+    /// Where each mention's name ends in `text` (it starts where the one before ends).
+    ends: Vec<usize>,
+}
+
+impl MentionNames {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn push(&mut self, seg: &Segment, from: usize, to: usize) {
+        seg.push_joined(from, to, &mut self.text);
+        self.ends.push(self.text.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.text[start..end])
+    }
+}
+
 /// The distinct names (tokens joined by spaces) of each draft.
 pub(super) fn names_of<'a>(
     segs: &[Segment],
     mentions: &[Mention],
     entity_of: &[usize],
     drafts: usize,
-    cache: &'a mut Vec<String>,
+    cache: &'a mut MentionNames,
 ) -> Vec<Vec<&'a str>> {
     // Mentions are only ever added: the names of those seen before are remembered.
     for m in mentions.get(cache.len()..).unwrap_or_default() {
-        cache.push(segs[m.seg].joined(m.from, m.to));
+        cache.push(&segs[m.seg], m.from, m.to);
     }
+    let cache: &'a MentionNames = cache;
     let mut names: Vec<Vec<&str>> = vec![Vec::new(); drafts];
     for (name, &d) in cache.iter().zip(entity_of) {
-        if !names[d].contains(&name.as_str()) {
+        if !names[d].contains(&name) {
             names[d].push(name);
         }
     }
@@ -101,7 +128,7 @@ pub(super) fn names_of<'a>(
 #[derive(Default)]
 pub(super) struct Memo {
     pub keys: KeyCache,
-    names: Vec<String>,
+    names: MentionNames,
     /// Person name → the keys of its short forms.
     short_keys: FastMap<String, Vec<String>>,
 }
@@ -134,8 +161,21 @@ fn short_forms(name: &str) -> Vec<String> {
     out
 }
 
+/// Phrase → draft, for the phrases claimed by one draft only.
+struct Unambiguous(FastMap<String, Option<usize>>);
+
+impl Unambiguous {
+    fn get(&self, phrase: &str) -> Option<usize> {
+        self.0.get(phrase).copied().flatten()
+    }
+
+    fn into_pairs(self) -> impl Iterator<Item = (String, usize)> {
+        self.0.into_iter().filter_map(|(p, d)| d.map(|d| (p, d)))
+    }
+}
+
 /// Phrase → draft, dropping phrases claimed by two drafts.
-fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> FastMap<String, usize> {
+fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> Unambiguous {
     let mut map: FastMap<String, Option<usize>> = FastMap::default();
     for (p, d) in pairs {
         map.entry(p)
@@ -146,9 +186,7 @@ fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> FastMap<Stri
             })
             .or_insert(Some(d));
     }
-    map.into_iter()
-        .filter_map(|(p, d)| d.map(|d| (p, d)))
-        .collect()
+    Unambiguous(map)
 }
 
 fn merge(drafts: &mut [Draft], entity_of: &mut [usize], from: usize, into: usize) {
@@ -184,8 +222,7 @@ pub(super) fn link_short_forms(
                     .iter()
                     .flat_map(|n| short_forms(n))
                     .map(move |s| (s, d))
-            })
-            .collect::<Vec<_>>(),
+            }),
     );
     for d in 0..drafts.len() {
         if !drafts[d].alive || drafts[d].origin != Origin::Found {
@@ -194,10 +231,7 @@ pub(super) fn link_short_forms(
         if !matches!(drafts[d].kind, EntityType::Person | EntityType::Other) {
             continue;
         }
-        let targets: Vec<usize> = names[d]
-            .iter()
-            .filter_map(|n| shorts.get(*n).copied())
-            .collect();
+        let targets: Vec<usize> = names[d].iter().filter_map(|n| shorts.get(n)).collect();
         if let Some(&t) = targets.first() {
             if targets.iter().all(|&x| x == t) && t != d {
                 merge(drafts, entity_of, d, t);
@@ -208,10 +242,11 @@ pub(super) fn link_short_forms(
     let mut phrases: FastMap<String, usize> = unambiguous(
         (0..drafts.len())
             .filter(|&d| drafts[d].alive)
-            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d)))
-            .collect::<Vec<_>>(),
-    );
-    for (s, d) in shorts {
+            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d))),
+    )
+    .into_pairs()
+    .collect();
+    for (s, d) in shorts.into_pairs() {
         if drafts[d].alive {
             phrases.entry(s).or_insert(d);
         }
@@ -219,6 +254,7 @@ pub(super) fn link_short_forms(
     // A phrase's first word and its most words: runs starting with any other word, or
     // longer, are never looked up.
     let mut heads: FastMap<&str, usize> = FastMap::default();
+    let mut joined = String::new();
     for p in phrases.keys() {
         let mut words = p.split(' ');
         let head = words.next().unwrap_or_default();
@@ -237,7 +273,9 @@ pub(super) fn link_short_forms(
             heads
                 .get(seg.token_text(from))
                 .filter(|&&max| to - from <= max)?;
-            phrases.get(&seg.joined(from, to)).copied()
+            joined.clear();
+            seg.push_joined(from, to, &mut joined);
+            phrases.get(joined.as_str()).copied()
         },
     );
 }
@@ -246,13 +284,13 @@ pub(super) fn link_short_forms(
 /// unclaimed capitalized Latin runs (or Devanagari words) whose key is that of a known name
 /// or short form become its mentions ("Putin", "Kim Jong" in English kickers).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn link_cross_script(
+pub(super) fn link_cross_script<'e>(
     segs: &[Segment],
     mentions: &mut Vec<Mention>,
     entity_of: &mut Vec<usize>,
     drafts: &mut [Draft],
     covered: &mut [Vec<bool>],
-    english_names: &dyn Fn(Origin) -> Option<String>,
+    english_names: &dyn Fn(Origin) -> Option<&'e str>,
     main_script: Script,
     memo: &mut Memo,
 ) {
@@ -291,12 +329,11 @@ pub(super) fn link_cross_script(
     }
     let (full_keys, short_keys) =
         draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
-    let keys: FastMap<String, usize> = unambiguous(
+    let keys = unambiguous(
         full_keys
             .into_iter()
             .chain(short_keys)
-            .filter(|(k, _)| k.len() >= 3)
-            .collect::<Vec<_>>(),
+            .filter(|(k, _)| k.len() >= 3),
     );
     let mut scripts: Vec<Vec<Script>> = vec![Vec::new(); drafts.len()];
     for (m, &d) in mentions.iter().zip(entity_of.iter()) {
@@ -341,9 +378,7 @@ pub(super) fn link_cross_script(
                 super::key::transliteration_key(&seg.joined(from, to)),
                 "a run's key is its tokens' keys"
             );
-            keys.get(&key)
-                .copied()
-                .filter(|&d| !scripts[d].contains(&script))
+            keys.get(&key).filter(|&d| !scripts[d].contains(&script))
         },
     );
 }
@@ -352,12 +387,12 @@ type KeyList = Vec<(String, usize)>;
 
 /// Transliteration keys of every live draft's names (and English gazetteer name), and of
 /// persons' short forms.
-fn draft_keys(
+fn draft_keys<'e>(
     segs: &[Segment],
     mentions: &[Mention],
     entity_of: &[usize],
     drafts: &[Draft],
-    english_names: &dyn Fn(Origin) -> Option<String>,
+    english_names: &dyn Fn(Origin) -> Option<&'e str>,
     memo: &mut Memo,
 ) -> (KeyList, KeyList) {
     let Memo {
@@ -372,14 +407,16 @@ fn draft_keys(
         for n in &names[d] {
             full_keys.push((keys.key(n), d));
             if drafts[d].kind == EntityType::Person {
-                let of_name = short_keys_of
-                    .entry(n.to_string())
-                    .or_insert_with(|| short_forms(n).iter().map(|s| keys.key(s)).collect());
+                if !short_keys_of.contains_key(*n) {
+                    let of_name = short_forms(n).iter().map(|s| keys.key(s)).collect();
+                    short_keys_of.insert(n.to_string(), of_name);
+                }
+                let of_name = short_keys_of.get(*n).map_or(&[][..], Vec::as_slice);
                 short_keys.extend(of_name.iter().map(|k| (k.clone(), d)));
             }
         }
         if let Some(en) = english_names(drafts[d].origin) {
-            full_keys.push((keys.key(&en), d));
+            full_keys.push((keys.key(en), d));
         }
     }
     (full_keys, short_keys)

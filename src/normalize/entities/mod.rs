@@ -104,10 +104,14 @@ pub fn extract_entities(
         &mut covered,
         &mut memo,
     );
-    let english = |o: Origin| match o {
-        Origin::Gazetteer(g) => Some(lex.gazetteer[g].english.clone()).filter(|e| !e.is_empty()),
-        Origin::Dictionary(e) => Some(dictionary.entry(e).name.clone()),
-        Origin::Found => None,
+    let english = |o: Origin| -> Option<&str> {
+        match o {
+            Origin::Gazetteer(g) => {
+                Some(lex.gazetteer[g].english.as_str()).filter(|e| !e.is_empty())
+            }
+            Origin::Dictionary(e) => Some(dictionary.entry(e).name.as_str()),
+            Origin::Found => None,
+        }
     };
     let main_script = if latin_article {
         Script::Latin
@@ -165,7 +169,7 @@ fn is_latin_article(segs: &[Segment]) -> bool {
         .iter()
         .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
     {
-        let (l, d) = count_scripts(&seg.text);
+        let (l, d) = count_scripts(seg.text);
         latin += l;
         deva += d;
     }
@@ -245,7 +249,7 @@ fn assemble(
             continue;
         }
         let seg = &segs[m.seg];
-        let surface = seg.span_text(m.from, m.to).to_string();
+        let surface = seg.span_text(m.from, m.to);
         let a = acc.entry(d).or_insert(Acc {
             forms: Vec::new(),
             mentions: 0,
@@ -254,8 +258,8 @@ fn assemble(
         });
         a.mentions += 1;
         a.in_title |= seg.kind == SegmentKind::Title;
-        if !a.forms.iter().any(|(_, f)| *f == surface) {
-            a.forms.push((pos, surface));
+        if !a.forms.iter().any(|(_, f)| f == surface) {
+            a.forms.push((pos, surface.to_string()));
         }
     }
     let max_mentions = acc.values().map(|a| a.mentions).max().unwrap_or(1).max(1);

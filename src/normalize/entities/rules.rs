@@ -190,7 +190,7 @@ fn demonym_len_at(seg: &Segment, i: usize, end: usize) -> Option<usize> {
 
 /// Latin tokens written capitalized in mid-sentence anywhere in the article: a sentence-initial
 /// word is only taken for a name when it also appears like this.
-pub(super) fn capitalized_mid_sentence(segs: &[Segment]) -> FastSet<&str> {
+pub(super) fn capitalized_mid_sentence<'s>(segs: &'s [Segment<'_>]) -> FastSet<&'s str> {
     segs.iter()
         .flat_map(|s| {
             s.tokens

@@ -92,16 +92,16 @@ pub(super) struct Token {
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Segment {
+pub(super) struct Segment<'a> {
     pub kind: SegmentKind,
-    pub text: String,
+    pub text: &'a str,
     /// Character offset of the segment in the article's title + body text.
     pub offset: usize,
     pub tokens: Vec<Token>,
 }
 
-impl Segment {
-    fn new(kind: SegmentKind, text: &str, offset: usize) -> Segment {
+impl<'a> Segment<'a> {
+    fn new(kind: SegmentKind, text: &'a str, offset: usize) -> Segment<'a> {
         let lex = &*LEXICON;
         let mut tokens = tokenize(text);
         for t in &mut tokens {
@@ -110,7 +110,7 @@ impl Segment {
         Segment {
             kind,
             tokens,
-            text: text.to_string(),
+            text,
             offset,
         }
     }
@@ -143,13 +143,18 @@ impl Segment {
                 .map(|i| self.token_text(i).len() + 1)
                 .sum::<usize>(),
         );
+        self.push_joined(from, to, &mut out);
+        out
+    }
+
+    /// Appends [`Segment::joined`] of tokens `from..to` to `out`.
+    pub(super) fn push_joined(&self, from: usize, to: usize, out: &mut String) {
         for i in from..to {
             if i > from {
                 out.push(' ');
             }
             out.push_str(self.token_text(i));
         }
-        out
     }
 }
 
@@ -162,12 +167,15 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
         |tokens: &mut Vec<Token>, (s, char_start): (usize, usize), e: usize, prev_end: usize| {
             let gap = &text[prev_end..s];
             let (mut break_before, mut sentence_end) = (false, false);
-            for c in gap.chars() {
-                break_before |= !c.is_whitespace();
-                sentence_end |= matches!(
-                    c,
-                    '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
-                );
+            // Most tokens are apart by one space, which neither breaks nor ends a sentence.
+            if gap != " " {
+                for c in gap.chars() {
+                    break_before |= !c.is_whitespace();
+                    sentence_end |= matches!(
+                        c,
+                        '.' | '?' | '!' | '।' | ':' | ';' | '"' | '“' | '”' | '(' | '\n' | '|'
+                    );
+                }
             }
             let sentence_start = tokens.is_empty() || sentence_end;
             tokens.push(Token {
@@ -201,6 +209,17 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             if start.is_none() {
                 start = Some((i, ci));
             }
+            i += len;
+            ci += 1;
+            // The rest of a run of Indic letters and marks (the bulk of Hindi text) in one loop.
+            while let Some(&[0xE0, b1 @ 0xA4..=0xB7, b2]) = bytes.get(i..i + 3) {
+                if b1 == 0xA5 && matches!(b2, 0xA4 | 0xA5) {
+                    break;
+                }
+                i += 3;
+                ci += 1;
+            }
+            continue;
         } else if let Some(s) = start.take() {
             push(&mut tokens, s, i, prev_end);
             prev_end = i;
@@ -236,13 +255,13 @@ pub(super) fn head_word(phrase: &str) -> Option<&str> {
 /// Lays out the article's parts in reading order. Title, summary and body get the character
 /// offsets they have in "title + body" text (parts separated by a blank line); kickers and
 /// the lead image's alt text come after them.
-pub(super) fn segments(
-    title: &str,
-    summary: Option<&str>,
-    kickers: &[String],
-    blocks: &[Block],
-    lead_image_alt: Option<&str>,
-) -> Vec<Segment> {
+pub(super) fn segments<'a>(
+    title: &'a str,
+    summary: Option<&'a str>,
+    kickers: &'a [String],
+    blocks: &'a [Block],
+    lead_image_alt: Option<&'a str>,
+) -> Vec<Segment<'a>> {
     let mut parts: Vec<(SegmentKind, &str)> = vec![(SegmentKind::Title, title)];
     if let Some(s) = summary {
         parts.push((SegmentKind::Body, s));
