@@ -99,6 +99,9 @@ pub(super) struct Lexicon {
     pub gazetteer_matcher: aho_corasick::nfa::contiguous::NFA,
     /// Pattern index → gazetteer entry index.
     pub gazetteer_pattern_entry: Vec<usize>,
+    /// One-word English place names in capitals ("BERLIN"), as datelines write them: the
+    /// gazetteer's automaton matches names as written.
+    pub places_in_capitals: FastSet<String>,
     pub title_cues: FastSet<String>,
     /// Lower-cased Latin title cues, for "spokesman Dmitry Peskov".
     pub title_cues_lower: FastSet<String>,
@@ -202,6 +205,11 @@ impl Lexicon {
                 pattern_entry.push(idx);
             }
         }
+        let places_in_capitals = gazetteer
+            .iter()
+            .filter(|g| g.kind == EntityType::Place && !g.english.contains(' '))
+            .map(|g| g.english.to_uppercase())
+            .collect();
         // Searched from token starts only (anchored), so a plain NFA: every pattern's end is
         // visited on the walk from its start.
         let gazetteer_matcher = aho_corasick::nfa::contiguous::NFA::builder()
@@ -252,6 +260,7 @@ impl Lexicon {
             gazetteer,
             gazetteer_matcher,
             gazetteer_pattern_entry: pattern_entry,
+            places_in_capitals,
             title_cues,
             title_cues_lower,
             max_cue_words,

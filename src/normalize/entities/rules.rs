@@ -322,7 +322,9 @@ pub(super) fn find_latin(
             EntityType::Organization
         } else if seg.has(e - 1, flag::PLACE_SUFFIX)
             || next.is_some_and(|k| seg.has(k, flag::PLACE_AFTER_LOWER))
+            || (e - s == 1 && lex.places_in_capitals.contains(first))
         {
+            // "BERLIN (AP) —": a known place in a dateline's capitals, not an acronym.
             EntityType::Place
         } else if e - s == 1
             && (possessor

@@ -65,6 +65,20 @@ fn english_sentences() {
 }
 
 #[test]
+fn a_place_in_dateline_capitals_is_a_place_and_an_acronym_stays_an_organization() {
+    let e = extract(
+        "Officials meet over the budget",
+        &[
+            "BERLIN (AP) — Officials from the EU and NATO met on Tuesday to discuss the budget for \
+             the coming year, and the talks went on late into the night.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    assert_eq!(kind_of(&e, "BERLIN"), Some(EntityType::Place), "{e:?}");
+    assert_eq!(kind_of(&e, "NATO"), Some(EntityType::Organization), "{e:?}");
+}
+
+#[test]
 fn devanagari_cues_and_coreference() {
     let e = extract(
         "मुख्यमंत्री योगी आदित्यनाथ ने लखनऊ में बैठक की",
