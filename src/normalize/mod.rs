@@ -22,6 +22,7 @@ mod source;
 mod stats;
 mod stopwords;
 mod structure;
+mod substr;
 mod tags;
 
 use time::OffsetDateTime;

@@ -10,6 +10,7 @@ use super::boilerplate::{ends_like_sentence, marker_reason, Verdict};
 use super::hygiene::lowercase_cow;
 use super::inline::collapse_spaces;
 use super::kickers::split_kicker;
+use super::substr;
 
 /// A summary longer than this (in characters, kicker excluded) is the first paragraph instead.
 const SUMMARY_MAX_CHARS: usize = 160;
@@ -127,18 +128,20 @@ pub fn build_structure(
         .iter()
         .copied()
         .find(|&i| raw[i].is_text_like() && Some(i) != summary_index);
-    let lead_index = body.iter().copied().find(|&i| {
-        raw[i].kind == LineKind::Image
-            && raw[i].images.iter().any(|im| is_safe_image_url(&im.url))
-            && first_text.is_none_or(|t| i < t)
+    // Each URL is parsed once: the block's first safe image is the lead.
+    let lead = body.iter().copied().find_map(|i| {
+        if raw[i].kind != LineKind::Image || first_text.is_some_and(|t| i >= t) {
+            return None;
+        }
+        let image = raw[i].images.iter().find(|im| is_safe_image_url(&im.url))?;
+        Some((i, image))
     });
-    let lead_image = lead_index
-        .and_then(|i| raw[i].images.iter().find(|im| is_safe_image_url(&im.url)))
-        .map(|im| Image {
-            url: im.url.clone(),
-            alt: destuff_alt(&im.alt, &title),
-            caption: None,
-        });
+    let lead_index = lead.map(|(i, _)| i);
+    let lead_image = lead.map(|(_, im)| Image {
+        url: im.url.clone(),
+        alt: destuff_alt(&im.alt, &title),
+        caption: None,
+    });
 
     let mut seen: HashSet<Cow<'_, str>, foldhash::fast::RandomState> = HashSet::default();
     let folded_title = fold(&title);
@@ -192,8 +195,8 @@ pub fn build_structure(
         let folded = fold(&b.text);
         if let Some((alt, at)) = previous_alt.take() {
             if folded.len() >= 10
-                && (alt.contains(&*folded)
-                    || folded.contains(&alt) && alt.len() * 2 >= folded.len())
+                && (substr::contains(&alt, &folded)
+                    || substr::contains(&folded, &alt) && alt.len() * 2 >= folded.len())
             {
                 let caption = Some(b.text.clone());
                 match at {
@@ -324,7 +327,7 @@ fn looks_like_heading(b: &RawBlock, next: Option<&RawBlock>) -> bool {
 pub fn destuff_alt(alt: &str, title: &str) -> Option<String> {
     let mut rest = alt.to_string();
     if title.chars().count() >= 8 {
-        rest = rest.replace(title, " ");
+        rest = substr::replace(&rest, title, " ");
     }
     let rest = collapse_spaces(&rest);
     let rest = rest.trim_matches(|c: char| {
@@ -339,8 +342,10 @@ fn repeats_title(line: &str, title: &str) -> bool {
         return false;
     }
     line == title
-        || (line.len() < title.len() && title.contains(line))
-        || (line.len() > title.len() && line.len() * 2 <= title.len() * 3 && line.contains(title))
+        || (line.len() < title.len() && substr::contains(title, line))
+        || (line.len() > title.len()
+            && line.len() * 2 <= title.len() * 3
+            && substr::contains(line, title))
 }
 
 /// Case-insensitive form for spotting repeats (block text is already space-collapsed).
