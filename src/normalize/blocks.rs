@@ -68,7 +68,9 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock> {
 
 /// [`split_blocks`], with `hard_breaks[i]` telling whether line `i` ended in a hard break.
 pub fn split_blocks_with_breaks(text: &str, hard_breaks: &[bool]) -> Vec<RawBlock> {
-    let mut blocks = Vec::new();
+    // Room for every line at once (`hard_breaks` has one entry a line ending, when given):
+    // blocks are large, and growing moves them all.
+    let mut blocks = Vec::with_capacity(hard_breaks.len() + 1);
     let mut lines = text.split('\n').map(str::trim).enumerate().peekable();
     while let Some((i, line)) = lines.next() {
         if line.is_empty() {

@@ -12,11 +12,13 @@ const WORDS_PER_MINUTE: usize = 200;
 
 /// The text blocks as plain text, a blank line between blocks; images contribute nothing.
 pub fn render_body_text(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for b in blocks
-        .iter()
-        .filter(|b| b.kind != BlockType::Image && !b.text.is_empty())
-    {
+    let texts = || {
+        blocks
+            .iter()
+            .filter(|b| b.kind != BlockType::Image && !b.text.is_empty())
+    };
+    let mut out = String::with_capacity(texts().map(|b| b.text.len() + 2).sum());
+    for b in texts() {
         if !out.is_empty() {
             out.push_str("\n\n");
         }
