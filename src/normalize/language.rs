@@ -4,12 +4,11 @@
 //! scoring is the dearest step of normalizing an English article.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use whatlang::{Lang, Script};
 
-use super::stopwords::{stopwords_for, words, Fnv};
+use super::stopwords::{stopwords_for, words};
 
 /// ISO 639-1 code → ISO 639-3 code as whatlang names it (`-` when whatlang lacks the language).
 static ISO639: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
@@ -76,7 +75,7 @@ const DEVANAGARI_LANGUAGES: [&str; 3] = ["hi", "mr", "ne"];
 
 /// Stop words of several languages, each with a bit for every list it is on: one look-up a word
 /// instead of one a language.
-type StopwordBits = HashMap<&'static str, u8, BuildHasherDefault<Fnv>>;
+type StopwordBits = HashMap<&'static str, u8, foldhash::fast::RandomState>;
 
 fn stopword_bits(languages: &[&str]) -> StopwordBits {
     let mut map = StopwordBits::default();

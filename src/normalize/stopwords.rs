@@ -3,33 +3,9 @@
 //! share a script.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::Hasher;
 use std::sync::LazyLock;
 
 use super::hygiene::is_word_part;
-
-/// FNV-1a: stop-word lookups hash many short words, where SipHash's set-up dominates.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
 
 /// A set of stop words (foldhash: its short-input path beats FNV's byte loop on words of
 /// three-byte Indic letters).
