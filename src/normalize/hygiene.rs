@@ -324,8 +324,17 @@ pub fn lowercase(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b if b < 0x80 && !b.is_ascii_uppercase() => i += 1,
+            b if b < 0x80 => {
+                // An ASCII capital: its lower-case letter, without a case-mapping look-up.
+                out.push_str(s.get(from..i).unwrap_or_default());
+                out.push(char::from(b.to_ascii_lowercase()));
+                i += 1;
+                from = i;
+            }
             // U+0900..=U+0DFF (E0 A4..=B7 xx): no case.
             0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => i += 3,
+            // U+2000..=U+203F (E2 80 xx: spaces, dashes, quotes): no case.
+            0xE2 if bytes.get(i + 1) == Some(&0x80) => i += 3,
             _ => {
                 let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
                     break;

@@ -20,11 +20,14 @@ pub fn normalize_tag_name(name: &str) -> Option<String> {
 /// The URL slug of a tag: NFC, trimmed, case-folded, transliterated to ASCII (deunicode) and its
 /// lowercase words joined by `-`. Empty when the name has no letters or digits.
 pub fn tag_slug(name: &str) -> String {
-    let folded: String = clean_inline(name)
-        .nfc()
-        .flat_map(char::to_lowercase)
-        .collect();
-    let ascii = deunicode::deunicode(&folded).to_ascii_lowercase();
+    let cleaned = clean_inline(name);
+    // Printable ASCII is its own NFC and transliteration: only lower-casing is left.
+    let ascii = if cleaned.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        cleaned.to_ascii_lowercase()
+    } else {
+        let folded: String = cleaned.nfc().flat_map(char::to_lowercase).collect();
+        deunicode::deunicode(&folded).to_ascii_lowercase()
+    };
     let mut slug = String::with_capacity(ascii.len());
     for word in ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -73,6 +76,31 @@ mod tests {
         assert_eq!(tag_slug("Crème Brûlée"), "creme-brulee");
         assert!(!tag_slug("पुतिन").is_empty());
         assert_eq!(tag_slug("!!!"), "");
+    }
+
+    #[test]
+    fn ascii_slugs_agree_with_the_full_fold() {
+        let full = |name: &str| {
+            let folded: String = clean_inline(name)
+                .nfc()
+                .flat_map(char::to_lowercase)
+                .collect();
+            let ascii = deunicode::deunicode(&folded).to_ascii_lowercase();
+            ascii
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("-")
+        };
+        let all: String = (0x20u8..0x7F).map(char::from).collect();
+        for name in [
+            all.as_str(),
+            "Putin-Kim Jong Gift Guns",
+            " A\tB\u{7F}C ",
+            "x_Y'z",
+        ] {
+            assert_eq!(tag_slug(name), full(name), "{name:?}");
+        }
     }
 
     #[test]
