@@ -132,6 +132,9 @@ pub(super) struct Lexicon {
     /// For each character of the Devanagari block (U+0900 + k), the range of `letter_heads`
     /// with that first character.
     devanagari_heads: [(u16, u16); 128],
+    /// Bit k: the Devanagari character U+0900 + k is in some letter name. A word spelled with
+    /// letter names has only such characters.
+    letter_name_chars: u128,
 }
 
 /// Data lines of a file: not blank, not `#` comments, split on tabs.
@@ -283,6 +286,7 @@ impl Lexicon {
             word_flags: FastMap::default(),
             letter_heads: Vec::new(),
             devanagari_heads: [(0, 0); 128],
+            letter_name_chars: 0,
         };
         let mut exact: FastMap<String, flag::Flags> = FastMap::default();
         let mark = |map: &mut FastMap<String, flag::Flags>,
@@ -347,6 +351,11 @@ impl Lexicon {
             .collect();
         heads.sort_unstable();
         lex.letter_heads = heads;
+        for c in lex.letter_names.iter().flat_map(|n| n.chars()) {
+            if let Some(k) = u32::from(c).checked_sub(0x900).filter(|&k| k < 128) {
+                lex.letter_name_chars |= 1 << k;
+            }
+        }
         for (k, c) in ('\u{0900}'..='\u{097F}').enumerate() {
             let range = lex.heads_of(c);
             let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
@@ -423,6 +432,10 @@ impl Lexicon {
 
     /// "बीबीसी" → BBC: the word spelled entirely with Hindi names of Latin letters (two or more).
     pub(super) fn is_spelled_acronym(&self, word: &str) -> bool {
+        // Most words have a Devanagari character that no letter name has: no split then.
+        if self.has_char_outside_letter_names(word.as_bytes()) {
+            return false;
+        }
         if word.chars().count() < 3 {
             return false;
         }
@@ -466,6 +479,24 @@ impl Lexicon {
             }
         }
         reach[bytes] & 4 != 0
+    }
+}
+
+impl Lexicon {
+    /// Whether `word` has a Devanagari character (E0 A4 xx or E0 A5 xx) that is in no letter
+    /// name, looking no further than its first character outside the Devanagari block.
+    fn has_char_outside_letter_names(&self, word: &[u8]) -> bool {
+        for c in word.chunks(3) {
+            let &[0xE0, b1 @ (0xA4 | 0xA5), b2] = c else {
+                return false;
+            };
+            // U+0900 + k: E0 A4 80+k for k < 64, E0 A5 80+(k-64) for the rest.
+            let k = (u32::from(b1 - 0xA4) << 6) | u32::from(b2 & 0x3F);
+            if self.letter_name_chars & (1 << k) == 0 {
+                return true;
+            }
+        }
+        false
     }
 }
 
