@@ -18,10 +18,42 @@ use crate::normalize::hygiene::surely_nfc;
 pub fn transliteration_key(name: &str) -> String {
     let (latin, romanized) = romanize(name);
     let mut out = String::with_capacity(romanized.len());
+    let mut scratch = FoldScratch::default();
+    let mut folded = String::new();
     for w in words(&romanized) {
-        push_word(&mut out, &fold_word(w, latin));
+        fold_word(w, latin, &mut scratch, &mut folded);
+        push_word(&mut out, &folded);
     }
     out
+}
+
+/// The pieces of `s` between single spaces, as `s.split(' ')` gives them (without setting up a
+/// character searcher for every name).
+#[derive(Clone)]
+pub(super) struct SpaceSplit<'a> {
+    rest: Option<&'a str>,
+}
+
+pub(super) fn split_spaces(s: &str) -> SpaceSplit<'_> {
+    SpaceSplit { rest: Some(s) }
+}
+
+impl<'a> Iterator for SpaceSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == b' ') {
+            Some(p) => {
+                self.rest = Some(&rest[p + 1..]);
+                Some(&rest[..p])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
 }
 
 /// The name in NFC, romanized and lower-cased, and whether it has Latin letters.
@@ -69,6 +101,7 @@ pub(super) struct KeyCache {
     romanized: FastMap<String, (bool, String)>,
     /// Folded words, when the name has Latin letters and when it has none.
     folds: [FastMap<String, String>; 2],
+    scratch: FoldScratch,
 }
 
 impl Default for KeyCache {
@@ -81,6 +114,7 @@ impl Default for KeyCache {
             keys: map(),
             romanized: FastMap::with_capacity_and_hasher(ROOM, Default::default()),
             folds: [map(), map()],
+            scratch: FoldScratch::default(),
         }
     }
 }
@@ -93,7 +127,7 @@ impl KeyCache {
         }
         // Names are mostly tokens joined by spaces, which NFC, romanization and lower-casing
         // never cross (see `run_key`): their words are romanized once for every name.
-        let k = self.run_key(name.split(' '));
+        let k = self.run_key(split_spaces(name));
         debug_assert_eq!(
             k,
             transliteration_key(name),
@@ -130,7 +164,8 @@ impl KeyCache {
                 match memo.get(w) {
                     Some(folded) => push_word(&mut key, folded),
                     None => {
-                        let folded = fold_word(w, latin);
+                        let mut folded = String::new();
+                        fold_word(w, latin, &mut self.scratch, &mut folded);
                         push_word(&mut key, &folded);
                         memo.insert(w.to_string(), folded);
                     }
@@ -223,27 +258,37 @@ const FOLD_LETTERS: [u32; 20] = {
     masks
 };
 
-/// Folds one romanized word: ASCII letters and digits only (so bytes are characters).
-fn fold_word(word: &str, latin: bool) -> String {
-    let mut w: Vec<u8> = word.as_bytes().to_vec();
-    let mut spare: Vec<u8> = Vec::new();
-    let mut present = letters(&w);
+/// Buffers [`fold_word`] works in, kept from word to word.
+#[derive(Default)]
+struct FoldScratch {
+    word: Vec<u8>,
+    spare: Vec<u8>,
+}
+
+/// Folds one romanized word (ASCII letters and digits only, so bytes are characters) into `out`
+/// (cleared first).
+fn fold_word(word: &str, latin: bool, scratch: &mut FoldScratch, out: &mut String) {
+    let FoldScratch { word: w, spare } = scratch;
+    w.clear();
+    w.extend_from_slice(word.as_bytes());
+    let mut present = letters(w);
     for (&(from, to), &needed) in FOLDS.iter().zip(&FOLD_LETTERS) {
         // Bytes absent from the word rule a pattern out without a search.
         let from_bytes = from.as_bytes();
-        if present & needed == needed && has(&w, from_bytes) {
-            replace_into(&w, from_bytes, to.as_bytes(), &mut spare);
-            std::mem::swap(&mut w, &mut spare);
-            present = letters(&w);
+        if present & needed == needed && has(w, from_bytes) {
+            replace_into(w, from_bytes, to.as_bytes(), spare);
+            std::mem::swap(w, spare);
+            present = letters(w);
         }
     }
-    let chars: &[u8] = &w;
+    let chars: &[u8] = w;
     let consonant = |i: usize| {
         chars.get(i).is_some_and(|&c| {
             c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') || c == 1
         })
     };
-    let mut out = String::with_capacity(chars.len());
+    out.clear();
+    out.reserve(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
         let c = char::from(c);
@@ -272,7 +317,6 @@ fn fold_word(word: &str, latin: bool) -> String {
     if out.len() > 2 && (out.ends_with('h') || out.ends_with('e')) {
         out.pop();
     }
-    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Turning mentions into entities: grouping, short forms that corefer with a full name
 //! ("पुतिन" → "व्लादिमीर पुतिन"), and linking across scripts by transliteration key.
 
-use super::key::KeyCache;
+use super::key::{split_spaces, KeyCache};
 use super::lexicon::{flag, FastMap, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
@@ -19,10 +19,10 @@ pub(super) struct Draft {
 /// Sets each mention's `entity`.
 pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<usize>) {
     #[derive(PartialEq, Eq, Hash)]
-    enum GroupKey {
+    enum GroupKey<'a> {
         Dictionary(usize),
         Gazetteer(usize),
-        Found(String),
+        Found(std::borrow::Cow<'a, str>),
     }
     let mut drafts: Vec<Draft> = Vec::new();
     let mut index: FastMap<GroupKey, usize> = FastMap::default();
@@ -32,7 +32,7 @@ pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<
         let key = match m.origin {
             Origin::Dictionary(e) => GroupKey::Dictionary(e),
             Origin::Gazetteer(g) => GroupKey::Gazetteer(g),
-            Origin::Found => GroupKey::Found(segs[m.seg].joined(m.from, m.to)),
+            Origin::Found => GroupKey::Found(segs[m.seg].joined_cow(m.from, m.to)),
         };
         let d = *index.entry(key).or_insert_with(|| {
             drafts.push(Draft {
@@ -101,6 +101,22 @@ impl MentionNames {
     }
 }
 
+/// The distinct names (tokens joined by spaces) of each draft, in the order of their first
+/// mentions: `names[d]`.
+pub(super) struct DraftNames<'a> {
+    /// Where each draft's names start in `list` (and, last, the end of the list).
+    starts: Vec<usize>,
+    list: Vec<&'a str>,
+}
+
+impl<'a> std::ops::Index<usize> for DraftNames<'a> {
+    type Output = [&'a str];
+
+    fn index(&self, d: usize) -> &[&'a str] {
+        &self.list[self.starts[d]..self.starts[d + 1]]
+    }
+}
+
 /// The distinct names (tokens joined by spaces) of each draft.
 pub(super) fn names_of<'a>(
     segs: &[Segment],
@@ -108,19 +124,41 @@ pub(super) fn names_of<'a>(
     entity_of: &[usize],
     drafts: usize,
     cache: &'a mut MentionNames,
-) -> Vec<Vec<&'a str>> {
+) -> DraftNames<'a> {
     // Mentions are only ever added: the names of those seen before are remembered.
     for m in mentions.get(cache.len()..).unwrap_or_default() {
         cache.push(&segs[m.seg], m.from, m.to);
     }
     let cache: &'a MentionNames = cache;
-    let mut names: Vec<Vec<&str>> = vec![Vec::new(); drafts];
+    // Mentions grouped by draft, in order (a counting sort), then each group's repeats dropped.
+    let mut starts = vec![0usize; drafts + 1];
+    for &d in entity_of.iter().take(cache.len()) {
+        starts[d + 1] += 1;
+    }
+    for d in 0..drafts {
+        starts[d + 1] += starts[d];
+    }
+    let mut next = starts.clone();
+    let mut list: Vec<&str> = vec![""; entity_of.len()];
     for (name, &d) in cache.iter().zip(entity_of) {
-        if !names[d].contains(&name) {
-            names[d].push(name);
+        list[next[d]] = name;
+        next[d] += 1;
+    }
+    let mut kept = 0;
+    for d in 0..drafts {
+        let (from, to) = (starts[d], starts[d + 1]);
+        starts[d] = kept;
+        for k in from..to {
+            let name = list[k];
+            if !list[starts[d]..kept].contains(&name) {
+                list[kept] = name;
+                kept += 1;
+            }
         }
     }
-    names
+    starts[drafts] = kept;
+    list.truncate(kept);
+    DraftNames { starts, list }
 }
 
 /// What one extraction remembers while linking: transliteration keys, and the name (tokens
@@ -137,7 +175,7 @@ pub(super) struct Memo {
 /// not the full name, not made only of function words, titles or particles.
 fn short_forms(name: &str) -> Vec<String> {
     let lex = &*LEXICON;
-    let words: Vec<&str> = name.split(' ').collect();
+    let words: Vec<&str> = split_spaces(name).collect();
     let meaningful: Vec<bool> = words
         .iter()
         .map(|w| {
@@ -256,7 +294,7 @@ pub(super) fn link_short_forms(
     let mut heads: FastMap<&str, usize> = FastMap::default();
     let mut joined = String::new();
     for p in phrases.keys() {
-        let mut words = p.split(' ');
+        let mut words = split_spaces(p);
         let head = words.next().unwrap_or_default();
         let len = 1 + words.count();
         let max = heads.entry(head).or_insert(0);

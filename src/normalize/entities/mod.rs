@@ -23,7 +23,7 @@ pub use key::transliteration_key;
 
 use self::dictionary::find_on_tokens_nfa;
 use self::lexicon::LEXICON;
-use self::text::{script_of, script_of_char, Script, Segment, SegmentKind};
+use self::text::{script_of, Script, Segment, SegmentKind};
 use crate::normalize::article::{Block, EntityType, ExtractedEntity, SurfaceForm};
 
 /// Where a mention's identity comes from.
@@ -169,44 +169,11 @@ fn is_latin_article(segs: &[Segment]) -> bool {
         .iter()
         .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
     {
-        let (l, d) = count_scripts(seg.text);
+        let (l, d) = seg.letters;
         latin += l;
         deva += d;
     }
     latin > deva
-}
-
-/// Latin and Devanagari letters of a text, as [`script_of_char`] counts them: ASCII and the
-/// Devanagari block (E0 A4 xx, E0 A5 xx) byte by byte, other characters decoded.
-fn count_scripts(text: &str) -> (usize, usize) {
-    let (mut latin, mut deva) = (0usize, 0usize);
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b, _, _) if b < 0x80 => {
-                latin += usize::from(b.is_ascii_alphabetic());
-                i += 1;
-            }
-            // All of U+0900..=U+097F but the dandas U+0964 and U+0965 (E0 A5 A4, E0 A5 A5).
-            (0xE0, Some(&b1 @ (0xA4 | 0xA5)), Some(&b2)) => {
-                deva += usize::from(!(b1 == 0xA5 && matches!(b2, 0xA4 | 0xA5)));
-                i += 3;
-            }
-            _ => {
-                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                    break;
-                };
-                match script_of_char(c) {
-                    Some(Script::Latin) => latin += 1,
-                    Some(Script::Devanagari) => deva += 1,
-                    _ => {}
-                }
-                i += c.len_utf8();
-            }
-        }
-    }
-    (latin, deva)
 }
 
 fn assemble(
@@ -222,7 +189,7 @@ fn assemble(
     let total_len = segs
         .iter()
         .filter(|s| matches!(s.kind, SegmentKind::Title | SegmentKind::Body))
-        .map(|s| s.offset + s.text.chars().count())
+        .map(|s| s.offset + s.chars)
         .max()
         .unwrap_or(1)
         .max(1);

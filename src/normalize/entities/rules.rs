@@ -18,7 +18,7 @@ pub(super) fn cue_len_at(seg: &Segment, i: usize) -> Option<usize> {
     (1..=lex.max_cue_words.min(n - i)).rev().find(|&l| {
         flag::allows(flags, flag::CUE_LENGTHS, 8, l)
             && (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
-            && lex.title_cues.contains(&seg.joined(i, i + l))
+            && lex.title_cues.contains(&*seg.joined_cow(i, i + l))
     })
 }
 
@@ -184,7 +184,7 @@ fn demonym_len_at(seg: &Segment, i: usize, end: usize) -> Option<usize> {
     (1..=lex.max_demonym_words.min(end - i)).rev().find(|&l| {
         flag::allows(flags, flag::DEMONYM_LENGTHS, 7, l)
             && (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
-            && lex.demonyms.contains(&seg.joined(i, i + l))
+            && lex.demonyms.contains(&*seg.joined_cow(i, i + l))
     })
 }
 
@@ -338,7 +338,7 @@ pub(super) fn find_latin(
         } else {
             EntityType::Other
         };
-        if lex.not_entities.contains(&seg.joined(s, e)) {
+        if lex.not_entities.contains(&*seg.joined_cow(s, e)) {
             continue;
         }
         push(out, covered, si, s, e, kind);

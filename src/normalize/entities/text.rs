@@ -98,12 +98,20 @@ pub(super) struct Segment<'a> {
     /// Character offset of the segment in the article's title + body text.
     pub offset: usize,
     pub tokens: Vec<Token>,
+    /// Characters in `text`.
+    pub chars: usize,
+    /// Latin and Devanagari letters in `text`, as [`script_of_char`] counts them.
+    pub letters: (usize, usize),
 }
 
 impl<'a> Segment<'a> {
     fn new(kind: SegmentKind, text: &'a str, offset: usize) -> Segment<'a> {
         let lex = &*LEXICON;
-        let mut tokens = tokenize(text);
+        let Tokenized {
+            mut tokens,
+            chars,
+            letters,
+        } = tokenize_counting(text);
         for t in &mut tokens {
             t.flags = lex.word_flags(&text[t.start..t.end]);
         }
@@ -112,6 +120,8 @@ impl<'a> Segment<'a> {
             tokens,
             text,
             offset,
+            chars,
+            letters,
         }
     }
 
@@ -147,6 +157,20 @@ impl<'a> Segment<'a> {
         out
     }
 
+    /// [`Segment::joined`], borrowed from the text when single spaces separate the tokens (as
+    /// they mostly do): for look-ups.
+    pub(super) fn joined_cow(&self, from: usize, to: usize) -> std::borrow::Cow<'a, str> {
+        let spaced = (from + 1..to).all(|i| {
+            let (prev, t) = (&self.tokens[i - 1], &self.tokens[i]);
+            t.start == prev.end + 1 && self.text.as_bytes()[prev.end] == b' '
+        });
+        if spaced {
+            std::borrow::Cow::Borrowed(&self.text[self.tokens[from].start..self.tokens[to - 1].end])
+        } else {
+            std::borrow::Cow::Owned(self.joined(from, to))
+        }
+    }
+
     /// Appends [`Segment::joined`] of tokens `from..to` to `out`.
     pub(super) fn push_joined(&self, from: usize, to: usize, out: &mut String) {
         for i in from..to {
@@ -159,6 +183,26 @@ impl<'a> Segment<'a> {
 }
 
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_counting(text).tokens
+}
+
+/// Characters, and Latin and Devanagari letters, of a text as the tokenizer counts them.
+#[cfg(test)]
+pub(super) fn count_letters(text: &str) -> (usize, (usize, usize)) {
+    let t = tokenize_counting(text);
+    (t.chars, t.letters)
+}
+
+/// The tokens of a text, and what the tokenizer counted on the way.
+struct Tokenized {
+    tokens: Vec<Token>,
+    /// Characters in the text.
+    chars: usize,
+    /// Latin and Devanagari letters, as [`script_of_char`] counts them.
+    letters: (usize, usize),
+}
+
+fn tokenize_counting(text: &str) -> Tokenized {
     // About one token per six bytes in either script: one allocation for most texts.
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 6 + 1);
     let mut start: Option<(usize, usize)> = None;
@@ -190,18 +234,31 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
         };
     let bytes = text.as_bytes();
     let (mut i, mut ci) = (0, 0);
+    let (mut latin, mut deva) = (0usize, 0usize);
     while i < bytes.len() {
         // ASCII and the Indic blocks (U+0900..=U+0DFF, UTF-8 E0 A4..=B7 xx) without decoding.
         let (word, len) = match bytes[i] {
-            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+            b if b < 0x80 => {
+                latin += usize::from(b.is_ascii_alphabetic());
+                (b.is_ascii_alphanumeric(), 1)
+            }
             0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => {
                 // All letters and marks but the dandas U+0964 and U+0965 (E0 A5 A4, E0 A5 A5).
                 let danda = bytes.get(i + 1) == Some(&0xA5)
                     && matches!(bytes.get(i + 2), Some(0xA4 | 0xA5));
+                // Devanagari: U+0900..=U+097F (E0 A4 xx, E0 A5 xx) but the dandas.
+                deva += usize::from(!danda && bytes[i + 1] <= 0xA5);
                 (!danda, 3)
             }
             _ => match text.get(i..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (is_word_char(c), c.len_utf8()),
+                Some(c) => {
+                    match script_of_char(c) {
+                        Some(Script::Latin) => latin += 1,
+                        Some(Script::Devanagari) => deva += 1,
+                        _ => {}
+                    }
+                    (is_word_char(c), c.len_utf8())
+                }
                 None => break,
             },
         };
@@ -216,6 +273,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
                 if b1 == 0xA5 && matches!(b2, 0xA4 | 0xA5) {
                     break;
                 }
+                deva += usize::from(b1 <= 0xA5);
                 i += 3;
                 ci += 1;
             }
@@ -230,7 +288,11 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
     if let Some(s) = start {
         push(&mut tokens, s, text.len(), prev_end);
     }
-    tokens
+    Tokenized {
+        tokens,
+        chars: ci,
+        letters: (latin, deva),
+    }
 }
 
 /// The words of a cue or name, as token texts joined by single spaces.
@@ -291,8 +353,9 @@ pub(super) fn segments<'a>(
         if text.trim().is_empty() {
             continue;
         }
-        out.push(Segment::new(kind, text, offset));
-        offset += text.chars().count() + 2;
+        let segment = Segment::new(kind, text, offset);
+        offset += segment.chars + 2;
+        out.push(segment);
     }
     out
 }
