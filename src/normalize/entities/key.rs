@@ -93,15 +93,25 @@ fn push_word(key: &mut String, folded: &str) {
     key.push_str(folded);
 }
 
-/// Transliteration keys remembered for one extraction: whole names, the romanized form of
-/// single words, and folded words (runs of an article's tokens share most of their words).
+/// Transliteration keys remembered for one extraction: whole names, and for each word (token)
+/// its romanization and its folded form (runs of an article's tokens share most of their words).
 pub(super) struct KeyCache {
     keys: FastMap<String, String>,
-    /// Word → `romanize(word)`.
-    romanized: FastMap<String, (bool, String)>,
-    /// Folded words, when the name has Latin letters and when it has none.
-    folds: [FastMap<String, String>; 2],
+    /// Word → its index in `words`.
+    word_index: FastMap<String, usize>,
+    words: Vec<WordKey>,
     scratch: FoldScratch,
+    /// The word indices of the run being keyed.
+    run: Vec<usize>,
+}
+
+/// What a key needs of one word: `romanize(word)`, and the word's part of a key (its folded
+/// romanized words, space-separated) when the name has no Latin letters and when it has,
+/// worked out when first needed.
+struct WordKey {
+    latin: bool,
+    romanized: String,
+    folded: [Option<String>; 2],
 }
 
 impl Default for KeyCache {
@@ -109,12 +119,12 @@ impl Default for KeyCache {
     /// grown (and rehashed) name by name.
     fn default() -> Self {
         const ROOM: usize = 64;
-        let map = || FastMap::with_capacity_and_hasher(ROOM, Default::default());
         KeyCache {
-            keys: map(),
-            romanized: FastMap::with_capacity_and_hasher(ROOM, Default::default()),
-            folds: [map(), map()],
+            keys: FastMap::with_capacity_and_hasher(ROOM, Default::default()),
+            word_index: FastMap::with_capacity_and_hasher(ROOM, Default::default()),
+            words: Vec::with_capacity(ROOM),
             scratch: FoldScratch::default(),
+            run: Vec::new(),
         }
     }
 }
@@ -141,36 +151,40 @@ impl KeyCache {
     /// remembered romanizations. Normalization, romanization and lower-casing work on each
     /// character apart (NFC never composes across a space), so the words of the joined text
     /// are the words of its tokens in turn, and it has Latin letters when one of them has.
-    pub(super) fn run_key<'a>(&mut self, tokens: impl Iterator<Item = &'a str> + Clone) -> String {
+    /// Folding works word by word, so a token's folded words, joined, are its part of the key.
+    pub(super) fn run_key<'a>(&mut self, tokens: impl Iterator<Item = &'a str>) -> String {
         let mut latin = false;
-        for t in tokens.clone() {
-            latin |= match self.romanized.get(t) {
-                Some(&(has_latin, _)) => has_latin,
-                None => {
-                    let romanized = romanize(t);
-                    let has_latin = romanized.0;
-                    self.romanized.insert(t.to_string(), romanized);
-                    has_latin
-                }
-            };
-        }
-        let memo = &mut self.folds[usize::from(latin)];
-        let mut key = String::new();
+        self.run.clear();
         for t in tokens {
-            let Some((_, romanized)) = self.romanized.get(t) else {
-                continue;
-            };
-            for w in words(romanized) {
-                match memo.get(w) {
-                    Some(folded) => push_word(&mut key, folded),
-                    None => {
-                        let mut folded = String::new();
-                        fold_word(w, latin, &mut self.scratch, &mut folded);
-                        push_word(&mut key, &folded);
-                        memo.insert(w.to_string(), folded);
-                    }
+            let i = match self.word_index.get(t) {
+                Some(&i) => i,
+                None => {
+                    let (latin, romanized) = romanize(t);
+                    self.words.push(WordKey {
+                        latin,
+                        romanized,
+                        folded: [None, None],
+                    });
+                    self.word_index.insert(t.to_string(), self.words.len() - 1);
+                    self.words.len() - 1
                 }
-            }
+            };
+            latin |= self.words[i].latin;
+            self.run.push(i);
+        }
+        let mut key = String::new();
+        let mut folded_word = String::new();
+        for &i in &self.run {
+            let word = &mut self.words[i];
+            let part = word.folded[usize::from(latin)].get_or_insert_with(|| {
+                let mut part = String::new();
+                for w in words(&word.romanized) {
+                    fold_word(w, latin, &mut self.scratch, &mut folded_word);
+                    push_word(&mut part, &folded_word);
+                }
+                part
+            });
+            push_word(&mut key, part);
         }
         key
     }
