@@ -97,14 +97,23 @@ fn parse_into(s: &str, out: &mut Inline, in_link: bool, emphasis: &mut bool) {
             }
             b'`' => i += 1,
             _ => {
-                // Copy the whole UTF-8 character.
-                let ch_len = utf8_len(b);
-                let end = (i + ch_len).min(bytes.len());
+                // Copy this character and the run of characters up to the next byte that may
+                // open markup (all ASCII, so the run ends on a character boundary) at once.
+                let mut end = (i + utf8_len(b)).min(bytes.len());
+                while end < bytes.len()
+                    && !matches!(bytes[end], b'\\' | b'!' | b'[' | b'*' | b'_' | b'`')
+                {
+                    end += 1;
+                }
                 if let Some(chunk) = s.get(i..end) {
-                    for c in chunk.chars() {
-                        push_visible(out, c, in_link);
-                        if *emphasis && !c.is_whitespace() {
-                            out.emphasis_chars += 1;
+                    out.text.push_str(chunk);
+                    if in_link || *emphasis {
+                        let visible = chunk.chars().filter(|c| !c.is_whitespace()).count();
+                        if in_link {
+                            out.link_chars += visible;
+                        }
+                        if *emphasis {
+                            out.emphasis_chars += visible;
                         }
                     }
                 }
