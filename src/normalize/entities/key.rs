@@ -172,8 +172,8 @@ impl KeyCache {
             latin |= self.words[i].latin;
             self.run.push(i);
         }
-        let mut key = String::new();
         let mut folded_word = String::new();
+        let mut len = 0;
         for &i in &self.run {
             let word = &mut self.words[i];
             let part = word.folded[usize::from(latin)].get_or_insert_with(|| {
@@ -184,7 +184,14 @@ impl KeyCache {
                 }
                 part
             });
-            push_word(&mut key, part);
+            len += part.len() + 1;
+        }
+        // The key's parts are known: one allocation for it.
+        let mut key = String::with_capacity(len);
+        for &i in &self.run {
+            if let Some(part) = &self.words[i].folded[usize::from(latin)] {
+                push_word(&mut key, part);
+            }
         }
         key
     }
