@@ -224,17 +224,60 @@ fn prose_sample(raw: &[blocks::RawBlock]) -> String {
 /// ASCII, so they never count.
 fn mostly_data(text: &str) -> bool {
     const LONGEST_WORD: usize = 64;
-    let data: usize = text
-        .split_ascii_whitespace()
-        .filter(|token| token.len() > LONGEST_WORD && token.is_ascii())
-        .map(str::len)
+    // Data bytes are ASCII: a line not even half ASCII (most Indic prose) is not data. Counted
+    // 32 bytes at a time (the compiler compares them at once).
+    let non_ascii: usize = text
+        .as_bytes()
+        .chunks(32)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + (b >> 7))))
         .sum();
+    if (text.len() - non_ascii) * 2 <= text.len() {
+        return false;
+    }
+    let mut data = 0;
+    for token in text.split_ascii_whitespace() {
+        if token.len() > LONGEST_WORD && token.is_ascii() {
+            data += token.len();
+        }
+        // The tokens after this one hold at most the rest of the text.
+        let end = token.as_ptr() as usize - text.as_ptr() as usize + token.len();
+        if (data + (text.len() - end)) * 2 <= text.len() {
+            return false;
+        }
+    }
     data * 2 > text.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_lines_as_the_plain_definition_tells_them() {
+        let plain = |text: &str| {
+            let data: usize = text
+                .split_ascii_whitespace()
+                .filter(|token| token.len() > 64 && token.is_ascii())
+                .map(str::len)
+                .sum();
+            data * 2 > text.len()
+        };
+        let blob = "QUJD".repeat(30);
+        let lines = [
+            String::new(),
+            blob.clone(),
+            format!("![x]({blob}) caption"),
+            format!("a {blob} b c d e f g h i j k l m n o p q r s t u v w x y z {blob}"),
+            format!("{} {blob}", "पुतिन ".repeat(40)),
+            format!("{} {blob}", "पुतिन ".repeat(10)),
+            format!("{blob}é{blob} word"),
+            WARM_UP_TEXT.to_string(),
+            "words and more words ".repeat(20),
+        ];
+        for line in &lines {
+            assert_eq!(mostly_data(line), plain(line), "{line:?}");
+        }
+    }
 
     #[test]
     fn the_warm_up_article_reaches_every_step() {
