@@ -25,7 +25,9 @@ pub(super) fn group(segs: &[Segment], mentions: &[Mention]) -> (Vec<Draft>, Vec<
         Found(std::borrow::Cow<'a, str>),
     }
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut index: FastMap<GroupKey, usize> = FastMap::default();
+    // Room for every mention's key: the map is never grown.
+    let mut index: FastMap<GroupKey, usize> =
+        FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
     let mut votes: Vec<[u32; 4]> = Vec::new();
     let mut entity_of = Vec::with_capacity(mentions.len());
     for m in mentions {
@@ -107,6 +109,13 @@ pub(super) struct DraftNames<'a> {
     /// Where each draft's names start in `list` (and, last, the end of the list).
     starts: Vec<usize>,
     list: Vec<&'a str>,
+}
+
+impl DraftNames<'_> {
+    /// The names of all drafts together.
+    fn total(&self) -> usize {
+        self.list.len()
+    }
 }
 
 impl<'a> std::ops::Index<usize> for DraftNames<'a> {
@@ -212,9 +221,11 @@ impl Unambiguous {
     }
 }
 
-/// Phrase → draft, dropping phrases claimed by two drafts.
-fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>) -> Unambiguous {
-    let mut map: FastMap<String, Option<usize>> = FastMap::default();
+/// Phrase → draft, dropping phrases claimed by two drafts (`room`: about how many phrases,
+/// so the map is not grown pair by pair).
+fn unambiguous(pairs: impl IntoIterator<Item = (String, usize)>, room: usize) -> Unambiguous {
+    let mut map: FastMap<String, Option<usize>> =
+        FastMap::with_capacity_and_hasher(room, Default::default());
     for (p, d) in pairs {
         map.entry(p)
             .and_modify(|e| {
@@ -261,6 +272,7 @@ pub(super) fn link_short_forms(
                     .flat_map(|n| short_forms(n))
                     .map(move |s| (s, d))
             }),
+        names.total(),
     );
     for d in 0..drafts.len() {
         if !drafts[d].alive || drafts[d].origin != Origin::Found {
@@ -277,13 +289,17 @@ pub(super) fn link_short_forms(
         }
     }
     let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
-    let mut phrases: FastMap<String, usize> = unambiguous(
-        (0..drafts.len())
-            .filter(|&d| drafts[d].alive)
-            .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d))),
-    )
-    .into_pairs()
-    .collect();
+    let mut phrases: FastMap<String, usize> =
+        FastMap::with_capacity_and_hasher(names.total() * 2, Default::default());
+    phrases.extend(
+        unambiguous(
+            (0..drafts.len())
+                .filter(|&d| drafts[d].alive)
+                .flat_map(|d| names[d].iter().map(move |n| (n.to_string(), d))),
+            names.total(),
+        )
+        .into_pairs(),
+    );
     for (s, d) in shorts.into_pairs() {
         if drafts[d].alive {
             phrases.entry(s).or_insert(d);
@@ -291,7 +307,8 @@ pub(super) fn link_short_forms(
     }
     // A phrase's first word and its most words: runs starting with any other word, or
     // longer, are never looked up.
-    let mut heads: FastMap<&str, usize> = FastMap::default();
+    let mut heads: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(phrases.len(), Default::default());
     let mut joined = String::new();
     for p in phrases.keys() {
         let mut words = split_spaces(p);
@@ -341,7 +358,8 @@ pub(super) fn link_cross_script<'e>(
         }
         d
     };
-    let mut by_key: FastMap<String, usize> = FastMap::default();
+    let mut by_key: FastMap<String, usize> =
+        FastMap::with_capacity_and_hasher(full_keys.len(), Default::default());
     for (k, d) in full_keys {
         if k.len() < 3 {
             continue;
@@ -367,11 +385,13 @@ pub(super) fn link_cross_script<'e>(
     }
     let (full_keys, short_keys) =
         draft_keys(segs, mentions, entity_of, drafts, english_names, memo);
+    let room = full_keys.len() + short_keys.len();
     let keys = unambiguous(
         full_keys
             .into_iter()
             .chain(short_keys)
             .filter(|(k, _)| k.len() >= 3),
+        room,
     );
     let mut scripts: Vec<Vec<Script>> = vec![Vec::new(); drafts.len()];
     for (m, &d) in mentions.iter().zip(entity_of.iter()) {

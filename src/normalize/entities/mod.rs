@@ -199,7 +199,8 @@ fn assemble(
         first: usize,
         in_title: bool,
     }
-    let mut acc: lexicon::FastMap<usize, Acc> = lexicon::FastMap::default();
+    let mut acc: lexicon::FastMap<usize, Acc> =
+        lexicon::FastMap::with_capacity_and_hasher(drafts.len(), Default::default());
     let mut order: Vec<(usize, usize)> = mentions
         .iter()
         .enumerate()
