@@ -278,7 +278,14 @@ impl Store {
         articles: Vec<(NormalizedArticle, ArticleStatus)>,
     ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
         let conn = self.write.acquire().await?;
+        let checkpointer = self.checkpointer.clone();
         let results = handle::on_handle_blocking(conn, move |conn| {
+            // The log is copied into the database on another thread while the next chunk is
+            // written (see `checkpoint`).
+            let _checkpoint = checkpointer
+                .as_deref()
+                .map(|c| c.begin_batch(conn))
+                .transpose()?;
             match insert_all_or_none(conn, &articles)? {
                 Some(results) => Ok(results),
                 None => insert_each(conn, &articles),

@@ -8,6 +8,8 @@
 
 /// Articles with their blocks, tags and entities.
 pub mod articles;
+/// Write-ahead log checkpoints off the writer's thread during batches.
+mod checkpoint;
 /// Rendered articles kept beside them.
 pub mod docs;
 /// Entities shared across articles.
@@ -81,6 +83,9 @@ pub struct StoreOptions {
     /// Relevance searches with no other filter rank only the newest this many stored matches
     /// (0: every match).
     pub search_window: u32,
+    /// Write-ahead log frames (pages) above which a batch transaction waits for the
+    /// checkpoint in flight, so the log starts over instead of growing for the whole batch.
+    pub batch_log_limit: u32,
 }
 
 impl StoreOptions {
@@ -90,6 +95,8 @@ impl StoreOptions {
             read_connections: 4,
             busy_timeout: Duration::from_secs(5),
             search_window: 5000,
+            // 64 MiB of 4 KiB pages: about four chunks of 512 seed-size articles.
+            batch_log_limit: 16_384,
         }
     }
 }
@@ -105,6 +112,8 @@ pub struct Store {
     pub(crate) search_window: u32,
     /// Same-thread reads of kept documents (a database file only).
     doc_reader: Option<Arc<docs::DocReader>>,
+    /// Batch writes' log checkpoints (a database file only).
+    checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -123,8 +132,8 @@ impl Store {
             .statement_cache_capacity(256);
         let in_memory = options.database_url.contains(":memory:")
             || options.database_url.contains("mode=memory");
-        let doc_reader = (!in_memory)
-            .then(|| Arc::new(docs::DocReader::new(connect.get_filename().to_path_buf())));
+        let path = connect.get_filename().to_path_buf();
+        let doc_reader = (!in_memory).then(|| Arc::new(docs::DocReader::new(path.clone())));
 
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -149,12 +158,20 @@ impl Store {
                 .connect_with(connect.create_if_missing(false).read_only(true))
                 .await?
         };
+        let checkpointer = if in_memory {
+            None
+        } else {
+            let started = checkpoint::Checkpointer::start(&path, options.batch_log_limit)
+                .map_err(|e| StoreError::Unavailable(format!("checkpoint thread: {e}")))?;
+            Some(Arc::new(started))
+        };
         Ok(Store {
             read,
             write,
             generation: Arc::new(AtomicU64::new(0)),
             search_window: options.search_window,
             doc_reader,
+            checkpointer,
         })
     }
 
