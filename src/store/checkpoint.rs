@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 
 use super::StoreResult;
 
@@ -41,18 +42,24 @@ struct Shared {
 
 impl Shared {
     fn progress(&self) -> MutexGuard<'_, Progress> {
-        // The counters stay consistent whatever a panicking holder left behind.
-        match self.progress.lock() {
-            Ok(progress) => progress,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        lock(&self.progress)
     }
 }
 
-/// The checkpoint thread of one database file. It stops when the store is dropped.
+/// The counters and handles stay consistent whatever a panicking holder left behind.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// The checkpoint thread of one database file. It stops when the store is closed or dropped.
 #[derive(Debug)]
 pub(super) struct Checkpointer {
-    requests: SyncSender<()>,
+    /// `None` once stopped.
+    requests: Mutex<Option<SyncSender<()>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
     shared: Arc<Shared>,
     /// Log frames above which a batch transaction waits for the checkpoint in flight.
     log_limit: i64,
@@ -71,11 +78,12 @@ impl Checkpointer {
         });
         let thread_shared = Arc::clone(&shared);
         let path = path.to_path_buf();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("newsdesk-checkpoint".into())
             .spawn(move || serve(&path, &pending, &thread_shared))?;
         Ok(Checkpointer {
-            requests,
+            requests: Mutex::new(Some(requests)),
+            thread: Mutex::new(Some(thread)),
             shared,
             log_limit: i64::from(log_limit),
         })
@@ -98,16 +106,29 @@ impl Checkpointer {
         })
     }
 
-    /// Asks the thread for a checkpoint; false when the thread is gone.
+    /// Asks the thread for a checkpoint; false when the thread is stopped or gone.
     fn request(&self) -> bool {
+        let requests = lock(&self.requests);
         self.shared.progress().requested += 1;
-        match self.requests.try_send(()) {
+        let sent = match requests.as_ref().map(|r| r.try_send(())) {
             // Full: a request is already waiting, and its checkpoint will cover this commit too.
-            Ok(()) | Err(TrySendError::Full(())) => true,
-            Err(TrySendError::Disconnected(())) => {
-                let mut progress = self.shared.progress();
-                progress.served = progress.requested;
-                false
+            Some(Ok(()) | Err(TrySendError::Full(()))) => true,
+            None | Some(Err(TrySendError::Disconnected(()))) => false,
+        };
+        if !sent {
+            let mut progress = self.shared.progress();
+            progress.served = progress.requested;
+        }
+        sent
+    }
+
+    /// Stops the thread after the checkpoint in flight and closes its connection, so that
+    /// closing the store's own connections can remove the log.
+    pub(super) fn stop(&self) {
+        drop(lock(&self.requests).take());
+        if let Some(thread) = lock(&self.thread).take() {
+            if thread.join().is_err() {
+                tracing::warn!("the checkpoint thread panicked");
             }
         }
     }
@@ -249,6 +270,18 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(autocheckpoint, 1000, "turned back on after the batch");
+    }
+
+    #[tokio::test]
+    async fn closing_the_store_stops_the_thread_and_removes_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = file_store(&dir, 16_384).await;
+        store_batch(&store, batch(0)).await;
+        let log = dir.path().join("t.db-wal");
+        assert!(log.exists());
+        store.close().await;
+        // The last connection to close copies the log into the database and removes it.
+        assert!(!log.exists(), "the log outlived the store");
     }
 
     #[tokio::test]

@@ -137,6 +137,14 @@ impl DocReader {
         }
     }
 
+    /// Closes the connections kept for reuse (the store is closing).
+    pub(super) fn close_idle(&self) {
+        match self.idle.lock() {
+            Ok(mut idle) => idle.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
         use rusqlite::OpenFlags;
         let conn = rusqlite::Connection::open_with_flags(

@@ -219,8 +219,19 @@ impl Store {
         ]
     }
 
-    /// Waits for connections in use to be returned, then closes both pools.
+    /// Waits for connections in use to be returned, then closes both pools, after the
+    /// checkpoint thread and the idle document readers, so the last connection closed (the
+    /// writer's) can copy the log into the database and remove it.
     pub async fn close(&self) {
+        if let Some(checkpointer) = self.checkpointer.clone() {
+            let stopped = tokio::task::spawn_blocking(move || checkpointer.stop()).await;
+            if let Err(err) = stopped {
+                tracing::warn!(error = %err, "could not stop the checkpoint thread");
+            }
+        }
+        if let Some(reader) = &self.doc_reader {
+            reader.close_idle();
+        }
         self.read.close().await;
         self.write.close().await;
     }
