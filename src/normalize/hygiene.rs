@@ -120,6 +120,17 @@ fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
                     _ => true,
                 };
                 n += 3;
+                // The rest of a run of Devanagari letters and signs that leave `suspect` as it
+                // is (all but the nukta and E0 A5 91..=94, 98..=9F), the bulk of Hindi text, in
+                // one tight loop; the match above takes whatever stops it.
+                while let Some(&[0xE0, b1 @ (0xA4 | 0xA5), b2]) = bytes.get(n..n + 3) {
+                    if (b1 == 0xA4 && b2 == 0xBC)
+                        || (b1 == 0xA5 && matches!(b2, 0x91..=0x94 | 0x98..=0x9F))
+                    {
+                        break;
+                    }
+                    n += 3;
+                }
             }
             _ => return (n.min(bytes.len()), suspect),
         }
