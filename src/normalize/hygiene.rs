@@ -343,7 +343,13 @@ pub fn lowercase(s: &str) -> String {
                 from = i;
             }
             // U+0900..=U+0DFF (E0 A4..=B7 xx): no case.
-            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => i += 3,
+            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => {
+                i += 3;
+                // The rest of an Indic run in one tight loop.
+                while let Some(&[0xE0, 0xA4..=0xB7, _]) = bytes.get(i..i + 3) {
+                    i += 3;
+                }
+            }
             // U+2000..=U+203F (E2 80 xx: spaces, dashes, quotes): no case.
             0xE2 if bytes.get(i + 1) == Some(&0x80) => i += 3,
             _ => {
