@@ -120,6 +120,17 @@ fn plain_run_len(bytes: &[u8]) -> (usize, bool) {
                     _ => true,
                 };
                 n += 3;
+                // The rest of a run of Devanagari letters and signs that leave `suspect` as it
+                // is (all but the nukta and E0 A5 91..=94, 98..=9F), the bulk of Hindi text, in
+                // one tight loop; the match above takes whatever stops it.
+                while let Some(&[0xE0, b1 @ (0xA4 | 0xA5), b2]) = bytes.get(n..n + 3) {
+                    if (b1 == 0xA4 && b2 == 0xBC)
+                        || (b1 == 0xA5 && matches!(b2, 0x91..=0x94 | 0x98..=0x9F))
+                    {
+                        break;
+                    }
+                    n += 3;
+                }
             }
             _ => return (n.min(bytes.len()), suspect),
         }
@@ -332,7 +343,13 @@ pub fn lowercase(s: &str) -> String {
                 from = i;
             }
             // U+0900..=U+0DFF (E0 A4..=B7 xx): no case.
-            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => i += 3,
+            0xE0 if matches!(bytes.get(i + 1), Some(0xA4..=0xB7)) => {
+                i += 3;
+                // The rest of an Indic run in one tight loop.
+                while let Some(&[0xE0, 0xA4..=0xB7, _]) = bytes.get(i..i + 3) {
+                    i += 3;
+                }
+            }
             // U+2000..=U+203F (E2 80 xx: spaces, dashes, quotes): no case.
             0xE2 if bytes.get(i + 1) == Some(&0x80) => i += 3,
             _ => {

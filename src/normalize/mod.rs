@@ -24,6 +24,7 @@ mod stopwords;
 mod structure;
 mod substr;
 mod tags;
+mod wordfilter;
 
 use time::OffsetDateTime;
 

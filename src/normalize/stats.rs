@@ -123,6 +123,14 @@ fn scan_piece(bytes: &[u8], at: usize) -> (usize, Option<usize>) {
             return (piece_end(i), None);
         }
         i += 3;
+        // The rest of the run's Devanagari letters and marks (the bulk of Hindi text) in one
+        // tight loop; past the run's start only OTHER stops it, and the loop above sees that.
+        while let Some(&[0xE0, b1 @ (0xA4 | 0xA5), b2]) = bytes.get(i..i + 3) {
+            if DEVANAGARI_CLASSES[(usize::from(b1 - 0xA4) << 6) | usize::from(b2 & 0x3F)] == OTHER {
+                break;
+            }
+            i += 3;
+        }
     }
     // Only punctuation may follow the run.
     while i < bytes.len() && is_punct(bytes[i]) {

@@ -6,24 +6,57 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::hygiene::is_word_part;
+use super::wordfilter::WordFilter;
 
 /// A set of stop words (foldhash: its short-input path beats FNV's byte loop on words of
-/// three-byte Indic letters).
-pub type WordSet = HashSet<&'static str, foldhash::fast::RandomState>;
+/// three-byte Indic letters), with a prefilter that turns most other words away unhashed.
+pub struct WordSet {
+    set: HashSet<&'static str, foldhash::fast::RandomState>,
+    filter: WordFilter,
+}
+
+impl WordSet {
+    fn new(set: HashSet<&'static str, foldhash::fast::RandomState>) -> Self {
+        let filter = WordFilter::new(set.iter().copied());
+        WordSet { set, filter }
+    }
+
+    /// Whether `word` is a stop word.
+    pub fn contains(&self, word: &str) -> bool {
+        self.filter.may_contain(word) && self.set.contains(word)
+    }
+
+    /// The stop words, in the set's order.
+    pub fn iter(&self) -> impl Iterator<Item = &&'static str> {
+        self.set.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a WordSet {
+    type Item = &'a &'static str;
+    type IntoIter = std::collections::hash_set::Iter<'a, &'static str>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.set.iter()
+    }
+}
 
 static STOPWORDS: LazyLock<HashMap<&'static str, WordSet>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, WordSet> = HashMap::new();
+    let mut sets: HashMap<&'static str, HashSet<&'static str, foldhash::fast::RandomState>> =
+        HashMap::new();
     for line in include_str!("../../data/stopwords.tsv").lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         if let Some((lang, words)) = line.split_once('\t') {
-            map.entry(lang.trim())
+            sets.entry(lang.trim())
                 .or_default()
                 .extend(words.split_whitespace());
         }
     }
-    map
+    sets.into_iter()
+        .map(|(lang, set)| (lang, WordSet::new(set)))
+        .collect()
 });
 
 /// The stop words of an ISO 639-1 language, if newsdesk has a list for it.
@@ -85,48 +118,64 @@ impl<'a> Iterator for WordRuns<'a> {
 
     fn next(&mut self) -> Option<Run<'a>> {
         let bytes = self.text.as_bytes();
-        let mut start = None;
-        let (mut simple, mut ascii_upper) = (true, false);
-        while self.at < bytes.len() {
-            let (inside, len, plain) = word_step(self.text, self.at);
+        // The offset in a local, not `self.at`, so that the loops keep it in a register.
+        let mut at = self.at;
+        // Up to the first character of the run.
+        let start = loop {
+            if at >= bytes.len() {
+                self.at = at;
+                return None;
+            }
+            let (inside, len, plain) = word_step(self.text, at);
             if inside {
-                start.get_or_insert(self.at);
-                ascii_upper |= bytes[self.at].is_ascii_uppercase();
-                simple &= plain;
-                self.at += len;
-                // The rest of a run of Indic letters and marks and lower-case ASCII letters and
-                // digits, which leave `simple` and `ascii_upper` as they are, in one loop.
-                loop {
-                    match bytes.get(self.at..self.at + 3) {
-                        Some(&[0xE0, b1 @ 0xA4..=0xB7, b2])
-                            if !matches!((b1, b2), (0xA5, 0xA4 | 0xA5 | 0xB0) | (0xB7, 0xB4)) =>
-                        {
-                            self.at += 3
+                break (at, len, plain);
+            }
+            at += len;
+        };
+        let (start, len, plain) = start;
+        let mut simple = plain;
+        let mut ascii_upper = bytes[start].is_ascii_uppercase();
+        at = start + len;
+        loop {
+            // Lower-case ASCII letters and digits, and Indic letters and marks, leave `simple`
+            // and `ascii_upper` as they are: skipped without the general step.
+            match bytes.get(at) {
+                Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => {
+                    at += 1;
+                    continue;
+                }
+                Some(0xE0) => {
+                    if let Some(&[b1 @ 0xA4..=0xB7, b2]) = bytes.get(at + 1..at + 3) {
+                        if !matches!((b1, b2), (0xA5, 0xA4 | 0xA5 | 0xB0) | (0xB7, 0xB4)) {
+                            at += 3;
+                            continue;
                         }
-                        _ => match bytes.get(self.at) {
-                            Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => self.at += 1,
-                            _ => break,
-                        },
                     }
                 }
-                continue;
-            } else if let Some(s) = start {
-                let word = self.text.get(s..self.at);
-                self.at += len;
+                Some(_) => {}
+                None => {
+                    self.at = at;
+                    return self.text.get(start..).map(|word| Run {
+                        word,
+                        simple,
+                        ascii_upper,
+                    });
+                }
+            }
+            let (inside, len, plain) = word_step(self.text, at);
+            if !inside {
+                let word = self.text.get(start..at);
+                self.at = at + len;
                 return word.map(|word| Run {
                     word,
                     simple,
                     ascii_upper,
                 });
             }
-            self.at += len;
+            ascii_upper |= bytes[at].is_ascii_uppercase();
+            simple &= plain;
+            at += len;
         }
-        let word = start.and_then(|s| self.text.get(s..));
-        word.map(|word| Run {
-            word,
-            simple,
-            ascii_upper,
-        })
     }
 }
 

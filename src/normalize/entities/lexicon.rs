@@ -8,6 +8,7 @@ use aho_corasick::MatchKind;
 
 use super::text::{head_word, normalize_phrase};
 use crate::normalize::article::EntityType;
+use crate::normalize::wordfilter::WordFilter;
 
 const GAZETTEER: &str = include_str!("../../../data/gazetteer.tsv");
 const PLACE_VARIANTS: &str = include_str!("../../../data/place_variants.tsv");
@@ -127,6 +128,8 @@ pub(super) struct Lexicon {
     /// Word → its flags as written (case-sensitive sets) and as a lower-cased word (sets
     /// compared in lower case).
     word_flags: FastMap<String, (flag::Flags, flag::Flags)>,
+    /// Prefilter of `word_flags`' words: most words of a text have no flags.
+    word_filter: WordFilter,
     /// (First character, index) of every letter name, by character.
     letter_heads: Vec<(char, usize)>,
     /// For each character of the Devanagari block (U+0900 + k), the range of `letter_heads`
@@ -284,6 +287,7 @@ impl Lexicon {
                 .filter_map(|r| r.first().map(|s| s.to_string()))
                 .collect(),
             word_flags: FastMap::default(),
+            word_filter: WordFilter::new(std::iter::empty()),
             letter_heads: Vec::new(),
             devanagari_heads: [(0, 0); 128],
             letter_name_chars: 0,
@@ -342,6 +346,7 @@ impl Lexicon {
         for (w, f) in lower {
             word_flags.entry(w).or_default().1 |= f;
         }
+        lex.word_filter = WordFilter::new(word_flags.keys().map(String::as_str));
         lex.word_flags = word_flags;
         let mut heads: Vec<(char, usize)> = lex
             .letter_names
@@ -407,10 +412,15 @@ impl Lexicon {
             }
         }
         let get = |w: &str| self.word_flags.get(w).copied().unwrap_or((0, 0));
-        let (exact, lower) = get(word);
+        let (exact, lower) = if self.word_filter.may_contain(word) {
+            get(word)
+        } else {
+            (0, 0)
+        };
         let lower = match (simple, upper) {
             // Already lower case: the one look-up answers both.
             (true, false) => lower,
+            (true, true) if !self.word_filter.may_contain_ascii_lower(word) => 0,
             (true, true) => get(&word.to_ascii_lowercase()).1,
             (false, _) => get(&word.to_lowercase()).1,
         };
