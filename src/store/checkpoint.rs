@@ -23,6 +23,10 @@ use super::StoreResult;
 /// The writer's automatic checkpoint threshold outside batches, in frames (SQLite's default).
 const AUTOCHECKPOINT_FRAMES: i64 = 1000;
 
+/// The longest a batch waits for the checkpoint in flight (those measured took 0.1–0.2 s for
+/// a chunk of 512 articles).
+const SERVED_WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Checkpoint requests made and served.
 #[derive(Debug, Default)]
 struct Progress {
@@ -133,13 +137,19 @@ impl Checkpointer {
         }
     }
 
-    /// Blocks until every checkpoint asked for so far is done.
+    /// Blocks until every checkpoint asked for so far is done, or for at most
+    /// [`SERVED_WAIT_LIMIT`]: a thread that stopped answering must not stop the writer too.
     fn wait_served(&self) {
+        let deadline = std::time::Instant::now() + SERVED_WAIT_LIMIT;
         let mut progress = self.shared.progress();
         while progress.served < progress.requested {
-            progress = match self.shared.served.wait(progress) {
-                Ok(progress) => progress,
-                Err(poisoned) => poisoned.into_inner(),
+            let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+                tracing::warn!("the checkpoint thread did not answer; the batch goes on");
+                return;
+            };
+            progress = match self.shared.served.wait_timeout(progress, left) {
+                Ok((progress, _)) => progress,
+                Err(poisoned) => poisoned.into_inner().0,
             };
         }
     }
