@@ -3,7 +3,7 @@
 //! the worst pages with what went wrong, and pages per second.
 //!
 //! ```text
-//! cargo run --release --example eval_html -- [DEVSET_DIR] [--extractor readability|trafilatura] \
+//! cargo run --release [--features trafilatura] --example eval_html -- [DEVSET_DIR] [--extractor readability|trafilatura] \
 //!     [--raw] [--dump DIR] [--passes N]
 //! ```
 //! `--raw` scores the extractor's blocks directly (no text pipeline) to see what the pipeline adds.
@@ -48,8 +48,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match a.as_str() {
             "--extractor" => {
                 extractor = match args.next().as_deref() {
+                    #[cfg(feature = "trafilatura")]
                     Some("trafilatura") => Extractor::Trafilatura,
-                    _ => Extractor::Readability,
+                    Some("readability") | None => Extractor::Readability,
+                    Some(other) => return Err(format!(
+                        "unknown extractor `{other}` (trafilatura needs `--features trafilatura`)"
+                    )
+                    .into()),
                 }
             }
             "--raw" => raw = true,

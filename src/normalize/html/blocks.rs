@@ -143,6 +143,7 @@ pub fn node_blocks(root: &NodeRef, base: Option<&Url>) -> Vec<HtmlBlock> {
 }
 
 /// Paragraph blocks from plain text, one per non-blank line (for extractors that give text only).
+#[cfg(feature = "trafilatura")]
 pub fn text_blocks(text: &str) -> Vec<HtmlBlock> {
     text.lines()
         .map(str::trim)

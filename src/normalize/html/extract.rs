@@ -1,12 +1,15 @@
 //! Main-content extraction: which part of the page is the article. Two Rust extractors are
 //! available, chosen by measurement on the development set (see BENCHMARKS.md): dom_smoothie (a
-//! port of Mozilla's Readability) and rs-trafilatura (a port of trafilatura).
+//! port of Mozilla's Readability) and, with the `trafilatura` feature, rs-trafilatura (a port of
+//! trafilatura), which stays out of the server by default: it brings a second HTML parser stack.
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 use url::Url;
 
-use super::blocks::{content_blocks, node_blocks, text_blocks, HtmlBlock};
+#[cfg(feature = "trafilatura")]
+use super::blocks::text_blocks;
+use super::blocks::{content_blocks, node_blocks, HtmlBlock};
 
 /// The element Readability puts the extracted content in.
 const CONTENT_ROOT: &str = "#readability-page-1";
@@ -17,7 +20,8 @@ pub enum Extractor {
     /// dom_smoothie's Readability, formatted text mode.
     #[default]
     Readability,
-    /// rs-trafilatura with images kept.
+    /// rs-trafilatura with images kept (the `trafilatura` feature).
+    #[cfg(feature = "trafilatura")]
     Trafilatura,
 }
 
@@ -32,6 +36,7 @@ pub fn extract_main_content(
 ) -> (Vec<HtmlBlock>, bool) {
     let blocks = match extractor {
         Extractor::Readability => readability_blocks(doc, base),
+        #[cfg(feature = "trafilatura")]
         Extractor::Trafilatura => trafilatura_blocks(pruned_html, base),
     };
     if blocks.iter().any(|b| !b.markdown.is_empty()) {
@@ -65,6 +70,7 @@ fn readability_blocks(doc: Document, base: Option<&Url>) -> Vec<HtmlBlock> {
     }
 }
 
+#[cfg(feature = "trafilatura")]
 fn trafilatura_blocks(html: &str, base: Option<&Url>) -> Vec<HtmlBlock> {
     let options = rs_trafilatura::Options {
         include_images: true,

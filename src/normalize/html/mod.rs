@@ -9,6 +9,7 @@
 mod blocks;
 mod decode;
 mod extract;
+mod limits;
 mod metadata;
 mod prune;
 
@@ -20,6 +21,7 @@ use url::Url;
 pub use blocks::{is_script_url, resolve_http_url, HtmlBlock, HtmlBlockKind};
 pub use decode::decode_html;
 pub use extract::Extractor;
+pub use limits::{bound_markup, BoundReport, MAX_DEPTH, MAX_ELEMENTS};
 pub use metadata::PageMetadata;
 pub use prune::MAX_MARKUP_BYTES;
 
@@ -108,7 +110,9 @@ pub fn normalize_html_with(
 /// from, if known; relative addresses resolve against the page's canonical URL, else that.
 pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) -> ExtractedPage {
     let pruned = prune::prune_markup(html);
-    let doc = Document::from(pruned.html.as_str());
+    // Nesting and size are bounded before anything builds or walks a tree.
+    let (markup, _) = limits::bound_markup(&pruned.html);
+    let doc = Document::from(markup.as_ref());
     let metadata = metadata::read_metadata(&doc, &pruned.json_ld);
     let page = page_url.and_then(http_url);
     let base = metadata
@@ -118,7 +122,7 @@ pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) ->
         .and_then(|c| Url::parse(&c).ok())
         .or(page);
     let (mut blocks, whole_page) =
-        extract::extract_main_content(doc, &pruned.html, base.as_ref(), extractor);
+        extract::extract_main_content(doc, &markup, base.as_ref(), extractor);
     drop_repeated_blocks(&mut blocks);
     blocks::drop_gallery_text(&mut blocks);
     ExtractedPage {

@@ -32,6 +32,12 @@ pub struct Pruned {
 
 /// Cut dropped elements and comments out of `html`.
 pub fn prune_markup(html: &str) -> Pruned {
+    prune_counting(html).0
+}
+
+/// [`prune_markup`], and how many bytes the searches for end tags read (linear in the page).
+fn prune_counting(html: &str) -> (Pruned, usize) {
+    let mut searched = 0;
     let bytes = html.as_bytes();
     let mut out = Pruned {
         html: String::with_capacity(html.len().min(MAX_MARKUP_BYTES) / 2),
@@ -39,6 +45,9 @@ pub fn prune_markup(html: &str) -> Pruned {
     };
     let mut copied = 0;
     let mut i = 0;
+    // Where a search for a structural element's end tag found none: none is after any later
+    // point either, so a page of unclosed `<nav>` is not searched to its end once a tag.
+    let mut unclosed_from: [Option<usize>; STRUCTURAL.len()] = [None; STRUCTURAL.len()];
     while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
         let lt = i + offset;
         let rest = &bytes[lt + 1..];
@@ -57,7 +66,23 @@ pub fn prune_markup(html: &str) -> Pruned {
                     .position(|&b| b == b'>')
                     .map_or(bytes.len(), |e| lt + 1 + e + 1);
                 let close = close_tag(name);
-                let (content_end, end) = match find_ascii_ci(&bytes[open_end..], close.as_bytes()) {
+                let structural = STRUCTURAL.iter().position(|s| *s == name);
+                let known_unclosed = structural
+                    .and_then(|s| unclosed_from[s])
+                    .is_some_and(|from| from <= open_end);
+                let found = if known_unclosed {
+                    None
+                } else {
+                    let found = find_ascii_ci(&bytes[open_end..], close.as_bytes());
+                    searched += found.unwrap_or(bytes.len() - open_end);
+                    found
+                };
+                if found.is_none() {
+                    if let Some(s) = structural {
+                        unclosed_from[s] = Some(open_end);
+                    }
+                }
+                let (content_end, end) = match found {
                     Some(e) => {
                         let c = open_end + e;
                         let after = bytes[c..]
@@ -104,7 +129,7 @@ pub fn prune_markup(html: &str) -> Pruned {
             .unwrap_or(0);
         out.html.truncate(cut);
     }
-    out
+    (out, searched)
 }
 
 fn dropped_element(after_lt: &[u8]) -> Option<&'static str> {
@@ -154,6 +179,15 @@ mod tests {
         // An aside never closed keeps the article after it.
         let page = "<p>a</p><aside class=x><p>b</p>";
         assert_eq!(prune_markup(page).html, page);
+    }
+
+    #[test]
+    fn unclosed_page_structure_is_searched_once() {
+        // Each unclosed `<nav>` used to search the rest of the page for its end tag.
+        let page = "<nav><p>x".repeat(20_000);
+        let (pruned, searched) = prune_counting(&page);
+        assert_eq!(pruned.html, page);
+        assert!(searched <= page.len(), "{searched} bytes searched");
     }
 
     #[test]
