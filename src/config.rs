@@ -75,6 +75,39 @@ pub struct ServeConfig {
     /// An admin token to accept (bootstraps access, e.g. in docker-compose). At least 16 characters.
     #[arg(long, env = "NEWSDESK_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+
+    /// Articles normalized at once, each on a thread of its own off the workers that serve
+    /// requests (0: one per CPU core). Further ingests wait for a free one.
+    #[arg(long, env = "NEWSDESK_NORMALIZE_WORKERS", default_value_t = 0)]
+    pub normalize_workers: usize,
+
+    /// Longest one article (a page, a text) may take to normalize, in seconds; past it the
+    /// ingest answers 422. Also how long an ingest waits for a free normalizer before a 503.
+    #[arg(long, env = "NEWSDESK_NORMALIZE_TIMEOUT", default_value_t = 10)]
+    pub normalize_timeout_secs: u64,
+
+    /// Most client connections open at once; further ones wait to be accepted.
+    #[arg(long, env = "NEWSDESK_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// A connection that sends nothing for this many seconds (no request started, or an idle
+    /// keep-alive) is closed.
+    #[arg(long, env = "NEWSDESK_IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout_secs: u64,
+
+    /// Longest an NDJSON batch upload may take to arrive, in seconds (its answer streams while it
+    /// arrives; a body that stalls for `--request-timeout-secs` ends sooner).
+    #[arg(long, env = "NEWSDESK_BATCH_TIMEOUT", default_value_t = 600)]
+    pub batch_timeout_secs: u64,
+
+    /// Proxies whose `X-Forwarded-For` names the client (comma-separated addresses or CIDR
+    /// ranges, e.g. `10.0.0.0/8,127.0.0.1`). Rate limits key on that client, not the proxy.
+    #[arg(long, env = "NEWSDESK_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Hours a write's answer is kept for replay under its `Idempotency-Key`.
+    #[arg(long, env = "NEWSDESK_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
+    pub idempotency_ttl_hours: u64,
 }
 
 /// Where the database is.
@@ -96,6 +129,11 @@ pub struct DatabaseConfig {
     /// query (0: rank every match).
     #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 5000)]
     pub search_window: u32,
+
+    /// Longest a read's statements may run, in milliseconds; a statement still running then is
+    /// interrupted (its connection is free again) and the request answers 503.
+    #[arg(long, env = "NEWSDESK_STATEMENT_TIMEOUT_MS", default_value_t = 5000)]
+    pub statement_timeout_ms: u64,
 }
 
 impl ServeConfig {
@@ -108,6 +146,7 @@ impl ServeConfig {
                 database_url: database_url.into(),
                 read_connections: 4,
                 search_window: 5000,
+                statement_timeout_ms: 5000,
             },
             log_format: LogFormat::Text,
             body_limit: 2 * 1024 * 1024,
@@ -121,15 +160,65 @@ impl ServeConfig {
             read_burst: 1000,
             cors_write_origins: Vec::new(),
             admin_token: None,
+            normalize_workers: 0,
+            normalize_timeout_secs: 10,
+            max_connections: 1024,
+            idle_timeout_secs: 60,
+            batch_timeout_secs: 600,
+            trusted_proxies: Vec::new(),
+            idempotency_ttl_hours: 24,
         }
     }
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs.max(1))
     }
+
+    pub fn normalize_timeout(&self) -> Duration {
+        Duration::from_secs(self.normalize_timeout_secs.max(1))
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_secs.max(1))
+    }
+
+    pub fn batch_timeout(&self) -> Duration {
+        Duration::from_secs(self.batch_timeout_secs.max(1))
+    }
+
+    /// How long an `Idempotency-Key`'s answer is kept.
+    pub fn idempotency_ttl(&self) -> Duration {
+        Duration::from_secs(self.idempotency_ttl_hours.saturating_mul(3600))
+    }
+
+    /// Answers saved before this are expired.
+    pub fn idempotency_cutoff(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+            .checked_sub(
+                time::Duration::try_from(self.idempotency_ttl()).unwrap_or(time::Duration::MAX),
+            )
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// Normalizer threads: as configured, else one per CPU core.
+    pub fn normalize_worker_count(&self) -> usize {
+        match self.normalize_workers {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        }
+    }
 }
 
 /// Parses `2097152`, `2MiB`, `512KiB`, `10MB`.
+/// An address (`10.0.0.1`) or a network (`10.0.0.0/8`).
+pub fn parse_network(value: &str) -> Result<ipnet::IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{value}` is not an IP address or CIDR network"))
+}
+
 pub fn parse_size(value: &str) -> Result<usize, String> {
     let value = value.trim();
     let split = value

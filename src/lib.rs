@@ -8,6 +8,8 @@
 pub mod api;
 pub mod config;
 pub mod eval;
+/// Closing connections that go quiet.
+mod idle;
 pub mod normalize;
 pub mod seed;
 pub mod server;

@@ -167,6 +167,9 @@ fn main() -> ExitCode {
             }) => reprocess(all, articles, database).await,
         }
     });
+    // A normalizer thread still working on a page (bounded by its time budget) does not hold
+    // the process after the server has stopped and closed the database.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -271,12 +271,21 @@ async fn metrics_count_requests_per_route() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     assert_eq!(app.get("/problems/not-found").await.status(), 200);
     assert_eq!(app.get("/problems/nope").await.status(), 404);
-    let response = app.get("/metrics").await;
+    // Metrics need a token (a reader's is enough).
+    assert_problem(app.get("/metrics").await, 401).await;
+    let reader = app.token(newsdesk::store::tokens::Role::Reader).await;
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"]
         .to_str()
         .unwrap()
-        .starts_with("text/plain"));
+        .starts_with("application/openmetrics-text"));
     let text = response.text().await.unwrap();
     assert!(text.contains(
         "newsdesk_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
@@ -287,6 +296,31 @@ async fn metrics_count_requests_per_route() {
     assert!(text.contains(
         "newsdesk_http_request_duration_seconds_count{method=\"GET\",route=\"/problems/{kind}\"} 2"
     ));
+    // Invented methods share one series: no client can add label values.
+    for method in ["QQ123", "QQ124"] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let _ = app
+            .client
+            .request(method, app.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("QQ12"), "{text}");
+    assert!(
+        text.contains("newsdesk_http_requests_total{method=\"other\","),
+        "{text}"
+    );
     assert!(text.contains("newsdesk_ingested_articles_total{outcome=\"created\"} 0"));
     assert!(text.contains("newsdesk_db_pool_connections{pool=\"write\",state=\"open\"} 1"));
     app.stop().await;

@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     if q.chars().count() > 500 {
         return;
     }
-    let Some(expr) = SearchExpr::parse(q) else {
+    let Ok(expr) = SearchExpr::parse(q) else {
         return;
     };
     let fts = expr.to_fts5();

@@ -26,7 +26,6 @@ use crate::store::articles::{
 };
 use crate::store::docs;
 use crate::store::search::SearchExpr;
-use crate::store::tokens::Role;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -115,7 +114,7 @@ struct ArticleCursor {
         ("source" = Option<String>, Query, description = "Source domain, e.g. abplive.com"),
         ("since" = Option<String>, Query, description = "published_at on or after (RFC 3339 or YYYY-MM-DD)"),
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
-        ("status" = Option<String>, Query, description = "published (default), draft or any; draft and any need an editor token"),
+        ("status" = Option<String>, Query, description = "published (default), draft or any; draft and any need a token (any role)"),
         ("q" = Option<String>, Query, description = "Full-text search in any script: words, \"phrases\", prefix*, OR, -exclude"),
         ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest; with no other filter, over the newest 5,000 stored matches, see NEWSDESK_SEARCH_WINDOW)"),
         ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
@@ -125,8 +124,7 @@ struct ArticleCursor {
     responses(
         (status = 200, description = "A page of articles", body = ArticleList),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Drafts need a token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Drafts need the editor role", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Drafts need a token, or the token is not valid", body = Problem, content_type = "application/problem+json")))]
 async fn list_articles(
     State(state): State<AppState>,
     principal: MaybePrincipal,
@@ -196,18 +194,10 @@ pub async fn article_page(
     let statuses = match params.one("status") {
         None | Some("published") => vec![ArticleStatus::Published],
         Some(wanted @ ("draft" | "any")) => {
-            match principal.role() {
-                None => {
-                    return Err(ApiError::Unauthorized(
-                        "Listing drafts needs an editor token.".into(),
-                    ))
-                }
-                Some(role) if role < Role::Editor => {
-                    return Err(ApiError::Forbidden(
-                        "Listing drafts needs the editor role.".into(),
-                    ))
-                }
-                Some(_) => {}
+            if !principal.sees_unpublished() {
+                return Err(ApiError::Unauthorized(
+                    "Listing drafts needs a token (any role, `reader` and up).".into(),
+                ));
             }
             if wanted == "draft" {
                 vec![ArticleStatus::Draft]
@@ -222,16 +212,15 @@ pub async fn article_page(
             ))
         }
     };
-    let search =
-        match params.one("q") {
-            None => None,
-            Some(q) if q.chars().count() > 500 => {
-                return Err(ApiError::invalid_parameter("q", "at most 500 characters"))
-            }
-            Some(q) => Some(SearchExpr::parse(q).ok_or_else(|| {
-                ApiError::invalid_parameter("q", "no searchable words in the query")
-            })?),
-        };
+    let search = match params.one("q") {
+        None => None,
+        Some(q) if q.chars().count() > 500 => {
+            return Err(ApiError::invalid_parameter("q", "at most 500 characters"))
+        }
+        Some(q) => Some(
+            SearchExpr::parse(q).map_err(|e| ApiError::invalid_parameter("q", e.to_string()))?,
+        ),
+    };
     let order = match params.one("sort") {
         None if search.is_some() => ArticleOrder::Relevance,
         None | Some("-published_at") => ArticleOrder::NewestFirst,
@@ -419,7 +408,7 @@ async fn get_article(
     let params = QueryPairs::parse(raw.as_deref());
     let fields = parse_list(params.one("fields"), "fields", ARTICLE_FIELDS)?;
     let include = parse_list(params.one("include"), "include", &["removed"])?;
-    let editor = principal.role().is_some_and(|r| r >= Role::Editor);
+    let drafts = principal.sees_unpublished();
     // The common read (published, whole, as anyone sees it) comes from the cache.
     let cacheable = fields.is_empty() && include.is_empty();
     let generation = state.store.generation();
@@ -434,7 +423,7 @@ async fn get_article(
     }
     let (rendered, status) = if cacheable {
         // The kept document when there is one; else the article assembled from its tables.
-        match state.store.get_article_doc(&id_or_slug, editor).await? {
+        match state.store.get_article_doc(&id_or_slug, drafts).await? {
             Some(doc) => (
                 Rendered {
                     body: doc.body.into(),
@@ -444,7 +433,7 @@ async fn get_article(
                 doc.status,
             ),
             None => {
-                let article = state.store.get_article(&id_or_slug, editor).await?;
+                let article = state.store.get_article(&id_or_slug, drafts).await?;
                 let (body, etag) = docs::render(&article);
                 (
                     Rendered {
@@ -457,7 +446,7 @@ async fn get_article(
             }
         }
     } else {
-        let article = state.store.get_article(&id_or_slug, editor).await?;
+        let article = state.store.get_article(&id_or_slug, drafts).await?;
         let rendered = render_bytes(&render_article(&article, &fields, &include));
         (rendered, article.status)
     };
@@ -554,11 +543,12 @@ async fn update_article(
         }
         for block in blocks {
             if block.kind == BlockType::Image {
+                // The rule ingest applies, so an article's own blocks can always be sent back.
                 let url = block.url.as_deref().unwrap_or("");
-                if !is_http_url(url) {
+                if !normalize::is_safe_image_url(url) {
                     return Err(ApiError::invalid_parameter(
                         "blocks",
-                        "an image block needs an absolute http(s) `url`",
+                        "an image block needs an http(s) `url`, or a path starting with `/`",
                     ));
                 }
             }
@@ -661,11 +651,6 @@ pub fn check_identifier(id_or_slug: &str) -> ApiResult<()> {
         )));
     }
     Ok(())
-}
-
-fn is_http_url(value: &str) -> bool {
-    url::Url::parse(value)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 /// RFC 3339, or a day (taken as midnight UTC).

@@ -1,4 +1,5 @@
-//! Bearer tokens. Reads are public; writes need an editor (or admin) token. Missing or unknown
+//! Bearer tokens. Published content is public; drafts (and what only drafts mention) need any
+//! valid token (`reader` and up); writes need an editor (or admin) token. Missing or unknown
 //! tokens are 401 with `WWW-Authenticate`; a token whose role is too low is 403. Secrets are
 //! compared as SHA-256 hashes, in constant time for the environment's admin token, and never
 //! logged.
@@ -6,6 +7,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState};
@@ -31,13 +33,67 @@ impl MaybePrincipal {
     pub fn role(&self) -> Option<Role> {
         self.0.as_ref().map(|t| t.role)
     }
+
+    /// Whether the caller sees what is not published: drafts, and the tags and entities only
+    /// drafts carry. Any valid token does (the `reader` role exists for this: preview apps and
+    /// dashboards that read drafts and write nothing); anonymous callers see published content only.
+    pub fn sees_unpublished(&self) -> bool {
+        self.0.is_some()
+    }
 }
 
 /// The token of the environment's admin secret.
 pub const ENV_ADMIN_ID: &str = "env-admin";
 
+/// The answer of a token check made before the handler (by the rate limiter), kept in the
+/// request's extensions so the token is looked up once.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Result<Option<TokenInfo>, AuthFailure>);
+
+/// Why a token was not accepted.
+#[derive(Debug, Clone)]
+pub enum AuthFailure {
+    /// Malformed, unknown or revoked (a 401 with this detail).
+    Invalid(String),
+    /// The database could not be asked (a 503).
+    Unchecked(String),
+}
+
+impl From<AuthFailure> for ApiError {
+    fn from(failure: AuthFailure) -> ApiError {
+        match failure {
+            AuthFailure::Invalid(detail) => ApiError::Unauthorized(detail),
+            AuthFailure::Unchecked(detail) => ApiError::Unavailable(detail),
+        }
+    }
+}
+
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<TokenInfo>, ApiError> {
-    let Some(header) = parts.headers.get(AUTHORIZATION) else {
+    if let Some(Authenticated(checked)) = parts.extensions.get::<Authenticated>() {
+        return checked.clone().map_err(ApiError::from);
+    }
+    authenticate_headers(&parts.headers, state)
+        .await
+        .map_err(ApiError::from)
+}
+
+/// Checks the request's bearer token: `Ok(None)` when none was sent.
+pub async fn authenticate_headers(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<TokenInfo>, AuthFailure> {
+    match check_bearer(headers, state).await {
+        Ok(found) => Ok(found),
+        Err(ApiError::Unauthorized(detail)) => Err(AuthFailure::Invalid(detail)),
+        Err(other) => Err(AuthFailure::Unchecked(other.to_string())),
+    }
+}
+
+async fn check_bearer(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> Result<Option<TokenInfo>, ApiError> {
+    let Some(header) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
     let value = header.to_str().map_err(|_| {

@@ -52,6 +52,7 @@ pub struct EntityList {
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json")))]
 async fn list_entities(
     State(state): State<AppState>,
+    principal: MaybePrincipal,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
@@ -87,6 +88,7 @@ async fn list_entities(
             order,
             after,
             limit,
+            published_only: !principal.sees_unpublished(),
         })
         .await?;
     let next_cursor = match (page.has_more, page.items.last()) {
@@ -232,13 +234,33 @@ async fn resolve(
         (status = 404, description = "No such entity", body = Problem, content_type = "application/problem+json")))]
 async fn get_entity(
     State(state): State<AppState>,
+    principal: MaybePrincipal,
     PathParams(id_or_slug): PathParams<String>,
 ) -> ApiResult<Response> {
     let id = match resolve(&state, &id_or_slug, "").await? {
         Ok(id) => id,
         Err(redirect) => return Ok(redirect),
     };
-    Ok(Json(state.store.get_entity(&id, true).await?).into_response())
+    Ok(Json(visible_entity(&state, &principal, &id, &id_or_slug, true).await?).into_response())
+}
+
+/// An entity as the caller may see it: to anonymous callers an entity only unpublished articles
+/// name is as absent as they are.
+async fn visible_entity(
+    state: &AppState,
+    principal: &MaybePrincipal,
+    id: &str,
+    asked: &str,
+    with_related: bool,
+) -> ApiResult<Entity> {
+    let entity = state.store.get_entity(id, with_related).await?;
+    if entity.article_count == 0
+        && !principal.sees_unpublished()
+        && !state.store.entity_is_public(id).await?
+    {
+        return Err(ApiError::not_found(format!("The entity `{asked}`")));
+    }
+    Ok(entity)
 }
 
 /// Editors' changes to an entity.
@@ -369,7 +391,7 @@ async fn entity_articles(
             return Ok(redirect);
         }
     };
-    let entity = state.store.get_entity(&id, false).await?;
+    let entity = visible_entity(&state, &principal, &id, &id_or_slug, false).await?;
     let params = QueryPairs::parse(raw.as_deref());
     let path = format!("/v1/entities/{}/articles", entity.slug);
     article_page(

@@ -31,10 +31,14 @@ pub enum ProblemKind {
     RequestTimeout,
     Internal,
     Unavailable,
+    Busy,
+    InputTooComplex,
+    QueryTimeout,
+    PreconditionFailed,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 18] = [
+    pub const ALL: [ProblemKind; 22] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::MalformedBody,
@@ -53,6 +57,10 @@ impl ProblemKind {
         ProblemKind::RequestTimeout,
         ProblemKind::Internal,
         ProblemKind::Unavailable,
+        ProblemKind::Busy,
+        ProblemKind::InputTooComplex,
+        ProblemKind::QueryTimeout,
+        ProblemKind::PreconditionFailed,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -75,6 +83,10 @@ impl ProblemKind {
             ProblemKind::RequestTimeout => "request-timeout",
             ProblemKind::Internal => "internal",
             ProblemKind::Unavailable => "unavailable",
+            ProblemKind::Busy => "busy",
+            ProblemKind::InputTooComplex => "input-too-complex",
+            ProblemKind::QueryTimeout => "query-timeout",
+            ProblemKind::PreconditionFailed => "precondition-failed",
         }
     }
 
@@ -98,7 +110,11 @@ impl ProblemKind {
             ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ProblemKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ProblemKind::Unavailable | ProblemKind::Busy | ProblemKind::QueryTimeout => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ProblemKind::InputTooComplex => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         }
     }
 
@@ -122,6 +138,10 @@ impl ProblemKind {
             ProblemKind::RequestTimeout => "Request timed out",
             ProblemKind::Internal => "Internal server error",
             ProblemKind::Unavailable => "Service unavailable",
+            ProblemKind::Busy => "Server busy",
+            ProblemKind::InputTooComplex => "Input too complex",
+            ProblemKind::QueryTimeout => "Query took too long",
+            ProblemKind::PreconditionFailed => "Precondition failed",
         }
     }
 
@@ -166,6 +186,18 @@ impl ProblemKind {
                 "Something failed on the server. The request id in the answer identifies it in the logs."
             }
             ProblemKind::Unavailable => "A dependency of the service (the database) is not answering.",
+            ProblemKind::Busy => {
+                "Every worker for this kind of request is busy; retry after the `Retry-After` seconds."
+            }
+            ProblemKind::InputTooComplex => {
+                "The input could not be processed within the server's time budget (for example a page of deeply nested or very many elements); send a smaller or simpler document."
+            }
+            ProblemKind::QueryTimeout => {
+                "The query ran longer than the server allows for one statement and was stopped; narrow it (fewer or longer prefix terms, a filter) or retry later."
+            }
+            ProblemKind::PreconditionFailed => {
+                "An `If-Match` precondition did not hold: the resource changed since the ETag was read. Read it again and reapply the change."
+            }
         }
     }
 
@@ -188,6 +220,7 @@ impl ProblemKind {
             414 => ProblemKind::UriTooLong,
             415 => ProblemKind::UnsupportedMediaType,
             431 => ProblemKind::HeadersTooLarge,
+            412 => ProblemKind::PreconditionFailed,
             422 => ProblemKind::UnprocessableArticle,
             429 => ProblemKind::TooManyRequests,
             503 => ProblemKind::Unavailable,
@@ -268,6 +301,22 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
+    /// Every worker of a bounded pool is taken.
+    #[error("{detail}")]
+    Busy {
+        detail: String,
+        retry_after_secs: u64,
+    },
+    #[error("{0}")]
+    InputTooComplex(String),
+    /// A statement was interrupted at its deadline.
+    #[error("{0}")]
+    QueryTimeout(String),
+    /// The client took too long to send the request.
+    #[error("{0}")]
+    RequestTimeout(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// Logged with its detail; answered without it.
     #[error("internal error: {0}")]
     Internal(String),
@@ -300,6 +349,11 @@ impl ApiError {
             ApiError::IdempotencyKeyReused(_) => ProblemKind::IdempotencyKeyReused,
             ApiError::TooManyRequests { .. } => ProblemKind::TooManyRequests,
             ApiError::Unavailable(_) => ProblemKind::Unavailable,
+            ApiError::Busy { .. } => ProblemKind::Busy,
+            ApiError::InputTooComplex(_) => ProblemKind::InputTooComplex,
+            ApiError::QueryTimeout(_) => ProblemKind::QueryTimeout,
+            ApiError::RequestTimeout(_) => ProblemKind::RequestTimeout,
+            ApiError::PreconditionFailed(_) => ProblemKind::PreconditionFailed,
             ApiError::Internal(_) => ProblemKind::Internal,
         }
     }
@@ -323,6 +377,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(detail) => ApiError::Conflict(detail),
             StoreError::Invalid(detail) => ApiError::BadRequest(detail),
             StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
+            StoreError::Timeout(detail) => ApiError::QueryTimeout(detail),
             StoreError::Database(detail) => ApiError::Internal(detail),
         }
     }
@@ -354,6 +409,21 @@ impl IntoResponse for ApiError {
                     extra.push((header::RETRY_AFTER, value));
                 }
                 format!("Rate limit exceeded; retry in {retry_after_secs} s.")
+            }
+            ApiError::Busy {
+                detail,
+                retry_after_secs,
+            } => {
+                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    extra.push((header::RETRY_AFTER, value));
+                }
+                detail.clone()
+            }
+            ApiError::QueryTimeout(detail) => {
+                tracing::warn!(error = %detail, "statement interrupted at its deadline");
+                extra.push((header::RETRY_AFTER, HeaderValue::from_static("1")));
+                "The query ran longer than the server allows and was stopped; narrow it or retry later."
+                    .to_owned()
             }
             other => other.to_string(),
         };

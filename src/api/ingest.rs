@@ -30,10 +30,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 const ACCEPTED_TYPES: &str =
     "text/plain, text/markdown, text/html, application/xhtml+xml or application/json";
-/// Bodies larger than this are normalized on the blocking pool.
-const INLINE_NORMALIZE_BYTES: usize = 32 * 1024;
+/// Text bodies up to this size are normalized on the calling worker (well under a millisecond);
+/// larger ones, and every HTML page, go to the normalizer threads.
+const INLINE_NORMALIZE_BYTES: usize = 8 * 1024;
 /// Articles in the first chunk of a batch (see `run_batch`).
 const FIRST_BATCH_CHUNK: usize = 64;
+/// Result lines buffered for a batch's client (about 150 bytes each); past them storing waits
+/// for the client to read.
+const BATCH_RESULTS_BUFFERED: usize = 1024;
 /// How long a partial chunk waits for more lines before it is stored.
 const BATCH_IDLE_FLUSH: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -101,7 +105,11 @@ async fn ingest(
         hex::encode(h.finalize())
     };
     if let Some(key) = &key {
-        if let Some(saved) = state.store.saved_response(&token.id, key).await? {
+        if let Some(saved) = state
+            .store
+            .saved_response(&token.id, key, state.config.idempotency_cutoff())
+            .await?
+        {
             if saved.request_hash != request_hash {
                 return Err(ApiError::IdempotencyKeyReused(format!(
                     "The Idempotency-Key `{key}` was used for a different request."
@@ -140,6 +148,7 @@ async fn ingest(
                     body: body.clone(),
                     location: Some(location.clone()),
                 },
+                state.config.idempotency_cutoff(),
             )
             .await?;
     }
@@ -175,20 +184,21 @@ fn replay(saved: SavedResponse) -> Response {
     json_response(code, saved.body, saved.location.as_deref(), true)
 }
 
-/// Normalizes on the blocking pool when the text is large, so big bodies do not stall the
-/// workers that serve reads.
+/// Normalizes a small text on the calling worker, anything else on the normalizer threads (a
+/// page's work is bounded in size and depth, and in time by the workers' budget).
 async fn normalize_off_thread(
     state: &AppState,
     envelope: Envelope,
     size: usize,
 ) -> ApiResult<NormalizedArticle> {
-    if size <= INLINE_NORMALIZE_BYTES {
+    if size <= INLINE_NORMALIZE_BYTES && envelope.html.is_none() {
         return Ok(state.normalize(&envelope)?);
     }
-    let state = state.clone();
-    tokio::task::spawn_blocking(move || state.normalize(&envelope))
-        .await
-        .map_err(|e| ApiError::Internal(format!("normalizer task: {e}")))?
+    let worker = state.clone();
+    state
+        .workers
+        .run(move || worker.normalize(&envelope))
+        .await?
         .map_err(ApiError::from)
 }
 
@@ -466,7 +476,7 @@ async fn ingest_batch(
                 .into(),
         ));
     }
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(BATCH_RESULTS_BUFFERED);
     let mut body = request.into_body().into_data_stream();
     // curl asks for `100 Continue` before a large upload and otherwise waits a second. hyper
     // sends it once the body is polled, but only before the answer's head: so poll the body
@@ -486,7 +496,7 @@ async fn ingest_batch(
 }
 
 fn tokio_stream_from(
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<Bytes>,
+    mut rx: tokio::sync::mpsc::Receiver<Bytes>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::convert::Infallible>> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|o| o.map(Ok)))
 }
@@ -497,7 +507,7 @@ async fn run_batch(
     state: AppState,
     status: ArticleStatus,
     mut stream: impl futures_util::Stream<Item = Result<Bytes, axum::Error>> + Unpin,
-    tx: tokio::sync::mpsc::UnboundedSender<Bytes>,
+    tx: tokio::sync::mpsc::Sender<Bytes>,
 ) {
     // A line may carry a whole page (`html`); a text line is still held to `--body-limit`.
     let text_limit = state.config.body_limit;
@@ -517,76 +527,107 @@ async fn run_batch(
     let mut pending: Vec<(usize, Result<Envelope, ApiError>)> = Vec::new();
     // The chunk being stored; it answers true while the client still listens.
     let mut storing: Option<tokio::task::JoinHandle<bool>> = None;
+    let deadline = tokio::time::Instant::now() + state.config.batch_timeout();
 
     loop {
         // Lines wait for a full chunk only while more keep coming: a slow sender's lines are
         // stored (and answered) once the body has been quiet for a moment.
         // `None`: nothing came in that moment.
+        // The body may pause for up to the request timeout, and must have arrived whole by
+        // the batch deadline: a sender trickling bytes cannot hold the batch open forever.
+        let patience = state
+            .config
+            .request_timeout()
+            .min(deadline.saturating_duration_since(tokio::time::Instant::now()));
         let next = if pending.is_empty() {
-            Some(stream.next().await)
+            match tokio::time::timeout(patience, stream.next()).await {
+                Ok(next) => Some(Some(next)),
+                Err(_) => Some(None),
+            }
         } else {
-            tokio::time::timeout(BATCH_IDLE_FLUSH, stream.next())
-                .await
-                .ok()
+            match tokio::time::timeout(BATCH_IDLE_FLUSH.min(patience), stream.next()).await {
+                Ok(next) => Some(Some(next)),
+                Err(_) if patience <= BATCH_IDLE_FLUSH => Some(None),
+                Err(_) => None,
+            }
         };
         let idle = next.is_none();
         let finished = match next {
             None => false,
-            Some(Some(Ok(bytes))) => {
-                let mut rest: &[u8] = &bytes;
-                while let Some(pos) = rest.iter().position(|b| *b == b'\n') {
-                    let (head, tail) = rest.split_at(pos);
-                    rest = &tail[1..];
-                    if skipping {
-                        skipping = false;
-                        buffer.clear();
-                        continue;
-                    }
-                    buffer.extend_from_slice(head);
-                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit, text_limit)
-                    {
-                        pending.push(item);
-                    }
-                }
-                if !skipping {
-                    buffer.extend_from_slice(rest);
-                    if buffer.len() > line_limit {
-                        line_no += 1;
-                        pending.push((
-                            line_no,
-                            Err(ApiError::PayloadTooLarge(format!(
-                                "The line is longer than the limit of {line_limit} bytes."
-                            ))),
-                        ));
-                        buffer.clear();
-                        skipping = true;
-                    }
-                }
-                false
-            }
-            Some(Some(Err(err))) => {
-                // Over the batch limit, or the client went away: answer what was read.
+            Some(None) => {
                 line_no += 1;
-                let error = if is_length_limit(&err) {
-                    ApiError::PayloadTooLarge(format!(
+                pending.push((
+                    line_no,
+                    Err(ApiError::RequestTimeout(format!(
+                        "The batch body stalled or took longer than allowed ({} s in all, {} s \
+                         without data); lines after this one were not read.",
+                        state.config.batch_timeout().as_secs(),
+                        state.config.request_timeout().as_secs()
+                    ))),
+                ));
+                true
+            }
+            Some(Some(next)) => match next {
+                Some(Ok(bytes)) => {
+                    let mut rest: &[u8] = &bytes;
+                    while let Some(pos) = rest.iter().position(|b| *b == b'\n') {
+                        let (head, tail) = rest.split_at(pos);
+                        rest = &tail[1..];
+                        if skipping {
+                            skipping = false;
+                            buffer.clear();
+                            continue;
+                        }
+                        buffer.extend_from_slice(head);
+                        if let Some(item) =
+                            take_line(&mut buffer, &mut line_no, line_limit, text_limit)
+                        {
+                            pending.push(item);
+                        }
+                    }
+                    if !skipping {
+                        buffer.extend_from_slice(rest);
+                        if buffer.len() > line_limit {
+                            line_no += 1;
+                            pending.push((
+                                line_no,
+                                Err(ApiError::PayloadTooLarge(format!(
+                                    "The line is longer than the limit of {line_limit} bytes."
+                                ))),
+                            ));
+                            buffer.clear();
+                            skipping = true;
+                        }
+                    }
+                    false
+                }
+                Some(Err(err)) => {
+                    // Over the batch limit, or the client went away: answer what was read.
+                    line_no += 1;
+                    let error = if is_length_limit(&err) {
+                        ApiError::PayloadTooLarge(format!(
                         "The batch exceeds the limit of {} bytes; lines after this one were not read.",
                         state.config.batch_body_limit
                     ))
-                } else {
-                    ApiError::BadRequest("The request body could not be read to the end.".into())
-                };
-                pending.push((line_no, Err(error)));
-                true
-            }
-            Some(None) => {
-                if !skipping {
-                    if let Some(item) = take_line(&mut buffer, &mut line_no, line_limit, text_limit)
-                    {
-                        pending.push(item);
-                    }
+                    } else {
+                        ApiError::BadRequest(
+                            "The request body could not be read to the end.".into(),
+                        )
+                    };
+                    pending.push((line_no, Err(error)));
+                    true
                 }
-                true
-            }
+                None => {
+                    if !skipping {
+                        if let Some(item) =
+                            take_line(&mut buffer, &mut line_no, line_limit, text_limit)
+                        {
+                            pending.push(item);
+                        }
+                    }
+                    true
+                }
+            },
         };
         if pending.len() >= chunk || ((finished || idle) && !pending.is_empty()) {
             chunk = (chunk * 2).min(full_chunk);
@@ -601,7 +642,7 @@ async fn run_batch(
             let (state, tx) = (state.clone(), tx.clone());
             storing = Some(tokio::spawn(async move {
                 let results = store_chunk(state.clone(), status, normalized).await;
-                send_results(&state, &tx, results)
+                send_results(&state, &tx, results).await
             }));
         }
         if finished {
@@ -613,10 +654,12 @@ async fn run_batch(
     }
 }
 
-/// Sends a stored chunk's answers; false when the client has gone.
-fn send_results(
+/// Sends a stored chunk's answers; false when the client has gone, or has not read answers for
+/// the request timeout (the buffer between them is bounded, so a sender that never reads stops
+/// the batch instead of growing the server's memory).
+async fn send_results(
     state: &AppState,
-    tx: &tokio::sync::mpsc::UnboundedSender<Bytes>,
+    tx: &tokio::sync::mpsc::Sender<Bytes>,
     results: Vec<BatchResult>,
 ) -> bool {
     for result in results {
@@ -625,7 +668,12 @@ fn send_results(
             "duplicate" => state.metrics.ingested(false),
             _ => state.metrics.ingest_error(),
         }
-        if tx.send(result.to_line()).is_err() {
+        if tx
+            .send_timeout(result.to_line(), state.config.request_timeout())
+            .await
+            .is_err()
+        {
+            tracing::info!("batch stopped: its client stopped reading the answers");
             return false;
         }
     }
@@ -679,40 +727,57 @@ fn take_line(
 /// A chunk's lines, normalized (or their errors), in order.
 type NormalizedChunk = Vec<(usize, Result<NormalizedArticle, ApiError>)>;
 
-/// Normalizes a chunk on the blocking pool.
+/// Lines of a batch normalized by one job, and input bytes after which a job takes no more: a
+/// normalizer is handed back between jobs, so single ingests are not starved by a batch of pages.
+const LINES_A_JOB: usize = 64;
+const BYTES_A_JOB: usize = 1024 * 1024;
+
+/// Normalizes a chunk on the normalizer threads, a job of a few lines at a time, in order.
 async fn normalize_chunk(
     state: &AppState,
     chunk: Vec<(usize, Result<Envelope, ApiError>)>,
 ) -> NormalizedChunk {
-    let worker = state.clone();
-    let lines: Vec<usize> = chunk.iter().map(|(line, _)| *line).collect();
-    let normalized = tokio::task::spawn_blocking(move || {
-        chunk
-            .into_iter()
-            .map(|(line, envelope)| {
-                (
-                    line,
-                    envelope.and_then(|e| worker.normalize(&e).map_err(ApiError::from)),
-                )
+    let mut out = Vec::with_capacity(chunk.len());
+    let mut lines = chunk.into_iter().peekable();
+    while lines.peek().is_some() {
+        let mut job = Vec::new();
+        let mut bytes = 0;
+        while job.len() < LINES_A_JOB && bytes < BYTES_A_JOB {
+            let Some(line) = lines.next() else { break };
+            if let (_, Ok(envelope)) = &line {
+                bytes += envelope.text.len() + envelope.html.as_ref().map_or(0, String::len);
+            }
+            job.push(line);
+        }
+        let numbers: Vec<usize> = job.iter().map(|(line, _)| *line).collect();
+        let worker = state.clone();
+        let normalized = state
+            .workers
+            .run_waiting(move || {
+                job.into_iter()
+                    .map(|(line, envelope)| {
+                        (
+                            line,
+                            envelope.and_then(|e| worker.normalize(&e).map_err(ApiError::from)),
+                        )
+                    })
+                    .collect::<Vec<_>>()
             })
-            .collect::<Vec<_>>()
-    })
-    .await;
-    match normalized {
-        Ok(n) => n,
-        Err(e) => {
-            tracing::error!(error = %e, "batch normalizer task failed");
-            lines
-                .into_iter()
-                .map(|line| {
+            .await;
+        match normalized {
+            Ok(done) => out.extend(done),
+            Err(e) => {
+                tracing::error!(error = %e, "batch normalizer task failed");
+                out.extend(numbers.into_iter().map(|line| {
                     (
                         line,
                         Err(ApiError::Internal("normalizer task failed".into())),
                     )
-                })
-                .collect()
+                }));
+            }
         }
     }
+    out
 }
 
 /// Stores what normalized in one transaction and answers every line in order.

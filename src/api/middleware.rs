@@ -1,5 +1,6 @@
-//! The middleware stack, outermost first: request id (set and propagated), problem documents
-//! for every error response, tracing, panic catching, CORS, timeout, compression, body limit.
+//! The middleware stack, outermost first: request id (set and propagated), `nosniff`, problem
+//! documents for every error response, tracing, panic catching, CORS, rate limits, timeout,
+//! response compression, request decompression, body limit.
 
 use std::any::Any;
 
@@ -15,7 +16,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -31,7 +34,12 @@ pub fn stack(router: Router, state: &AppState) -> Router {
     let compression_predicate = DefaultPredicate::new().and(NotForContentType::new(PROBLEM_JSON));
     let outer = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID));
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        // No answer is ever to be read as a type other than the one it declares.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let request_id = request
@@ -52,6 +60,9 @@ pub fn stack(router: Router, state: &AppState) -> Router {
     let routed = router
         .layer(DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), limit_body))
+        // A gzip, deflate or brotli body is decoded as it is read, inside the body limit (which
+        // so counts decoded bytes: a small bomb is a 413); another encoding is a 415.
+        .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new().compress_when(compression_predicate))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -31,6 +31,8 @@ mod params;
 pub mod ratelimit;
 /// Tags: lists, curation.
 mod tags;
+/// Normalizing off the async workers: a bounded number at once, each with a time budget.
+pub mod workers;
 
 use std::sync::{Arc, RwLock};
 
@@ -70,6 +72,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     article_cache: Arc<cache::ResponseCache>,
     list_cache: Arc<cache::ResponseCache>,
+    /// Where articles are normalized.
+    pub workers: workers::Workers,
 }
 
 impl AppState {
@@ -102,6 +106,10 @@ impl AppState {
             article_cache: Arc::new(cache::ResponseCache::new(ARTICLE_CACHE_BYTES)),
             list_cache: Arc::new(cache::ResponseCache::new(LIST_CACHE_BYTES)),
             admin_token_hash: config.admin_token.as_deref().map(|t| hash_token(t.trim())),
+            workers: workers::Workers::new(
+                config.normalize_worker_count(),
+                config.normalize_timeout(),
+            ),
             config: Arc::new(config),
             store,
             cursors: CursorCodec::new(secret.as_bytes()),

@@ -45,7 +45,11 @@ pub struct TagList {
     responses(
         (status = 200, description = "A page of tags", body = TagList),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json")))]
-async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+async fn list_tags(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
     let prefix = params.one("q").map(|q| q.trim().to_owned());
     if prefix.as_ref().is_some_and(|q| q.chars().count() > 200) {
@@ -72,6 +76,7 @@ async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Ap
             order,
             after,
             limit,
+            published_only: !principal.sees_unpublished(),
         })
         .await?;
     let next_cursor = match (page.has_more, page.items.last()) {
@@ -142,10 +147,24 @@ async fn create_tag(
         (status = 404, description = "No such tag", body = Problem, content_type = "application/problem+json")))]
 async fn get_tag(
     State(state): State<AppState>,
+    principal: MaybePrincipal,
     PathParams(slug): PathParams<String>,
 ) -> ApiResult<Json<Tag>> {
     check_identifier(&slug)?;
-    Ok(Json(state.store.get_tag(&slug).await?))
+    Ok(Json(visible_tag(&state, &principal, &slug).await?))
+}
+
+/// A tag as the caller may see it: to anonymous callers a tag only unpublished articles carry
+/// is as absent as they are.
+async fn visible_tag(state: &AppState, principal: &MaybePrincipal, slug: &str) -> ApiResult<Tag> {
+    let tag = state.store.get_tag(slug).await?;
+    if tag.article_count == 0
+        && !principal.sees_unpublished()
+        && !state.store.tag_is_public(slug).await?
+    {
+        return Err(ApiError::not_found(format!("The tag `{slug}`")));
+    }
+    Ok(tag)
 }
 
 /// Rename a tag's display name (editors); the slug stays.
@@ -206,7 +225,7 @@ async fn tag_articles(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     check_identifier(&slug)?;
-    let tag = state.store.get_tag(&slug).await?;
+    let tag = visible_tag(&state, &principal, &slug).await?;
     let params = QueryPairs::parse(raw.as_deref());
     let path = format!("/v1/tags/{}/articles", tag.slug);
     article_page(

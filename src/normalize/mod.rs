@@ -35,6 +35,7 @@ pub use error::NormalizeError;
 pub use html::normalize_html;
 pub use slug::slugify;
 pub use stats::render_body_text;
+pub use structure::is_safe_image_url;
 pub use tags::{normalize_tag_name, tag_slug};
 
 /// Turn an envelope of scraped text into a structured article, with no editors' dictionary.

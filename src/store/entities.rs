@@ -399,6 +399,9 @@ pub struct EntityQuery {
     /// (article_count or name, id) of the last item of the previous page.
     pub after: Option<(String, String)>,
     pub limit: u32,
+    /// Only what anonymous callers may see: no entity only unpublished (draft or deleted)
+    /// articles name. Entities no article names (editors' dictionary entries) are shown.
+    pub published_only: bool,
 }
 
 /// Where to find an entity: live, or merged into another (whose slug to redirect to).
@@ -423,6 +426,12 @@ pub struct EntityChanges {
 const ARTICLE_COUNT_SQL: &str =
     "(SELECT count(*) FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
      WHERE ae.entity_id = e.id AND a.deleted_at IS NULL AND a.status = 'published')";
+
+/// Whether the entity `{id}` is one anonymous callers may see: named by a published article, or
+/// by no unpublished one.
+const ENTITY_PUBLIC: &str =
+    "NOT EXISTS (SELECT 1 FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
+     WHERE ae.entity_id = {id} AND (a.deleted_at IS NOT NULL OR a.status <> 'published'))";
 
 /// The character that sorts after every other, for prefix ranges.
 const PREFIX_END: char = '\u{10FFFF}';
@@ -488,6 +497,19 @@ impl super::Store {
         Ok(entity)
     }
 
+    /// Whether anonymous callers may see the entity (see [`EntityQuery::published_only`]).
+    pub async fn entity_is_public(&self, id: &str) -> StoreResult<bool> {
+        let sql = format!(
+            "SELECT {ARTICLE_COUNT_SQL} > 0 OR {} FROM entities e WHERE e.id = ?",
+            ENTITY_PUBLIC.replace("{id}", "e.id")
+        );
+        let public: Option<bool> = sqlx::query_scalar(&sql)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(public.unwrap_or(false))
+    }
+
     /// One page of live entities.
     pub async fn list_entities(
         &self,
@@ -518,6 +540,11 @@ impl super::Store {
             qb.push(")");
         }
         qb.push(") AS x WHERE 1 = 1");
+        if query.published_only {
+            qb.push(" AND (x.article_count > 0 OR ")
+                .push(ENTITY_PUBLIC.replace("{id}", "x.id"))
+                .push(")");
+        }
         match (&query.after, query.order) {
             (Some((count, id)), EntityOrder::MostArticles) => {
                 let count: i64 = count

@@ -19,7 +19,10 @@ const STATEMENT_CACHE: usize = 64;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> StoreError {
-        StoreError::Database(err.to_string())
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) => StoreError::Timeout(err.to_string()),
+            _ => StoreError::Database(err.to_string()),
+        }
     }
 }
 

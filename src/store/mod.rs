@@ -49,6 +49,9 @@ pub enum StoreError {
     Invalid(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A statement ran past its deadline and was interrupted.
+    #[error("statement interrupted: {0}")]
+    Timeout(String),
     #[error("database error: {0}")]
     Database(String),
 }
@@ -58,6 +61,10 @@ impl From<sqlx::Error> for StoreError {
         match &err {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 StoreError::Unavailable(err.to_string())
+            }
+            // SQLITE_INTERRUPT: the progress handler stopped a statement at its deadline.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("9") => {
+                StoreError::Timeout(err.to_string())
             }
             _ => StoreError::Database(err.to_string()),
         }
@@ -86,6 +93,10 @@ pub struct StoreOptions {
     /// Write-ahead log frames (pages) above which a batch transaction waits for the
     /// checkpoint in flight, so the log starts over instead of growing for the whole batch.
     pub batch_log_limit: u32,
+    /// Longest a read may hold a read connection with its statements running: past it the
+    /// running statement is interrupted, the caller gets [`StoreError::Timeout`] and the
+    /// connection is free for the next read.
+    pub statement_timeout: Duration,
 }
 
 impl StoreOptions {
@@ -97,6 +108,7 @@ impl StoreOptions {
             search_window: 5000,
             // 64 MiB of 4 KiB pages: about four chunks of 512 seed-size articles.
             batch_log_limit: 16_384,
+            statement_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -115,6 +127,9 @@ pub struct Store {
     /// Batch writes' log checkpoints (a database file only).
     checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
+
+/// SQLite virtual-machine steps between two looks at a read's deadline (a few microseconds).
+const PROGRESS_STEPS: i32 = 4_000;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -149,12 +164,26 @@ impl Store {
         let read = if in_memory {
             write.clone()
         } else {
+            let budget = options.statement_timeout;
             SqlitePoolOptions::new()
                 .max_connections(options.read_connections.max(1))
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
                 .idle_timeout(None)
                 .max_lifetime(None)
+                // Each use of a read connection gets a deadline: SQLite calls the handler every
+                // few thousand VM steps, and a `false` interrupts the statement.
+                .before_acquire(move |conn, _| {
+                    Box::pin(async move {
+                        let deadline = std::time::Instant::now() + budget;
+                        conn.lock_handle()
+                            .await?
+                            .set_progress_handler(PROGRESS_STEPS, move || {
+                                std::time::Instant::now() < deadline
+                            });
+                        Ok(true)
+                    })
+                })
                 .connect_with(connect.create_if_missing(false).read_only(true))
                 .await?
         };

@@ -3,9 +3,23 @@
 //! filters, unbalanced quotes).
 //!
 //! Syntax: words (all must match), `"a phrase"`, `prefix*`, `a OR b`, `-excluded`.
+//!
+//! The cost of a search grows with its terms, and a prefix term costs a walk over every indexed
+//! word it starts (a one-letter prefix: most of the vocabulary). So an expression is bounded
+//! before it reaches the index: repeated terms count once, at most [`MAX_TERMS`] distinct terms
+//! and [`MAX_PREFIX_TERMS`] prefix terms, each prefix at least [`MIN_PREFIX_LETTERS`] letters.
+//! Real queries are a few words; 160 copies of `a*` were 13.5 s of one read connection.
+
+/// Most distinct terms (words, phrases, prefixes, exclusions) in one search.
+pub const MAX_TERMS: usize = 16;
+/// Most prefix terms in one search.
+pub const MAX_PREFIX_TERMS: usize = 4;
+/// Fewest letters or digits before a prefix term's `*` (vowel signs and other marks not
+/// counted: `पुत*` has two).
+pub const MIN_PREFIX_LETTERS: usize = 2;
 
 /// One searchable unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
     pub text: String,
     pub prefix: bool,
@@ -19,9 +33,24 @@ pub struct SearchExpr {
     pub excluded: Vec<Term>,
 }
 
+/// Why a query was refused; the text says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("no searchable words in the query")]
+    NothingSearchable,
+    #[error("at most {MAX_TERMS} different terms in one search (this one has {0})")]
+    TooManyTerms(usize),
+    #[error("at most {MAX_PREFIX_TERMS} prefix terms (`word*`) in one search (this one has {0})")]
+    TooManyPrefixes(usize),
+    #[error(
+        "the prefix term `{0}*` is too short: give at least {MIN_PREFIX_LETTERS} letters before `*`"
+    )]
+    PrefixTooShort(String),
+}
+
 impl SearchExpr {
-    /// Parses reader input; `None` when nothing searchable is left.
-    pub fn parse(input: &str) -> Option<SearchExpr> {
+    /// Parses reader input, within the bounds above.
+    pub fn parse(input: &str) -> Result<SearchExpr, QueryError> {
         // Control characters separate words; a NUL inside an FTS5 string ends it early.
         let input: String = input
             .chars()
@@ -46,22 +75,51 @@ impl SearchExpr {
             if !text.chars().any(is_word_char) {
                 continue;
             }
+            let letters = text
+                .chars()
+                .filter(|&c| {
+                    c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c)
+                })
+                .count();
+            if prefix && letters < MIN_PREFIX_LETTERS {
+                return Err(QueryError::PrefixTooShort(text));
+            }
             let term = Term { text, prefix };
             if negated {
-                expr.excluded.push(term);
+                if !expr.excluded.contains(&term) {
+                    expr.excluded.push(term);
+                }
             } else if pending_or {
                 if let Some(last) = expr.required.last_mut() {
-                    last.push(term);
+                    if !last.contains(&term) {
+                        last.push(term);
+                    }
                 }
                 pending_or = false;
             } else {
                 expr.required.push(vec![term]);
             }
         }
+        // The same group twice (`putin putin`) asks nothing more.
+        let mut seen = std::collections::HashSet::new();
+        expr.required.retain(|group| seen.insert(group.clone()));
         if expr.required.is_empty() {
-            return None;
+            return Err(QueryError::NothingSearchable);
         }
-        Some(expr)
+        let terms: std::collections::HashSet<&Term> = expr
+            .required
+            .iter()
+            .flatten()
+            .chain(expr.excluded.iter())
+            .collect();
+        if terms.len() > MAX_TERMS {
+            return Err(QueryError::TooManyTerms(terms.len()));
+        }
+        let prefixes = terms.iter().filter(|t| t.prefix).count();
+        if prefixes > MAX_PREFIX_TERMS {
+            return Err(QueryError::TooManyPrefixes(prefixes));
+        }
+        Ok(expr)
     }
 
     /// The FTS5 MATCH expression.
@@ -144,10 +202,10 @@ fn split_terms(input: &str) -> Vec<(String, bool)> {
 
 #[cfg(test)]
 mod tests {
-    use super::SearchExpr;
+    use super::{QueryError, SearchExpr, MAX_PREFIX_TERMS, MAX_TERMS};
 
     fn fts(q: &str) -> Option<String> {
-        SearchExpr::parse(q).map(|e| e.to_fts5())
+        SearchExpr::parse(q).ok().map(|e| e.to_fts5())
     }
 
     #[test]
@@ -183,5 +241,39 @@ mod tests {
         );
         assert_eq!(fts("\"a\0b\"").as_deref(), Some("\"a b\""));
         assert_eq!(fts("\0\u{1}\u{7f}"), None);
+    }
+
+    #[test]
+    fn repeated_terms_count_once() {
+        let q = vec!["put*"; 160].join(" ");
+        assert_eq!(fts(&q).as_deref(), Some("\"put\"*"));
+        assert_eq!(
+            fts("putin putin OR putin -kim -kim").as_deref(),
+            Some("(\"putin\") NOT \"kim\"")
+        );
+    }
+
+    #[test]
+    fn searches_are_bounded() {
+        assert_eq!(
+            SearchExpr::parse(&vec!["a*"; 160].join(" ")),
+            Err(QueryError::PrefixTooShort("a".into()))
+        );
+        assert_eq!(
+            SearchExpr::parse("पु*"),
+            Err(QueryError::PrefixTooShort("पु".into()))
+        );
+        assert!(SearchExpr::parse("पुत*").is_ok());
+        let many: Vec<String> = (0..=MAX_TERMS).map(|i| format!("word{i}")).collect();
+        assert_eq!(
+            SearchExpr::parse(&many.join(" ")),
+            Err(QueryError::TooManyTerms(MAX_TERMS + 1))
+        );
+        assert!(SearchExpr::parse(&many[..MAX_TERMS].join(" ")).is_ok());
+        let prefixes: Vec<String> = (0..=MAX_PREFIX_TERMS).map(|i| format!("wo{i}*")).collect();
+        assert_eq!(
+            SearchExpr::parse(&prefixes.join(" OR ")),
+            Err(QueryError::TooManyPrefixes(MAX_PREFIX_TERMS + 1))
+        );
     }
 }

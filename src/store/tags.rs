@@ -32,7 +32,17 @@ pub struct TagQuery {
     pub order: TagOrder,
     pub after: Option<(String, String)>,
     pub limit: u32,
+    /// Only what anonymous callers may see: no tag that only unpublished (draft or deleted)
+    /// articles carry, which would tell of them. Tags of no article at all (made by editors)
+    /// are shown.
+    pub published_only: bool,
 }
+
+/// Whether the tag `t`/`x` is one anonymous callers may see: carried by a published article, or
+/// by no unpublished one.
+const TAG_PUBLIC: &str =
+    "NOT EXISTS (SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id \
+     WHERE at.tag_id = {id} AND (a.deleted_at IS NOT NULL OR a.status <> 'published'))";
 
 const TAG_ARTICLE_COUNT: &str =
     "(SELECT count(*) FROM article_tags at JOIN articles a ON a.id = at.article_id \
@@ -52,9 +62,22 @@ impl Store {
         tag_from_row(&row)
     }
 
+    /// Whether anonymous callers may see the tag (see [`TagQuery::published_only`]).
+    pub async fn tag_is_public(&self, slug: &str) -> StoreResult<bool> {
+        let sql = format!(
+            "SELECT {TAG_ARTICLE_COUNT} > 0 OR {} FROM tags t WHERE t.slug = ?",
+            TAG_PUBLIC.replace("{id}", "t.id")
+        );
+        let public: Option<bool> = sqlx::query_scalar(&sql)
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(public.unwrap_or(false))
+    }
+
     pub async fn list_tags(&self, query: &TagQuery) -> StoreResult<Page<Tag>> {
         let mut qb: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(format!(
-            "SELECT * FROM (SELECT t.slug, t.name, t.created_at, t.updated_at, {TAG_ARTICLE_COUNT} AS article_count \
+            "SELECT * FROM (SELECT t.id, t.slug, t.name, t.created_at, t.updated_at, {TAG_ARTICLE_COUNT} AS article_count \
              FROM tags t WHERE 1 = 1"
         ));
         if let Some(prefix) = &query.prefix {
@@ -71,6 +94,11 @@ impl Store {
                 .push("))");
         }
         qb.push(") AS x WHERE 1 = 1");
+        if query.published_only {
+            qb.push(" AND (x.article_count > 0 OR ")
+                .push(TAG_PUBLIC.replace("{id}", "x.id"))
+                .push(")");
+        }
         match (&query.after, query.order) {
             (Some((count, slug)), TagOrder::MostArticles) => {
                 let count: i64 = count

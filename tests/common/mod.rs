@@ -71,14 +71,14 @@ pub async fn spawn_app_with(
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = oneshot::channel::<()>();
-    let header_timeout = state.config.request_timeout();
+    let limits = newsdesk::server::ConnectionLimits::from_config(&state.config);
     let server = tokio::spawn(newsdesk::server::serve(
         listener,
         app,
         async {
             let _ = rx.await;
         },
-        header_timeout,
+        limits,
     ));
     TestApp {
         addr,
