@@ -21,6 +21,7 @@ pub enum ProblemKind {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    PreconditionFailed,
     PayloadTooLarge,
     UriTooLong,
     UnsupportedMediaType,
@@ -34,7 +35,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 18] = [
+    pub const ALL: [ProblemKind; 19] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::MalformedBody,
@@ -43,6 +44,7 @@ impl ProblemKind {
         ProblemKind::NotFound,
         ProblemKind::MethodNotAllowed,
         ProblemKind::Conflict,
+        ProblemKind::PreconditionFailed,
         ProblemKind::PayloadTooLarge,
         ProblemKind::UriTooLong,
         ProblemKind::UnsupportedMediaType,
@@ -65,6 +67,7 @@ impl ProblemKind {
             ProblemKind::NotFound => "not-found",
             ProblemKind::MethodNotAllowed => "method-not-allowed",
             ProblemKind::Conflict => "conflict",
+            ProblemKind::PreconditionFailed => "precondition-failed",
             ProblemKind::PayloadTooLarge => "payload-too-large",
             ProblemKind::UriTooLong => "uri-too-long",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
@@ -88,6 +91,7 @@ impl ProblemKind {
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UriTooLong => StatusCode::URI_TOO_LONG,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -112,6 +116,7 @@ impl ProblemKind {
             ProblemKind::NotFound => "Not found",
             ProblemKind::MethodNotAllowed => "Method not allowed",
             ProblemKind::Conflict => "Conflict",
+            ProblemKind::PreconditionFailed => "Changed since you read it",
             ProblemKind::PayloadTooLarge => "Payload too large",
             ProblemKind::UriTooLong => "URI too long",
             ProblemKind::UnsupportedMediaType => "Unsupported media type",
@@ -144,6 +149,10 @@ impl ProblemKind {
                 "The resource exists but does not support this HTTP method; see the `Allow` header."
             }
             ProblemKind::Conflict => "The request conflicts with the current state of the resource.",
+            ProblemKind::PreconditionFailed => {
+                "The `If-Match` ETag is not the resource's current one: someone changed it since you read it. \
+                 Read it again (the `ETag` header of this answer is the current one), then send your change again."
+            }
             ProblemKind::PayloadTooLarge => "The request body is larger than the configured limit.",
             ProblemKind::UriTooLong => {
                 "The request target (path and query) is longer than the server reads; send long input in a body."
@@ -184,6 +193,7 @@ impl ProblemKind {
             405 => ProblemKind::MethodNotAllowed,
             408 => ProblemKind::RequestTimeout,
             409 => ProblemKind::Conflict,
+            412 => ProblemKind::PreconditionFailed,
             413 => ProblemKind::PayloadTooLarge,
             414 => ProblemKind::UriTooLong,
             415 => ProblemKind::UnsupportedMediaType,
@@ -256,6 +266,12 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// An `If-Match` precondition failed; answered with the current ETag.
+    #[error("{detail}")]
+    PreconditionFailed {
+        detail: String,
+        current_etag: String,
+    },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -294,6 +310,7 @@ impl ApiError {
             ApiError::Forbidden(_) => ProblemKind::Forbidden,
             ApiError::NotFound(_) => ProblemKind::NotFound,
             ApiError::Conflict(_) => ProblemKind::Conflict,
+            ApiError::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
             ApiError::PayloadTooLarge(_) => ProblemKind::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             ApiError::Unprocessable(_) => ProblemKind::UnprocessableArticle,
@@ -321,6 +338,12 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound(what) => ApiError::NotFound(format!("{what} does not exist.")),
             StoreError::Conflict(detail) => ApiError::Conflict(detail),
+            StoreError::PreconditionFailed { current_etag } => ApiError::PreconditionFailed {
+                detail: format!(
+                    "The article changed since the version in If-Match; its current ETag is {current_etag}."
+                ),
+                current_etag,
+            },
             StoreError::Invalid(detail) => ApiError::BadRequest(detail),
             StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
             StoreError::Database(detail) => ApiError::Internal(detail),
@@ -347,6 +370,15 @@ impl IntoResponse for ApiError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"newsdesk\""),
                 ));
+                detail.clone()
+            }
+            ApiError::PreconditionFailed {
+                detail,
+                current_etag,
+            } => {
+                if let Ok(value) = HeaderValue::from_str(current_etag) {
+                    extra.push((header::ETAG, value));
+                }
                 detail.clone()
             }
             ApiError::TooManyRequests { retry_after_secs } => {

@@ -31,6 +31,8 @@ mod params;
 pub mod ratelimit;
 /// Tags: lists, curation.
 mod tags;
+/// The bearer token of a request, as its holder sees it.
+mod token;
 
 use std::sync::{Arc, RwLock};
 
@@ -195,6 +197,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(articles::router())
         .merge(entities::router())
         .merge(tags::router())
+        .merge(token::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.
@@ -208,6 +211,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (router, openapi) = routes().split_for_parts();
     let router = router
         .merge(docs::openapi_route(openapi))
+        .merge(crate::web::router())
         .merge(extra)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
