@@ -1,7 +1,7 @@
 //! The editors' desk in a real browser: headless Chromium (Debian's `chromium`) driven through
 //! `chromedriver` (Debian's `chromium-driver`) over WebDriver, against the real server on a random
 //! port. On a machine without them the test says so on stderr and passes without running;
-//! `.ci/run` installs both, so CI runs it.
+//! `.ci/run` installs both and sets `NEWSDESK_REQUIRE_BROWSER`, so CI runs it (or fails).
 //!
 //! `NEWSDESK_SCREENSHOTS=docs/screenshots cargo test --test desk_browser` also writes the
 //! screenshots shown in the README.
@@ -57,6 +57,11 @@ impl Browser {
             &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
         );
         let (Some(chromium), Some(driver_path)) = (chromium, driver) else {
+            // CI installs them: there, missing is a failure, not a reason to skip.
+            assert!(
+                std::env::var_os("NEWSDESK_REQUIRE_BROWSER").is_none(),
+                "NEWSDESK_REQUIRE_BROWSER is set but Chromium or chromedriver is missing"
+            );
             say(
                 "SKIPPED desk_browser: Chromium or chromedriver is not installed \
                  (apt-get install -y chromium chromium-driver); the desk's browser tests did not run.",
@@ -367,7 +372,15 @@ async fn the_desk_in_a_real_browser() {
     type_into(&client, "#add-tags", "Desk check").await;
     click(&client, "#add-tags-button").await;
     text_containing(&client, "#preview", "Desk check").await;
+    client.set_window_size(1280, 1000).await.expect("resize");
+    js(
+        &client,
+        "document.activeElement.blur(); window.scrollTo(0, 0);",
+        vec![],
+    )
+    .await;
     screenshot(&client, "desk-desktop.png").await;
+    client.set_window_size(1280, 900).await.expect("resize");
     click(&client, "#publish").await;
     text_containing(&client, "#status", "Published.").await;
     let public_path = shown(&client, "#article-url")
@@ -427,6 +440,7 @@ async fn the_desk_in_a_real_browser() {
     click(&client, "#save").await;
     let conflict = text_containing(&client, "#conflict", "Changed elsewhere").await;
     assert!(conflict.contains("Someone else changed"), "{conflict}");
+    screenshot(&client, "desk-conflict.png").await;
     let (_, stored) = api_article(&app, None, &id).await;
     assert_eq!(
         stored["title"], "Changed elsewhere",
@@ -500,6 +514,12 @@ async fn the_desk_in_a_real_browser() {
             paste_into(&client, "#source-text", FIXTURE).await;
             click(&client, "#preview-button").await;
             text_containing(&client, "#preview-title", &title).await;
+            js(
+                &client,
+                "document.getElementById('preview-heading').scrollIntoView();",
+                vec![],
+            )
+            .await;
             screenshot(&client, "desk-phone.png").await;
         }
         let (scroll, inner) = horizontal_overflow(&client).await;

@@ -375,6 +375,7 @@
     $('conflict').hidden = true;
     $('confirm-delete').hidden = true;
     $('workspace').hidden = !state.editor.draft;
+    $('source-details').open = !state.editor.draft;
     if (state.editor.draft) renderEditor();
     else $('source-text').focus();
   }
@@ -466,6 +467,10 @@
       editor.restored = new Set();
       hideMessages();
       $('workspace').hidden = false;
+      // The source folds away; its summary says what was previewed, and opens it again.
+      $('source-summary').textContent = source.text.length.toLocaleString('en') + ' characters of '
+        + (source.kind === 'html' ? 'HTML' : 'text') + ' previewed; open to change and preview again.';
+      $('source-details').open = false;
       renderEditor();
       $('preview').focus();
     } catch (err) {
@@ -1046,17 +1051,23 @@
   }
 
   /** What another editor changed between `before` and `after`, field by field. */
-  function describeChanges(before, after) {
+  /** Their changes (`before` → `after`), with this editor's value where they changed it too
+   * (the draft, against `mine`, the version the editor started from). */
+  function describeChanges(before, after, draft, mine) {
     const changes = [];
-    const text = (label, a, b) => {
-      if ((a || '') !== (b || '')) changes.push([label, a || '(empty)', b || '(empty)']);
+    const tagNames = (article) => (article.tags || []).map((t) => t.name).join(', ');
+    const text = (label, a, b, yoursNow, yoursBase) => {
+      if ((a || '') === (b || '')) return;
+      const yours = yoursNow !== undefined && (yoursNow || '') !== (yoursBase || '') ? yoursNow || '(empty)' : null;
+      changes.push([label, a || '(empty)', b || '(empty)', yours]);
     };
-    text('Title', before.title, after.title);
-    text('Summary', before.summary, after.summary);
+    text('Title', before.title, after.title, draft.title.trim(), mine.title);
+    text('Summary', before.summary, after.summary, draft.summary.trim(), mine.summary);
     text('Status', before.status, after.status);
     text('Published', formatDate(before.published_at), formatDate(after.published_at));
-    text('Kickers', (before.kickers || []).join(', '), (after.kickers || []).join(', '));
-    text('Tags', (before.tags || []).map((t) => t.name).join(', '), (after.tags || []).map((t) => t.name).join(', '));
+    text('Kickers', (before.kickers || []).join(', '), (after.kickers || []).join(', '),
+      draft.kickers.join(', '), (mine.kickers || []).join(', '));
+    text('Tags', tagNames(before), tagNames(after), draft.tags.join(', '), tagNames(mine));
     text('Entities', (before.entities || []).map((e) => e.name + ' (' + e.type + ')').join(', '),
       (after.entities || []).map((e) => e.name + ' (' + e.type + ')').join(', '));
     const a = before.blocks || [];
@@ -1089,13 +1100,14 @@
       showProblem(err, 'The article could not be read again');
       return;
     }
-    const changes = describeChanges(editor.base, fresh.data);
+    const changes = describeChanges(editor.base, fresh.data, editor.draft, editor.editBase || editor.base);
     const lang = langOf(fresh.data.language);
     const list = el('dl');
-    for (const [label, was, now] of changes) {
+    for (const [label, was, now, yours] of changes) {
       list.append(el('dt', null, label),
         el('dd', null, 'was ', el('q', { lang, dir: 'auto' }, excerpt(was, 300))),
-        el('dd', null, 'now ', el('q', { lang, dir: 'auto', class: 'now' }, excerpt(now, 300))));
+        el('dd', null, 'now ', el('q', { lang, dir: 'auto', class: 'now' }, excerpt(now, 300))),
+        yours ? el('dd', null, 'yours ', el('q', { lang, dir: 'auto', class: 'yours' }, excerpt(yours, 300))) : null);
     }
     box.replaceChildren(
       el('h2', null, 'Someone else changed this article since you opened it'),
@@ -1185,8 +1197,14 @@
     });
     $('edit-form').addEventListener('submit', (event) => event.preventDefault());
     $('e-title').addEventListener('input', () => {
-      state.editor.draft.title = $('e-title').value;
+      // A title is one line, however it was pasted.
+      const field = $('e-title');
+      if (/[\r\n]/.test(field.value)) field.value = field.value.replace(/[\r\n]+/g, ' ');
+      state.editor.draft.title = field.value;
       schedulePreview();
+    });
+    $('e-title').addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') event.preventDefault();
     });
     $('e-summary').addEventListener('input', () => {
       state.editor.draft.summary = $('e-summary').value;
