@@ -277,6 +277,24 @@ async fn screenshot(client: &Client, name: &str) {
     say(&format!("wrote {}", path.display()));
 }
 
+/// Every shown form control has a label (or an accessible name), and every button a name.
+async fn assert_every_control_is_labelled(client: &Client) {
+    let unlabelled = js(
+        client,
+        "const shown = (e) => e.getClientRects().length > 0; \
+         const controls = [...document.querySelectorAll('input, select, textarea')] \
+           .filter((e) => e.type !== 'hidden' && shown(e)) \
+           .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label') \
+                          && !e.getAttribute('aria-labelledby')); \
+         const buttons = [...document.querySelectorAll('button')] \
+           .filter((b) => shown(b) && !b.textContent.trim() && !b.getAttribute('aria-label')); \
+         return controls.concat(buttons).map((e) => e.id || e.outerHTML.slice(0, 120));",
+        vec![],
+    )
+    .await;
+    assert_eq!(unlabelled, json!([]), "controls without a label");
+}
+
 async fn sign_in(client: &Client, app: &TestApp, token: &str) {
     client.goto(&app.url("/desk")).await.expect("open the desk");
     type_into(client, "#signin-token", token).await;
@@ -317,21 +335,34 @@ async fn the_desk_in_a_real_browser() {
     let editor = app.editor().await;
     let reader = app.token(Role::Reader).await;
 
-    // Signing in: a bad token is refused in words; a good one opens the list.
+    // Signing in, by keyboard: a bad token is refused in words; a good one opens the list.
     client.goto(&app.url("/desk")).await.expect("open the desk");
-    type_into(&client, "#signin-token", "nd_not_a_token").await;
-    click(&client, "#signin-submit").await;
+    assert_every_control_is_labelled(&client).await;
+    type_into(&client, "#signin-token", "nd_not_a_token\n").await;
     let refused = text_containing(&client, "#alert", "Authentication required").await;
     assert!(
         refused.contains("not valid"),
         "the problem's detail is shown: {refused}"
     );
-    type_into(&client, "#signin-token", &editor).await;
-    click(&client, "#signin-submit").await;
+    type_into(&client, "#signin-token", &format!("{editor}\n")).await;
     shown(&client, "#who").await;
     assert_eq!(content_of(&client, "#who-role").await, "editor");
     shown(&client, "#articles-heading").await;
     text_containing(&client, "#list-count", "No articles").await;
+    assert_every_control_is_labelled(&client).await;
+    // Focus moves by Tab and shows where it is.
+    let tab: char = fantoccini::key::Key::Tab.into();
+    for _ in 0..3 {
+        let focused = client.active_element().await.expect("focus");
+        focused.send_keys(&tab.to_string()).await.expect("tab");
+        let outline = js(
+            &client,
+            "const e = document.activeElement; return [e.tagName, getComputedStyle(e).outlineStyle];",
+            vec![],
+        )
+        .await;
+        assert_ne!(outline[1], "none", "no visible focus on {}", outline[0]);
+    }
 
     // Paste the ABP page: the preview shows its title, and none of the page's leftovers.
     let title = expected_title();
@@ -367,6 +398,7 @@ async fn the_desk_in_a_real_browser() {
         "the date's source is shown: {preview}"
     );
     text_containing(&client, "#e-entities", "पुतिन").await;
+    assert_every_control_is_labelled(&client).await;
 
     // Fix: a tag added, then publish.
     type_into(&client, "#add-tags", "Desk check").await;
