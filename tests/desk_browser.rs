@@ -484,6 +484,41 @@ async fn the_desk_in_a_real_browser() {
     let (_, stored) = api_article(&app, None, &id).await;
     assert_eq!(stored["title"], "My own title");
 
+    // Entities: one taken off this article, another given a new type (everywhere).
+    let entities = stored["entities"].as_array().expect("entities").clone();
+    let (off, retyped) = (&entities[0], &entities[1]);
+    text_containing(&client, "#entity-0", off["name"].as_str().unwrap()).await;
+    click(&client, "#entity-0 button").await;
+    shown(&client, "#entity-0.removed").await;
+    let new_type = if retyped["type"] == "other" {
+        "place"
+    } else {
+        "other"
+    };
+    shown(&client, "#entity-type-1")
+        .await
+        .select_by_value(new_type)
+        .await
+        .expect("select a type");
+    click(&client, "#save").await;
+    text_containing(&client, "#status", "Saved.").await;
+    let (_, stored) = api_article(&app, None, &id).await;
+    let slugs: Vec<&str> = stored["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["slug"].as_str().unwrap())
+        .collect();
+    assert!(!slugs.contains(&off["slug"].as_str().unwrap()), "{slugs:?}");
+    let entity: Value = app
+        .get_json(&format!(
+            "/v1/entities/{}",
+            retyped["slug"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(entity["type"], new_type);
+    assert_eq!(stored["title"], "My own title", "the rest stays");
+
     // Hostile text, stored and pasted, shows as text and runs nothing.
     let hostile = "<img src=x onerror=\"window.pwned=1\">Harbour vote <script>window.pwned=2</script> ends <img src=x onerror=alert(1)>\n\
         The council met on Tuesday and voted on the <b onmouseover=\"window.pwned=3\">harbour</b> budget after a long debate about roads and schools.\n\
@@ -527,6 +562,18 @@ async fn the_desk_in_a_real_browser() {
         json!({"pwned": "undefined", "scripts": 1, "imgs": 0, "handlers": 0, "js_links": 0}),
         "article text became markup"
     );
+
+    // Deleting, after a confirmation in the page (no browser dialog).
+    click(
+        &client,
+        &format!("#article-list li[data-id='{hostile_id}'] a.title"),
+    )
+    .await;
+    click(&client, "#delete").await;
+    click(&client, "#confirm-delete-yes").await;
+    text_containing(&client, "#status", "Deleted").await;
+    let (status, _) = api_article(&app, Some(&editor), &hostile_id).await;
+    assert_eq!(status, 404, "deleted");
 
     // A phone's width: nothing scrolls sideways, in the list, the preview and the editor.
     client.set_window_size(390, 844).await.expect("resize");

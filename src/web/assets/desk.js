@@ -122,6 +122,8 @@
     me: null,
     list: { next: null },
     editor: null,
+    /** A message to show after the next move to another view. */
+    flash: null,
   };
 
   async function api(method, path, options) {
@@ -570,7 +572,7 @@
       const members = draft.entities.filter((e) => e.type === type);
       if (!members.length) continue;
       const list = el('ul', { class: 'chips', 'aria-label': type });
-      for (const entity of members) list.append(entityChip(entity));
+      for (const entity of members) list.append(entityChip(entity, draft.entities.indexOf(entity)));
       groups.append(el('h3', null, { person: 'People', place: 'Places', organization: 'Organizations', other: 'Other' }[type]), list);
     }
     container.replaceChildren(el('fieldset', null,
@@ -579,8 +581,8 @@
       draft.entities.length ? el('p', { class: 'hint' }, 'Removing takes an entity off this article only, also after later edits. A new type applies to the entity everywhere it appears. Both happen when you save.') : null));
   }
 
-  function entityChip(entity) {
-    const selectId = 'type-' + Math.random().toString(36).slice(2);
+  function entityChip(entity, index) {
+    const selectId = 'entity-type-' + index;
     const select = el('select', {
       id: selectId, 'aria-label': 'Type of ' + entity.name,
       onchange: () => {
@@ -589,7 +591,7 @@
       },
     }, TYPES.map((t) => el('option', { value: t, selected: t === entity.newType }, t)));
     select.disabled = entity.removed;
-    return el('li', { class: 'chip ' + entity.newType + (entity.removed ? ' removed' : '') },
+    return el('li', { id: 'entity-' + index, class: 'chip ' + entity.newType + (entity.removed ? ' removed' : '') },
       el('span', { dir: 'auto' }, entity.name),
       select,
       el('button', {
@@ -829,8 +831,8 @@
     }
     if (!draft.blocks.length) view.append(el('p', { class: 'empty' }, 'No body text.'));
     if (draft.tags.length) {
-      view.append(el('p', { class: 'tags' }, 'Tags: ', el('span', { class: 'chips-inline' },
-        draft.tags.map((t, i) => [i ? ', ' : '', el('span', { class: 'tag', dir: 'auto' }, t)]))));
+      view.append(el('ul', { class: 'chips tags', 'aria-label': 'Tags' },
+        draft.tags.map((t) => el('li', { class: 'chip tag', dir: 'auto' }, t))));
     }
     const shown = draft.entities.filter((e) => !e.removed);
     if (shown.length) {
@@ -1034,8 +1036,9 @@
     try {
       await api('DELETE', '/v1/articles/' + encodeURIComponent(editor.id), { headers: { 'If-Match': editor.etag } });
       state.editor = null;
+      // Said once the list is shown (moving there clears the messages).
+      state.flash = () => showStatus('Deleted “', el('span', { dir: 'auto' }, editor.base.title), '”.');
       location.hash = '#/articles';
-      showStatus('Deleted “', el('span', { dir: 'auto' }, editor.base.title), '”.');
     } catch (err) {
       writeButtons(false);
       if (err.status === 412) await showConflict(deleteArticle, 'Delete it anyway');
@@ -1222,9 +1225,14 @@
       $('confirm-delete').hidden = true;
       $('delete')?.focus();
     });
-    window.addEventListener('hashchange', () => {
+    window.addEventListener('hashchange', async () => {
       hideMessages();
-      route();
+      await route();
+      if (state.flash) {
+        const flash = state.flash;
+        state.flash = null;
+        flash();
+      }
     });
   }
 
