@@ -29,7 +29,7 @@ fn say(message: &str) {
 
 fn find_program(env: &str, candidates: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(env) {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
     candidates.iter().map(PathBuf::from).find(|p| p.is_file())
 }
@@ -445,6 +445,7 @@ async fn the_desk_in_a_real_browser() {
     // It is in the list.
     click(&client, "#nav-articles").await;
     text_containing(&client, "#article-list", &title).await;
+    screenshot(&client, "desk-list.png").await;
 
     // Concurrent edit: someone else changes the title while the editor has it open.
     click(&client, "#article-list a.title").await;
