@@ -483,3 +483,56 @@ async fn the_openapi_document_describes_what_the_desk_uses() {
     assert_eq!(explained["status"], 412);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_store_checks_if_match_in_the_writing_transaction() {
+    use newsdesk::store::articles::{ArticleChanges, IfMatch};
+    use newsdesk::store::StoreError;
+
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    let created = create(&app, &editor, 6, "published").await;
+    let id = created["id"].as_str().unwrap();
+    let store = &app.state.store;
+    let read = store.get_article(id, true).await.unwrap();
+    let (_, seen) = newsdesk::store::docs::render(&read);
+    // Another writer, after this one read.
+    store
+        .update_article(
+            id,
+            &ArticleChanges {
+                title: Some("Theirs".into()),
+                ..ArticleChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    let stale = Some(IfMatch::Tags(vec![seen]));
+    let refused = store
+        .update_article(
+            id,
+            &ArticleChanges {
+                title: Some("Mine".into()),
+                if_match: stale.clone(),
+                ..ArticleChanges::default()
+            },
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::PreconditionFailed { .. })),
+        "{refused:?}"
+    );
+    let refused = store.delete_article(id, stale.as_ref()).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::PreconditionFailed { .. })
+    ));
+    let now = store.get_article(id, true).await.unwrap();
+    assert_eq!(now.title, "Theirs");
+    let (_, current) = newsdesk::store::docs::render(&now);
+    store
+        .delete_article(id, Some(&IfMatch::Tags(vec![current])))
+        .await
+        .unwrap();
+    app.stop().await;
+}

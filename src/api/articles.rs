@@ -551,6 +551,14 @@ async fn update_article(
     check_identifier(&id_or_slug)?;
     let if_match = parse_if_match(&headers)?;
     let current = state.store.get_article(&id_or_slug, true).await?;
+    // Refused early when already stale; the store checks again in the writing transaction, so
+    // what is derived below from `current` is derived from the version that is changed.
+    if let Some(precondition) = &if_match {
+        let (_, etag) = docs::render(&current);
+        if !precondition.matches(&etag) {
+            return Err(crate::store::StoreError::PreconditionFailed { current_etag: etag }.into());
+        }
+    }
     let mut changes = ArticleChanges {
         status: patch.status,
         if_match,
