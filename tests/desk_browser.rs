@@ -302,7 +302,8 @@ async fn sign_in(client: &Client, app: &TestApp, token: &str) {
     shown(client, "#who").await;
 }
 
-async fn sign_out(client: &Client) {
+async fn sign_out(client: &Client, app: &TestApp) {
+    client.goto(&app.url("/desk")).await.expect("open the desk");
     click(client, "#sign-out").await;
     shown(client, "#signin-token").await;
 }
@@ -608,6 +609,18 @@ async fn the_desk_in_a_real_browser() {
             "{route} scrolls sideways at 390 px: {scroll} > {inner}"
         );
     }
+    for page in ["/docs", "/"] {
+        client.goto(&app.url(page)).await.expect("open");
+        shown(&client, "main").await;
+        if page == "/docs" {
+            text_containing(&client, "#doc-body", "/v1/articles").await;
+        }
+        let (scroll, inner) = horizontal_overflow(&client).await;
+        assert!(
+            scroll <= inner,
+            "{page} scrolls sideways at 390 px: {scroll} > {inner}"
+        );
+    }
     client.set_window_size(1280, 900).await.expect("resize");
 
     // A reader token sees drafts, read-only.
@@ -621,7 +634,7 @@ async fn the_desk_in_a_real_browser() {
         .expect("ingest");
     assert_eq!(draft.status(), 201);
     let draft: Value = draft.json().await.expect("json");
-    sign_out(&client).await;
+    sign_out(&client, &app).await;
     sign_in(&client, &app, &reader).await;
     assert_eq!(content_of(&client, "#who-role").await, "reader");
     let new_link = client.find(Locator::Css("#nav-new")).await.expect("nav");
