@@ -446,7 +446,6 @@ async fn the_desk_in_a_real_browser() {
     // It is in the list.
     click(&client, "#nav-articles").await;
     text_containing(&client, "#article-list", &title).await;
-    screenshot(&client, "desk-list.png").await;
 
     // Concurrent edit: someone else changes the title while the editor has it open.
     click(&client, "#article-list a.title").await;
@@ -520,6 +519,26 @@ async fn the_desk_in_a_real_browser() {
         .await;
     assert_eq!(entity["type"], new_type);
     assert_eq!(stored["title"], "My own title", "the rest stays");
+
+    // Leaving with unsaved changes asks first.
+    type_into(&client, "#e-summary", "Not saved").await;
+    click(&client, "#nav-articles").await;
+    text_containing(&client, "#alert", "not saved").await;
+    click(&client, "#leave-stay").await;
+    assert_eq!(
+        shown(&client, "#e-summary")
+            .await
+            .prop("value")
+            .await
+            .expect("value"),
+        Some("Not saved".to_owned()),
+        "still editing"
+    );
+    click(&client, "#nav-articles").await;
+    click(&client, "#leave-discard").await;
+    shown(&client, "#articles-heading").await;
+    let (_, stored) = api_article(&app, None, &id).await;
+    assert_ne!(stored["summary"], "Not saved");
 
     // Hostile text, stored and pasted, shows as text and runs nothing.
     let hostile = "<img src=x onerror=\"window.pwned=1\">Harbour vote <script>window.pwned=2</script> ends <img src=x onerror=alert(1)>\n\

@@ -462,6 +462,7 @@
     try {
       const answer = await api('POST', request.path, request);
       editor.source = source;
+      editor.previewBase = answer.data;
       editor.draft = draftFrom(answer.data);
       // Not stored yet: no status to show.
       editor.draft.status = null;
@@ -1141,6 +1142,38 @@
     box.focus();
   }
 
+  // ---- Leaving with unsaved changes ------------------------------------------------------
+
+  /** Whether the editor holds changes that are not saved. */
+  function editorDirty() {
+    const editor = state.editor;
+    if (!editor || !editor.draft || !canWrite()) return false;
+    const base = editor.mode === 'new' ? editor.previewBase : (editor.editBase || editor.base);
+    if (!base) return false;
+    if (Object.keys(patchBody(editor.draft, base)).length) return true;
+    return editor.draft.entities.some((e) => e.removed || e.newType !== e.type);
+  }
+
+  function askLeave(target) {
+    const box = $('alert');
+    box.replaceChildren(
+      el('div', { class: 'message' },
+        el('strong', null, 'Your changes are not saved.'),
+        el('span', { class: 'problem-detail' }, 'Save them first, or leave and lose them.'),
+        el('div', { class: 'actions' },
+          el('button', { type: 'button', id: 'leave-stay', class: 'primary', onclick: () => { box.hidden = true; $('e-title').focus(); } }, 'Stay and keep editing'),
+          el('button', {
+            type: 'button', id: 'leave-discard', class: 'danger',
+            onclick: () => {
+              box.hidden = true;
+              state.editor = null;
+              location.hash = target;
+            },
+          }, 'Leave without saving'))));
+    box.hidden = false;
+    $('leave-stay').focus();
+  }
+
   // ---- Wiring ---------------------------------------------------------------------------
 
   function wire() {
@@ -1225,7 +1258,20 @@
       $('confirm-delete').hidden = true;
       $('delete')?.focus();
     });
-    window.addEventListener('hashchange', async () => {
+    window.addEventListener('beforeunload', (event) => {
+      if (editorDirty()) {
+        event.preventDefault();
+        event.returnValue = '';
+      }
+    });
+    window.addEventListener('hashchange', async (event) => {
+      if (editorDirty()) {
+        // Unsaved changes: back to where the editor was, and ask.
+        const target = location.hash;
+        history.replaceState(null, '', new URL(event.oldURL).hash || '#/articles');
+        askLeave(target);
+        return;
+      }
       hideMessages();
       await route();
       if (state.flash) {
