@@ -764,8 +764,11 @@
     box.replaceChildren();
     if (editor.mode !== 'article') return;
     const path = '/v1/articles/' + editor.slug;
-    box.append(editor.base.status === 'published' ? 'Public URL: ' : 'Draft, read with a token at: ',
-      el('a', { href: path, id: 'article-url' }, path));
+    if (editor.base.status === 'published') {
+      box.append('Public URL: ', el('a', { href: path, id: 'article-url' }, path));
+    } else {
+      box.append('A draft: readers of the API see it at ', el('code', null, path), ' only with a token.');
+    }
   }
 
   let previewPending = false;
@@ -983,8 +986,10 @@
     $('source-form').hidden = true;
     hideConflict();
     renderEditor();
-    showStatus(message + ' ', article.status === 'published' ? 'Public URL: ' : 'Draft: ',
-      el('a', { href: '/v1/articles/' + article.slug }, '/v1/articles/' + article.slug));
+    const path = '/v1/articles/' + article.slug;
+    showStatus(message + ' ', article.status === 'published'
+      ? ['Public URL: ', el('a', { href: path }, path)]
+      : ['Kept as a draft at ', el('code', null, path), '.']);
   }
 
   async function saveArticle(status, overwrite) {
