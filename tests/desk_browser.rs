@@ -134,8 +134,15 @@ impl Browser {
         })
     }
 
-    async fn stop(mut self) {
-        let _ = self.client.close().await;
+    /// Ends the session (Chromium quits); dropping stops chromedriver.
+    async fn stop(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// chromedriver goes with the test, also when a step fails.
+impl Drop for Browser {
+    fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
