@@ -528,7 +528,7 @@ const MAX_BLOCKS: usize = 5000;
 #[utoipa::path(patch, path = "/v1/articles/{id_or_slug}", tag = "articles",
     params(
         ("id_or_slug" = String, Path, description = "The article's id or slug"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on, or `*`"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on (as a GET of the whole article answers it, without `fields` or `include`), or `*`"),
     ),
     request_body = ArticlePatch,
     security(("bearer" = [])),
@@ -757,7 +757,7 @@ fn parse_if_match(headers: &HeaderMap) -> ApiResult<Option<IfMatch>> {
 #[utoipa::path(delete, path = "/v1/articles/{id_or_slug}", tag = "articles",
     params(
         ("id_or_slug" = String, Path, description = "The article's id or slug"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version to delete, or `*`"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version to delete (as a GET of the whole article answers it), or `*`"),
     ),
     security(("bearer" = [])),
     responses(
