@@ -51,10 +51,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     #[cfg(feature = "trafilatura")]
                     Some("trafilatura") => Extractor::Trafilatura,
                     Some("readability") | None => Extractor::Readability,
-                    Some(other) => return Err(format!(
+                    Some(other) => {
+                        return Err(format!(
                         "unknown extractor `{other}` (trafilatura needs `--features trafilatura`)"
                     )
-                    .into()),
+                        .into())
+                    }
                 }
             }
             "--raw" => raw = true,

@@ -4,6 +4,7 @@
 //! - [`store`]: all SQL, behind a small set of functions per resource.
 //! - [`api`]: axum handlers per resource, the router, the middleware and the error type.
 //! - [`server`]: opening the store and serving the API until a shutdown signal.
+//! - [`web`]: the pages beside the API (`/`, the editors' desk, the API reference).
 
 pub mod api;
 pub mod config;
@@ -15,3 +16,4 @@ pub mod seed;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod web;

@@ -22,7 +22,7 @@ use super::{ApiError, ApiResult, AppState, Problem};
 use crate::normalize::{self, Block, BlockType};
 use crate::store::articles::{
     After, Article, ArticleChanges, ArticleOrder, ArticleQuery, ArticleStatus, ArticleSummary,
-    Recomputed,
+    IfMatch, Recomputed,
 };
 use crate::store::docs;
 use crate::store::search::SearchExpr;
@@ -384,7 +384,8 @@ fn list_response(request_headers: &HeaderMap, rendered: Rendered, public: bool) 
     response
 }
 
-/// One article, whole: blocks, lead image, tags, entities with mention counts.
+/// One article, whole: blocks, lead image, tags, entities with mention counts. Drafts are read
+/// with a token of any role.
 #[utoipa::path(get, path = "/v1/articles/{id_or_slug}", tag = "articles",
     params(
         ("id_or_slug" = String, Path, description = "The article's id or slug"),
@@ -485,6 +486,15 @@ pub struct ArticlePatch {
     /// Tags to detach (names or slugs).
     #[serde(default)]
     remove_tags: Vec<String>,
+    /// Replaces the kickers (topic phrases shown above the title).
+    kickers: Option<Vec<String>>,
+    /// Entities (ids or slugs) to take off this article; extraction after later edits leaves
+    /// them out too.
+    #[serde(default)]
+    remove_entities: Vec<String>,
+    /// Entities (ids or slugs) taken off earlier that extraction may link again.
+    #[serde(default)]
+    restore_entities: Vec<String>,
 }
 
 fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -497,32 +507,53 @@ where
 
 /// Most tags one article may carry.
 const MAX_TAGS: usize = 50;
+/// Most kickers one article may carry, and entities one edit may remove or restore.
+const MAX_KICKERS: usize = 20;
+const MAX_ENTITY_EDITS: usize = 100;
 /// Most blocks an edit may carry.
 const MAX_BLOCKS: usize = 5000;
 
-/// Change an article (editors). The slug stays; the answer is the new version.
+/// Change an article (editors). The slug stays; the answer is the new version with its ETag.
+///
+/// With `If-Match` (the ETag of the version the editor read), the change is made only if the
+/// article is still that version, checked in the same transaction as the write; otherwise 412.
 #[utoipa::path(patch, path = "/v1/articles/{id_or_slug}", tag = "articles",
-    params(("id_or_slug" = String, Path, description = "The article's id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "The article's id or slug"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on (as a GET of the whole article answers it, without `fields` or `include`), or `*`"),
+    ),
     request_body = ArticlePatch,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The article as stored", body = Article),
+        (status = 200, description = "The article as stored", body = Article, headers(("ETag" = String))),
         (status = 400, description = "The changes are invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new text duplicates another article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The article changed since the If-Match version; `ETag` is the current one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Nothing would be left of the article", body = Problem, content_type = "application/problem+json")))]
 async fn update_article(
     State(state): State<AppState>,
     _editor: Editor,
     PathParams(id_or_slug): PathParams<String>,
+    headers: HeaderMap,
     JsonBody(patch): JsonBody<ArticlePatch>,
 ) -> ApiResult<Response> {
     check_identifier(&id_or_slug)?;
+    let if_match = parse_if_match(&headers)?;
     let current = state.store.get_article(&id_or_slug, true).await?;
+    // Refused early when already stale; the store checks again in the writing transaction, so
+    // what is derived below from `current` is derived from the version that is changed.
+    if let Some(precondition) = &if_match {
+        let (_, etag) = docs::render(&current);
+        if !precondition.matches(&etag) {
+            return Err(crate::store::StoreError::PreconditionFailed { current_etag: etag }.into());
+        }
+    }
     let mut changes = ArticleChanges {
         status: patch.status,
+        if_match,
         ..ArticleChanges::default()
     };
     if let Some(title) = &patch.title {
@@ -590,10 +621,63 @@ async fn update_article(
     changes.tags = patch.tags.clone();
     changes.add_tags = patch.add_tags.clone();
     changes.remove_tags = patch.remove_tags.clone();
+    if let Some(kickers) = &patch.kickers {
+        if kickers.len() > MAX_KICKERS {
+            return Err(ApiError::invalid_parameter(
+                "kickers",
+                format!("at most {MAX_KICKERS} kickers"),
+            ));
+        }
+        if kickers.iter().any(|k| k.chars().count() > 200) {
+            return Err(ApiError::invalid_parameter(
+                "kickers",
+                "a kicker is at most 200 characters",
+            ));
+        }
+        let mut cleaned: Vec<String> = Vec::with_capacity(kickers.len());
+        for kicker in kickers
+            .iter()
+            .filter_map(|k| normalize::clean_edited_line(k))
+        {
+            if !cleaned.contains(&kicker) {
+                cleaned.push(kicker);
+            }
+        }
+        changes.kickers = Some(cleaned);
+    }
+    for (name, list) in [
+        ("remove_entities", &patch.remove_entities),
+        ("restore_entities", &patch.restore_entities),
+    ] {
+        if list.len() > MAX_ENTITY_EDITS {
+            return Err(ApiError::invalid_parameter(
+                name,
+                format!("at most {MAX_ENTITY_EDITS} entities"),
+            ));
+        }
+        for entity in list {
+            if check_identifier(entity).is_err() {
+                return Err(ApiError::invalid_parameter(
+                    name,
+                    "expected entity ids or slugs",
+                ));
+            }
+        }
+    }
+    changes.remove_entities = patch.remove_entities.clone();
+    changes.restore_entities = patch.restore_entities.clone();
 
-    if changes.title.is_some() || changes.blocks.is_some() {
+    // Entities come from the title, summary, kickers and blocks: extracted again when any of
+    // them changes, or when an entity may be linked again.
+    if changes.title.is_some()
+        || changes.blocks.is_some()
+        || changes.summary.is_some()
+        || changes.kickers.is_some()
+        || !changes.restore_entities.is_empty()
+    {
         let title = changes.title.clone().unwrap_or(current.title.clone());
         let blocks = changes.blocks.clone().unwrap_or(current.blocks.clone());
+        let kickers = changes.kickers.clone().unwrap_or(current.kickers.clone());
         let measured = normalize::measure_edit(&title, &blocks);
         let entities = state.extract_entities(
             &title,
@@ -602,7 +686,7 @@ async fn update_article(
                 .clone()
                 .unwrap_or(current.summary.clone())
                 .as_deref(),
-            &current.kickers,
+            &kickers,
             &blocks,
             current.lead_image.as_ref().and_then(|i| i.alt.as_deref()),
         );
@@ -614,26 +698,80 @@ async fn update_article(
         });
     }
     let updated = state.store.update_article(&current.id, &changes).await?;
-    let body = render_article(&updated, &[], &[]);
-    Ok(axum::Json(body).into_response())
+    // The same bytes and ETag a GET of the new version answers.
+    let (body, etag) = docs::render(&updated);
+    let mut response = Response::new(Body::from(body));
+    let response_headers = response.headers_mut();
+    response_headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response_headers.insert(header::ETAG, value);
+    }
+    Ok(response)
 }
 
-/// Delete an article (editors): gone from reads and search.
+/// The `If-Match` precondition of a write: `*`, or a list of entity tags.
+fn parse_if_match(headers: &HeaderMap) -> ApiResult<Option<IfMatch>> {
+    let values: Vec<&HeaderValue> = headers.get_all(header::IF_MATCH).iter().collect();
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || {
+        ApiError::invalid_parameter(
+            "If-Match",
+            "expected `*` or entity tags such as `\"3f2a…\"`, comma-separated",
+        )
+    };
+    let mut tags = Vec::new();
+    for value in values {
+        let text = value.to_str().map_err(|_| invalid())?;
+        for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            if tag == "*" {
+                return Ok(Some(IfMatch::Any));
+            }
+            let quoted = tag.strip_prefix("W/").unwrap_or(tag);
+            if quoted.len() < 2 || !quoted.starts_with('"') || !quoted.ends_with('"') {
+                return Err(invalid());
+            }
+            // Weak tags never match a strong comparison; they are kept so the check fails.
+            tags.push(tag.to_owned());
+        }
+    }
+    if tags.is_empty() {
+        return Err(invalid());
+    }
+    Ok(Some(IfMatch::Tags(tags)))
+}
+
+/// Delete an article (editors): gone from reads and search. With `If-Match`, only while the
+/// article is still that version (checked in the deleting transaction); otherwise 412.
 #[utoipa::path(delete, path = "/v1/articles/{id_or_slug}", tag = "articles",
-    params(("id_or_slug" = String, Path, description = "The article's id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "The article's id or slug"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version to delete (as a GET of the whole article answers it), or `*`"),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "A malformed If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The article changed since the If-Match version; `ETag` is the current one", body = Problem, content_type = "application/problem+json")))]
 async fn delete_article(
     State(state): State<AppState>,
     _editor: Editor,
     PathParams(id_or_slug): PathParams<String>,
+    headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     check_identifier(&id_or_slug)?;
-    state.store.delete_article(&id_or_slug).await?;
+    let if_match = parse_if_match(&headers)?;
+    state
+        .store
+        .delete_article(&id_or_slug, if_match.as_ref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -36,7 +36,7 @@ pub fn base_document() -> OpenApi {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .description(Some(
-                    "An editor or admin token from `newsdesk token create`.",
+                    "A token from `newsdesk token create`: `reader` reads drafts, `editor` and `admin` write.",
                 ))
                 .build(),
         ),

@@ -21,6 +21,7 @@ pub enum ProblemKind {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    PreconditionFailed,
     PayloadTooLarge,
     UriTooLong,
     UnsupportedMediaType,
@@ -34,7 +35,6 @@ pub enum ProblemKind {
     Busy,
     InputTooComplex,
     QueryTimeout,
-    PreconditionFailed,
 }
 
 impl ProblemKind {
@@ -47,6 +47,7 @@ impl ProblemKind {
         ProblemKind::NotFound,
         ProblemKind::MethodNotAllowed,
         ProblemKind::Conflict,
+        ProblemKind::PreconditionFailed,
         ProblemKind::PayloadTooLarge,
         ProblemKind::UriTooLong,
         ProblemKind::UnsupportedMediaType,
@@ -60,7 +61,6 @@ impl ProblemKind {
         ProblemKind::Busy,
         ProblemKind::InputTooComplex,
         ProblemKind::QueryTimeout,
-        ProblemKind::PreconditionFailed,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -73,6 +73,7 @@ impl ProblemKind {
             ProblemKind::NotFound => "not-found",
             ProblemKind::MethodNotAllowed => "method-not-allowed",
             ProblemKind::Conflict => "conflict",
+            ProblemKind::PreconditionFailed => "precondition-failed",
             ProblemKind::PayloadTooLarge => "payload-too-large",
             ProblemKind::UriTooLong => "uri-too-long",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
@@ -86,7 +87,6 @@ impl ProblemKind {
             ProblemKind::Busy => "busy",
             ProblemKind::InputTooComplex => "input-too-complex",
             ProblemKind::QueryTimeout => "query-timeout",
-            ProblemKind::PreconditionFailed => "precondition-failed",
         }
     }
 
@@ -100,6 +100,7 @@ impl ProblemKind {
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UriTooLong => StatusCode::URI_TOO_LONG,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -114,7 +115,6 @@ impl ProblemKind {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ProblemKind::InputTooComplex => StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         }
     }
 
@@ -128,6 +128,7 @@ impl ProblemKind {
             ProblemKind::NotFound => "Not found",
             ProblemKind::MethodNotAllowed => "Method not allowed",
             ProblemKind::Conflict => "Conflict",
+            ProblemKind::PreconditionFailed => "Changed since you read it",
             ProblemKind::PayloadTooLarge => "Payload too large",
             ProblemKind::UriTooLong => "URI too long",
             ProblemKind::UnsupportedMediaType => "Unsupported media type",
@@ -141,7 +142,6 @@ impl ProblemKind {
             ProblemKind::Busy => "Server busy",
             ProblemKind::InputTooComplex => "Input too complex",
             ProblemKind::QueryTimeout => "Query took too long",
-            ProblemKind::PreconditionFailed => "Precondition failed",
         }
     }
 
@@ -164,6 +164,10 @@ impl ProblemKind {
                 "The resource exists but does not support this HTTP method; see the `Allow` header."
             }
             ProblemKind::Conflict => "The request conflicts with the current state of the resource.",
+            ProblemKind::PreconditionFailed => {
+                "The `If-Match` ETag is not the resource's current one: someone changed it since you read it. \
+                 Read it again (the `ETag` header of this answer is the current one), then send your change again."
+            }
             ProblemKind::PayloadTooLarge => "The request body is larger than the configured limit.",
             ProblemKind::UriTooLong => {
                 "The request target (path and query) is longer than the server reads; send long input in a body."
@@ -195,9 +199,6 @@ impl ProblemKind {
             ProblemKind::QueryTimeout => {
                 "The query ran longer than the server allows for one statement and was stopped; narrow it (fewer or longer prefix terms, a filter) or retry later."
             }
-            ProblemKind::PreconditionFailed => {
-                "An `If-Match` precondition did not hold: the resource changed since the ETag was read. Read it again and reapply the change."
-            }
         }
     }
 
@@ -216,11 +217,11 @@ impl ProblemKind {
             405 => ProblemKind::MethodNotAllowed,
             408 => ProblemKind::RequestTimeout,
             409 => ProblemKind::Conflict,
+            412 => ProblemKind::PreconditionFailed,
             413 => ProblemKind::PayloadTooLarge,
             414 => ProblemKind::UriTooLong,
             415 => ProblemKind::UnsupportedMediaType,
             431 => ProblemKind::HeadersTooLarge,
-            412 => ProblemKind::PreconditionFailed,
             422 => ProblemKind::UnprocessableArticle,
             429 => ProblemKind::TooManyRequests,
             503 => ProblemKind::Unavailable,
@@ -289,6 +290,12 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// An `If-Match` precondition failed; answered with the current ETag.
+    #[error("{detail}")]
+    PreconditionFailed {
+        detail: String,
+        current_etag: String,
+    },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -315,8 +322,6 @@ pub enum ApiError {
     /// The client took too long to send the request.
     #[error("{0}")]
     RequestTimeout(String),
-    #[error("{0}")]
-    PreconditionFailed(String),
     /// Logged with its detail; answered without it.
     #[error("internal error: {0}")]
     Internal(String),
@@ -343,6 +348,7 @@ impl ApiError {
             ApiError::Forbidden(_) => ProblemKind::Forbidden,
             ApiError::NotFound(_) => ProblemKind::NotFound,
             ApiError::Conflict(_) => ProblemKind::Conflict,
+            ApiError::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
             ApiError::PayloadTooLarge(_) => ProblemKind::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             ApiError::Unprocessable(_) => ProblemKind::UnprocessableArticle,
@@ -353,7 +359,6 @@ impl ApiError {
             ApiError::InputTooComplex(_) => ProblemKind::InputTooComplex,
             ApiError::QueryTimeout(_) => ProblemKind::QueryTimeout,
             ApiError::RequestTimeout(_) => ProblemKind::RequestTimeout,
-            ApiError::PreconditionFailed(_) => ProblemKind::PreconditionFailed,
             ApiError::Internal(_) => ProblemKind::Internal,
         }
     }
@@ -375,6 +380,12 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound(what) => ApiError::NotFound(format!("{what} does not exist.")),
             StoreError::Conflict(detail) => ApiError::Conflict(detail),
+            StoreError::PreconditionFailed { current_etag } => ApiError::PreconditionFailed {
+                detail: format!(
+                    "The article changed since the version in If-Match; its current ETag is {current_etag}."
+                ),
+                current_etag,
+            },
             StoreError::Invalid(detail) => ApiError::BadRequest(detail),
             StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
             StoreError::Timeout(detail) => ApiError::QueryTimeout(detail),
@@ -402,6 +413,15 @@ impl IntoResponse for ApiError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"newsdesk\""),
                 ));
+                detail.clone()
+            }
+            ApiError::PreconditionFailed {
+                detail,
+                current_etag,
+            } => {
+                if let Ok(value) = HeaderValue::from_str(current_etag) {
+                    extra.push((header::ETAG, value));
+                }
                 detail.clone()
             }
             ApiError::TooManyRequests { retry_after_secs } => {

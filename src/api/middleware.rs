@@ -116,6 +116,7 @@ fn cors(write_origins: &[String]) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_NONE_MATCH,
+            header::IF_MATCH,
             HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([

@@ -31,6 +31,8 @@ mod params;
 pub mod ratelimit;
 /// Tags: lists, curation.
 mod tags;
+/// The bearer token of a request, as its holder sees it.
+mod token;
 /// Normalizing off the async workers: a bounded number at once, each with a time budget.
 pub mod workers;
 
@@ -203,6 +205,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(articles::router())
         .merge(entities::router())
         .merge(tags::router())
+        .merge(token::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.
@@ -216,6 +219,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (router, openapi) = routes().split_for_parts();
     let router = router
         .merge(docs::openapi_route(openapi))
+        .merge(crate::web::router())
         .merge(extra)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

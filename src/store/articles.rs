@@ -217,8 +217,44 @@ pub struct ArticleChanges {
     pub tags: Option<Vec<String>>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
-    /// Recomputed text fields when title, summary or blocks changed.
+    pub kickers: Option<Vec<String>>,
+    /// Entities (ids or slugs) taken off the article; extraction leaves them out from then on.
+    pub remove_entities: Vec<String>,
+    /// Entities (ids or slugs) extraction may link again; the caller recomputes the entities.
+    pub restore_entities: Vec<String>,
+    /// Recomputed text fields when title, summary, kickers or blocks changed.
     pub recomputed: Option<Recomputed>,
+    /// The change happens only while the article's ETag satisfies this.
+    pub if_match: Option<IfMatch>,
+}
+
+/// An `If-Match` precondition on a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: any current version.
+    Any,
+    /// One of these entity tags (as sent, with their quotes; weak ones never match).
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Whether the article whose current strong ETag is `etag` satisfies the precondition.
+    pub fn matches(&self, etag: &str) -> bool {
+        match self {
+            IfMatch::Any => true,
+            IfMatch::Tags(tags) => tags.iter().any(|t| t == etag),
+        }
+    }
+
+    /// Checks the precondition against an article as loaded inside the writing transaction.
+    fn check(&self, article: &Article) -> StoreResult<()> {
+        let (_, etag) = docs::render(article);
+        if self.matches(&etag) {
+            Ok(())
+        } else {
+            Err(StoreError::PreconditionFailed { current_etag: etag })
+        }
+    }
 }
 
 /// Derived fields the caller recomputes from the new text.
@@ -444,8 +480,13 @@ impl Store {
         let current = load_article(&mut tx, id_or_slug)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        // Checked on the writer's transaction: no other write can come between.
+        if let Some(precondition) = &changes.if_match {
+            precondition.check(&current)?;
+        }
         let now = now_timestamp();
         let title = changes.title.clone().unwrap_or(current.title.clone());
+        let kickers = changes.kickers.as_ref().unwrap_or(&current.kickers);
         let summary = changes.summary.clone().unwrap_or(current.summary.clone());
         let status = changes.status.unwrap_or(current.status);
         let (published_at, published_at_source) = match &changes.published_at {
@@ -485,13 +526,14 @@ impl Store {
             }
         }
         sqlx::query(
-            "UPDATE articles SET title = ?, summary = ?, status = ?, published_at = ?, \
+            "UPDATE articles SET title = ?, summary = ?, kickers = ?, status = ?, published_at = ?, \
              published_at_source = ?, sort_at = ?, blocks = ?, word_count = ?, \
              reading_time_minutes = ?, content_hash = ?, version = version + 1, updated_at = ? \
              WHERE id = ?",
         )
         .bind(&title)
         .bind(&summary)
+        .bind(to_json(kickers))
         .bind(status.as_str())
         .bind(&published_at)
         .bind(&published_at_source)
@@ -519,7 +561,22 @@ impl Store {
         let retag = changes.tags.is_some()
             || !changes.add_tags.is_empty()
             || !changes.remove_tags.is_empty();
+        let removed_entities = resolve_entities(&mut tx, &changes.remove_entities).await?;
+        let restored_entities = resolve_entities(&mut tx, &changes.restore_entities).await?;
         handle::on_handle(&mut tx, |conn| {
+            for entity_id in &restored_entities {
+                conn.prepare_cached(
+                    "DELETE FROM article_entity_exclusions WHERE article_id = ? AND entity_id = ?",
+                )?
+                .execute([&current.id, entity_id])?;
+            }
+            for entity_id in &removed_entities {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO article_entity_exclusions (article_id, entity_id, created_at) \
+                     VALUES (?, ?, ?)",
+                )?
+                .execute([&current.id, entity_id, &now])?;
+            }
             if let Some(recomputed) = &changes.recomputed {
                 conn.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
                     .execute([&current.id])?;
@@ -530,6 +587,9 @@ impl Store {
                     &recomputed.entities,
                     &now,
                 )?;
+            }
+            if changes.recomputed.is_some() || !removed_entities.is_empty() {
+                unlink_excluded_entities(conn, &current.id)?;
             }
             if retag {
                 conn.prepare_cached("DELETE FROM article_tags WHERE article_id = ?")?
@@ -557,8 +617,19 @@ impl Store {
     }
 
     /// Soft-deletes an article: gone from reads and search; its content may be ingested again.
-    pub async fn delete_article(&self, id_or_slug: &str) -> StoreResult<()> {
+    /// With a precondition, only while the article's ETag satisfies it.
+    pub async fn delete_article(
+        &self,
+        id_or_slug: &str,
+        if_match: Option<&IfMatch>,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(precondition) = if_match {
+            let current = load_article(&mut tx, id_or_slug)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+            precondition.check(&current)?;
+        }
         let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT rowid, id FROM articles WHERE (id = ?1 OR slug = ?1) AND deleted_at IS NULL",
         )
@@ -583,6 +654,55 @@ impl Store {
         self.bump_generation();
         Ok(())
     }
+}
+
+/// The live entities named by ids or slugs (a merged one as the entity it joined); an unknown
+/// one is an invalid request.
+async fn resolve_entities(
+    conn: &mut SqliteConnection,
+    ids_or_slugs: &[String],
+) -> StoreResult<Vec<String>> {
+    let mut ids = Vec::with_capacity(ids_or_slugs.len());
+    for id_or_slug in ids_or_slugs {
+        let named: Option<String> =
+            sqlx::query_scalar("SELECT id FROM entities WHERE id = ?1 OR slug = ?1 LIMIT 1")
+                .bind(id_or_slug)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let id: Option<String> = match named {
+            Some(named) => {
+                sqlx::query_scalar(entities::LIVE_ENTITY_SQL)
+                    .bind(named)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            None => None,
+        };
+        match id {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => {
+                return Err(StoreError::Invalid(format!(
+                    "there is no entity `{id_or_slug}`"
+                )))
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Takes the entities an editor removed from an article off its links again (after the links
+/// were made anew, or when the editor just removed them).
+pub(super) fn unlink_excluded_entities(
+    conn: &rusqlite::Connection,
+    article_id: &str,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "DELETE FROM article_entities WHERE article_id = ?1 AND entity_id IN \
+         (SELECT entity_id FROM article_entity_exclusions WHERE article_id = ?1)",
+    )?
+    .execute([article_id])?;
+    Ok(())
 }
 
 /// What writing one article did: stored it (as it now reads), or found it already stored.

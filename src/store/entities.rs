@@ -253,7 +253,7 @@ pub(crate) fn link_article_entities(
 }
 
 /// The SQL of [`live_entity`].
-const LIVE_ENTITY_SQL: &str = "WITH RECURSIVE chain(id, merged_into) AS ( \
+pub(super) const LIVE_ENTITY_SQL: &str = "WITH RECURSIVE chain(id, merged_into) AS ( \
        SELECT id, merged_into FROM entities WHERE id = ? \
        UNION ALL SELECT e.id, e.merged_into FROM entities e JOIN chain c ON e.id = c.merged_into) \
      SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1";
@@ -820,8 +820,8 @@ impl super::Store {
         on_handle(&mut tx, |c| {
             c.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
                 .execute([article_id])?;
-            link_article_entities(c, &mut EntityMemo::default(), article_id, extracted, &now)
-                .map(drop)
+            link_article_entities(c, &mut EntityMemo::default(), article_id, extracted, &now)?;
+            super::articles::unlink_excluded_entities(c, article_id)
         })
         .await?;
         sqlx::query("UPDATE articles SET version = version + 1, updated_at = ? WHERE id = ?")

@@ -45,6 +45,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A write's `If-Match` precondition failed; the article's ETag is now `current_etag`.
+    #[error("precondition failed: the current ETag is {current_etag}")]
+    PreconditionFailed { current_etag: String },
     #[error("invalid: {0}")]
     Invalid(String),
     #[error("database unavailable: {0}")]
