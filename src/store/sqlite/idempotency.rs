@@ -2,19 +2,10 @@
 //! answer instead of a second write.
 
 use super::time::now_timestamp;
-use super::{Store, StoreResult};
+use super::{SqliteStore, StoreResult};
+pub(crate) use crate::store::idempotency::SavedResponse;
 
-/// A remembered answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedResponse {
-    /// Fingerprint of the request that produced it.
-    pub request_hash: String,
-    pub status: u16,
-    pub body: String,
-    pub location: Option<String>,
-}
-
-impl Store {
+impl SqliteStore {
     /// The answer remembered for this token and key.
     pub async fn saved_response(
         &self,

@@ -4,41 +4,15 @@ use sqlx::Row;
 
 use super::articles::Page;
 use super::time::now_timestamp;
-use super::{Store, StoreError, StoreResult};
+use super::{SqliteStore, StoreError, StoreResult};
 use crate::normalize;
-
-/// A tag as listed and read.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Tag {
-    pub slug: String,
-    pub name: String,
-    pub article_count: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// How tag lists are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagOrder {
-    MostArticles,
-    Name,
-}
-
-/// Filters of `GET /v1/tags`.
-#[derive(Debug, Clone)]
-pub struct TagQuery {
-    /// Prefix of the slug (the query is slugified first) or of the name.
-    pub prefix: Option<String>,
-    pub order: TagOrder,
-    pub after: Option<(String, String)>,
-    pub limit: u32,
-}
+pub(crate) use crate::store::tags::{Tag, TagOrder, TagQuery};
 
 const TAG_ARTICLE_COUNT: &str =
     "(SELECT count(*) FROM article_tags at JOIN articles a ON a.id = at.article_id \
      WHERE at.tag_id = t.id AND a.deleted_at IS NULL AND a.status = 'published')";
 
-impl Store {
+impl SqliteStore {
     pub async fn get_tag(&self, slug: &str) -> StoreResult<Tag> {
         let sql = format!(
             "SELECT t.slug, t.name, t.created_at, t.updated_at, {TAG_ARTICLE_COUNT} AS article_count \
