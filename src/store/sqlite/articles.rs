@@ -15,6 +15,7 @@ pub(crate) use crate::store::articles::{
     After, Article, ArticleChanges, ArticleEntity, ArticleOrder, ArticleQuery, ArticleStatus,
     ArticleSummary, BatchInserted, Inserted, Page, TagRef,
 };
+use crate::store::search::SearchExpr;
 
 const ARTICLE_COLUMNS: &str = "a.rowid AS rowid, a.id, a.slug, a.status, a.title, a.summary, a.kickers, a.language, \
      a.script, a.lead_image, a.blocks, a.word_count, a.reading_time_minutes, a.published_at, \
@@ -126,7 +127,7 @@ impl SqliteStore {
         let mut rows = None;
         let mut query = std::borrow::Cow::Borrowed(query);
         if let (Some(fts), ArticleOrder::Relevance, true) =
-            (&query.fts, order, window > 0 && query.unfiltered())
+            (fts(&query), order, window > 0 && query.unfiltered())
         {
             // The oldest match still in the window, by storage order (FTS5 walks its doclists
             // backwards for this, without ranking anything).
@@ -143,7 +144,7 @@ impl SqliteStore {
             query.to_mut().min_rowid = floor;
         }
         let query = query.as_ref();
-        if query.fts.is_some() && order == ArticleOrder::Relevance {
+        if query.search.is_some() && order == ArticleOrder::Relevance {
             // Ranking every match of a common word costs a bm25 per match (tens of thousands for
             // a word in half the corpus); rank inside FTS5 first and keep its best few hundred.
             // See `bounded_page_is_exact` for when the page cut from them is the right one;
@@ -155,7 +156,7 @@ impl SqliteStore {
                 .map_err(fts_error)?;
             let exact = if bounded.is_empty() {
                 // Nothing kept passed the filters: the answer is empty if nothing else matched.
-                let fts = query.fts.clone().unwrap_or_default();
+                let fts = fts(query).unwrap_or_default();
                 let hits: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?1 \
                      LIMIT ?2)",
@@ -617,6 +618,11 @@ fn write_fts(
     Ok(())
 }
 
+/// The query's search as an FTS5 expression.
+fn fts(query: &ArticleQuery) -> Option<String> {
+    query.search.as_ref().map(SearchExpr::to_fts5)
+}
+
 /// Matches ranked inside FTS5 before a relevance page is cut from them.
 const RELEVANCE_CANDIDATES: i64 = 400;
 
@@ -643,7 +649,7 @@ fn list_query(
     candidates: Option<i64>,
 ) -> QueryBuilder<'static, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
-    match (&query.fts, order) {
+    match (fts(query), order) {
         (Some(fts), ArticleOrder::Relevance) => {
             if let Some(k) = candidates {
                 qb.push(format!(
@@ -1067,7 +1073,7 @@ mod tests {
         window: u32,
     ) -> Vec<(i64, f64)> {
         let mut query = ArticleQuery {
-            fts: Some("\"harbour\"".into()),
+            search: SearchExpr::parse("harbour"),
             order: Some(ArticleOrder::Relevance),
             limit,
             ..ArticleQuery::default()

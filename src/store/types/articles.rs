@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::normalize::{self, Block, Image, Removed};
+use crate::store::search::SearchExpr;
 /// Whether readers see an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -166,8 +167,8 @@ pub struct ArticleQuery {
     pub since: Option<String>,
     pub until: Option<String>,
     pub statuses: Vec<ArticleStatus>,
-    /// An FTS5 expression already made safe by the caller.
-    pub fts: Option<String>,
+    /// A search: only articles it matches.
+    pub search: Option<SearchExpr>,
     pub order: Option<ArticleOrder>,
     pub after: Option<After>,
     /// Only articles stored at or before this rowid (keeps relevance pages stable under inserts).

@@ -84,3 +84,23 @@ pub struct EntityChanges {
     pub add_aliases: Vec<Alias>,
     pub remove_aliases: Vec<String>,
 }
+
+/// The readable part of an entity's slug: its name transliterated, else its key.
+pub(crate) fn entity_slug_base(name: &str, key: &str) -> String {
+    let mut base = crate::normalize::slugify(name);
+    if base.is_empty() {
+        base = crate::normalize::slugify(key);
+    }
+    if base.is_empty() {
+        base = "entity".to_owned();
+    }
+    base
+}
+
+/// A slug made unique by the end of the row's id (a ULID: its last characters are random).
+pub(crate) fn slug_with_suffix(base: &str, id: &str) -> String {
+    format!(
+        "{base}-{}",
+        id[id.len().saturating_sub(6)..].to_ascii_lowercase()
+    )
+}
