@@ -51,6 +51,7 @@ pub async fn run_on(backend: Backend, test: &str, body: impl std::future::Future
 
 /// `backends!(name)` (or `backends!(name, flavor = "multi_thread")`, the arguments of
 /// `#[tokio::test]`) above `async fn name()`: the tests `name::sqlite` and `name::postgres`.
+#[allow(unused_macros)]
 macro_rules! backends {
     ($name:ident $(, $($args:tt)*)?) => {
         mod $name {
@@ -76,6 +77,7 @@ macro_rules! backends {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use backends;
 
 /// A PostgreSQL database of one test, dropped with it.
