@@ -191,3 +191,97 @@ async fn a_patch_through_one_server_changes_the_etag_the_other_answers() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_moves_a_sqlite_database_whole_and_refuses_a_full_destination() {
+    if common::postgres_url().is_none() {
+        eprintln!("SKIPPED: copy to PostgreSQL needs NEWSDESK_TEST_POSTGRES_URL");
+        return;
+    }
+    use newsdesk::store::{copy::copy, Store, StoreOptions};
+    // A SQLite database with articles, entities, tags, a token and a saved answer.
+    let lite = common::spawn_app().await;
+    let token = lite.editor().await;
+    let hindi: Value = lite
+        .client
+        .post(lite.url("/v1/ingest"))
+        .bearer_auth(&token)
+        .header("idempotency-key", "copy-1")
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(common::FIXTURE)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for n in 0..5 {
+        let response = lite
+            .ingest_json(&token, &article(n, "harbour", "Copies"))
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    let id = hindi["id"].as_str().unwrap().to_owned();
+    let etag = lite.get(&format!("/v1/articles/{id}")).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let sqlite_url = format!(
+        "sqlite://{}?mode=rwc",
+        lite.dir.path().join("newsdesk.db").display()
+    );
+
+    let database = std::sync::Arc::new(PgTestDatabase::create().await);
+    let from = Store::open(&StoreOptions::new(&sqlite_url)).await.unwrap();
+    let to = Store::open(&StoreOptions::new(&database.url))
+        .await
+        .unwrap();
+    let report = copy(&from, &to).await.unwrap();
+    let rows = |table: &str| report.iter().find(|(t, _)| *t == table).unwrap().1;
+    assert_eq!(rows("articles"), 6);
+    assert_eq!(rows("api_tokens"), 1);
+    assert_eq!(rows("idempotency_keys"), 1);
+    assert!(rows("entities") > 0 && rows("entity_aliases") > 0 && rows("tags") > 0);
+    // A second copy into the same database is refused, and changes nothing.
+    assert!(copy(&from, &to).await.is_err());
+    from.close().await;
+    to.close().await;
+    lite.stop().await;
+
+    // Served from PostgreSQL: the same article, ETag, search, token and saved answer.
+    let pg = common::spawn_on(
+        ServeConfig::for_database(database.url.clone()),
+        tempfile::tempdir().unwrap(),
+        Some(database),
+        axum::Router::new(),
+    )
+    .await;
+    let read = pg.get(&format!("/v1/articles/{id}")).await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(read.headers()["etag"].to_str().unwrap(), etag);
+    let search = pg
+        .get_json("/v1/articles?q=%E0%A4%AA%E0%A5%81%E0%A4%A4%E0%A4%BF%E0%A4%A8")
+        .await;
+    assert_eq!(search["data"][0]["id"], id.as_str(), "{search}");
+    let tagged = pg.get_json("/v1/articles?tag=copies").await;
+    assert_eq!(tagged["data"].as_array().unwrap().len(), 5);
+    let replay = pg
+        .client
+        .post(pg.url("/v1/ingest"))
+        .bearer_auth(&token)
+        .header("idempotency-key", "copy-1")
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(common::FIXTURE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 201, "the saved answer replays");
+    let replayed: Value = replay.json().await.unwrap();
+    assert_eq!(replayed["id"], id.as_str());
+    // New articles continue after the copied ones.
+    let more = pg
+        .ingest_json(&token, &article(50, "harbour", "Copies"))
+        .await;
+    assert_eq!(more.status(), 201);
+    pg.stop().await;
+}

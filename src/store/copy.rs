@@ -109,7 +109,8 @@ async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore) -> StoreResult<Cop
     copy_paged(
         &mut src,
         &mut dst,
-        "SELECT rowid AS k, article_id, tag_id, position FROM article_tags",
+        "SELECT a.rowid AS k, t.article_id, t.tag_id, t.position FROM article_tags t \
+         JOIN articles a ON a.id = t.article_id",
         "INSERT INTO article_tags (article_id, tag_id, position) \
          SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[])",
         &[
@@ -161,10 +162,17 @@ async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore) -> StoreResult<Cop
     copy_paged(
         &mut src,
         &mut dst,
-        "SELECT rowid AS k, article_id, entity_id, mentions, salience, first_position FROM article_entities",
+        "SELECT a.rowid AS k, e.article_id, e.entity_id, e.mentions, e.salience, e.first_position \
+         FROM article_entities e JOIN articles a ON a.id = e.article_id",
         "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
          SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[], $5::int8[])",
-        &[Col::Text("article_id"), Col::Text("entity_id"), Col::Int("mentions"), Col::Real("salience"), Col::Int("first_position")],
+        &[
+            Col::Text("article_id"),
+            Col::Text("entity_id"),
+            Col::Int("mentions"),
+            Col::Real("salience"),
+            Col::Int("first_position"),
+        ],
     )
     .await?;
     copy_paged(
@@ -246,8 +254,8 @@ enum Col {
     Blob(&'static str),
 }
 
-/// Copies the rows `select` answers (it names a key `k` to page by) with `insert`, which
-/// takes one array per column.
+/// Copies the rows `select` answers with `insert`, which takes one array per column. `select`
+/// names a key `k` (a rowid, not necessarily unique) to read by, a range of [`PAGE`] at a time.
 async fn copy_paged(
     src: &mut sqlx::SqliteConnection,
     dst: &mut sqlx::PgConnection,
@@ -255,14 +263,25 @@ async fn copy_paged(
     insert: &str,
     columns: &[Col],
 ) -> StoreResult<()> {
-    let paged = format!("SELECT * FROM ({select}) WHERE k > ? ORDER BY k LIMIT {PAGE}");
+    let last: Option<i64> = sqlx::query_scalar(&format!("SELECT max(k) FROM ({select})"))
+        .fetch_one(&mut *src)
+        .await?;
+    let Some(last) = last else {
+        return Ok(());
+    };
+    let paged = format!("SELECT * FROM ({select}) WHERE k > ?1 AND k <= ?2 ORDER BY k");
     let mut after = i64::MIN;
-    loop {
-        let rows = sqlx::query(&paged).bind(after).fetch_all(&mut *src).await?;
-        let Some(last) = rows.last() else {
-            return Ok(());
-        };
-        after = last.try_get("k")?;
+    while after < last {
+        let upto = after.max(-1).saturating_add(PAGE).min(last);
+        let rows = sqlx::query(&paged)
+            .bind(after)
+            .bind(upto)
+            .fetch_all(&mut *src)
+            .await?;
+        after = upto;
+        if rows.is_empty() {
+            continue;
+        }
         let mut query = sqlx::query(insert);
         for column in columns {
             query = match column {
@@ -295,6 +314,7 @@ async fn copy_paged(
         }
         query.execute(&mut *dst).await?;
     }
+    Ok(())
 }
 
 /// Articles, with their storage order and search documents.
