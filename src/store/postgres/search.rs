@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn documents_weight_fields_and_never_join_them() {
         let doc = document("Putin meets Kim", "", "Kim Putin", "");
-        assert_eq!(doc, "'putin':2A,8C 'meets':3A 'kim':4A,7C");
+        assert_eq!(doc, "'putin':2A,9C 'meets':3A 'kim':4A,8C");
         let quoted = document("it's", "", "", "");
         assert_eq!(quoted, "'it':2A 's':3A");
     }
