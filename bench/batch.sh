@@ -4,6 +4,7 @@
 #
 #   bench/batch.sh                          # 20,000 articles, 5,000 a request
 #   ARTICLES=100000 PER_REQUEST=10000 bench/batch.sh
+#   BACKEND=postgres bench/batch.sh         # into a new PostgreSQL database (PG_URL: the server)
 #
 # Prints articles stored per second (from the first request sent to the last answer read), the
 # answers counted by result, the server's peak RSS and its CPU time per article. Rate limits are off for the run.
@@ -21,12 +22,26 @@ BIN=${BIN:-target/release/newsdesk}
 rm -rf "$WORK" && mkdir -p "$WORK"
 "$BIN" seed --ndjson --articles "$ARTICLES" | split -l "$PER_REQUEST" - "$WORK/part-"
 export DATABASE_URL="sqlite://$WORK/batch.db?mode=rwc"
+PG_RUN=""
+if [ "${BACKEND:-sqlite}" = postgres ]; then
+    PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+    PG_RUN="newsdesk_batch_$$"
+    psql "$PG_URL" -qc "CREATE DATABASE $PG_RUN" >&2
+    export DATABASE_URL="${PG_URL%/*}/$PG_RUN"
+fi
 TOKEN=$("$BIN" token create --name batch --role editor 2>/dev/null)
 
 NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_WRITE_RATE=0 NEWSDESK_READ_RATE=0 RUST_LOG=warn \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
+cleanup() {
+    kill $SERVER 2>/dev/null || true
+    if [ -n "$PG_RUN" ]; then
+        sleep 1
+        psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_RUN WITH (FORCE)" >&2 || true
+    fi
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 
 started=$(date +%s.%N)

@@ -5,6 +5,8 @@
 #   ARTICLES=20000 DURATION=5s bench/load.sh
 #   ONLY='healthz|random|tag' bench/load.sh   # only the cases whose name matches (healthz is the baseline)
 #   SERVER_ENV='MALLOC_ARENA_MAX=8' bench/load.sh   # extra environment for the server
+#   BACKEND=postgres bench/load.sh     # on PostgreSQL (PG_URL names a server to create databases on)
+#   BACKEND=postgres SERVERS=2 ONLY='random' bench/load.sh   # two app servers, wrk spread over both
 #
 # Needs wrk (Debian: apt-get install wrk). Prints one markdown row per endpoint: requests/s, p50,
 # p99, and the ratio to /healthz measured in the same run; RSS of the server before and after.
@@ -17,6 +19,9 @@ DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18181}
 WORK=${WORK:-/tmp/newsdesk-bench}
+BACKEND=${BACKEND:-sqlite}
+SERVERS=${SERVERS:-1}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 DB="$WORK/newsdesk-$ARTICLES.db"
 BASE="http://127.0.0.1:$PORT"
 BIN=${BIN:-target/release/newsdesk}
@@ -35,13 +40,37 @@ RUN_DB="$WORK/run.db"
 rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"
 cp "$DB" "$RUN_DB"
 export DATABASE_URL="sqlite://$RUN_DB?mode=rwc"
+PG_RUN=""
+if [ "$BACKEND" = postgres ]; then
+    # The same seeded articles, copied into a new PostgreSQL database (dropped at the end).
+    PG_RUN="newsdesk_load_$$"
+    psql "$PG_URL" -qc "CREATE DATABASE $PG_RUN" >&2
+    PG_DB_URL="${PG_URL%/*}/$PG_RUN"
+    "$BIN" copy --from "$DATABASE_URL" --to "$PG_DB_URL" >&2
+    psql "$PG_DB_URL" -qc "VACUUM ANALYZE" >&2
+    export DATABASE_URL="$PG_DB_URL"
+fi
 TOKEN=$("$BIN" token create --name load --role editor 2>/dev/null)
 
-env ${SERVER_ENV:-} NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
-    "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"' EXIT
-for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+SERVER_PIDS=()
+for n in $(seq 0 $((SERVERS - 1))); do
+    env ${SERVER_ENV:-} NEWSDESK_BIND="127.0.0.1:$((PORT + n))" NEWSDESK_READ_RATE=0 NEWSDESK_WRITE_RATE=0 RUST_LOG=warn \
+        "$BIN" serve >"$WORK/server-$n.log" 2>&1 &
+    SERVER_PIDS+=($!)
+done
+SERVER=${SERVER_PIDS[0]}
+cleanup() {
+    for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -f "$RUN_DB" "$RUN_DB-wal" "$RUN_DB-shm"
+    if [ -n "$PG_RUN" ]; then
+        sleep 1
+        psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_RUN WITH (FORCE)" >&2 || true
+    fi
+}
+trap cleanup EXIT
+for n in $(seq 0 $((SERVERS - 1))); do
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$((PORT + n))/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+done
 rss() { awk '/VmRSS/ {print $2 " KiB"}' "/proc/$SERVER/status"; }
 echo "RSS before: $(rss)" >&2
 
@@ -74,6 +103,18 @@ init = function(args)
 end
 request = function() return wrk.format("GET", paths[math.random(#paths)]) end
 LUA
+# With several servers, each wrk thread sends to one of them in turn (wrk's documented
+# per-thread address setup).
+if [ "$SERVERS" -gt 1 ]; then
+    cat >>"$WORK/paths.lua" <<LUA
+local counter = 0
+setup = function(thread)
+  thread:set("id", counter)
+  thread.addr = wrk.lookup("127.0.0.1", tostring($PORT + counter % $SERVERS))[1]
+  counter = counter + 1
+end
+LUA
+fi
 cat >"$WORK/ingest.lua" <<'LUA'
 local n = 0
 local id = tostring(math.random(1e9))

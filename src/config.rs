@@ -113,7 +113,8 @@ pub struct ServeConfig {
 /// Where the database is.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
-    /// SQLite database URL; the file is created if missing.
+    /// The database: `sqlite://FILE?mode=rwc` (created if missing) or
+    /// `postgres://USER@HOST:PORT/DATABASE` (shared by several app servers); migrated at start.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -121,7 +122,8 @@ pub struct DatabaseConfig {
     )]
     pub database_url: String,
 
-    /// Connections in the read pool (writes always use one connection).
+    /// Connections in the read pool (SQLite writes always use one connection); on PostgreSQL,
+    /// the pool holds this many and four more.
     #[arg(long, env = "NEWSDESK_READ_CONNECTIONS", default_value_t = 4)]
     pub read_connections: u32,
 

@@ -63,6 +63,16 @@ enum Command {
         #[arg(long, default_value = "../shared/devset")]
         devset: std::path::PathBuf,
     },
+    /// Copy every row of a SQLite database into a new, empty PostgreSQL database, all or
+    /// nothing; the row counts of every table are checked before the copy is committed.
+    Copy {
+        /// The source: `sqlite://…`.
+        #[arg(long)]
+        from: String,
+        /// The destination: `postgres://…` (migrated first; must hold no rows).
+        #[arg(long)]
+        to: String,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -140,6 +150,7 @@ fn main() -> ExitCode {
             None => serve(cli.serve).await,
             Some(Command::Serve(config)) => serve(config).await,
             Some(Command::Token { command }) => token(command).await,
+            Some(Command::Copy { from, to }) => copy(&from, &to).await,
             Some(Command::Eval { devset }) => {
                 if !devset.is_dir() {
                     return Err(format!("no dev set at {}", devset.display()));
@@ -192,7 +203,44 @@ async fn serve(config: ServeConfig) -> Result<(), String> {
 async fn open(database: &DatabaseConfig) -> Result<Store, String> {
     let mut options = StoreOptions::new(&database.database_url);
     options.read_connections = 1;
+    // Commands read whole tables (copy, reprocess): no per-read deadline.
+    options.statement_timeout = None;
     Store::open(&options).await.map_err(|e| e.to_string())
+}
+
+/// Copies a SQLite database into an empty PostgreSQL one and prints the rows per table.
+async fn copy(from: &str, to: &str) -> Result<(), String> {
+    if newsdesk::store::is_postgres_url(from) || !newsdesk::store::is_postgres_url(to) {
+        return Err("copy goes from --from sqlite://… to --to postgres://…".into());
+    }
+    let source = open(&DatabaseConfig {
+        database_url: from.to_owned(),
+        read_connections: 1,
+        search_window: 0,
+        statement_timeout_ms: 0,
+    })
+    .await?;
+    let destination = open(&DatabaseConfig {
+        database_url: to.to_owned(),
+        read_connections: 1,
+        search_window: 0,
+        statement_timeout_ms: 0,
+    })
+    .await?;
+    let started = std::time::Instant::now();
+    let copied = newsdesk::store::copy::copy(&source, &destination).await;
+    source.close().await;
+    destination.close().await;
+    let report = copied.map_err(|e| format!("nothing was copied: {e}"))?;
+    for (table, rows) in &report {
+        println!("{table}\t{rows}");
+    }
+    eprintln!(
+        "copied and checked {} tables in {:.1} s",
+        report.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Writes seed envelopes `start..start + count` to stdout, one JSON object a line.

@@ -35,7 +35,9 @@ pub async fn open_store(config: &ServeConfig) -> Result<Store, StoreError> {
     let mut options = StoreOptions::new(&config.database.database_url);
     options.read_connections = config.database.read_connections;
     options.search_window = config.database.search_window;
-    options.statement_timeout = Duration::from_millis(config.database.statement_timeout_ms.max(1));
+    options.statement_timeout = Some(Duration::from_millis(
+        config.database.statement_timeout_ms.max(1),
+    ));
     Store::open(&options).await
 }
 

@@ -9,7 +9,7 @@ use common::{assert_problem, english_article, spawn_app, FIXTURE, FIXTURE_EXPECT
 use newsdesk::store::tokens::Role;
 use serde_json::{json, Value};
 
-#[tokio::test]
+common::backends!(the_seed_fixture_round_trips_with_its_must_fields_exactly);
 async fn the_seed_fixture_round_trips_with_its_must_fields_exactly() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -100,7 +100,7 @@ async fn the_seed_fixture_round_trips_with_its_must_fields_exactly() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(search_works_in_devanagari_and_latin_and_respects_vowel_signs);
 async fn search_works_in_devanagari_and_latin_and_respects_vowel_signs() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -157,7 +157,7 @@ async fn search_works_in_devanagari_and_latin_and_respects_vowel_signs() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(title_matches_rank_above_body_matches);
 async fn title_matches_rank_above_body_matches() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -177,7 +177,7 @@ async fn title_matches_rank_above_body_matches() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(pagination_is_complete_and_stable_under_concurrent_inserts);
 async fn pagination_is_complete_and_stable_under_concurrent_inserts() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -248,7 +248,7 @@ async fn pagination_is_complete_and_stable_under_concurrent_inserts() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(filters_by_tag_entity_language_source_and_dates);
 async fn filters_by_tag_entity_language_source_and_dates() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -318,7 +318,7 @@ async fn filters_by_tag_entity_language_source_and_dates() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(invalid_list_parameters_are_400_problems_naming_the_parameter);
 async fn invalid_list_parameters_are_400_problems_naming_the_parameter() {
     let app = spawn_app().await;
     for (query, name) in [
@@ -347,7 +347,7 @@ async fn invalid_list_parameters_are_400_problems_naming_the_parameter() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(a_cursor_is_tied_to_its_query);
 async fn a_cursor_is_tied_to_its_query() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -383,7 +383,7 @@ async fn a_cursor_is_tied_to_its_query() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(etags_make_rereads_cheap_and_fields_trim_the_answer);
 async fn etags_make_rereads_cheap_and_fields_trim_the_answer() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -419,7 +419,7 @@ async fn etags_make_rereads_cheap_and_fields_trim_the_answer() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(writes_need_an_editor_token);
 async fn writes_need_an_editor_token() {
     let app = spawn_app().await;
     let response = app
@@ -465,7 +465,7 @@ async fn writes_need_an_editor_token() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(the_environment_admin_token_can_write);
 async fn the_environment_admin_token_can_write() {
     let secret = "an-admin-secret-for-tests-0123456789";
     let app =
@@ -480,7 +480,7 @@ async fn the_environment_admin_token_can_write() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(bad_bodies_are_problems);
 async fn bad_bodies_are_problems() {
     let app = common::spawn_app_with(|c| c.body_limit = 64 * 1024, axum::Router::new()).await;
     let token = app.editor().await;
@@ -583,7 +583,7 @@ async fn bad_bodies_are_problems() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(dry_run_stores_nothing_and_shows_what_was_removed);
 async fn dry_run_stores_nothing_and_shows_what_was_removed() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -613,7 +613,7 @@ async fn dry_run_stores_nothing_and_shows_what_was_removed() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(idempotency_keys_replay_the_first_answer);
 async fn idempotency_keys_replay_the_first_answer() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -640,7 +640,7 @@ async fn idempotency_keys_replay_the_first_answer() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(editors_patch_and_delete_articles);
 async fn editors_patch_and_delete_articles() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -758,7 +758,7 @@ async fn editors_patch_and_delete_articles() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(unknown_and_hostile_identifiers_are_404);
 async fn unknown_and_hostile_identifiers_are_404() {
     let app = spawn_app().await;
     for path in [
@@ -773,7 +773,7 @@ async fn unknown_and_hostile_identifiers_are_404() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(batch_answers_every_line_and_a_bad_line_never_stops_the_others);
 async fn batch_answers_every_line_and_a_bad_line_never_stops_the_others() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -846,7 +846,7 @@ async fn batch_answers_every_line_and_a_bad_line_never_stops_the_others() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(a_batch_is_answered_line_by_line_across_chunk_boundaries);
 async fn a_batch_is_answered_line_by_line_across_chunk_boundaries() {
     // Two articles a transaction: duplicates of an earlier chunk and of the same chunk are found,
     // and every line is answered once, in order.
@@ -901,7 +901,7 @@ async fn a_batch_is_answered_line_by_line_across_chunk_boundaries() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(every_route_is_in_the_openapi_document_and_every_documented_route_exists);
 async fn every_route_is_in_the_openapi_document_and_every_documented_route_exists() {
     let app = spawn_app().await;
     let doc = app.get_json("/openapi.json").await;
@@ -951,7 +951,7 @@ async fn every_route_is_in_the_openapi_document_and_every_documented_route_exist
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(cached_reads_never_outlive_a_change);
 async fn cached_reads_never_outlive_a_change() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -1003,7 +1003,7 @@ const LIST_PATHS: [&str; 3] = [
     "/v1/articles?tag=budget",
 ];
 
-#[tokio::test]
+common::backends!(list_pages_carry_etags_and_change_after_a_write);
 async fn list_pages_carry_etags_and_change_after_a_write() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -1056,9 +1056,9 @@ async fn list_pages_carry_etags_and_change_after_a_write() {
     app.stop().await;
 }
 
+common::backends!(a_batch_that_expects_100_continue_is_told_to_go_on_before_the_answer);
 /// curl sends `Expect: 100-continue` before a large upload and holds the body back until the
 /// server says `100 Continue` (or a second has passed): a batch must say it before it answers.
-#[tokio::test]
 async fn a_batch_that_expects_100_continue_is_told_to_go_on_before_the_answer() {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
     let app = spawn_app().await;

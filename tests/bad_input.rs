@@ -194,8 +194,8 @@ const PNG: &[u8] = &[
 const BOILERPLATE: &str = "ये भी पढ़ें:\nट्रेंडिंग न्यूज\nटॉप हेडलाइंस\n\
     ![ABP Premium](https://cdn.abplive.com/imagebank/metaverse-mid.png)";
 
+common::backends!(hostile_requests_are_answered_with_exact_problems);
 /// The table: ingest bodies, envelopes, tokens, list parameters, cursors, identifiers, edits.
-#[tokio::test]
 async fn hostile_requests_are_answered_with_exact_problems() {
     let app = spawn_app().await;
     let tokens = Tokens {
@@ -777,7 +777,7 @@ fn image_urls(article: &Value) -> Vec<String> {
     urls
 }
 
-#[tokio::test]
+common::backends!(script_and_html_are_stored_as_inert_text_and_javascript_links_are_dropped);
 async fn script_and_html_are_stored_as_inert_text_and_javascript_links_are_dropped() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -841,7 +841,7 @@ async fn script_and_html_are_stored_as_inert_text_and_javascript_links_are_dropp
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(images_with_javascript_data_or_relative_urls_are_never_stored_as_images);
 async fn images_with_javascript_data_or_relative_urls_are_never_stored_as_images() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -898,7 +898,7 @@ async fn images_with_javascript_data_or_relative_urls_are_never_stored_as_images
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(nul_and_control_bytes_inside_an_article_are_removed_not_stored);
 async fn nul_and_control_bytes_inside_an_article_are_removed_not_stored() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -926,7 +926,9 @@ async fn nul_and_control_bytes_inside_an_article_are_removed_not_stored() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(
+    envelope_dates_far_in_the_past_or_future_are_kept_explicit_or_refused_never_a_500
+);
 async fn envelope_dates_far_in_the_past_or_future_are_kept_explicit_or_refused_never_a_500() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -960,7 +962,7 @@ async fn envelope_dates_far_in_the_past_or_future_are_kept_explicit_or_refused_n
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(duplicate_tags_are_stored_once);
 async fn duplicate_tags_are_stored_once() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -1005,7 +1007,7 @@ async fn duplicate_tags_are_stored_once() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(fts_syntax_in_q_is_searched_as_words_never_a_500);
 async fn fts_syntax_in_q_is_searched_as_words_never_a_500() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -1095,7 +1097,7 @@ async fn fts_syntax_in_q_is_searched_as_words_never_a_500() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(unknown_query_parameters_are_ignored);
 async fn unknown_query_parameters_are_ignored() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -1134,7 +1136,9 @@ async fn unknown_query_parameters_are_ignored() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(
+    a_one_megabyte_line_and_a_hundred_thousand_tiny_lines_are_answered_in_bounded_time
+);
 async fn a_one_megabyte_line_and_a_hundred_thousand_tiny_lines_are_answered_in_bounded_time() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -1189,10 +1193,10 @@ async fn raw_status(app: &TestApp, head: String) -> u16 {
         .unwrap_or_else(|| panic!("no status line in {answer:?}"))
 }
 
+common::backends!(oversized_request_heads_are_refused_and_the_server_stays_healthy);
 /// Oversized request heads are refused by hyper before the application sees them, so these two
 /// answers are hyper's own (empty bodies, not problem documents): recorded here so a change is
 /// noticed, and the server must stay healthy.
-#[tokio::test]
 async fn oversized_request_heads_are_refused_and_the_server_stays_healthy() {
     let app = spawn_app().await;
     // The `http` crate's URI limit is 65,534 bytes.
@@ -1211,9 +1215,9 @@ async fn oversized_request_heads_are_refused_and_the_server_stays_healthy() {
     app.stop().await;
 }
 
+common::backends!(long_targets_and_large_header_sets_get_problem_documents);
 /// Heads over the service's own limits (16 KiB of target, 100 headers, 32 KiB of headers) but
 /// within what hyper parses are answered with problem documents.
-#[tokio::test]
 async fn long_targets_and_large_header_sets_get_problem_documents() {
     let app = spawn_app().await;
     let response = app

@@ -30,7 +30,11 @@ fn check_answer(what: &str, status: u16, body: &str) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+common::backends!(
+    concurrent_writers_and_readers_lose_nothing_and_never_fail,
+    flavor = "multi_thread",
+    worker_threads = 4
+);
 async fn concurrent_writers_and_readers_lose_nothing_and_never_fail() {
     let app = Arc::new(spawn_app().await);
     let token = app.editor().await;

@@ -10,6 +10,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod common;
+
 use newsdesk::normalize::{normalize, Envelope};
 use newsdesk::store::{Store, StoreOptions};
 use serde_json::{json, Value};
@@ -232,6 +234,15 @@ async fn stored_articles(client: &reqwest::Client, server: &Server) -> HashMap<u
 
 async fn count(url: &str, sql: &str) -> i64 {
     use sqlx::Connection;
+    if newsdesk::store::is_postgres_url(url) {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        let n = sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&mut conn)
+            .await
+            .expect(sql);
+        conn.close().await.expect("close");
+        return n;
+    }
     let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
     let n = sqlx::query_scalar::<_, i64>(sql)
         .fetch_one(&mut conn)
@@ -244,7 +255,40 @@ async fn count(url: &str, sql: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_batch_loses_nothing_acknowledged_and_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().unwrap();
-    let url = database_url(dir.path());
+    sigkill_mid_batch(
+        &database_url(dir.path()),
+        &[
+            "SELECT count(*) FROM articles WHERE json_array_length(blocks) = 0",
+            "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM articles_fts)",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_batch_on_postgres_loses_nothing_acknowledged_and_leaves_nothing_half_written()
+{
+    if common::postgres_url().is_none() {
+        eprintln!("SKIPPED the SIGKILL test on PostgreSQL: NEWSDESK_TEST_POSTGRES_URL is not set");
+        return;
+    }
+    let database = common::PgTestDatabase::create().await;
+    sigkill_mid_batch(
+        &database.url,
+        &[
+            "SELECT count(*) FROM articles WHERE blocks = '[]'",
+            "SELECT count(*) FROM articles WHERE search IS NULL",
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS \
+             (SELECT 1 FROM article_docs d WHERE d.article_id = a.id)",
+        ],
+    )
+    .await;
+}
+
+/// Streams batches into the binary serving `url` and kills it mid-batch, four times; then
+/// checks the database with the generic checks and `checks` (each counts broken rows).
+async fn sigkill_mid_batch(url: &str, checks: &[&str]) {
+    let url = url.to_owned();
     let token = create_token(&url);
     let client = reqwest::Client::new();
 
@@ -284,15 +328,16 @@ async fn sigkill_mid_batch_loses_nothing_acknowledged_and_leaves_nothing_half_wr
     let store = Store::open(&StoreOptions::new(&url)).await.expect("reopen");
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
     store.close().await;
-    // No article lacks its blocks, tags or search row.
+    // No article lacks its blocks, tags, entities or search row.
     for sql in [
-        "SELECT count(*) FROM articles WHERE json_array_length(blocks) = 0",
         "SELECT count(*) FROM articles a WHERE NOT EXISTS \
          (SELECT 1 FROM article_tags t WHERE t.article_id = a.id)",
         "SELECT count(*) FROM articles a WHERE NOT EXISTS \
          (SELECT 1 FROM article_entities e WHERE e.article_id = a.id)",
-        "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM articles_fts)",
-    ] {
+    ]
+    .iter()
+    .chain(checks)
+    {
         assert_eq!(count(&url, sql).await, 0, "{sql}");
     }
 

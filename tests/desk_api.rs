@@ -57,7 +57,7 @@ async fn patch(
     request.send().await.expect("PATCH")
 }
 
-#[tokio::test]
+common::backends!(patch_with_a_stale_etag_is_refused_and_changes_nothing);
 async fn patch_with_a_stale_etag_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let editor = app.editor().await;
@@ -128,7 +128,7 @@ async fn patch_with_a_stale_etag_is_refused_and_changes_nothing() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(of_concurrent_patches_on_one_version_exactly_one_wins);
 async fn of_concurrent_patches_on_one_version_exactly_one_wins() {
     let app = spawn_app().await;
     let editor = app.editor().await;
@@ -166,7 +166,7 @@ async fn of_concurrent_patches_on_one_version_exactly_one_wins() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(delete_honours_if_match);
 async fn delete_honours_if_match() {
     let app = spawn_app().await;
     let editor = app.editor().await;
@@ -195,7 +195,7 @@ async fn delete_honours_if_match() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(readers_read_drafts_and_anonymous_callers_do_not);
 async fn readers_read_drafts_and_anonymous_callers_do_not() {
     let app = spawn_app().await;
     let editor = app.editor().await;
@@ -228,7 +228,7 @@ async fn readers_read_drafts_and_anonymous_callers_do_not() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(the_token_endpoint_says_who_is_asking);
 async fn the_token_endpoint_says_who_is_asking() {
     let app = spawn_app().await;
     let reader = app.token(Role::Reader).await;
@@ -253,7 +253,7 @@ async fn the_token_endpoint_says_who_is_asking() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(kickers_are_edited_and_searched);
 async fn kickers_are_edited_and_searched() {
     let app = spawn_app().await;
     let editor = app.editor().await;
@@ -290,7 +290,7 @@ fn entity_slugs(article: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+common::backends!(an_entity_removed_from_an_article_stays_off_after_edits);
 async fn an_entity_removed_from_an_article_stays_off_after_edits() {
     let app = spawn_app().await;
     let editor = app.editor().await;
@@ -360,7 +360,7 @@ async fn an_entity_removed_from_an_article_stays_off_after_edits() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(pages_are_served_with_their_security_headers);
 async fn pages_are_served_with_their_security_headers() {
     let app = spawn_app().await;
     for (path, content_type) in [
@@ -423,7 +423,7 @@ async fn pages_are_served_with_their_security_headers() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(the_front_page_is_html_for_browsers_and_json_for_api_clients);
 async fn the_front_page_is_html_for_browsers_and_json_for_api_clients() {
     let app = spawn_app().await;
     let html = app
@@ -459,7 +459,7 @@ async fn the_front_page_is_html_for_browsers_and_json_for_api_clients() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(the_openapi_document_describes_what_the_desk_uses);
 async fn the_openapi_document_describes_what_the_desk_uses() {
     let app = spawn_app().await;
     let doc: Value = app.get_json("/openapi.json").await;
@@ -484,7 +484,7 @@ async fn the_openapi_document_describes_what_the_desk_uses() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(the_store_checks_if_match_in_the_writing_transaction);
 async fn the_store_checks_if_match_in_the_writing_transaction() {
     use newsdesk::store::articles::{ArticleChanges, IfMatch};
     use newsdesk::store::StoreError;

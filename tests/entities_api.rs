@@ -21,7 +21,7 @@ fn names(list: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+common::backends!(one_person_across_scripts_and_articles);
 async fn one_person_across_scripts_and_articles() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -90,7 +90,7 @@ async fn one_person_across_scripts_and_articles() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(dictionary_entries_are_recognized_in_new_articles_and_on_reprocess);
 async fn dictionary_entries_are_recognized_in_new_articles_and_on_reprocess() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -162,7 +162,7 @@ Workers at the Zorblax Foundry said they hoped the jobs would last, after years 
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(merging_moves_articles_joins_aliases_and_redirects_the_old_slug);
 async fn merging_moves_articles_joins_aliases_and_redirects_the_old_slug() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -266,7 +266,7 @@ async fn merging_moves_articles_joins_aliases_and_redirects_the_old_slug() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(entity_and_tag_writes_need_an_editor);
 async fn entity_and_tag_writes_need_an_editor() {
     let app = spawn_app().await;
     let reader = app.token(Role::Reader).await;
@@ -290,7 +290,7 @@ async fn entity_and_tag_writes_need_an_editor() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(tags_are_listed_created_renamed_and_deleted);
 async fn tags_are_listed_created_renamed_and_deleted() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -418,7 +418,7 @@ async fn kept(app: &common::TestApp, ids: &[String]) -> Vec<bool> {
     out
 }
 
-#[tokio::test]
+common::backends!(kept_article_documents_follow_every_change_that_shows_in_them);
 async fn kept_article_documents_follow_every_change_that_shows_in_them() {
     let app = spawn_app().await;
     let token = app.editor().await;

@@ -8,7 +8,7 @@ use common::{assert_problem, spawn_app, spawn_app_with};
 use newsdesk::api::extract::JsonBody;
 use newsdesk::api::AppState;
 
-#[tokio::test]
+common::backends!(healthz_answers_with_version);
 async fn healthz_answers_with_version() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
@@ -20,7 +20,7 @@ async fn healthz_answers_with_version() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(readyz_checks_the_database);
 async fn readyz_checks_the_database() {
     let app = spawn_app().await;
     let response = app.get("/readyz").await;
@@ -36,7 +36,7 @@ async fn readyz_checks_the_database() {
     assert!(!problem["detail"].as_str().unwrap().contains("pool"));
 }
 
-#[tokio::test]
+common::backends!(unknown_route_is_a_404_problem);
 async fn unknown_route_is_a_404_problem() {
     let app = spawn_app().await;
     let problem = assert_problem(app.get("/nope").await, 404).await;
@@ -45,7 +45,7 @@ async fn unknown_route_is_a_404_problem() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(wrong_method_is_a_405_problem_with_allow);
 async fn wrong_method_is_a_405_problem_with_allow() {
     let app = spawn_app().await;
     let response = app.client.delete(app.url("/healthz")).send().await.unwrap();
@@ -56,7 +56,7 @@ async fn wrong_method_is_a_405_problem_with_allow() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(request_id_is_propagated_from_the_client);
 async fn request_id_is_propagated_from_the_client() {
     let app = spawn_app().await;
     let response = app
@@ -98,7 +98,7 @@ fn misbehaving_routes() -> Router<AppState> {
         .route("/test/slow", get(slow))
 }
 
-#[tokio::test]
+common::backends!(a_panic_is_a_500_problem_without_its_text_and_the_server_keeps_serving);
 async fn a_panic_is_a_500_problem_without_its_text_and_the_server_keeps_serving() {
     let app = spawn_app_with(|_| {}, misbehaving_routes()).await;
     let response = app.get("/test/panic").await;
@@ -109,7 +109,7 @@ async fn a_panic_is_a_500_problem_without_its_text_and_the_server_keeps_serving(
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(axum_rejections_become_problems);
 async fn axum_rejections_become_problems() {
     let app = spawn_app_with(|_| {}, misbehaving_routes()).await;
     let url = app.url("/test/json");
@@ -142,7 +142,7 @@ async fn axum_rejections_become_problems() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(bodies_over_the_limit_are_413_problems);
 async fn bodies_over_the_limit_are_413_problems() {
     let app = spawn_app_with(|c| c.body_limit = 1024, misbehaving_routes()).await;
     let body = format!("{{\"count\": 1, \"pad\": \"{}\"}}", "x".repeat(4096));
@@ -159,7 +159,7 @@ async fn bodies_over_the_limit_are_413_problems() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(slow_handlers_time_out_with_a_problem);
 async fn slow_handlers_time_out_with_a_problem() {
     let app = spawn_app_with(|c| c.request_timeout_secs = 1, misbehaving_routes()).await;
     let problem = assert_problem(app.get("/test/slow").await, 408).await;
@@ -167,7 +167,7 @@ async fn slow_handlers_time_out_with_a_problem() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(problem_types_are_explained);
 async fn problem_types_are_explained() {
     let app = spawn_app().await;
     let response = app.get("/problems/unprocessable-article").await;
@@ -178,7 +178,7 @@ async fn problem_types_are_explained() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(cors_opens_reads_to_any_origin_and_writes_to_configured_ones);
 async fn cors_opens_reads_to_any_origin_and_writes_to_configured_ones() {
     let app = spawn_app_with(
         |c| c.cors_write_origins = vec!["https://editor.example".into()],
@@ -216,7 +216,7 @@ async fn cors_opens_reads_to_any_origin_and_writes_to_configured_ones() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(openapi_document_lists_the_routes);
 async fn openapi_document_lists_the_routes() {
     let app = spawn_app().await;
     let doc: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
@@ -227,7 +227,7 @@ async fn openapi_document_lists_the_routes() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(writes_and_reads_are_rate_limited_with_retry_after);
 async fn writes_and_reads_are_rate_limited_with_retry_after() {
     let app = spawn_app_with(
         |c| {
@@ -265,7 +265,7 @@ async fn writes_and_reads_are_rate_limited_with_retry_after() {
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(metrics_count_requests_per_route);
 async fn metrics_count_requests_per_route() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz").await.status(), 200);
@@ -322,11 +322,18 @@ async fn metrics_count_requests_per_route() {
         "{text}"
     );
     assert!(text.contains("newsdesk_ingested_articles_total{outcome=\"created\"} 0"));
-    assert!(text.contains("newsdesk_db_pool_connections{pool=\"write\",state=\"open\"} 1"));
+    // SQLite writes through one connection; PostgreSQL has one pool for everything.
+    let pool = match common::backend() {
+        common::Backend::Sqlite => "newsdesk_db_pool_connections{pool=\"write\",state=\"open\"} 1",
+        common::Backend::Postgres => {
+            "newsdesk_db_pool_connections{pool=\"postgres\",state=\"open\"}"
+        }
+    };
+    assert!(text.contains(pool), "{text}");
     app.stop().await;
 }
 
-#[tokio::test]
+common::backends!(a_client_that_never_finishes_its_request_head_is_disconnected);
 async fn a_client_that_never_finishes_its_request_head_is_disconnected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = spawn_app_with(|c| c.request_timeout_secs = 1, Router::new()).await;

@@ -53,7 +53,7 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
     value
 }
 
-#[tokio::test]
+common::backends!(a_real_page_becomes_its_article);
 async fn a_real_page_becomes_its_article() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -80,7 +80,7 @@ async fn a_real_page_becomes_its_article() {
     assert_eq!(stored["body_text"], article["body_text"]);
 }
 
-#[tokio::test]
+common::backends!(windows_1251_pages_decode);
 async fn windows_1251_pages_decode() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -115,7 +115,7 @@ async fn windows_1251_pages_decode() {
     assert_eq!(article["language"], "ru");
 }
 
-#[tokio::test]
+common::backends!(shift_jis_declared_in_the_page_decodes);
 async fn shift_jis_declared_in_the_page_decodes() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -148,7 +148,7 @@ async fn shift_jis_declared_in_the_page_decodes() {
         .is_some_and(|b| b.contains("市議会は火曜日")));
 }
 
-#[tokio::test]
+common::backends!(undecodable_pages_are_400);
 async fn undecodable_pages_are_400() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -171,7 +171,7 @@ async fn undecodable_pages_are_400() {
     assert_problem(response, 400).await;
 }
 
-#[tokio::test]
+common::backends!(scripts_handlers_and_javascript_urls_never_reach_the_article);
 async fn scripts_handlers_and_javascript_urls_never_reach_the_article() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -217,7 +217,7 @@ async fn scripts_handlers_and_javascript_urls_never_reach_the_article() {
     assert!(images.is_empty(), "{images:?}");
 }
 
-#[tokio::test]
+common::backends!(relative_image_urls_resolve_against_the_canonical_url);
 async fn relative_image_urls_resolve_against_the_canonical_url() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -267,7 +267,7 @@ async fn relative_image_urls_resolve_against_the_canonical_url() {
     assert!(captioned, "{article}");
 }
 
-#[tokio::test]
+common::backends!(json_ld_metadata_fills_what_the_sender_left_out);
 async fn json_ld_metadata_fills_what_the_sender_left_out() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -325,7 +325,7 @@ async fn json_ld_metadata_fills_what_the_sender_left_out() {
     assert_eq!(article["authors"], json!(["Desk Editor"]));
 }
 
-#[tokio::test]
+common::backends!(batch_lines_may_carry_html);
 async fn batch_lines_may_carry_html() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -347,7 +347,7 @@ async fn batch_lines_may_carry_html() {
     assert_eq!(first["status"], 201, "{text}");
 }
 
-#[tokio::test]
+common::backends!(pages_over_the_html_limit_are_413_and_text_keeps_its_own_limit);
 async fn pages_over_the_html_limit_are_413_and_text_keeps_its_own_limit() {
     let app = spawn_app_with(
         |c| {
@@ -401,7 +401,7 @@ fn chunked(bytes: Vec<u8>) -> reqwest::Body {
     reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
 }
 
-#[tokio::test]
+common::backends!(pages_without_content_length_are_held_to_the_html_limit_and_told_so);
 async fn pages_without_content_length_are_held_to_the_html_limit_and_told_so() {
     let app = spawn_app_with(
         |c| {
@@ -435,7 +435,7 @@ async fn pages_without_content_length_are_held_to_the_html_limit_and_told_so() {
     assert!(!detail.contains("16384"), "{detail}");
 }
 
-#[tokio::test]
+common::backends!(a_page_of_one_paragraph_repeated_keeps_one_copy);
 async fn a_page_of_one_paragraph_repeated_keeps_one_copy() {
     let app = spawn_app().await;
     let token = app.editor().await;
@@ -463,9 +463,9 @@ async fn a_page_of_one_paragraph_repeated_keeps_one_copy() {
     );
 }
 
+common::backends!(a_link_after_collapsed_space_and_multibyte_text_is_not_a_panic);
 /// Found by the `normalize_html` fuzz target: a link whose text followed a collapsed space with
 /// multi-byte letters made the extractor slice inside a character (a panic, answered 500).
-#[tokio::test]
 async fn a_link_after_collapsed_space_and_multibyte_text_is_not_a_panic() {
     let app = spawn_app().await;
     let token = app.editor().await;

@@ -242,7 +242,7 @@ pub async fn article_page(
     let limit = parse_limit(params.one("limit"))?;
     let fields = parse_list(params.one("fields"), "fields", LIST_FIELDS)?;
 
-    let fts = search.as_ref().map(SearchExpr::to_fts5);
+    let fts = search.as_ref().map(SearchExpr::canonical);
     let status_names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
     let order_name = format!("{order:?}");
     let mut fp_parts: Vec<&str> = vec![
@@ -285,7 +285,7 @@ pub async fn article_page(
             since,
             until,
             statuses,
-            fts,
+            search,
             order: Some(order),
             after,
             max_rowid,
@@ -317,7 +317,7 @@ pub async fn article_page(
     };
     let rendered = match &cache_key {
         Some(key) => {
-            let generation = state.store.generation();
+            let generation = state.store.generation().await?;
             state
                 .list_cache
                 .get_or_render(key, generation, render)
@@ -412,7 +412,7 @@ async fn get_article(
     let drafts = principal.sees_unpublished();
     // The common read (published, whole, as anyone sees it) comes from the cache.
     let cacheable = fields.is_empty() && include.is_empty();
-    let generation = state.store.generation();
+    let generation = state.store.generation().await?;
     if cacheable {
         if let Some(rendered) = state.article_cache.get(&id_or_slug, generation) {
             return Ok(cached_response(

@@ -1,5 +1,11 @@
 //! Test harness: the real application on a random port with a fresh temporary database,
-//! talked to over HTTP.
+//! talked to over HTTP, on either backend.
+//!
+//! Each API test is written once and runs on both: `common::backends!(name)` above
+//! `async fn name()` makes the tests `name::sqlite` and `name::postgres`. The PostgreSQL ones
+//! run when `NEWSDESK_TEST_POSTGRES_URL` names a server (a database there to connect to, such
+//! as `postgres://postgres@127.0.0.1:5432/test`); each creates a database of its own and drops
+//! it afterwards. Without the variable they say that they were skipped, and pass.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -10,12 +16,137 @@ use newsdesk::config::ServeConfig;
 use newsdesk::server::open_store;
 use tokio::sync::oneshot;
 
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    static BACKEND: Backend;
+}
+
+/// The backend of the test running on this task (SQLite outside [`run_on`]).
+pub fn backend() -> Backend {
+    BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+}
+
+/// The PostgreSQL server the tests may use, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("NEWSDESK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// Runs a test body with `backend` as the backend of every app it starts; on PostgreSQL only
+/// when a server is configured, else it says so and passes.
+pub async fn run_on(backend: Backend, test: &str, body: impl std::future::Future<Output = ()>) {
+    if backend == Backend::Postgres && postgres_url().is_none() {
+        eprintln!("SKIPPED {test} on PostgreSQL: NEWSDESK_TEST_POSTGRES_URL is not set");
+        return;
+    }
+    BACKEND.scope(backend, body).await
+}
+
+/// `backends!(name)` (or `backends!(name, flavor = "multi_thread")`, the arguments of
+/// `#[tokio::test]`) above `async fn name()`: the tests `name::sqlite` and `name::postgres`.
+#[allow(unused_macros)]
+macro_rules! backends {
+    ($name:ident $(, $($args:tt)*)?) => {
+        mod $name {
+            #[tokio::test$(($($args)*))?]
+            async fn sqlite() {
+                $crate::common::run_on(
+                    $crate::common::Backend::Sqlite,
+                    concat!(module_path!(), "::sqlite"),
+                    super::$name(),
+                )
+                .await
+            }
+
+            #[tokio::test$(($($args)*))?]
+            async fn postgres() {
+                $crate::common::run_on(
+                    $crate::common::Backend::Postgres,
+                    concat!(module_path!(), "::postgres"),
+                    super::$name(),
+                )
+                .await
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use backends;
+
+/// A PostgreSQL database of one test, dropped with it.
+pub struct PgTestDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgTestDatabase {
+    /// Creates an empty database on the configured server.
+    pub async fn create() -> PgTestDatabase {
+        use sqlx::Connection;
+        let admin_url = postgres_url().expect("NEWSDESK_TEST_POSTGRES_URL");
+        let name = format!(
+            "newsdesk_test_{}",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to NEWSDESK_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .await
+            .expect("create the test database");
+        let _ = admin.close().await;
+        let mut url = url::Url::parse(&admin_url).expect("NEWSDESK_TEST_POSTGRES_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        PgTestDatabase {
+            admin_url,
+            name,
+            url: url.to_string(),
+        }
+    }
+}
+
+impl Drop for PgTestDatabase {
+    fn drop(&mut self) {
+        // On a thread of its own: this may run inside the test's runtime.
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
     pub dir: tempfile::TempDir,
+    /// The PostgreSQL database, on that backend (dropped after the app).
+    pub database: Option<std::sync::Arc<PgTestDatabase>>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -45,9 +176,25 @@ impl TestApp {
     }
 }
 
+/// A configuration on a SQLite file in `dir`.
 pub fn test_config(dir: &tempfile::TempDir) -> ServeConfig {
     let path = dir.path().join("newsdesk.db");
     ServeConfig::for_database(format!("sqlite://{}?mode=rwc", path.display()))
+}
+
+/// A fresh database on the test's backend: a SQLite file in `dir`, or a new PostgreSQL
+/// database.
+pub async fn fresh_database(
+    dir: &tempfile::TempDir,
+) -> (ServeConfig, Option<std::sync::Arc<PgTestDatabase>>) {
+    match backend() {
+        Backend::Sqlite => (test_config(dir), None),
+        Backend::Postgres => {
+            let database = PgTestDatabase::create().await;
+            let config = ServeConfig::for_database(database.url.clone());
+            (config, Some(std::sync::Arc::new(database)))
+        }
+    }
 }
 
 /// Starts the app with default settings.
@@ -61,8 +208,18 @@ pub async fn spawn_app_with(
     extra: Router<AppState>,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = test_config(&dir);
+    let (mut config, database) = fresh_database(&dir).await;
     configure(&mut config);
+    spawn_on(config, dir, database, extra).await
+}
+
+/// Starts the app on a database that exists already (a second server on the same one).
+pub async fn spawn_on(
+    config: ServeConfig,
+    dir: tempfile::TempDir,
+    database: Option<std::sync::Arc<PgTestDatabase>>,
+    extra: Router<AppState>,
+) -> TestApp {
     let store = open_store(&config).await.expect("open store");
     let state = AppState::load(config, store).await.expect("load state");
     let app = api::app_with(state.clone(), extra);
@@ -86,6 +243,7 @@ pub async fn spawn_app_with(
         client: reqwest::Client::new(),
         state,
         dir,
+        database,
         shutdown: Some(tx),
         server: Some(server),
     }

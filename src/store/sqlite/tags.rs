@@ -4,51 +4,16 @@ use sqlx::Row;
 
 use super::articles::Page;
 use super::time::now_timestamp;
-use super::{Store, StoreError, StoreResult};
+use super::{SqliteStore, StoreError, StoreResult};
 use crate::normalize;
-
-/// A tag as listed and read.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Tag {
-    pub slug: String,
-    pub name: String,
-    pub article_count: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// How tag lists are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagOrder {
-    MostArticles,
-    Name,
-}
-
-/// Filters of `GET /v1/tags`.
-#[derive(Debug, Clone)]
-pub struct TagQuery {
-    /// Prefix of the slug (the query is slugified first) or of the name.
-    pub prefix: Option<String>,
-    pub order: TagOrder,
-    pub after: Option<(String, String)>,
-    pub limit: u32,
-    /// Only what anonymous callers may see: no tag that only unpublished (draft or deleted)
-    /// articles carry, which would tell of them. Tags of no article at all (made by editors)
-    /// are shown.
-    pub published_only: bool,
-}
-
-/// Whether the tag `t`/`x` is one anonymous callers may see: carried by a published article, or
-/// by no unpublished one.
-const TAG_PUBLIC: &str =
-    "NOT EXISTS (SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id \
-     WHERE at.tag_id = {id} AND (a.deleted_at IS NOT NULL OR a.status <> 'published'))";
+use crate::store::tags::TAG_PUBLIC_SQL;
+pub(crate) use crate::store::tags::{Tag, TagOrder, TagQuery};
 
 const TAG_ARTICLE_COUNT: &str =
     "(SELECT count(*) FROM article_tags at JOIN articles a ON a.id = at.article_id \
      WHERE at.tag_id = t.id AND a.deleted_at IS NULL AND a.status = 'published')";
 
-impl Store {
+impl SqliteStore {
     pub async fn get_tag(&self, slug: &str) -> StoreResult<Tag> {
         let sql = format!(
             "SELECT t.slug, t.name, t.created_at, t.updated_at, {TAG_ARTICLE_COUNT} AS article_count \
@@ -66,7 +31,7 @@ impl Store {
     pub async fn tag_is_public(&self, slug: &str) -> StoreResult<bool> {
         let sql = format!(
             "SELECT {TAG_ARTICLE_COUNT} > 0 OR {} FROM tags t WHERE t.slug = ?",
-            TAG_PUBLIC.replace("{id}", "t.id")
+            TAG_PUBLIC_SQL.replace("{id}", "t.id")
         );
         let public: Option<bool> = sqlx::query_scalar(&sql)
             .bind(slug)
@@ -96,7 +61,7 @@ impl Store {
         qb.push(") AS x WHERE 1 = 1");
         if query.published_only {
             qb.push(" AND (x.article_count > 0 OR ")
-                .push(TAG_PUBLIC.replace("{id}", "x.id"))
+                .push(TAG_PUBLIC_SQL.replace("{id}", "x.id"))
                 .push(")");
         }
         match (&query.after, query.order) {

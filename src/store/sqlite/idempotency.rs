@@ -4,19 +4,10 @@
 use time::OffsetDateTime;
 
 use super::time::{format_timestamp, now_timestamp};
-use super::{Store, StoreResult};
+use super::{SqliteStore, StoreResult};
+pub(crate) use crate::store::idempotency::SavedResponse;
 
-/// A remembered answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedResponse {
-    /// Fingerprint of the request that produced it.
-    pub request_hash: String,
-    pub status: u16,
-    pub body: String,
-    pub location: Option<String>,
-}
-
-impl Store {
+impl SqliteStore {
     /// The answer remembered for this token and key, if it was saved at or after `since`
     /// (older answers are expired, whether or not a sweep has removed them yet).
     pub async fn saved_response(

@@ -237,13 +237,14 @@ mod tests {
 
     use crate::normalize::NormalizedArticle;
     use crate::store::articles::ArticleStatus;
-    use crate::store::{Store, StoreOptions};
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::StoreOptions;
 
-    async fn file_store(dir: &tempfile::TempDir, log_limit: u32) -> Store {
+    async fn file_store(dir: &tempfile::TempDir, log_limit: u32) -> SqliteStore {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
         let mut options = StoreOptions::new(url);
         options.batch_log_limit = log_limit;
-        Store::open(&options).await.unwrap()
+        SqliteStore::open(&options).await.unwrap()
     }
 
     /// The `n`th batch of ten seed articles, normalized.
@@ -258,7 +259,7 @@ mod tests {
             .collect()
     }
 
-    async fn store_batch(store: &Store, articles: Vec<(NormalizedArticle, ArticleStatus)>) {
+    async fn store_batch(store: &SqliteStore, articles: Vec<(NormalizedArticle, ArticleStatus)>) {
         for result in store.insert_articles(articles).await.unwrap() {
             assert!(!result.unwrap().duplicate);
         }

@@ -5,266 +5,17 @@ use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
-use time::OffsetDateTime;
-use utoipa::ToSchema;
 
 use super::entities::EntityMemo;
 use super::entities::ALIASES_IN_ARTICLE;
 use super::time::{format_timestamp, now_timestamp};
-use super::{docs, entities, handle, Store, StoreError, StoreResult};
-use crate::normalize::{self, Block, Image, NormalizedArticle, Removed};
-
-/// Whether readers see an article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ArticleStatus {
-    Draft,
-    Published,
-}
-
-impl ArticleStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArticleStatus::Draft => "draft",
-            ArticleStatus::Published => "published",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ArticleStatus> {
-        match s {
-            "draft" => Some(ArticleStatus::Draft),
-            "published" => Some(ArticleStatus::Published),
-            _ => None,
-        }
-    }
-}
-
-/// A tag as it appears inside an article or a list item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
-pub struct TagRef {
-    pub slug: String,
-    pub name: String,
-}
-
-/// An entity as it appears inside an article.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
-pub struct ArticleEntity {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub aliases: Vec<String>,
-    pub mentions: i64,
-    pub salience: f64,
-}
-
-/// A stored article, whole.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Article {
-    pub id: String,
-    pub slug: String,
-    pub status: ArticleStatus,
-    pub title: String,
-    pub summary: Option<String>,
-    pub kickers: Vec<String>,
-    pub language: String,
-    pub script: String,
-    pub lead_image: Option<Image>,
-    pub blocks: Vec<Block>,
-    pub body_text: String,
-    pub word_count: i64,
-    pub reading_time_minutes: i64,
-    pub published_at: Option<String>,
-    pub published_at_source: Option<String>,
-    pub url: Option<String>,
-    pub source_domain: Option<String>,
-    pub authors: Vec<String>,
-    pub tags: Vec<TagRef>,
-    pub entities: Vec<ArticleEntity>,
-    pub content_hash: String,
-    pub created_at: String,
-    pub updated_at: String,
-    /// Lines dropped as boilerplate at ingest (shown with `include=removed`).
-    #[serde(skip)]
-    pub removed: Vec<Removed>,
-    /// Incremented on every change.
-    #[serde(skip)]
-    pub version: i64,
-    /// Key for keyset pagination: `published_at`, else `created_at`.
-    #[serde(skip)]
-    pub sort_at: String,
-}
-
-/// An article in a list: no blocks, no body.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct ArticleSummary {
-    pub id: String,
-    pub slug: String,
-    pub status: ArticleStatus,
-    pub title: String,
-    pub summary: Option<String>,
-    pub kickers: Vec<String>,
-    pub language: String,
-    pub script: String,
-    pub lead_image: Option<Image>,
-    pub word_count: i64,
-    pub reading_time_minutes: i64,
-    pub published_at: Option<String>,
-    pub source_domain: Option<String>,
-    pub tags: Vec<TagRef>,
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(skip)]
-    pub sort_at: String,
-    /// bm25 rank when the list was a search (lower is better).
-    #[serde(skip)]
-    pub rank: Option<f64>,
-    /// Storage order, the tie-break of equal ranks.
-    #[serde(skip)]
-    pub rowid: i64,
-}
-
-/// What an ingest did.
-#[derive(Debug, Clone)]
-pub enum Inserted {
-    Created(Article),
-    /// The same content was already stored; this is that article.
-    Duplicate(Article),
-}
-
-/// What one article of a batch became: its id and slug, and whether it was already stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchInserted {
-    pub id: String,
-    pub slug: String,
-    pub duplicate: bool,
-}
-
-/// Ordering of a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArticleOrder {
-    NewestFirst,
-    OldestFirst,
-    /// bm25 over title (weighted highest), summary, extra (kickers, alt text) and body.
-    Relevance,
-}
-
-/// Where the previous page ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum After {
-    Time {
-        sort_at: String,
-        id: String,
-    },
-    /// Relevance ties are broken by storage order (the rowid), which FTS5 can sort by too.
-    Rank {
-        rank: f64,
-        rowid: i64,
-    },
-}
-
-/// Filters of `GET /v1/articles`.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleQuery {
-    pub tags: Vec<String>,
-    pub entities: Vec<String>,
-    pub language: Option<String>,
-    pub source: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
-    pub statuses: Vec<ArticleStatus>,
-    /// An FTS5 expression already made safe by the caller.
-    pub fts: Option<String>,
-    pub order: Option<ArticleOrder>,
-    pub after: Option<After>,
-    /// Only articles stored at or before this rowid (keeps relevance pages stable under inserts).
-    pub max_rowid: Option<i64>,
-    /// Only articles stored at or after this rowid (the relevance window; set by the store).
-    pub min_rowid: Option<i64>,
-    pub limit: u32,
-}
-
-impl ArticleQuery {
-    /// No filter besides the search and the default status.
-    fn unfiltered(&self) -> bool {
-        self.tags.is_empty()
-            && self.entities.is_empty()
-            && self.language.is_none()
-            && self.source.is_none()
-            && self.since.is_none()
-            && self.until.is_none()
-            && matches!(self.statuses.as_slice(), [] | [ArticleStatus::Published])
-    }
-}
-
-/// One page of a list and whether more follow.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub has_more: bool,
-}
-
-/// Changes an editor asks for; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleChanges {
-    pub title: Option<String>,
-    pub summary: Option<Option<String>>,
-    pub blocks: Option<Vec<Block>>,
-    pub status: Option<ArticleStatus>,
-    pub published_at: Option<Option<OffsetDateTime>>,
-    /// Replace the tag set with these display names.
-    pub tags: Option<Vec<String>>,
-    pub add_tags: Vec<String>,
-    pub remove_tags: Vec<String>,
-    pub kickers: Option<Vec<String>>,
-    /// Entities (ids or slugs) taken off the article; extraction leaves them out from then on.
-    pub remove_entities: Vec<String>,
-    /// Entities (ids or slugs) extraction may link again; the caller recomputes the entities.
-    pub restore_entities: Vec<String>,
-    /// Recomputed text fields when title, summary, kickers or blocks changed.
-    pub recomputed: Option<Recomputed>,
-    /// The change happens only while the article's ETag satisfies this.
-    pub if_match: Option<IfMatch>,
-}
-
-/// An `If-Match` precondition on a write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IfMatch {
-    /// `*`: any current version.
-    Any,
-    /// One of these entity tags (as sent, with their quotes; weak ones never match).
-    Tags(Vec<String>),
-}
-
-impl IfMatch {
-    /// Whether the article whose current strong ETag is `etag` satisfies the precondition.
-    pub fn matches(&self, etag: &str) -> bool {
-        match self {
-            IfMatch::Any => true,
-            IfMatch::Tags(tags) => tags.iter().any(|t| t == etag),
-        }
-    }
-
-    /// Checks the precondition against an article as loaded inside the writing transaction.
-    fn check(&self, article: &Article) -> StoreResult<()> {
-        let (_, etag) = docs::render(article);
-        if self.matches(&etag) {
-            Ok(())
-        } else {
-            Err(StoreError::PreconditionFailed { current_etag: etag })
-        }
-    }
-}
-
-/// Derived fields the caller recomputes from the new text.
-#[derive(Debug, Clone)]
-pub struct Recomputed {
-    pub word_count: usize,
-    pub reading_time_minutes: u32,
-    pub content_hash: String,
-    pub entities: Vec<normalize::ExtractedEntity>,
-}
+use super::{docs, entities, handle, SqliteStore, StoreError, StoreResult};
+use crate::normalize::{self, Block, Image, NormalizedArticle};
+pub(crate) use crate::store::articles::{
+    After, Article, ArticleChanges, ArticleEntity, ArticleOrder, ArticleQuery, ArticleStatus,
+    ArticleSummary, BatchInserted, IfMatch, Inserted, Page, TagRef,
+};
+use crate::store::search::SearchExpr;
 
 const ARTICLE_COLUMNS: &str = "a.rowid AS rowid, a.id, a.slug, a.status, a.title, a.summary, a.kickers, a.language, \
      a.script, a.lead_image, a.blocks, a.word_count, a.reading_time_minutes, a.published_at, \
@@ -276,7 +27,7 @@ const SUMMARY_COLUMNS: &str =
      a.script, a.lead_image, a.word_count, a.reading_time_minutes, a.published_at, a.sort_at, \
      a.source_domain, a.created_at, a.updated_at";
 
-impl Store {
+impl SqliteStore {
     /// Stores a normalized article whole, or answers the live article with the same content.
     pub async fn insert_article(
         &self,
@@ -352,7 +103,7 @@ impl Store {
             .await
     }
 
-    /// [`Store::list_articles`], ranking at most `candidates` matches inside FTS5 first, and
+    /// [`SqliteStore::list_articles`], ranking at most `candidates` matches inside FTS5 first, and
     /// only the newest `window` matches of a relevance search with no other filter.
     async fn list_articles_with(
         &self,
@@ -376,7 +127,7 @@ impl Store {
         let mut rows = None;
         let mut query = std::borrow::Cow::Borrowed(query);
         if let (Some(fts), ArticleOrder::Relevance, true) =
-            (&query.fts, order, window > 0 && query.unfiltered())
+            (fts(&query), order, window > 0 && query.unfiltered())
         {
             // The oldest match still in the window, by storage order (FTS5 walks its doclists
             // backwards for this, without ranking anything).
@@ -393,7 +144,7 @@ impl Store {
             query.to_mut().min_rowid = floor;
         }
         let query = query.as_ref();
-        if query.fts.is_some() && order == ArticleOrder::Relevance {
+        if query.search.is_some() && order == ArticleOrder::Relevance {
             // Ranking every match of a common word costs a bm25 per match (tens of thousands for
             // a word in half the corpus); rank inside FTS5 first and keep its best few hundred.
             // See `bounded_page_is_exact` for when the page cut from them is the right one;
@@ -405,7 +156,7 @@ impl Store {
                 .map_err(fts_error)?;
             let exact = if bounded.is_empty() {
                 // Nothing kept passed the filters: the answer is empty if nothing else matched.
-                let fts = query.fts.clone().unwrap_or_default();
+                let fts = fts(query).unwrap_or_default();
                 let hits: i64 = sqlx::query_scalar(
                     "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?1 \
                      LIMIT ?2)",
@@ -951,6 +702,11 @@ fn write_fts(
     Ok(())
 }
 
+/// The query's search as an FTS5 expression.
+fn fts(query: &ArticleQuery) -> Option<String> {
+    query.search.as_ref().map(SearchExpr::to_fts5)
+}
+
 /// Matches ranked inside FTS5 before a relevance page is cut from them.
 const RELEVANCE_CANDIDATES: i64 = 400;
 
@@ -977,7 +733,7 @@ fn list_query(
     candidates: Option<i64>,
 ) -> QueryBuilder<'static, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
-    match (&query.fts, order) {
+    match (fts(query), order) {
         (Some(fts), ArticleOrder::Relevance) => {
             if let Some(k) = candidates {
                 qb.push(format!(
@@ -1275,11 +1031,12 @@ mod tests {
     use super::*;
     use crate::normalize::{normalize, Envelope};
     use crate::store::StoreOptions;
+    use time::OffsetDateTime;
 
     /// Articles where the search word sits in the title, the body, or both, a varying number of
     /// times, so the weighted ranking differs from FTS5's unweighted one.
-    async fn store_with_harbour_articles() -> Store {
-        let store = Store::open(&StoreOptions::new("sqlite::memory:"))
+    async fn store_with_harbour_articles() -> SqliteStore {
+        let store = SqliteStore::open(&StoreOptions::new("sqlite::memory:"))
             .await
             .unwrap();
         let now = OffsetDateTime::now_utc();
@@ -1307,7 +1064,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_stores_each_article_whole_with_its_document_or_not_at_all() {
-        let store = Store::open(&StoreOptions::new("sqlite::memory:"))
+        let store = SqliteStore::open(&StoreOptions::new("sqlite::memory:"))
             .await
             .unwrap();
         // The fifth article (the first English seed) fails at its last write, its document,
@@ -1393,9 +1150,14 @@ mod tests {
         assert_eq!(matches().await, before);
     }
 
-    async fn walk(store: &Store, limit: u32, candidates: i64, window: u32) -> Vec<(i64, f64)> {
+    async fn walk(
+        store: &SqliteStore,
+        limit: u32,
+        candidates: i64,
+        window: u32,
+    ) -> Vec<(i64, f64)> {
         let mut query = ArticleQuery {
-            fts: Some("\"harbour\"".into()),
+            search: SearchExpr::parse("harbour").ok(),
             order: Some(ArticleOrder::Relevance),
             limit,
             ..ArticleQuery::default()

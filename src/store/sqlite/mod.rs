@@ -1,6 +1,4 @@
-//! All SQL lives here. The API talks to [`Store`] through a small set of functions per resource,
-//! never to a pool or a query, so another backend can be added beside SQLite without touching
-//! the handlers.
+//! The SQLite backend: one database file (or memory), a one-connection write pool and a read pool.
 //!
 //! SQLite allows one writer at a time. Writes go through a pool of exactly one connection, so
 //! concurrent writers queue for it inside the process instead of failing with `SQLITE_BUSY`;
@@ -18,14 +16,10 @@ pub mod entities;
 mod handle;
 /// Remembered answers to writes with an `Idempotency-Key`.
 pub mod idempotency;
-/// Search expressions rendered for FTS5.
-pub mod search;
 /// Instance settings.
 mod settings;
 /// Tags.
 pub mod tags;
-/// Timestamps as stored.
-pub mod time;
 /// API tokens.
 pub mod tokens;
 
@@ -38,87 +32,12 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-/// What the store can fail with. Handlers map these onto problem documents.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{0} not found")]
-    NotFound(String),
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// A write's `If-Match` precondition failed; the article's ETag is now `current_etag`.
-    #[error("precondition failed: the current ETag is {current_etag}")]
-    PreconditionFailed { current_etag: String },
-    #[error("invalid: {0}")]
-    Invalid(String),
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// A statement ran past its deadline and was interrupted.
-    #[error("statement interrupted: {0}")]
-    Timeout(String),
-    #[error("database error: {0}")]
-    Database(String),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(err: sqlx::Error) -> StoreError {
-        match &err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(err.to_string())
-            }
-            // SQLITE_INTERRUPT: the progress handler stopped a statement at its deadline.
-            sqlx::Error::Database(db) if db.code().as_deref() == Some("9") => {
-                StoreError::Timeout(err.to_string())
-            }
-            _ => StoreError::Database(err.to_string()),
-        }
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for StoreError {
-    fn from(err: sqlx::migrate::MigrateError) -> StoreError {
-        StoreError::Database(format!("migration failed: {err}"))
-    }
-}
-
-pub type StoreResult<T> = Result<T, StoreError>;
-
-/// How to open the database.
-#[derive(Debug, Clone)]
-pub struct StoreOptions {
-    pub database_url: String,
-    /// Connections in the read pool.
-    pub read_connections: u32,
-    /// How long a statement waits on a lock held by another process before failing.
-    pub busy_timeout: Duration,
-    /// Relevance searches with no other filter rank only the newest this many stored matches
-    /// (0: every match).
-    pub search_window: u32,
-    /// Write-ahead log frames (pages) above which a batch transaction waits for the
-    /// checkpoint in flight, so the log starts over instead of growing for the whole batch.
-    pub batch_log_limit: u32,
-    /// Longest a read may hold a read connection with its statements running: past it the
-    /// running statement is interrupted, the caller gets [`StoreError::Timeout`] and the
-    /// connection is free for the next read.
-    pub statement_timeout: Duration,
-}
-
-impl StoreOptions {
-    pub fn new(database_url: impl Into<String>) -> StoreOptions {
-        StoreOptions {
-            database_url: database_url.into(),
-            read_connections: 4,
-            busy_timeout: Duration::from_secs(5),
-            search_window: 5000,
-            // 64 MiB of 4 KiB pages: about four chunks of 512 seed-size articles.
-            batch_log_limit: 16_384,
-            statement_timeout: Duration::from_secs(5),
-        }
-    }
-}
+use super::time;
+pub use super::{StoreError, StoreOptions, StoreResult};
 
 /// The database: a one-connection write pool and a read pool.
 #[derive(Debug, Clone)]
-pub struct Store {
+pub struct SqliteStore {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
     /// Bumped after every committed change to articles, entities or tags, so caches of
@@ -134,11 +53,11 @@ pub struct Store {
 /// SQLite virtual-machine steps between two looks at a read's deadline (a few microseconds).
 const PROGRESS_STEPS: i32 = 4_000;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if missing) and migrates the database.
-    pub async fn open(options: &StoreOptions) -> StoreResult<Store> {
+    pub async fn open(options: &StoreOptions) -> StoreResult<SqliteStore> {
         let connect = SqliteConnectOptions::from_str(&options.database_url)
             .map_err(|e| StoreError::Invalid(format!("database url: {e}")))?
             .journal_mode(SqliteJournalMode::Wal)
@@ -178,12 +97,14 @@ impl Store {
                 // few thousand VM steps, and a `false` interrupts the statement.
                 .before_acquire(move |conn, _| {
                     Box::pin(async move {
-                        let deadline = std::time::Instant::now() + budget;
-                        conn.lock_handle()
-                            .await?
-                            .set_progress_handler(PROGRESS_STEPS, move || {
-                                std::time::Instant::now() < deadline
-                            });
+                        if let Some(budget) = budget {
+                            let deadline = std::time::Instant::now() + budget;
+                            conn.lock_handle()
+                                .await?
+                                .set_progress_handler(PROGRESS_STEPS, move || {
+                                    std::time::Instant::now() < deadline
+                                });
+                        }
                         Ok(true)
                     })
                 })
@@ -197,7 +118,7 @@ impl Store {
                 .map_err(|e| StoreError::Unavailable(format!("checkpoint thread: {e}")))?;
             Some(Arc::new(started))
         };
-        Ok(Store {
+        Ok(SqliteStore {
             read,
             write,
             generation: Arc::new(AtomicU64::new(0)),

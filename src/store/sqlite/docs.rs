@@ -3,33 +3,13 @@
 //! entities. Written in the transaction that stores or changes the article; deleted in the
 //! transaction of any change that alters what other articles show (an entity renamed, retyped or
 //! merged, a tag renamed or deleted, a new alias among an entity's first few). A missing row is
-//! never wrong: the read then assembles the article, and [`Store::fill_missing_docs`] renders it.
+//! never wrong: the read then assembles the article, and [`SqliteStore::fill_missing_docs`] renders it.
 
-use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::articles::{load_article, Article, ArticleStatus};
-use super::{Store, StoreError, StoreResult};
-
-/// An article as answered: its JSON and strong ETag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleDoc {
-    pub status: ArticleStatus,
-    pub etag: String,
-    pub body: Vec<u8>,
-}
-
-/// The JSON of an article as `GET /v1/articles/{id}` answers it, and its ETag.
-pub fn render(article: &Article) -> (Vec<u8>, String) {
-    let body = serde_json::to_vec(article).unwrap_or_default();
-    let etag = etag_of(&body);
-    (body, etag)
-}
-
-/// Strong ETag of a JSON answer.
-pub fn etag_of(body: &[u8]) -> String {
-    format!("\"{}\"", hex::encode(&Sha256::digest(body)[..12]))
-}
+use super::{SqliteStore, StoreError, StoreResult};
+pub(crate) use crate::store::docs::{render, ArticleDoc};
 
 /// Renders and keeps the document of an article just stored or changed on `conn`.
 pub(super) async fn save(conn: &mut SqliteConnection, article_id: &str) -> StoreResult<()> {
@@ -186,7 +166,7 @@ impl DocReader {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// The kept document of the live article with this id or slug, if there is one. Drafts only
     /// when `include_drafts`.
     pub async fn get_article_doc(

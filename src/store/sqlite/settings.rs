@@ -1,8 +1,8 @@
 //! Instance settings kept in the database.
 
-use super::{Store, StoreResult};
+use super::{SqliteStore, StoreResult};
 
-impl Store {
+impl SqliteStore {
     /// The value of a setting, creating it with `init()` on first use.
     pub async fn setting_or_init(
         &self,

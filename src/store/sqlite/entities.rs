@@ -10,9 +10,10 @@ use super::articles::ArticleEntity;
 use super::handle::on_handle;
 use super::{StoreError, StoreResult};
 use crate::normalize::{self, ExtractedEntity};
-
-/// Most aliases shown with an entity inside an article.
-pub(crate) const ALIASES_IN_ARTICLE: usize = 12;
+pub(crate) use crate::store::entities::{
+    fold_alias, Alias, Entity, EntityChanges, EntityLookup, EntityOrder, EntityQuery,
+    RelatedEntity, ALIASES_IN_ARTICLE, ENTITY_PUBLIC_SQL, PREFIX_END,
+};
 
 /// What the writes of one transaction have learned about entities, so that a batch of articles
 /// naming the same people and places asks the database once. Only this writer changes entities
@@ -289,11 +290,6 @@ fn create_entity_row(
     Ok(id)
 }
 
-/// Lowercased form used for prefix search.
-pub(crate) fn fold_alias(alias: &str) -> String {
-    alias.trim().to_lowercase()
-}
-
 /// A readable, unique slug for an entity: its name transliterated, else its key.
 pub(crate) fn unique_entity_slug(
     conn: &rusqlite::Connection,
@@ -318,7 +314,7 @@ pub(crate) fn unique_entity_slug(
     Ok(format!("{base}-{suffix}"))
 }
 
-impl super::Store {
+impl super::SqliteStore {
     /// The editors' curated entities with their aliases, for the extractor's dictionary.
     pub async fn dictionary_entries(&self) -> StoreResult<Vec<normalize::DictionaryEntry>> {
         let rows = sqlx::query(
@@ -346,97 +342,12 @@ impl super::Store {
     }
 }
 
-/// An entity with what readers need to know about it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct Entity {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub aliases: Vec<Alias>,
-    pub article_count: i64,
-    /// An editors' dictionary entry (rather than found by the extractor alone).
-    pub curated: bool,
-    pub created_at: String,
-    pub updated_at: String,
-    /// Entities most often named in the same articles (on `GET /v1/entities/{id}` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub related: Option<Vec<RelatedEntity>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Alias {
-    pub alias: String,
-    /// ISO 15924.
-    pub script: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct RelatedEntity {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub shared_articles: i64,
-}
-
-/// How entity lists are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityOrder {
-    MostArticles,
-    Name,
-}
-
-/// Filters of `GET /v1/entities`.
-#[derive(Debug, Clone)]
-pub struct EntityQuery {
-    pub kind: Option<String>,
-    /// Prefix, matched against every alias (lowercased) and the romanized key.
-    pub prefix: Option<String>,
-    pub order: EntityOrder,
-    /// (article_count or name, id) of the last item of the previous page.
-    pub after: Option<(String, String)>,
-    pub limit: u32,
-    /// Only what anonymous callers may see: no entity only unpublished (draft or deleted)
-    /// articles name. Entities no article names (editors' dictionary entries) are shown.
-    pub published_only: bool,
-}
-
-/// Where to find an entity: live, or merged into another (whose slug to redirect to).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntityLookup {
-    Live(String),
-    MergedInto { slug: String },
-}
-
-/// Editors' changes to an entity.
-#[derive(Debug, Clone, Default)]
-pub struct EntityChanges {
-    pub name: Option<String>,
-    pub kind: Option<String>,
-    /// Replace every alias.
-    pub aliases: Option<Vec<Alias>>,
-    pub add_aliases: Vec<Alias>,
-    pub remove_aliases: Vec<String>,
-}
-
 /// Published, live articles naming an entity.
 const ARTICLE_COUNT_SQL: &str =
     "(SELECT count(*) FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
      WHERE ae.entity_id = e.id AND a.deleted_at IS NULL AND a.status = 'published')";
 
-/// Whether the entity `{id}` is one anonymous callers may see: named by a published article, or
-/// by no unpublished one.
-const ENTITY_PUBLIC: &str =
-    "NOT EXISTS (SELECT 1 FROM article_entities ae JOIN articles a ON a.id = ae.article_id \
-     WHERE ae.entity_id = {id} AND (a.deleted_at IS NOT NULL OR a.status <> 'published'))";
-
-/// The character that sorts after every other, for prefix ranges.
-const PREFIX_END: char = '\u{10FFFF}';
-
-impl super::Store {
+impl super::SqliteStore {
     /// Resolves an id or slug, following merges.
     pub async fn find_entity(&self, id_or_slug: &str) -> StoreResult<EntityLookup> {
         let row: Option<(String, Option<String>)> =
@@ -501,7 +412,7 @@ impl super::Store {
     pub async fn entity_is_public(&self, id: &str) -> StoreResult<bool> {
         let sql = format!(
             "SELECT {ARTICLE_COUNT_SQL} > 0 OR {} FROM entities e WHERE e.id = ?",
-            ENTITY_PUBLIC.replace("{id}", "e.id")
+            ENTITY_PUBLIC_SQL.replace("{id}", "e.id")
         );
         let public: Option<bool> = sqlx::query_scalar(&sql)
             .bind(id)
@@ -542,7 +453,7 @@ impl super::Store {
         qb.push(") AS x WHERE 1 = 1");
         if query.published_only {
             qb.push(" AND (x.article_count > 0 OR ")
-                .push(ENTITY_PUBLIC.replace("{id}", "x.id"))
+                .push(ENTITY_PUBLIC_SQL.replace("{id}", "x.id"))
                 .push(")");
         }
         match (&query.after, query.order) {
