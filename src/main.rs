@@ -73,6 +73,24 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Remove articles for good (live or deleted): rows, search entries, kept documents and the
+    /// saved answers of the requests that created them. Cannot be undone.
+    Purge {
+        /// Ids or slugs of the articles to purge.
+        #[arg(required = true)]
+        articles: Vec<String>,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Write an online, consistent copy of the database to PATH (a new file; SQLite's
+    /// `VACUUM INTO`: the server keeps serving and writing meanwhile). For PostgreSQL this runs
+    /// `pg_dump --format=custom`.
+    Backup {
+        /// Where the copy goes; must not exist.
+        path: std::path::PathBuf,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -151,6 +169,8 @@ fn main() -> ExitCode {
             Some(Command::Serve(config)) => serve(config).await,
             Some(Command::Token { command }) => token(command).await,
             Some(Command::Copy { from, to }) => copy(&from, &to).await,
+            Some(Command::Purge { articles, database }) => purge(articles, database).await,
+            Some(Command::Backup { path, database }) => backup(path, database).await,
             Some(Command::Eval { devset }) => {
                 if !devset.is_dir() {
                     return Err(format!("no dev set at {}", devset.display()));
@@ -286,6 +306,60 @@ async fn seed(
         started.elapsed().as_secs_f64()
     );
     store.close().await;
+    Ok(())
+}
+
+async fn purge(articles: Vec<String>, database: DatabaseConfig) -> Result<(), String> {
+    let store = open(&database).await?;
+    let mut result = Ok(());
+    for article in &articles {
+        match store.purge_article(article).await {
+            Ok(()) => println!("purged {article}"),
+            Err(err) => {
+                result = Err(format!("{article}: {err}"));
+                break;
+            }
+        }
+    }
+    store.close().await;
+    result
+}
+
+async fn backup(path: std::path::PathBuf, database: DatabaseConfig) -> Result<(), String> {
+    if newsdesk::store::is_postgres_url(&database.database_url) {
+        if path.exists() {
+            return Err(format!(
+                "{} exists already; back up into a new file",
+                path.display()
+            ));
+        }
+        let status = std::process::Command::new("pg_dump")
+            .arg("--format=custom")
+            .arg("--file")
+            .arg(&path)
+            .arg(&database.database_url)
+            .status()
+            .map_err(|e| format!("cannot run pg_dump (PostgreSQL's client tools): {e}"))?;
+        return if status.success() {
+            println!(
+                "backed up to {} (pg_dump custom format; restore with pg_restore)",
+                path.display()
+            );
+            Ok(())
+        } else {
+            Err(format!("pg_dump failed: {status}"))
+        };
+    }
+    let store = open(&database).await?;
+    let started = std::time::Instant::now();
+    let result = store.backup(&path).await.map_err(|e| e.to_string());
+    store.close().await;
+    result?;
+    println!(
+        "backed up to {} in {:.1} s",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

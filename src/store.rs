@@ -269,6 +269,22 @@ impl Store {
     }
 
     /// Soft-deletes an article.
+    /// Writes an online, consistent copy of a SQLite database to a new file. PostgreSQL
+    /// databases are backed up with PostgreSQL's own tools (`pg_dump`), not through the store.
+    pub async fn backup(&self, target: &std::path::Path) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(store) => store.backup(target).await,
+            Store::Postgres(_) => Err(StoreError::Invalid(
+                "a PostgreSQL database is backed up with pg_dump".into(),
+            )),
+        }
+    }
+
+    /// Removes an article for good (live or deleted), with its saved idempotent answers.
+    pub async fn purge_article(&self, id_or_slug: &str) -> StoreResult<()> {
+        dispatch!(self, s => s.purge_article(id_or_slug).await)
+    }
+
     pub async fn delete_article(
         &self,
         id_or_slug: &str,

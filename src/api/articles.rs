@@ -26,6 +26,7 @@ use crate::store::articles::{
 };
 use crate::store::docs;
 use crate::store::search::SearchExpr;
+use crate::store::tokens::Role;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -746,10 +747,13 @@ fn parse_if_match(headers: &HeaderMap) -> ApiResult<Option<IfMatch>> {
 }
 
 /// Delete an article (editors): gone from reads and search. With `If-Match`, only while the
-/// article is still that version (checked in the deleting transaction); otherwise 412.
+/// article is still that version (checked in the deleting transaction); otherwise 412. With
+/// `purge=true` (admins), the article is removed for good, live or already deleted, with the
+/// saved answers of the requests that created it.
 #[utoipa::path(delete, path = "/v1/articles/{id_or_slug}", tag = "articles",
     params(
         ("id_or_slug" = String, Path, description = "The article's id or slug"),
+        ("purge" = Option<bool>, Query, description = "`true` (admins only): remove the article and everything kept of it for good, also when already deleted"),
         ("If-Match" = Option<String>, Header, description = "ETag of the version to delete (as a GET of the whole article answers it), or `*`"),
     ),
     security(("bearer" = [])),
@@ -762,16 +766,51 @@ fn parse_if_match(headers: &HeaderMap) -> ApiResult<Option<IfMatch>> {
         (status = 412, description = "The article changed since the If-Match version; `ETag` is the current one", body = Problem, content_type = "application/problem+json")))]
 async fn delete_article(
     State(state): State<AppState>,
-    _editor: Editor,
+    Editor(token): Editor,
     PathParams(id_or_slug): PathParams<String>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     check_identifier(&id_or_slug)?;
+    let params = QueryPairs::parse(raw.as_deref());
+    let purge = match params.one("purge") {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                "purge",
+                "expected `true` or `false`",
+            ))
+        }
+    };
     let if_match = parse_if_match(&headers)?;
-    state
-        .store
-        .delete_article(&id_or_slug, if_match.as_ref())
-        .await?;
+    if !purge {
+        state
+            .store
+            .delete_article(&id_or_slug, if_match.as_ref())
+            .await?;
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    if token.role < Role::Admin {
+        return Err(ApiError::Forbidden(
+            "Purging an article for good needs the admin role; editors can delete.".into(),
+        ));
+    }
+    if let Some(if_match) = &if_match {
+        // A precondition names a live version: it must still be the current one.
+        let current = state.store.get_article(&id_or_slug, true).await?;
+        let (_, etag) = docs::render(&current);
+        if !if_match.matches(&etag) {
+            return Err(ApiError::PreconditionFailed {
+                detail: format!(
+                    "The article changed since the version in If-Match; its current ETag is {etag}."
+                ),
+                current_etag: etag,
+            });
+        }
+    }
+    state.store.purge_article(&id_or_slug).await?;
+    tracing::info!(article = %id_or_slug, token = %token.id, "article purged");
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -533,6 +533,34 @@ impl PgStore {
         Ok(ids)
     }
 
+    /// Removes an article for good, live or deleted: its row, blocks, links, search entry, kept
+    /// document and the saved answers of requests that created it. Tags and entities stay.
+    pub async fn purge_article(&self, id_or_slug: &str) -> StoreResult<()> {
+        with_retries(|| async {
+            let mut tx = self.pool.begin().await?;
+            let id: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM articles WHERE id = $1 OR slug = $1 LIMIT 1 FOR UPDATE",
+            )
+            .bind(id_or_slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = id.ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+            sqlx::query("DELETE FROM idempotency_keys WHERE location = $1")
+                .bind(format!("/v1/articles/{id}"))
+                .execute(&mut *tx)
+                .await?;
+            // Blocks, links, the kept document and the search entry go with the row.
+            sqlx::query("DELETE FROM articles WHERE id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            bump_version(&mut tx).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Soft-deletes an article: gone from reads and search; its content may be ingested again.
     /// With a precondition, only while the article's ETag satisfies it.
     pub async fn delete_article(

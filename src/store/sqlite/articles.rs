@@ -367,6 +367,43 @@ impl SqliteStore {
         Ok(updated)
     }
 
+    /// Removes an article for good, live or deleted: its row, blocks, links, search entry, kept
+    /// document and the saved answers of requests that created it. Tags and entities stay
+    /// (other articles share them).
+    pub async fn purge_article(&self, id_or_slug: &str) -> StoreResult<()> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT rowid, id, deleted_at FROM articles WHERE id = ?1 OR slug = ?1 LIMIT 1",
+        )
+        .bind(id_or_slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (rowid, id, deleted_at) =
+            row.ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        if deleted_at.is_none() {
+            sqlx::query("DELETE FROM articles_fts WHERE rowid = ?")
+                .bind(rowid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The kept document is keyed by the row's number, which SQLite may give a later article.
+        sqlx::query("DELETE FROM article_docs WHERE article_rowid = ?")
+            .bind(rowid)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE location = ?")
+            .bind(format!("/v1/articles/{id}"))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM articles WHERE id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.bump_generation();
+        Ok(())
+    }
+
     /// Soft-deletes an article: gone from reads and search; its content may be ingested again.
     /// With a precondition, only while the article's ETag satisfies it.
     pub async fn delete_article(

@@ -55,6 +55,67 @@ const PROGRESS_STEPS: i32 = 4_000;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// When the database file has a schema that migrations are about to change, keeps a copy of it
+/// beside the file first (`<file>.before-<version>.db`, the newest migration already applied), so
+/// a migration gone wrong loses nothing. A new file, or one already up to date, is not copied.
+async fn keep_copy_before_migrating(write: &SqlitePool, path: &std::path::Path) -> StoreResult<()> {
+    let migrated: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(write)
+    .await?;
+    if !migrated {
+        return Ok(());
+    }
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(write)
+            .await?;
+    let Some(applied) = applied else {
+        return Ok(());
+    };
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    if applied >= latest {
+        return Ok(());
+    }
+    let mut copy = path.as_os_str().to_owned();
+    copy.push(format!(".before-{applied:04}.db"));
+    let copy = std::path::PathBuf::from(copy);
+    if copy.exists() {
+        // A copy from an earlier start at this same version is the one to keep.
+        return Ok(());
+    }
+    backup_into(write, &copy).await?;
+    tracing::info!(copy = %copy.display(), from = applied, to = latest, "copied the database before migrating it");
+    Ok(())
+}
+
+/// An online, consistent copy of the whole database into a new file (`VACUUM INTO`): readers and
+/// the writer go on meanwhile.
+async fn backup_into(pool: &SqlitePool, target: &std::path::Path) -> StoreResult<()> {
+    let target = target
+        .to_str()
+        .ok_or_else(|| StoreError::Invalid("the backup path is not valid UTF-8".into()))?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(target)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Writes an online, consistent copy of the database to `target`, which must not exist.
+    pub async fn backup(&self, target: &std::path::Path) -> StoreResult<()> {
+        if target.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} exists already; back up into a new file",
+                target.display()
+            )));
+        }
+        backup_into(&self.read, target).await
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating if missing) and migrates the database.
     pub async fn open(options: &StoreOptions) -> StoreResult<SqliteStore> {
@@ -80,6 +141,9 @@ impl SqliteStore {
             .max_lifetime(None)
             .connect_with(connect.clone())
             .await?;
+        if !in_memory {
+            keep_copy_before_migrating(&write, &path).await?;
+        }
         MIGRATOR.run(&write).await?;
 
         // An in-memory database exists only on its one connection: read through it too.
@@ -187,5 +251,37 @@ impl SqliteStore {
         }
         self.read.close().await;
         self.write.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_read_past_its_deadline_is_interrupted_and_frees_its_connection() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut options = StoreOptions::new(format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("t.db").display()
+        ));
+        options.read_connections = 1;
+        options.statement_timeout = Some(Duration::from_millis(200));
+        let store = SqliteStore::open(&options).await.expect("open");
+        // A statement that would never end on its own.
+        let endless = sqlx::query_scalar::<_, i64>(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
+        )
+        .fetch_one(&store.read)
+        .await;
+        let err = StoreError::from(endless.expect_err("interrupted"));
+        assert!(matches!(err, StoreError::Timeout(_)), "{err:?}");
+        // The one read connection is free again, with a fresh deadline.
+        let one: i64 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&store.read)
+            .await
+            .expect("the next read");
+        assert_eq!(one, 1);
+        store.close().await;
     }
 }
