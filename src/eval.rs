@@ -1,27 +1,81 @@
-//! Dev-set evaluation: runs the normalizer over `devset/` (aeb_text, aeb_text_main, indic) and
-//! scores the body text with the article-extraction benchmark's shingle metric, as `score.py`
-//! defines it, plus title exact-match on the Hindi set. I/O lives here, not in `normalize`.
+//! Dev-set evaluation, in process: runs the normalizer over the dev set's text and HTML sets
+//! (`aeb_text`, `aeb_text_main`, `aeb_html`, `indic`, `wcxb_html`, `wcxb_text`,
+//! `wcxb_text_main`) as the API would (text sets through [`normalize`], HTML pages through
+//! [`normalize_html`], no URL, empty dictionary) and scores each page as
+//! `shared/devset/score.py` does: the benchmark's 4-token shingle F1, WCXB's word F1 (lower-cased
+//! `\w+` bags of words, F1 a page, averaged), title exact match where a title is expected, and
+//! how many pages the normalizer refused (the API's 422). WCXB sets are also reported by half
+//! (fitting and checking, split by site with the fixed rule of `tools/wcxb_halves.py`). I/O lives
+//! here, not in `normalize`.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+use std::time::Instant;
 
 use regex::Regex;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::normalize::{normalize, Envelope};
+use crate::normalize::{normalize, normalize_html, EntityDictionary, Envelope};
+
+/// Every set the evaluation knows, in the order it reports them.
+pub const ALL_SETS: [&str; 7] = [
+    "aeb_text",
+    "aeb_text_main",
+    "aeb_html",
+    "indic",
+    "wcxb_html",
+    "wcxb_text",
+    "wcxb_text_main",
+];
 
 /// Python's `\w` on `str`: letters (L*), numbers (N*) and the underscore. Unlike Rust's or the
 /// regex crate's notion of a word character it leaves out combining marks, so Devanagari words
 /// fragment at vowel signs exactly as they do in the benchmark.
 static WORD: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"[\p{L}\p{N}_]+").ok());
 
+/// Which half of WCXB a page belongs to (by its site; see `tools/wcxb_halves.py`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    Fit,
+    Check,
+}
+
+impl Half {
+    /// The fixed rule of `tools/wcxb_halves.py`: the first hex digit of SHA-256 of the URL's host
+    /// (lower-cased, a leading `www.` removed) is 0-7 for the fitting half.
+    pub fn of_url(url: &str) -> Half {
+        let host = url::Url::parse(url.trim())
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_lowercase))
+            .unwrap_or_default();
+        let site = host.strip_prefix("www.").unwrap_or(&host);
+        let digest = Sha256::digest(site.as_bytes());
+        if digest[0] >> 4 < 8 {
+            Half::Fit
+        } else {
+            Half::Check
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Half::Fit => "fit",
+            Half::Check => "check",
+        }
+    }
+}
+
 /// One scored document.
 #[derive(Debug, Clone)]
 pub struct DocScore {
     pub id: String,
+    /// The WCXB half of the page (WCXB sets only).
+    pub half: Option<Half>,
     /// Normalized true positives, false positives, false negatives (summing to 1 unless all 0).
     pub tp: f64,
     pub fp: f64,
@@ -29,22 +83,30 @@ pub struct DocScore {
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
+    /// WCXB's word-level precision, recall and F1 (WCXB sets only).
+    pub word: Option<(f64, f64, f64)>,
     pub title_exact: Option<bool>,
-    /// The normalizer refused the input (the Display text of its error).
+    pub title: Option<String>,
+    pub expected_title: Option<String>,
+    /// The normalizer refused the input (the Display text of its error; the API's 422).
     pub error: Option<String>,
     pub predicted: String,
 }
 
-/// Scores of one set.
+/// Scores of one set, or of one half of a WCXB set.
 #[derive(Debug, Clone)]
 pub struct SetScore {
     pub name: String,
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
+    /// Mean WCXB word F1 (WCXB sets only).
+    pub word_f1: Option<f64>,
     /// Share of titles equal to the expected one (sets with expected titles only).
     pub title_exact: Option<f64>,
     pub errors: usize,
+    /// Pages a second through the normalizer (one thread, reading excluded).
+    pub pages_per_second: f64,
     pub docs: Vec<DocScore>,
 }
 
@@ -54,99 +116,213 @@ pub struct Report {
     pub sets: Vec<SetScore>,
 }
 
-struct Case {
-    id: String,
-    input: String,
-    body: String,
-    title: Option<String>,
+/// What to evaluate.
+#[derive(Debug, Clone)]
+pub struct EvalOptions {
+    /// Set names from [`ALL_SETS`].
+    pub sets: Vec<String>,
 }
 
-/// Evaluate the normalizer on the dev set in `dir` (the folder holding `aeb/`, `aeb_text/`, …).
-/// Sets whose files are missing are skipped.
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            sets: ALL_SETS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+struct Case {
+    id: String,
+    input: Input,
+    body: String,
+    title: Option<String>,
+    half: Option<Half>,
+}
+
+enum Input {
+    Text(String),
+    Html(Vec<u8>),
+}
+
+/// Evaluate the normalizer on every set of the dev set in `dir` (the folder holding `aeb/`,
+/// `aeb_text/`, `wcxb/`, …). Sets whose files are missing are skipped.
 pub fn run_devset(dir: &Path) -> Report {
+    run(dir, &EvalOptions::default())
+}
+
+/// Evaluate the sets `options` names; sets whose files are missing are skipped.
+pub fn run(dir: &Path, options: &EvalOptions) -> Report {
     let now = OffsetDateTime::now_utc();
+    let dictionary = EntityDictionary::empty();
+    crate::normalize::warm_up();
     let mut report = Report::default();
-    for name in ["aeb_text", "aeb_text_main", "indic"] {
+    for name in ALL_SETS {
+        if !options.sets.iter().any(|s| s == name) {
+            continue;
+        }
         let cases = load_cases(dir, name);
         if cases.is_empty() {
             continue;
         }
-        let docs = cases.iter().map(|c| score_case(c, now)).collect();
-        report.sets.push(summarise(name, docs));
+        let start = Instant::now();
+        let docs: Vec<DocScore> = cases
+            .iter()
+            .map(|c| score_case(c, &dictionary, now))
+            .collect();
+        let rate = cases.len() as f64 / start.elapsed().as_secs_f64().max(1e-9);
+        let whole = summarise(name, docs, rate);
+        if name.starts_with("wcxb") {
+            for half in [Half::Fit, Half::Check] {
+                let part = whole
+                    .docs
+                    .iter()
+                    .filter(|d| d.half == Some(half))
+                    .cloned()
+                    .collect();
+                let mut s = summarise(&format!("{name}/{}", half.as_str()), part, rate);
+                s.pages_per_second = f64::NAN;
+                report.sets.push(s);
+            }
+        }
+        report.sets.push(whole);
     }
     report
 }
 
-fn load_cases(dir: &Path, set: &str) -> Vec<Case> {
-    let mut cases = Vec::new();
-    if set == "indic" {
-        let Ok(entries) = std::fs::read_dir(dir.join("indic")) else {
-            return cases;
-        };
-        let mut paths: Vec<_> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        for jp in paths {
-            let Some(exp) = std::fs::read_to_string(&jp)
-                .ok()
-                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-            else {
-                continue;
-            };
-            let Ok(input) = std::fs::read_to_string(jp.with_extension("txt")) else {
-                continue;
-            };
-            let body = exp["body_paragraphs"]
-                .as_array()
-                .map(|ps| {
-                    ps.iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                })
-                .unwrap_or_default();
-            cases.push(Case {
-                id: jp
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                input,
-                body,
-                title: exp["title"].as_str().map(str::to_string),
-            });
-        }
-        return cases;
+fn read_gz(path: &Path) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+fn read_json(path: &Path) -> Option<serde_json::Map<String, Value>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    match serde_json::from_str::<Value>(&text).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
     }
-    let Some(truth) = std::fs::read_to_string(dir.join("aeb").join("ground-truth.json"))
-        .ok()
-        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-    else {
+}
+
+fn load_cases(dir: &Path, set: &str) -> Vec<Case> {
+    match set {
+        "indic" => load_indic(dir),
+        "aeb_text" | "aeb_text_main" | "aeb_html" => {
+            let Some(truth) = read_json(&dir.join("aeb").join("ground-truth.json")) else {
+                return Vec::new();
+            };
+            let mut ids: Vec<&String> = truth.keys().collect();
+            ids.sort();
+            ids.into_iter()
+                .filter_map(|id| {
+                    let input = if set == "aeb_html" {
+                        Input::Html(read_gz(
+                            &dir.join("aeb").join("html").join(format!("{id}.html.gz")),
+                        )?)
+                    } else {
+                        Input::Text(
+                            std::fs::read_to_string(dir.join(set).join(format!("{id}.txt")))
+                                .ok()?,
+                        )
+                    };
+                    Some(Case {
+                        id: id.clone(),
+                        input,
+                        body: truth[id]["articleBody"].as_str().unwrap_or("").to_string(),
+                        title: None,
+                        half: None,
+                    })
+                })
+                .collect()
+        }
+        "wcxb_html" | "wcxb_text" | "wcxb_text_main" => {
+            let Some(truth) = read_json(&dir.join("wcxb").join("ground-truth.json")) else {
+                return Vec::new();
+            };
+            let mut ids: Vec<&String> = truth.keys().collect();
+            ids.sort();
+            ids.into_iter()
+                .filter_map(|id| {
+                    let entry = &truth[id];
+                    let input = match set {
+                        "wcxb_html" => Input::Html(read_gz(
+                            &dir.join("wcxb").join("html").join(format!("{id}.html.gz")),
+                        )?),
+                        _ => {
+                            let sub = set.trim_start_matches("wcxb_");
+                            let base = dir.join("wcxb").join(sub);
+                            let bytes = read_gz(&base.join(format!("{id}.txt.gz")))
+                                .or_else(|| std::fs::read(base.join(format!("{id}.txt"))).ok())?;
+                            Input::Text(String::from_utf8_lossy(&bytes).into_owned())
+                        }
+                    };
+                    Some(Case {
+                        id: id.clone(),
+                        input,
+                        body: entry["main_content"].as_str().unwrap_or("").to_string(),
+                        title: entry["title"]
+                            .as_str()
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_string),
+                        half: Some(Half::of_url(entry["url"].as_str().unwrap_or(""))),
+                    })
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn load_indic(dir: &Path) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir.join("indic")) else {
         return cases;
     };
-    let Some(map) = truth.as_object() else {
-        return cases;
-    };
-    let mut ids: Vec<&String> = map.keys().collect();
-    ids.sort();
-    for id in ids {
-        let Ok(input) = std::fs::read_to_string(dir.join(set).join(format!("{id}.txt"))) else {
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    for jp in paths {
+        let Some(exp) = read_json(&jp) else {
             continue;
         };
+        let Ok(input) = std::fs::read_to_string(jp.with_extension("txt")) else {
+            continue;
+        };
+        let body = exp
+            .get("body_paragraphs")
+            .and_then(Value::as_array)
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
         cases.push(Case {
-            id: id.clone(),
-            input,
-            body: map[id]["articleBody"].as_str().unwrap_or("").to_string(),
-            title: None,
+            id: jp
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            input: Input::Text(input),
+            body,
+            title: exp.get("title").and_then(Value::as_str).map(str::to_string),
+            half: None,
         });
     }
     cases
 }
 
-fn score_case(case: &Case, now: OffsetDateTime) -> DocScore {
-    let (predicted, title, error) = match normalize(&Envelope::from_text(case.input.clone()), now) {
+fn score_case(case: &Case, dictionary: &EntityDictionary, now: OffsetDateTime) -> DocScore {
+    let result = match &case.input {
+        Input::Text(text) => normalize(&Envelope::from_text(text.clone()), now),
+        Input::Html(html) => normalize_html(html, None, &Envelope::default(), dictionary, now),
+    };
+    let (predicted, title, error) = match result {
         Ok(a) => (a.body_text, Some(a.title), None),
         Err(e) => (String::new(), None, Some(e.to_string())),
     };
@@ -160,19 +336,63 @@ fn score_case(case: &Case, now: OffsetDateTime) -> DocScore {
     };
     DocScore {
         id: case.id.clone(),
+        half: case.half,
         tp,
         fp,
         fn_,
         precision,
         recall,
         f1,
+        word: case.half.map(|_| word_prf(&predicted, &case.body)),
         title_exact: case
             .title
             .as_ref()
             .map(|t| title.as_deref().unwrap_or("") == t),
+        title,
+        expected_title: case.title.clone(),
         error,
         predicted,
     }
+}
+
+/// WCXB's word-level (precision, recall, F1) of one page, as its `evaluate.py` (and `score.py`)
+/// compute it: bags of `\w+` tokens of the lower-cased texts.
+pub fn word_prf(predicted: &str, reference: &str) -> (f64, f64, f64) {
+    let pred_lower = predicted.to_lowercase();
+    let ref_lower = reference.to_lowercase();
+    let pred = tokens(&pred_lower);
+    let reference = tokens(&ref_lower);
+    if reference.is_empty() {
+        return if pred.is_empty() {
+            (1.0, 1.0, 1.0)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+    }
+    if pred.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut bag: HashMap<&str, usize> = HashMap::new();
+    for t in &reference {
+        *bag.entry(t).or_insert(0) += 1;
+    }
+    let mut overlap = 0usize;
+    for t in &pred {
+        if let Some(n) = bag.get_mut(t) {
+            if *n > 0 {
+                *n -= 1;
+                overlap += 1;
+            }
+        }
+    }
+    let p = overlap as f64 / pred.len() as f64;
+    let r = overlap as f64 / reference.len() as f64;
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f)
 }
 
 /// Tokens as the benchmark sees them: maximal runs of Python `\w`.
@@ -250,7 +470,7 @@ fn mean(xs: &[f64]) -> f64 {
     }
 }
 
-fn summarise(name: &str, docs: Vec<DocScore>) -> SetScore {
+fn summarise(name: &str, docs: Vec<DocScore>, pages_per_second: f64) -> SetScore {
     let ps: Vec<f64> = docs
         .iter()
         .filter(|d| d.tp + d.fp > 0.0)
@@ -271,14 +491,79 @@ fn summarise(name: &str, docs: Vec<DocScore>) -> SetScore {
         .iter()
         .filter_map(|d| d.title_exact.map(|t| if t { 1.0 } else { 0.0 }))
         .collect();
+    let words: Vec<f64> = docs.iter().filter_map(|d| d.word.map(|w| w.2)).collect();
     SetScore {
         name: name.to_string(),
         precision,
         recall,
         f1,
+        word_f1: (!words.is_empty()).then(|| mean(&words)),
         title_exact: (!titled.is_empty()).then(|| mean(&titled)),
         errors: docs.iter().filter(|d| d.error.is_some()).count(),
+        pages_per_second,
         docs,
+    }
+}
+
+impl Report {
+    /// Write each page's predicted body (`DIR/SET/ID.txt`) and one line a page
+    /// (`DIR/pages.tsv`: set, id, half, shingle F1, P, R, word F1, title exact, error, title got,
+    /// title expected) for comparing runs.
+    pub fn dump(&self, dir: &Path) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        let mut tsv = String::from(
+            "set\tid\thalf\tf1\tprecision\trecall\tword_f1\ttitle_exact\terror\ttitle\texpected_title\n",
+        );
+        let clean = |s: &str| s.replace(['\t', '\n'], " ");
+        for set in self.sets.iter().filter(|s| !s.name.contains('/')) {
+            let d = dir.join(&set.name);
+            std::fs::create_dir_all(&d)?;
+            for doc in &set.docs {
+                std::fs::write(d.join(format!("{}.txt", doc.id)), &doc.predicted)?;
+                let _ = writeln!(
+                    tsv,
+                    "{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\t{}\t{}\t{}",
+                    set.name,
+                    doc.id,
+                    doc.half.map_or("", Half::as_str),
+                    doc.f1,
+                    doc.precision,
+                    doc.recall,
+                    doc.word.map_or_else(String::new, |w| format!("{:.4}", w.2)),
+                    doc.title_exact.map_or("", |t| if t { "1" } else { "0" }),
+                    doc.error.is_some() as u8,
+                    clean(doc.title.as_deref().unwrap_or("")),
+                    clean(doc.expected_title.as_deref().unwrap_or("")),
+                );
+            }
+        }
+        std::fs::write(dir.join("pages.tsv"), tsv)
+    }
+
+    /// The `n` lowest-scoring pages of each set, one line each.
+    pub fn worst(&self, n: usize) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        for set in self.sets.iter().filter(|s| !s.name.contains('/')) {
+            let mut docs: Vec<&DocScore> = set.docs.iter().collect();
+            docs.sort_by(|a, b| a.f1.total_cmp(&b.f1));
+            for d in docs.into_iter().take(n) {
+                let _ = writeln!(
+                    out,
+                    "  {:<15} {:.16} {:<5} F1={:.3} P={:.3} R={:.3}{}",
+                    set.name,
+                    d.id,
+                    d.half.map_or("", Half::as_str),
+                    d.f1,
+                    d.precision,
+                    d.recall,
+                    d.error
+                        .as_deref()
+                        .map_or_else(String::new, |e| format!(" error: {e}"))
+                );
+            }
+        }
+        out
     }
 }
 
@@ -286,23 +571,28 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<14} {:>4} {:>4}  {:>6} {:>9} {:>6}  title_exact",
-            "set", "n", "err", "F1", "precision", "recall"
+            "{:<20} {:>4} {:>4}  {:>6} {:>6} {:>6}  {:>7}  {:>5}  {:>7}",
+            "set", "n", "422", "F1", "P", "R", "word F1", "title", "pages/s"
         )?;
+        let opt = |v: Option<f64>| v.map_or_else(|| "".to_string(), |t| format!("{t:.3}"));
         for s in &self.sets {
-            let title = s
-                .title_exact
-                .map_or_else(|| "n/a".to_string(), |t| format!("{t:.3}"));
+            let rate = if s.pages_per_second.is_finite() {
+                format!("{:.0}", s.pages_per_second)
+            } else {
+                String::new()
+            };
             writeln!(
                 f,
-                "{:<14} {:>4} {:>4}  {:>6.3} {:>9.3} {:>6.3}  {}",
+                "{:<20} {:>4} {:>4}  {:>6.3} {:>6.3} {:>6.3}  {:>7}  {:>5}  {:>7}",
                 s.name,
                 s.docs.len(),
                 s.errors,
                 s.f1,
                 s.precision,
                 s.recall,
-                title
+                opt(s.word_f1),
+                opt(s.title_exact),
+                rate
             )?;
         }
         Ok(())
@@ -329,5 +619,23 @@ mod tests {
         assert!((tp - 0.5).abs() < 1e-9 && fp == 0.0 && (fn_ - 0.5).abs() < 1e-9);
         assert_eq!(shingle_counts("a b").len(), 1);
         assert!(shingle_counts("").is_empty());
+    }
+
+    #[test]
+    fn word_f1_is_wcxbs() {
+        // Case folded, a bag (repeats count once each), empty edge cases as evaluate.py.
+        let (p, r, f) = word_prf("The cat the", "the CAT sat");
+        assert!((p - 2.0 / 3.0).abs() < 1e-9 && (r - 2.0 / 3.0).abs() < 1e-9);
+        assert!((f - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(word_prf("", ""), (1.0, 1.0, 1.0));
+        assert_eq!(word_prf("x", ""), (0.0, 0.0, 0.0));
+        assert_eq!(word_prf("", "x"), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn halves_follow_the_fixed_rule() {
+        // sha256("example.com") starts with "a3", sha256("bbc.co.uk") with "46" (hashlib).
+        assert_eq!(Half::of_url("https://www.Example.com/a"), Half::Check);
+        assert_eq!(Half::of_url("https://bbc.co.uk/news/1"), Half::Fit);
     }
 }

@@ -59,9 +59,19 @@ enum Command {
     },
     /// Score the normalizer on the development set (shingle F1 per set, title exact-match).
     Eval {
-        /// The dev-set folder (with aeb_text/, aeb_text_main/, indic/, aeb/).
+        /// The dev-set folder (with aeb/, aeb_text/, aeb_text_main/, indic/, wcxb/).
         #[arg(long, default_value = "../shared/devset")]
         devset: std::path::PathBuf,
+        /// Comma-separated sets (default all: aeb_text, aeb_text_main, aeb_html, indic,
+        /// wcxb_html, wcxb_text, wcxb_text_main).
+        #[arg(long, value_delimiter = ',')]
+        sets: Vec<String>,
+        /// Write each page's body and a per-page table (pages.tsv) into this folder.
+        #[arg(long)]
+        dump: Option<std::path::PathBuf>,
+        /// List the N lowest-scoring pages of each set.
+        #[arg(long, default_value_t = 0)]
+        worst: usize,
     },
     /// Copy every row of a SQLite database into a new, empty PostgreSQL database, all or
     /// nothing; the row counts of every table are checked before the copy is committed.
@@ -171,11 +181,36 @@ fn main() -> ExitCode {
             Some(Command::Copy { from, to }) => copy(&from, &to).await,
             Some(Command::Purge { articles, database }) => purge(articles, database).await,
             Some(Command::Backup { path, database }) => backup(path, database).await,
-            Some(Command::Eval { devset }) => {
+            Some(Command::Eval {
+                devset,
+                sets,
+                dump,
+                worst,
+            }) => {
                 if !devset.is_dir() {
                     return Err(format!("no dev set at {}", devset.display()));
                 }
-                println!("{}", newsdesk::eval::run_devset(&devset));
+                let mut options = newsdesk::eval::EvalOptions::default();
+                if !sets.is_empty() {
+                    if let Some(bad) = sets
+                        .iter()
+                        .find(|s| !newsdesk::eval::ALL_SETS.contains(&s.as_str()))
+                    {
+                        return Err(format!(
+                            "unknown set {bad:?}; choose from {}",
+                            newsdesk::eval::ALL_SETS.join(", ")
+                        ));
+                    }
+                    options.sets = sets;
+                }
+                let report = newsdesk::eval::run(&devset, &options);
+                println!("{report}");
+                print!("{}", report.worst(worst));
+                if let Some(dir) = dump {
+                    report
+                        .dump(&dir)
+                        .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+                }
                 Ok(())
             }
             Some(Command::Seed {

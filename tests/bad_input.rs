@@ -785,7 +785,7 @@ async fn script_and_html_are_stored_as_inert_text_and_javascript_links_are_dropp
         The council met on Tuesday <img src=x onerror=alert(1)> to debate the harbour budget and the new buses.\n\
         Read [the full report](javascript:alert(document.cookie)) or [the minutes](JaVaScRiPt:alert(2)) before the vote next week.\n\
         <iframe src=\"https://evil.example/\"></iframe> Members said the plan would fund repairs to the old bridge.\n\
-        A [link with a data target](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) sits here too, beside <b onmouseover=alert(3)>bold</b> text.";
+        A [link with a data target](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) sits here too, beside <b onmouseover=alert(3)>bold</b> text, in a note the clerk wrote about the harbour repairs and what they will cost.";
     let response = app.ingest_text(&token, text).await;
     assert_eq!(response.status(), 201);
     let created: Value = response.json().await.unwrap();
@@ -808,19 +808,18 @@ async fn script_and_html_are_stored_as_inert_text_and_javascript_links_are_dropp
         assert!(block.get("html").is_none(), "{block}");
     }
     assert!(image_urls(&article).is_empty());
-    // The markup survives as literal characters, exactly as sent (escaped by JSON, executed by
-    // nothing), and the link targets are gone: only their labels are kept.
-    assert_eq!(
-        article["title"],
-        "Council meets over harbour <script>alert('title')</script>"
+    // Inline markup is not prose: the tags (and a script's code) are dropped, the text they
+    // wrapped is kept, and the link targets are gone: only their labels are kept.
+    assert_eq!(article["title"], "Council meets over harbour");
+    let summary = article["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("The council met on Tuesday to debate the harbour budget"),
+        "{summary}"
     );
-    assert!(article["summary"]
+    assert!(article["body_text"]
         .as_str()
         .unwrap()
-        .contains("<img src=x onerror=alert(1)>"));
-    assert!(article["body_text"].as_str().unwrap().contains(
-        "A link with a data target sits here too, beside <b onmouseover=alert(3)>bold</b> text."
-    ));
+        .contains("A link with a data target sits here too, beside bold text, in a note"));
     let mut all = Vec::new();
     strings(&article, &mut all);
     for s in &all {
@@ -836,6 +835,10 @@ async fn script_and_html_are_stored_as_inert_text_and_javascript_links_are_dropp
         assert!(
             !lower.contains("document.cookie"),
             "a link target survived: {s}"
+        );
+        assert!(
+            !lower.contains("<script") && !lower.contains("onerror"),
+            "markup survived: {s}"
         );
     }
     app.stop().await;

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
-use super::hygiene::{is_word_part, lowercase, lowercase_cow};
+use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
 
 /// What boilerplate removal decided for one block.
@@ -35,6 +35,9 @@ const MAX_LINK_DENSITY: f32 = 0.35;
 const TAIL_SHARE: f32 = 0.35;
 /// Lines shorter than this without final punctuation are headlines or labels, judged by context.
 const UNPUNCTUATED_MAX_CHARS: usize = 130;
+
+/// A repeated heading or emphasized line of at most this many words is a section label.
+const SECTION_LABEL_WORDS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -141,7 +144,8 @@ pub fn marker_reason(text: &str) -> Option<&'static str> {
         return None;
     }
     let markers = MARKERS.as_ref()?;
-    let lower = lowercase_cow(text);
+    let folded = fold_indic_letters(text);
+    let lower = lowercase_cow(&folded);
     let norm = lower.trim_matches(|c: char| !is_word_part(c) && c != '©');
     if norm.is_empty() {
         return None;
@@ -286,7 +290,16 @@ fn classify(
         return Class::Bad("link_list");
     }
     let list_item = block.kind == LineKind::ListItem;
+    // Wholly emphasized lines are teasers and labels more often than prose.
+    let visible = block.visible;
+    let emphasized = visible > 0 && block.emphasis_chars * 10 >= visible * 9;
+    // A label the article repeats for each of its sections ("**Pros**", "### Features") is its
+    // structure, not a menu repeated at the top and bottom of the page: context decides. (A
+    // repeated headline is a teaser shown twice.)
+    let label = (emphasized || matches!(block.kind, LineKind::Heading(_)))
+        && block.text.split_whitespace().count() <= SECTION_LABEL_WORDS;
     if (block.chars < 120 || list_item)
+        && !label
         && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1
     {
         return Class::Bad("repeated");
@@ -298,9 +311,9 @@ fn classify(
         return Class::Bad("teaser");
     }
     let weight = if cjk { block.chars * 3 } else { block.chars };
-    // Wholly emphasized lines are teasers and labels more often than prose.
-    let visible = block.visible;
-    if visible > 0 && block.emphasis_chars * 10 >= visible * 9 {
+    // A wholly emphasized line is a label or a teaser unless it is a paragraph: a sentence of
+    // some length (a bold lead, an italic editor's note, a live blog's entry).
+    if emphasized {
         return Class::Short;
     }
     // Prose ends its paragraphs with punctuation; headline lists and labels do not.
@@ -821,6 +834,8 @@ mod tests {
     #[test]
     fn markers_in_many_languages() {
         assert_eq!(marker_reason("ये भी पढ़ें:"), Some("related_marker"));
+        // ढ़ written as one character (U+095D), as the author may.
+        assert_eq!(marker_reason("ये भी प\u{095D}ें:"), Some("related_marker"));
         assert_eq!(marker_reason("ट्रेंडिंग न्यूज"), Some("trending_marker"));
         assert_eq!(
             marker_reason("Also read: Markets rally"),

@@ -1,6 +1,9 @@
 //! Text hygiene: the raw input made into clean Unicode lines. NFC, no BOM, no zero-width or control
 //! characters, `\n` line endings, single spaces. Devanagari and other combining marks are kept, and
-//! ZWJ/ZWNJ survive where they shape a conjunct (between letters or marks).
+//! ZWJ/ZWNJ survive where they shape a conjunct (between letters or marks). The Indic letters
+//! that NFC would take apart (the composition exclusions such as क़ ज़ ड़ U+0958..=U+095F, written
+//! as one character) stay as the author wrote them: stored text keeps the author's characters,
+//! and matching folds them (entity keys, slugs and tags compose through NFC, which splits them).
 
 use std::borrow::Cow;
 
@@ -171,10 +174,74 @@ fn compose_lines(text: String) -> String {
         if surely_nfc(line) || is_nfc_quick(line.chars()) == IsNormalized::Yes {
             out.push_str(line);
         } else {
-            out.extend(line.nfc());
+            compose_keeping_indic_letters(line, &mut out);
         }
     }
     out
+}
+
+/// NFC of `line` into `out`, but the Indic letters with a nukta (or another mark) that Unicode
+/// excludes from composition are kept as written: NFC would replace each by two characters.
+/// (A mark of a lower combining class than the nukta's 7 right after such a letter goes before
+/// the nukta in canonical order; there the letter is decomposed as NFC does.)
+fn compose_keeping_indic_letters(line: &str, out: &mut String) {
+    let mut start = 0;
+    let mut iter = line.char_indices().peekable();
+    while let Some((at, c)) = iter.next() {
+        if !is_indic_composition_exclusion(c) {
+            continue;
+        }
+        let next_class = iter
+            .peek()
+            .map_or(0, |&(_, n)| canonical_combining_class(n));
+        if (1..7).contains(&next_class) {
+            continue;
+        }
+        out.extend(line[start..at].nfc());
+        out.push(c);
+        start = at + c.len_utf8();
+    }
+    out.extend(line[start..].nfc());
+}
+
+/// `s` with the Indic letters kept as written (see [`compose_keeping_indic_letters`]) taken apart
+/// as NFC does: the form the data lists are written in, for matching them.
+pub fn fold_indic_letters(s: &str) -> Cow<'_, str> {
+    // Every such letter is three bytes starting E0 A5, A7, A8, A9 or AD.
+    let maybe = s
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xE0 && matches!(w[1], 0xA5 | 0xA7 | 0xA8 | 0xA9 | 0xAD));
+    if !maybe || !s.chars().any(is_indic_composition_exclusion) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_indic_composition_exclusion(c) {
+            out.extend(c.to_string().nfc());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Unicode's composition exclusions in the Indic blocks (CompositionExclusions.txt): letters
+/// written with a nukta or a second part that NFC decomposes and never composes again.
+fn is_indic_composition_exclusion(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0958}'..='\u{095F}'
+            | '\u{09DC}'
+            | '\u{09DD}'
+            | '\u{09DF}'
+            | '\u{0A33}'
+            | '\u{0A36}'
+            | '\u{0A59}'..='\u{0A5B}'
+            | '\u{0A5E}'
+            | '\u{0B5C}'
+            | '\u{0B5D}'
+    )
 }
 
 /// A fast NFC quick check for the common case: ASCII, and Indic letters other than the few that
@@ -466,8 +533,24 @@ mod tests {
             let nfc: String = text.nfc().collect();
             assert_eq!(nfc, text, "{text:?}");
         }
-        // Hygiene, which skips the check when it saw nothing suspect, gives NFC.
-        assert!(unicode_normalization::is_nfc(&clean_text(text)), "{text:?}");
+        // Hygiene, which skips the check when it saw nothing suspect, gives NFC (but for the
+        // Indic letters NFC would take apart, which it keeps as written).
+        assert!(nfc_but_kept_letters(&clean_text(text)), "{text:?}");
+    }
+
+    /// NFC once the Indic composition exclusions kept as written are taken apart.
+    fn nfc_but_kept_letters(text: &str) -> bool {
+        let apart: String = text
+            .chars()
+            .flat_map(|c| {
+                if is_indic_composition_exclusion(c) {
+                    c.to_string().nfc().collect::<Vec<char>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        unicode_normalization::is_nfc(&apart)
     }
 
     #[test]
@@ -526,7 +609,12 @@ mod tests {
             if surely_nfc(&text) {
                 proptest::prop_assert_eq!(text.nfc().collect::<String>(), text.clone());
             }
-            proptest::prop_assert!(unicode_normalization::is_nfc(&clean_text(&text)));
+            proptest::prop_assert!(nfc_but_kept_letters(&clean_text(&text)));
+            // Folded for matching, the kept text is the text's NFC.
+            proptest::prop_assert_eq!(
+                clean_text(&text).nfc().collect::<String>(),
+                clean_text(&text.nfc().collect::<String>()).nfc().collect::<String>()
+            );
         }
     }
 
@@ -550,12 +638,37 @@ mod tests {
     }
 
     #[test]
+    fn keeps_precomposed_nukta_letters_as_written() {
+        // ज़ and फ़ as one character each (U+095B, U+095E), as many Hindi sites write them, next to
+        // a decomposed é that NFC composes.
+        let raw = "\u{095B}\u{093F}\u{0902}\u{0926}\u{0917}\u{0940} \u{095E}\u{093C}x cafe\u{0301}";
+        let clean = clean_text(raw);
+        assert!(clean.contains("\u{095B}\u{093F}\u{0902}"), "{clean:?}");
+        assert!(clean.contains('\u{095E}'), "{clean:?}");
+        assert!(clean.ends_with("caf\u{00E9}"), "{clean:?}");
+        assert!(!clean.contains("\u{091C}\u{093C}"), "{clean:?}");
+        // Every exclusion is one NFC takes apart, and one character in, one out.
+        for c in ('\u{0900}'..='\u{0DFF}').filter(|c| is_indic_composition_exclusion(*c)) {
+            assert_ne!(c.to_string().nfc().collect::<String>(), c.to_string());
+            assert_eq!(clean_text(&format!("a {c} b")), format!("a {c} b"));
+        }
+    }
+
+    #[test]
+    fn folding_takes_kept_letters_apart() {
+        assert_eq!(fold_indic_letters("पढ़ें"), "पढ़ें");
+        assert_eq!(fold_indic_letters("प\u{095D}ें"), "प\u{0922}\u{093C}ें");
+        assert!(matches!(fold_indic_letters("plain क"), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn composes_to_nfc() {
         assert_eq!(clean_text("e\u{0301}"), "é");
         assert_eq!(clean_text("\u{0928}\u{093C}"), "\u{0929}");
         // ड़ with a nukta stays as it is: U+095C is excluded from composition.
         assert_eq!(clean_text("\u{0921}\u{093C}"), "\u{0921}\u{093C}");
-        assert_eq!(clean_text("\u{095C}"), "\u{0921}\u{093C}");
+        // Written as one character, it stays one character (the author's spelling).
+        assert_eq!(clean_text("\u{095C}"), "\u{095C}");
     }
 
     #[test]

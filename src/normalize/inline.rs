@@ -1,5 +1,7 @@
-//! Inline markdown of one line: links and images taken apart, emphasis and escapes removed, so a
-//! line becomes its visible text plus what it links to.
+//! Inline markdown of one line: links and images taken apart, emphasis and escapes removed, and
+//! inline HTML tags (`<img src=x onerror=…>`, `<b>`, `</span>`) dropped with their text kept (the
+//! contents of `<script>` and `<style>` go with them), so a line becomes its visible text plus
+//! what it links to.
 
 use super::hygiene::is_word_part;
 
@@ -27,7 +29,7 @@ pub fn parse_inline(line: &str) -> Inline {
     // Checked 32 bytes at a time without a branch per byte (the compiler compares them at once).
     let plain = !line.as_bytes().chunks(32).any(|chunk| {
         chunk.iter().fold(false, |found, &b| {
-            found | matches!(b, b'\\' | b'!' | b'[' | b'*' | b'_' | b'`')
+            found | matches!(b, b'\\' | b'!' | b'[' | b'*' | b'_' | b'`' | b'<')
         })
     });
     if plain {
@@ -96,12 +98,28 @@ fn parse_into(s: &str, out: &mut Inline, in_link: bool, emphasis: &mut bool) {
                 }
             }
             b'`' => i += 1,
+            b'<' => match html_tag(s, i) {
+                Some(tag) => {
+                    if tag.name == "br" {
+                        push_visible(out, ' ', in_link);
+                    }
+                    i = if tag.opening && matches!(tag.name, "script" | "style") {
+                        skip_element(s, tag.end, tag.name)
+                    } else {
+                        tag.end
+                    };
+                }
+                None => {
+                    push_visible(out, '<', in_link);
+                    i += 1;
+                }
+            },
             _ => {
                 // Copy this character and the run of characters up to the next byte that may
                 // open markup (all ASCII, so the run ends on a character boundary) at once.
                 let mut end = (i + utf8_len(b)).min(bytes.len());
                 while end < bytes.len()
-                    && !matches!(bytes[end], b'\\' | b'!' | b'[' | b'*' | b'_' | b'`')
+                    && !matches!(bytes[end], b'\\' | b'!' | b'[' | b'*' | b'_' | b'`' | b'<')
                 {
                     end += 1;
                 }
@@ -120,6 +138,213 @@ fn parse_into(s: &str, out: &mut Inline, in_link: bool, emphasis: &mut bool) {
                 i = end;
             }
         }
+    }
+}
+
+/// Longest HTML tag looked at, so a `<` never closed costs linear time.
+const MAX_TAG_SPAN: usize = 2048;
+
+/// Element names read as inline HTML (any name with a hyphen, a custom element, is one too); a
+/// `<` before anything else is text ("a <b", "<Company name>").
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "meta",
+    "meter",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+struct Tag<'a> {
+    /// Lower-cased ASCII name (`img`, `my-widget`).
+    name: &'a str,
+    opening: bool,
+    /// Byte after the closing `>`.
+    end: usize,
+}
+
+/// An HTML tag (`<name …>`, `</name>`, `<name/>`) or comment (`<!-- … -->`) starting at `open`.
+/// Attribute values in quotes may hold `>`.
+fn html_tag(s: &str, open: usize) -> Option<Tag<'static>> {
+    let bytes = s.as_bytes();
+    let rest = bytes.get(open + 1..)?;
+    if rest.starts_with(b"!--") {
+        let body = &s[open + 4..];
+        let close = body.get(..body.len().min(MAX_TAG_SPAN))?.find("-->")?;
+        return Some(Tag {
+            name: "!--",
+            opening: false,
+            end: open + 4 + close + 3,
+        });
+    }
+    let (opening, name_start) = match rest.first()? {
+        b'/' => (false, open + 2),
+        _ => (true, open + 1),
+    };
+    let name_len = bytes
+        .get(name_start..)?
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count();
+    let name_bytes = bytes.get(name_start..name_start + name_len)?;
+    if !name_bytes.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let lower = name_bytes.to_ascii_lowercase();
+    let name = std::str::from_utf8(&lower).ok()?;
+    let known = HTML_ELEMENTS.iter().find(|e| **e == name).copied();
+    let name: &'static str = match known {
+        Some(n) => n,
+        None if name.contains('-') => "custom",
+        None => return None,
+    };
+    // After the name: the end of the tag, or whitespace and attributes, or `/>`.
+    let mut i = name_start + name_len;
+    let after = *bytes.get(i)?;
+    if !(after == b'>' || after == b'/' || after.is_ascii_whitespace()) {
+        return None;
+    }
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() && i - open <= MAX_TAG_SPAN {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => {
+                return Some(Tag {
+                    name,
+                    opening,
+                    end: i + 1,
+                })
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Where the element whose opening tag ends at `from` ends: after its closing tag, else at the
+/// end of the line.
+fn skip_element(s: &str, from: usize, name: &str) -> usize {
+    let closing = format!("</{name}");
+    let hay = s[from..].to_ascii_lowercase();
+    match hay.find(&closing) {
+        Some(at) => s[from + at..]
+            .find('>')
+            .map_or(s.len(), |gt| from + at + gt + 1),
+        None => s.len(),
     }
 }
 
@@ -343,5 +568,39 @@ mod tests {
         let p = parse_inline(r"![Moon \[SpaceX via Nasa\]](/a.jpg)");
         assert_eq!(p.images[0].alt, "Moon [SpaceX via Nasa]");
         assert_eq!(p.text, "");
+    }
+
+    #[test]
+    fn inline_html_is_markup_not_text() {
+        assert_eq!(
+            parse_inline(r#"Hello <img src=x onerror="alert('>')"> world"#).text,
+            "Hello world"
+        );
+        assert_eq!(
+            parse_inline("A <b>bold</b> and <span class='x'>plain</span><br/>word").text,
+            "A bold and plain word"
+        );
+        assert_eq!(
+            parse_inline("x<script>alert(1)</script>y <!-- note --> z").text,
+            "xy z"
+        );
+        assert_eq!(
+            parse_inline("<my-widget data-a=1>kept</my-widget>").text,
+            "kept"
+        );
+        // Not tags: comparisons, placeholders, autolinks.
+        assert_eq!(parse_inline("if a <b then c").text, "if a <b then c");
+        assert_eq!(
+            parse_inline("Dear <Name>, 3 < 4").text,
+            "Dear <Name>, 3 < 4"
+        );
+        assert_eq!(
+            parse_inline("<https://example.com>").text,
+            "<https://example.com>"
+        );
+        assert_eq!(
+            parse_inline("unclosed <img src=x").text,
+            "unclosed <img src=x"
+        );
     }
 }

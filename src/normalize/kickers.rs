@@ -31,10 +31,18 @@ pub fn extract_kickers(summary: &mut Option<String>, blocks: &mut [Block]) -> Ve
 /// Split `"Kicker Phrase: the sentence"` into the phrase and the rest, when the phrase is a kicker:
 /// a short phrase in Latin script before text in another script, or a short Title Case phrase.
 pub fn split_kicker(text: &str) -> Option<(&str, &str)> {
+    // A colon between digits is a clock time, a score or a ratio ("At 3:15 pm", "won 2:1"),
+    // not the end of a phrase.
+    let bytes = text.as_bytes();
     let colon = text
         .char_indices()
         .take(80)
-        .find(|(_, c)| matches!(c, ':' | '：'))?
+        .find(|&(i, c)| {
+            matches!(c, ':' | '：')
+                && !(i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + c.len_utf8()).is_some_and(u8::is_ascii_digit))
+        })?
         .0;
     let phrase = text[..colon].trim();
     let rest = text[colon..].trim_start_matches([':', '：']).trim_start();
@@ -90,6 +98,39 @@ mod tests {
         assert_eq!(
             split_kicker("Washington, DC, United States : Getting to the Moon is hard."),
             None
+        );
+        assert_eq!(
+            split_kicker("At 3:15 pm the index was up 2% on the day."),
+            None
+        );
+        assert_eq!(
+            split_kicker("Updated 1:39 am EST, the agency said the plant would close."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_clock_time_on_the_first_line_stays_in_the_body() {
+        let text = "Markets rally as rates hold steady\n\n\
+            At 3:15 pm the index was up 2% and traders were buying bank shares again.\n\n\
+            Updated 1:39 am EST: the exchange said trading would open at the usual hour.\n";
+        let a = crate::normalize::normalize(
+            &crate::normalize::Envelope::from_text(text),
+            time::OffsetDateTime::UNIX_EPOCH,
+        )
+        .expect("normalizes");
+        assert!(a.kickers.is_empty(), "{:?}", a.kickers);
+        assert!(a.tags.is_empty(), "{:?}", a.tags);
+        let summary = a.summary.as_deref().unwrap_or("");
+        assert!(
+            summary.starts_with("At 3:15 pm the index") || a.body_text.contains("At 3:15 pm"),
+            "{summary:?} {}",
+            a.body_text
+        );
+        assert!(
+            a.body_text.contains("Updated 1:39 am EST"),
+            "{}",
+            a.body_text
         );
     }
 }

@@ -297,4 +297,32 @@ mod tests {
         );
         warm_up();
     }
+
+    #[test]
+    fn inline_html_leaves_no_markup_in_blocks() {
+        let text = "Storm closes the coast road for a week\n\n\
+            The council said <img src=x onerror=alert(1)>the road would reopen on <b>Friday</b> \
+            after repairs to the sea wall were finished by the county's engineers.\n\n\
+            * Residents can use the <a href=\"https://example.com\">inland route</a> meanwhile.\n\n\
+            Buses will run every twenty minutes <script>track()</script>on the diversion.\n";
+        let a =
+            normalize(&Envelope::from_text(text), OffsetDateTime::UNIX_EPOCH).expect("normalizes");
+        let all: Vec<&str> = a
+            .blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .chain(a.summary.as_deref())
+            .chain([a.title.as_str(), a.body_text.as_str()])
+            .collect();
+        for t in &all {
+            assert!(!t.contains('<') && !t.contains("onerror"), "{t:?}");
+        }
+        let joined = all.join("\n");
+        assert!(
+            joined.contains("the road would reopen on Friday"),
+            "{joined}"
+        );
+        assert!(joined.contains("inland route"), "{joined}");
+        assert!(!joined.contains("track()"), "{joined}");
+    }
 }

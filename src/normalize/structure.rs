@@ -48,7 +48,32 @@ impl Heads {
 /// The first line that can be a title (text of a sensible length, not only links) and the short
 /// prose line right after it, if any.
 pub fn find_heads(blocks: &[RawBlock]) -> Heads {
-    let Some(first) = blocks.iter().position(|b| b.is_text_like()) else {
+    // The first line, unless it is a menu entry or a page leftover ("Skip to content"): then
+    // the page's one level-1 heading, else the first line that is neither.
+    let fits = |b: &RawBlock| b.chars >= 2 && b.chars <= 300 && b.link_density() < 0.5;
+    let first_line = blocks.iter().position(|b| b.is_text_like());
+    let leftover = |b: &RawBlock| b.kind == LineKind::ListItem || marker_reason(&b.text).is_some();
+    let first = match first_line {
+        Some(i) if leftover(&blocks[i]) => {
+            let mut h1s = blocks
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.kind == LineKind::Heading(1) && !b.text.is_empty());
+            let only_h1 = match (h1s.next(), h1s.next()) {
+                (Some((i, b)), None) if fits(b) => Some(i),
+                _ => None,
+            };
+            only_h1
+                .or_else(|| {
+                    blocks
+                        .iter()
+                        .position(|b| b.is_text_like() && !leftover(b) && fits(b))
+                })
+                .or(first_line)
+        }
+        other => other,
+    };
+    let Some(first) = first else {
         return Heads::default();
     };
     let b = &blocks[first];

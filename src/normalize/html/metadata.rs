@@ -9,6 +9,12 @@ use serde_json::Value;
 const MAX_LIST: usize = 32;
 /// JSON-LD nesting deeper than this is not searched.
 const MAX_JSON_DEPTH: usize = 8;
+/// At most this many `<h1>` elements are weighed as the headline.
+const MAX_HEADINGS: usize = 8;
+/// A headline longer than this (in characters) is a paragraph marked up as a heading.
+const MAX_TITLE_CHARS: usize = 300;
+/// Separators between a page title and the site's name ("Story | Site", "Story - Site").
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " • ", " · ", " :: ", " // "];
 
 /// The page's own metadata, each field the best of what it declares.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,10 +48,24 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
     let metas = MetaTags::read(doc);
     let meta = |key: &str| metas.get(key);
 
-    let title = meta("og:title")
-        .or_else(|| ld.headline.clone())
-        .or_else(|| meta("twitter:title"))
-        .or_else(|| clean(&doc.select("head title").text()));
+    let declared: Vec<String> = [
+        meta("og:title"),
+        ld.headline.clone(),
+        meta("twitter:title"),
+        clean(&doc.select("head title").text()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let headings: Vec<String> = doc
+        .select("h1")
+        .nodes()
+        .iter()
+        .take(MAX_HEADINGS)
+        .filter_map(|n| clean(&n.text()))
+        .collect();
+    let site_name = meta("og:site_name").or_else(|| meta("application-name"));
+    let title = choose_title(&headings, &declared, site_name.as_deref());
     let description = meta("og:description")
         .or_else(|| ld.description.clone())
         .or_else(|| meta("description"));
@@ -102,6 +122,101 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         authors,
         language,
     }
+}
+
+/// The article's title: the page's own headline (`<h1>`) where it has one that is not the site's
+/// name, the one sharing most words with the declared titles when there are several; else the
+/// declared title (`og:title`, JSON-LD `headline`, `twitter:title`, `<title>`) without the site's
+/// name after a separator.
+fn choose_title(
+    headings: &[String],
+    declared: &[String],
+    site_name: Option<&str>,
+) -> Option<String> {
+    let declared_words: std::collections::HashSet<String> =
+        declared.iter().flat_map(|t| title_words(t)).collect();
+    let site_words: Vec<String> = site_name.map(title_words).unwrap_or_default();
+    let mut best: Option<(usize, &String)> = None;
+    for h in headings {
+        let words = title_words(h);
+        if words.is_empty()
+            || h.chars().count() > MAX_TITLE_CHARS
+            || (!site_words.is_empty() && words == site_words)
+        {
+            continue;
+        }
+        let shared = words.iter().filter(|w| declared_words.contains(*w)).count();
+        if best.is_none_or(|(n, _)| shared > n) {
+            best = Some((shared, h));
+        }
+    }
+    let stripped: Vec<String> = declared
+        .iter()
+        .map(|t| strip_site_name(t, site_name))
+        .collect();
+    match best {
+        // A heading sharing no word with any declared title is a section's or a promo's.
+        Some((shared, h)) if shared > 0 || declared.is_empty() => {
+            // A heading in capitals throughout is styled; the same title declared in ordinary
+            // case is how the site writes it.
+            let shouting = h.chars().any(char::is_uppercase) && !h.chars().any(char::is_lowercase);
+            let folded = fold_title(h);
+            Some(
+                stripped
+                    .iter()
+                    .find(|t| shouting && fold_title(t) == folded)
+                    .unwrap_or(h)
+                    .clone(),
+            )
+        }
+        _ => stripped.into_iter().next(),
+    }
+}
+
+/// A title folded for comparing spellings: lower case, runs of spaces as one.
+fn fold_title(s: &str) -> String {
+    s.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A declared title without the site's name: the last part after a separator when it is the
+/// site's name, or is shorter than what comes before it and the page declares no site name.
+fn strip_site_name(title: &str, site_name: Option<&str>) -> String {
+    let cut = TITLE_SEPARATORS
+        .iter()
+        .filter_map(|sep| title.rfind(sep).map(|i| (i, sep.len())))
+        .max_by_key(|&(i, _)| i);
+    let Some((at, len)) = cut else {
+        return title.to_string();
+    };
+    let (head, tail) = (title[..at].trim(), title[at + len..].trim());
+    if head.is_empty() {
+        return title.to_string();
+    }
+    let tail_words = title_words(tail);
+    let is_site = match site_name {
+        Some(site) => {
+            let site_words = title_words(site);
+            !tail_words.is_empty() && tail_words.iter().all(|w| site_words.contains(w))
+                || tail_words == site_words
+        }
+        None => tail_words.len() <= 4 && tail_words.len() < title_words(head).len(),
+    };
+    if is_site {
+        head.to_string()
+    } else {
+        title.to_string()
+    }
+}
+
+/// Lower-cased words of a title, for comparing titles.
+fn title_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// The page's `<meta>` tags, read in one pass: the first `content` for each `property`, `name`
@@ -285,5 +400,49 @@ mod tests {
         );
         assert_eq!(m.title.as_deref(), Some("A title"));
         assert!(m.tags.is_empty());
+    }
+
+    #[test]
+    fn the_headline_on_the_page_is_the_title() {
+        let page = r#"<html><head><title>Eight Trends | Flatworld Solutions</title>
+            <meta property="og:site_name" content="Flatworld Solutions"></head><body>
+            <h1>Flatworld Solutions</h1><article><h1>8 Recent Trends in Photography</h1>
+            <p>Text.</p></article></body></html>"#;
+        let m = read_metadata(&Document::from(page), &[]);
+        assert_eq!(m.title.as_deref(), Some("8 Recent Trends in Photography"));
+    }
+
+    #[test]
+    fn without_a_headline_the_declared_title_loses_the_site_name() {
+        let doc = Document::from(
+            r#"<title>How To Book a Flight For Beginners | It’s All Trip To Me</title>
+            <meta property="og:site_name" content="It's All Trip To Me">"#,
+        );
+        let m = read_metadata(&doc, &[]);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("How To Book a Flight For Beginners")
+        );
+        assert_eq!(
+            strip_site_name("Machine learning, explained | MIT Sloan", None),
+            "Machine learning, explained"
+        );
+        assert_eq!(strip_site_name("War - and Peace", None), "War - and Peace");
+    }
+
+    #[test]
+    fn a_heading_unrelated_to_the_declared_title_or_shouting_gives_way() {
+        let doc = Document::from(r#"<title>Vibe Coding</title><h1>davidbau.com</h1>"#);
+        assert_eq!(
+            read_metadata(&doc, &[]).title.as_deref(),
+            Some("Vibe Coding")
+        );
+        let doc = Document::from(
+            r#"<title>Tips for Online Success - Journey</title><h1>TIPS FOR ONLINE SUCCESS</h1>"#,
+        );
+        assert_eq!(
+            read_metadata(&doc, &[]).title.as_deref(),
+            Some("Tips for Online Success")
+        );
     }
 }
