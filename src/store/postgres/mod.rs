@@ -28,7 +28,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::Connection;
 
 use super::{StoreError, StoreOptions, StoreResult};
 
@@ -54,13 +55,25 @@ impl PgStore {
             .parse()
             .map_err(|e| StoreError::Invalid(format!("database url: {e}")))?;
         let connect = connect.application_name("newsdesk");
+        // Migrations run on a connection of their own, with no statement deadline: building an
+        // index over a large table may take longer than any request should.
+        let mut migrating = PgConnection::connect_with(&connect).await?;
+        MIGRATOR.run(&mut migrating).await?;
+        migrating.close().await?;
+        // Every statement of the pool stops at the deadline (PostgreSQL cancels it, the caller
+        // gets `StoreError::Timeout`), so a runaway query frees its connection as on SQLite.
+        let connect = match options.statement_timeout {
+            Some(limit) => {
+                connect.options([("statement_timeout", format!("{}", limit.as_millis().max(1)))])
+            }
+            None => connect,
+        };
         let pool = PgPoolOptions::new()
             .max_connections(options.read_connections.max(1) + 4)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(connect)
             .await?;
-        MIGRATOR.run(&pool).await?;
         Ok(PgStore {
             pool,
             version: Arc::new(VersionReader::default()),
@@ -210,4 +223,49 @@ where
 /// A write that must start over: something it read changed before it could lock it.
 pub(crate) fn write_conflict(what: &str) -> StoreError {
     StoreError::Unavailable(format!("{}: {what}", super::WRITE_CONFLICT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs on the PostgreSQL server named by `NEWSDESK_TEST_POSTGRES_URL`, in a database of its
+    /// own; skipped (and says so) without it.
+    #[tokio::test]
+    async fn a_statement_past_its_deadline_is_cancelled_and_frees_its_connection() {
+        let Ok(admin_url) = std::env::var("NEWSDESK_TEST_POSTGRES_URL") else {
+            eprintln!("skipped: NEWSDESK_TEST_POSTGRES_URL is not set");
+            return;
+        };
+        let name = format!(
+            "newsdesk_unit_{}",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let mut admin = PgConnection::connect(&admin_url).await.expect("connect");
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
+        let mut url = url::Url::parse(&admin_url).expect("url");
+        url.set_path(&name);
+        let mut options = StoreOptions::new(url.to_string());
+        options.read_connections = 1;
+        options.statement_timeout = Some(Duration::from_millis(200));
+        let store = PgStore::open(&options).await.expect("open");
+        let slow = sqlx::query("SELECT pg_sleep(30)")
+            .execute(&store.pool)
+            .await;
+        let err = StoreError::from(slow.expect_err("cancelled"));
+        assert!(matches!(err, StoreError::Timeout(_)), "{err:?}");
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&store.pool)
+            .await
+            .expect("the next statement");
+        assert_eq!(one, 1);
+        store.pool.close().await;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&mut admin)
+            .await
+            .expect("drop database");
+    }
 }
