@@ -422,7 +422,18 @@ fn read_authors(
         return from_ld;
     }
     let mut meta_values: Vec<String> = AUTHOR_META.iter().filter_map(|k| metas.get(k)).collect();
-    meta_values.extend(metas.all("citation_author"));
+    // Scholarly pages write `Last, First`, one tag an author.
+    meta_values.extend(
+        metas
+            .all("citation_author")
+            .into_iter()
+            .map(|a| match a.split_once(',') {
+                Some((last, first)) if !first.contains(',') && !first.trim().is_empty() => {
+                    format!("{} {}", first.trim(), last.trim())
+                }
+                _ => a,
+            }),
+    );
     for i in 1..=4 {
         let label = metas
             .get(&format!("twitter:label{i}"))
@@ -654,5 +665,53 @@ mod tests {
             read_metadata(&doc, &[]).title.as_deref(),
             Some("Tips for Online Success")
         );
+    }
+
+    fn authors_of(page: &str, ld: &[&str]) -> Vec<String> {
+        let ld: Vec<String> = ld.iter().map(|s| s.to_string()).collect();
+        read_metadata(&Document::from(page), &ld).authors
+    }
+
+    #[test]
+    fn json_ld_author_references_resolve() {
+        let ld = r#"{"@graph":[{"@type":"Article","author":{"@id":"https://x.org/#/person/1"}},
+            {"@type":"Person","@id":"https://x.org/#/person/1","name":"Ann Lee"}]}"#;
+        assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["Ann Lee"]);
+    }
+
+    #[test]
+    fn author_meta_tags() {
+        let page = r#"<meta name="author" content="By JANE DOE, Staff Writer">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Jane Doe"]);
+        let page = r#"<meta property="article:author" content="https://facebook.com/jane">
+            <meta name="parsely-author" content="Jane Doe">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Jane Doe"]);
+        let page = r#"<meta name="citation_author" content="Lee, Ann">
+            <meta name="citation_author" content="Bo Chan">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee", "Bo Chan"]);
+        let page = r#"<meta name="twitter:label1" content="Written by">
+            <meta name="twitter:data1" content="Cy Diaz">
+            <meta name="twitter:label2" content="Est. reading time">
+            <meta name="twitter:data2" content="4 minutes">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Cy Diaz"]);
+    }
+
+    #[test]
+    fn byline_elements() {
+        let page =
+            r#"<h1>Story</h1><div class="byline">By Ann Lee and Bo Chan | May 3, 2024</div>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee", "Bo Chan"]);
+        let page = r#"<span itemprop="author" itemscope><span itemprop="name">Ann Lee</span>
+            <span itemprop="jobTitle">Editor</span></span>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+        let page = r#"<a rel="author" href="/team/ann">Ann Lee</a>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+    }
+
+    #[test]
+    fn the_site_itself_is_not_an_author() {
+        let page = r#"<meta property="og:site_name" content="Example Daily">
+            <meta name="author" content="Example Daily">"#;
+        assert!(authors_of(page, &[]).is_empty());
     }
 }
