@@ -148,7 +148,40 @@ const CMS_ACCOUNTS: &[&str] = &[
     "editorial",
     "editorial team",
     "editorial staff",
+    "name",
+    "your name",
+    "undefined",
+    "null",
+    "none",
+    "author name",
 ];
+
+/// Week days and their abbreviations (a dateline's, never a name; lower-cased).
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+];
+
+/// Lower-case words inside names (`van`, `de`) and organisations' names (`for`, `of`).
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "dos", "das",
+    "bin", "al", "el", "ibn", "y", "e", "st",
+];
+const ORG_WORDS: &[&str] = &["for", "of", "the", "and", "in", "on", "at", "&"];
 
 /// News agencies (lower-cased): after a person's name they are the wire the story came over;
 /// alone they are the byline.
@@ -214,6 +247,10 @@ pub fn clean_byline(raw: &str) -> Vec<String> {
 /// non-names dropped.
 fn split_names(field: &str) -> Vec<String> {
     let field = strip_by(field.trim());
+    // An organisation's name ("Center for Drug Evaluation and Research") is one name.
+    if !field.contains([',', ';']) && is_org_like(field) {
+        return vec![fix_shouting(field.trim_end_matches('.'))];
+    }
     let mut out: Vec<String> = Vec::new();
     for part in field.split([',', ';', '&', '+']) {
         for name in split_and(part) {
@@ -306,6 +343,9 @@ fn clean_name(raw: &str) -> Option<String> {
         .trim_end_matches('.')
         .to_string();
     let lower = name.to_lowercase();
+    if !is_name_like(&name) || WEEKDAYS.contains(&lower.as_str()) {
+        return None;
+    }
     if name.chars().count() < 2
         || name.chars().any(|c| c.is_ascii_digit())
         || !name.chars().any(char::is_alphabetic)
@@ -315,6 +355,40 @@ fn clean_name(raw: &str) -> Option<String> {
         return None;
     }
     Some(fix_shouting(&name))
+}
+
+/// Whether every word of a name starts with a capital (or is an initial, a particle such as
+/// `van`, or in a script without case): lower-case phrases and user names are not bylines.
+fn is_name_like(name: &str) -> bool {
+    name.split_whitespace().all(|w| {
+        let Some(first) = w.chars().find(|c| c.is_alphabetic()) else {
+            return true;
+        };
+        first.is_uppercase()
+            || !first.is_lowercase() && !first.is_uppercase()
+            || NAME_PARTICLES.contains(&w.to_lowercase().as_str())
+    }) && !name
+        .chars()
+        .any(|c| matches!(c, '{' | '}' | '=' | '<' | '>' | '_'))
+}
+
+/// An organisation's name: three to eight words, capitalised except for a connecting word
+/// (`for`, `of`, `and`, …), at least one of which it has.
+fn is_org_like(field: &str) -> bool {
+    let words: Vec<&str> = field.split_whitespace().collect();
+    if !(3..=8).contains(&words.len()) {
+        return false;
+    }
+    let mut connectors = 0;
+    for (i, w) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        if i > 0 && i + 1 < words.len() && ORG_WORDS.contains(&lower.as_str()) && *w == lower {
+            connectors += 1;
+        } else if !w.chars().next().is_some_and(char::is_uppercase) || is_role_word(w) {
+            return false;
+        }
+    }
+    connectors > 0 && !words.iter().any(|w| *w == "and" || *w == "&") || connectors > 1
 }
 
 fn bare(word: &str) -> String {
@@ -481,6 +555,25 @@ mod tests {
         assert_eq!(names("Staff"), Vec::<String>::new());
         assert_eq!(names("Staff Reports"), Vec::<String>::new());
         assert_eq!(names("admin"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn organisations_stay_whole() {
+        assert_eq!(
+            names("Center for Drug Evaluation and Research"),
+            vec!["Center for Drug Evaluation and Research"]
+        );
+        assert_eq!(names("Ann Lee and Bo Chan"), vec!["Ann Lee", "Bo Chan"]);
+    }
+
+    #[test]
+    fn placeholders_weekdays_and_lower_case_phrases_go() {
+        assert!(names("Name").is_empty());
+        assert!(names("undefined").is_empty());
+        assert!(names("Sat").is_empty());
+        assert!(names("following the tips below").is_empty());
+        assert!(names("page.head.extra_author").is_empty());
+        assert_eq!(names("Ludwig van Beethoven"), vec!["Ludwig van Beethoven"]);
     }
 
     #[test]

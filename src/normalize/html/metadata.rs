@@ -58,12 +58,25 @@ const BYLINE_SELECTORS: &[&str] = &[
     "[itemprop=author i]",
     "a[rel~=author i]",
     "[class*=byline i]",
+    "a[href*=\"/author/\" i], a[href*=\"/authors/\" i]",
     "[class*=author i]",
 ];
+/// Text that labels the byline after it ("Written by" | "Jane Doe"), lower-cased.
+const BYLINE_LABELS: &[&str] = &[
+    "written by",
+    "by",
+    "by:",
+    "author",
+    "author:",
+    "posted by",
+    "words by",
+];
+/// At most this many text nodes are read looking for a byline label.
+const MAX_LABEL_SCAN: usize = 4000;
 /// At most this many byline elements are read for each selector.
 const MAX_BYLINE_ELEMENTS: usize = 16;
 /// A byline element with more text than this (in bytes) is a container (an author's box).
-const MAX_BYLINE_BYTES: usize = 600;
+const MAX_BYLINE_BYTES: usize = 300;
 
 #[derive(Default)]
 struct JsonLdArticle {
@@ -471,14 +484,55 @@ fn read_authors(
                         .is_some_and(|v| v.trim().eq_ignore_ascii_case("name"))
                 })
                 .map(|n| n.text().to_string());
-            values.push(named.unwrap_or_else(|| text.to_string()));
+            values.push(named.unwrap_or_else(|| spaced_text(node)));
         }
         let found = collect(&mut values.into_iter());
         if !found.is_empty() {
             return found;
         }
     }
-    Vec::new()
+    collect(&mut labelled_byline(doc).into_iter())
+}
+
+/// An element's text with its text nodes apart (`Written by | Jane Doe`), so that a byline's
+/// fields do not run together.
+fn spaced_text(node: &dom_query::NodeRef) -> String {
+    let mut out = String::new();
+    for t in node.descendants_it().filter(|d| d.is_text()) {
+        let text = t.text();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(" | ");
+        }
+        out.push_str(text);
+    }
+    out
+}
+
+/// The text after a text node that is only a byline label ("Written by", "Author:").
+fn labelled_byline(doc: &Document) -> Option<String> {
+    let body = doc.select("body");
+    let root = body.nodes().first()?.clone();
+    let mut after_label = false;
+    for t in root
+        .descendants_it()
+        .filter(|d| d.is_text())
+        .take(MAX_LABEL_SCAN)
+    {
+        let text = t.text();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if after_label {
+            return Some(text.to_string());
+        }
+        after_label = text.len() <= 12 && BYLINE_LABELS.contains(&text.to_lowercase().as_str());
+    }
+    None
 }
 
 fn find_article(value: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
@@ -510,9 +564,32 @@ fn is_article_type(t: &Value) -> bool {
     }
 }
 
+/// A JSON-LD string with the HTML entities pages leave in it (`Maria &amp; Katerina`) decoded.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return s.into();
+    }
+    let mut out = s.to_string();
+    for (entity, c) in [
+        ("&amp;", "&"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#039;", "'"),
+        ("&#x27;", "'"),
+        ("&apos;", "'"),
+        ("&rsquo;", "’"),
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+    ] {
+        out = out.replace(entity, c);
+    }
+    out.into()
+}
+
 fn as_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => clean(s),
+        Value::String(s) => clean(&decode_entities(s)),
         Value::Array(items) => items.iter().find_map(as_text),
         _ => None,
     }
@@ -525,7 +602,7 @@ fn names(v: &Value, ids: &Ids, depth: usize) -> Vec<String> {
         return Vec::new();
     }
     match v {
-        Value::String(s) => clean(s).into_iter().collect(),
+        Value::String(s) => clean(&decode_entities(s)).into_iter().collect(),
         Value::Object(obj) => {
             let own = obj.get("name").and_then(as_text);
             if own.is_some() {
@@ -706,6 +783,17 @@ mod tests {
         assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
         let page = r#"<a rel="author" href="/team/ann">Ann Lee</a>"#;
         assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+    }
+
+    #[test]
+    fn author_links_and_labels() {
+        let page = r#"<p>Written by <a href="/authors/emily-walker/">Emily Walker</a></p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Emily Walker"]);
+        let page = r#"<div><p>Written by</p><p>Edzel Tabing</p></div>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Edzel Tabing"]);
+        let ld =
+            r#"{"@type":"BlogPosting","author":{"@type":"Person","name":"Maria &amp; Katerina"}}"#;
+        assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["Maria", "Katerina"]);
     }
 
     #[test]
