@@ -599,6 +599,256 @@ impl fmt::Display for Report {
     }
 }
 
+/// One WCXB page's publication date and authors, found and expected.
+#[derive(Debug, Clone)]
+pub struct MetaDoc {
+    pub id: String,
+    pub half: Half,
+    /// `YYYY-MM-DD` expected (empty when WCXB annotates none) and found (empty when none).
+    pub expected_date: String,
+    pub date: String,
+    pub date_source: String,
+    pub expected_author: String,
+    pub authors: Vec<String>,
+}
+
+impl MetaDoc {
+    fn author_hit(&self) -> bool {
+        let (ta, pa) = (self.expected_name(), self.found_names());
+        !ta.is_empty() && !pa.is_empty() && (ta.contains(&pa) || pa.contains(&ta))
+    }
+
+    fn expected_name(&self) -> String {
+        norm_name(&self.expected_author)
+    }
+
+    fn found_names(&self) -> String {
+        self.authors
+            .iter()
+            .map(|a| norm_name(a))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// `score_meta.py`'s `norm_name`: NFKC, runs of non-word characters as one space, trimmed,
+/// lower-cased.
+fn norm_name(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let nfkc: String = s.nfkc().collect();
+    let mut out = String::new();
+    let mut gap = false;
+    for c in nfkc.chars() {
+        // Python's `\w`: letters, numbers, the underscore, and (in `re`) combining marks too.
+        if c.is_alphanumeric() || c == '_' || is_mark(c) {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// Combining marks of the scripts on the dev set (Python's `re` counts `Mn`/`Mc` as `\w`).
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963)
+}
+
+/// Date accuracy and author precision/recall over a set of pages, as `score_meta.py` computes
+/// them.
+#[derive(Debug, Clone)]
+pub struct MetaScore {
+    pub name: String,
+    /// Pages with an annotated date; of them, found on the same day; found on another day.
+    pub dated: usize,
+    pub date_right: usize,
+    pub date_wrong: usize,
+    /// Pages with an annotated author; pages with any author found; hits among each.
+    pub authored: usize,
+    pub author_hits: usize,
+    pub predicted: usize,
+    pub predicted_hits: usize,
+}
+
+impl MetaScore {
+    fn of(name: &str, docs: &[&MetaDoc]) -> MetaScore {
+        let mut s = MetaScore {
+            name: name.to_string(),
+            dated: 0,
+            date_right: 0,
+            date_wrong: 0,
+            authored: 0,
+            author_hits: 0,
+            predicted: 0,
+            predicted_hits: 0,
+        };
+        for d in docs {
+            if !d.expected_date.is_empty() {
+                s.dated += 1;
+                if d.date == d.expected_date {
+                    s.date_right += 1;
+                } else if !d.date.is_empty() {
+                    s.date_wrong += 1;
+                }
+            }
+            let hit = d.author_hit();
+            if !d.expected_name().is_empty() {
+                s.authored += 1;
+                s.author_hits += usize::from(hit);
+            }
+            if !d.found_names().is_empty() {
+                s.predicted += 1;
+                s.predicted_hits += usize::from(hit);
+            }
+        }
+        s
+    }
+
+    fn ratio(a: usize, b: usize) -> f64 {
+        a as f64 / b.max(1) as f64
+    }
+}
+
+/// The metadata evaluation: WCXB's whole pages with their URLs (as `score_meta.py` sends them),
+/// scored by half and whole.
+#[derive(Debug, Clone, Default)]
+pub struct MetaReport {
+    pub sets: Vec<MetaScore>,
+    pub docs: Vec<MetaDoc>,
+    pub pages_per_second: f64,
+}
+
+/// Score the publication dates and authors found in WCXB's pages against its annotations
+/// (`publish_date`, `author`), the way `shared/devset/score_meta.py` does over the API.
+pub fn run_meta(dir: &Path) -> MetaReport {
+    let now = OffsetDateTime::now_utc();
+    let dictionary = EntityDictionary::empty();
+    crate::normalize::warm_up();
+    let Some(truth) = read_json(&dir.join("wcxb").join("ground-truth.json")) else {
+        return MetaReport::default();
+    };
+    let mut ids: Vec<&String> = truth.keys().collect();
+    ids.sort();
+    let pages: Vec<(&String, Vec<u8>)> = ids
+        .into_iter()
+        .filter_map(|id| {
+            let html = read_gz(&dir.join("wcxb").join("html").join(format!("{id}.html.gz")))?;
+            Some((id, html))
+        })
+        .collect();
+    let start = Instant::now();
+    let mut docs = Vec::new();
+    for (id, html) in &pages {
+        let entry = &truth[id.as_str()];
+        let text = |k: &str| entry[k].as_str().unwrap_or("").to_string();
+        let url = text("url");
+        let envelope = Envelope {
+            url: (!url.is_empty()).then(|| url.clone()),
+            ..Envelope::default()
+        };
+        let article = normalize_html(html, None, &envelope, &dictionary, now).ok();
+        let date = article
+            .as_ref()
+            .and_then(|a| a.published_at)
+            .map(|t| {
+                let d = t.date();
+                format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+            })
+            .unwrap_or_default();
+        docs.push(MetaDoc {
+            id: id.to_string(),
+            half: Half::of_url(&url),
+            expected_date: text("publish_date").chars().take(10).collect(),
+            date,
+            date_source: article
+                .as_ref()
+                .and_then(|a| a.published_at_source)
+                .map_or("", |s| s.as_str())
+                .to_string(),
+            expected_author: text("author"),
+            authors: article.map(|a| a.authors).unwrap_or_default(),
+        });
+    }
+    let pages_per_second = pages.len() as f64 / start.elapsed().as_secs_f64().max(1e-9);
+    let mut sets = Vec::new();
+    for half in [Half::Fit, Half::Check] {
+        let part: Vec<&MetaDoc> = docs.iter().filter(|d| d.half == half).collect();
+        sets.push(MetaScore::of(
+            &format!("wcxb_meta/{}", half.as_str()),
+            &part,
+        ));
+    }
+    sets.push(MetaScore::of("wcxb_meta", &docs.iter().collect::<Vec<_>>()));
+    MetaReport {
+        sets,
+        docs,
+        pages_per_second,
+    }
+}
+
+impl MetaReport {
+    /// One line a page whose date or author was missed or wrong (`DIR/meta.tsv`: id, half,
+    /// expected date, found date, its source, expected author, found authors).
+    pub fn dump(&self, dir: &Path) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        std::fs::create_dir_all(dir)?;
+        let mut tsv = String::from(
+            "id\thalf\tdate_ok\texpected_date\tdate\tsource\tauthor_ok\texpected_author\tauthors\n",
+        );
+        let clean = |s: &str| s.replace(['\t', '\n'], " ");
+        for d in &self.docs {
+            let _ = writeln!(
+                tsv,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                d.id,
+                d.half.as_str(),
+                u8::from(d.expected_date.is_empty() || d.date == d.expected_date),
+                d.expected_date,
+                d.date,
+                d.date_source,
+                u8::from(d.author_hit()),
+                clean(&d.expected_author),
+                clean(&d.authors.join(" | ")),
+            );
+        }
+        std::fs::write(dir.join("meta.tsv"), tsv)
+    }
+}
+
+impl fmt::Display for MetaReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{:<16} {:>5} {:>6} {:>6}  {:>5} {:>6} {:>6}  {:>7}",
+            "set", "dated", "date", "wrong", "auth", "P", "R", "pages/s"
+        )?;
+        for (i, s) in self.sets.iter().enumerate() {
+            let rate = if i + 1 == self.sets.len() {
+                format!("{:.0}", self.pages_per_second)
+            } else {
+                String::new()
+            };
+            writeln!(
+                f,
+                "{:<16} {:>5} {:>6.3} {:>6.3}  {:>5} {:>6.3} {:>6.3}  {:>7}",
+                s.name,
+                s.dated,
+                MetaScore::ratio(s.date_right, s.dated),
+                MetaScore::ratio(s.date_wrong, s.dated),
+                s.authored,
+                MetaScore::ratio(s.predicted_hits, s.predicted),
+                MetaScore::ratio(s.author_hits, s.authored),
+                rate
+            )?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,6 +880,12 @@ mod tests {
         assert_eq!(word_prf("", ""), (1.0, 1.0, 1.0));
         assert_eq!(word_prf("x", ""), (0.0, 0.0, 0.0));
         assert_eq!(word_prf("", "x"), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn names_fold_as_score_meta_does() {
+        assert_eq!(norm_name("Dylan Bailey, MS, RD"), "dylan bailey ms rd");
+        assert_eq!(norm_name("  O'Neil—Smith "), "o neil smith");
     }
 
     #[test]

@@ -72,6 +72,10 @@ enum Command {
         /// List the N lowest-scoring pages of each set.
         #[arg(long, default_value_t = 0)]
         worst: usize,
+        /// Score publication dates and authors on WCXB's pages instead (date accuracy, wrong
+        /// dates, author precision and recall, by half); `--dump` writes meta.tsv.
+        #[arg(long)]
+        meta: bool,
     },
     /// Copy every row of a SQLite database into a new, empty PostgreSQL database, all or
     /// nothing; the row counts of every table are checked before the copy is committed.
@@ -186,9 +190,20 @@ fn main() -> ExitCode {
                 sets,
                 dump,
                 worst,
+                meta,
             }) => {
                 if !devset.is_dir() {
                     return Err(format!("no dev set at {}", devset.display()));
+                }
+                if meta {
+                    let report = newsdesk::eval::run_meta(&devset);
+                    println!("{report}");
+                    if let Some(dir) = dump {
+                        report
+                            .dump(&dir)
+                            .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+                    }
+                    return Ok(());
                 }
                 let mut options = newsdesk::eval::EvalOptions::default();
                 if !sets.is_empty() {

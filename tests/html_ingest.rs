@@ -288,7 +288,7 @@ async fn json_ld_metadata_fills_what_the_sender_left_out() {
     let article = json_of(response, 200).await;
     assert_eq!(article["title"], "Council approves bridge budget");
     assert_eq!(article["published_at"], "2024-05-14T07:30:00Z");
-    assert_eq!(article["published_at_source"], "page_metadata");
+    assert_eq!(article["published_at_source"], "json_ld");
     assert_eq!(article["authors"], json!(["Jane Reporter"]));
     let tags: Vec<&str> = article["tags"]
         .as_array()

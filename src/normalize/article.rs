@@ -155,8 +155,20 @@ pub enum DateSource {
     UrlPath,
     ImagePath,
     EmbeddedTimestamp,
-    /// The HTML page's own metadata (JSON-LD `datePublished`, `article:published_time`).
+    /// The HTML page's own metadata, as recorded before the page's sources were told apart.
     PageMetadata,
+    /// The page's JSON-LD `datePublished`.
+    JsonLd,
+    /// A `<meta>` tag of the page (`article:published_time`, `date`, `DC.date.issued`, …).
+    Meta,
+    /// An element marked `itemprop="datePublished"`.
+    Microdata,
+    /// A `<time datetime>` element of the article or its header.
+    TimeElement,
+    /// A dateline written near the title ("Published 12 March 2024").
+    Text,
+    /// A modification date the page declares, when it declares no publication date.
+    Modified,
 }
 
 impl DateSource {
@@ -167,6 +179,12 @@ impl DateSource {
             DateSource::ImagePath => "image_path",
             DateSource::EmbeddedTimestamp => "embedded_timestamp",
             DateSource::PageMetadata => "page_metadata",
+            DateSource::JsonLd => "json_ld",
+            DateSource::Meta => "meta",
+            DateSource::Microdata => "microdata",
+            DateSource::TimeElement => "time_element",
+            DateSource::Text => "text",
+            DateSource::Modified => "modified",
         }
     }
 
@@ -177,6 +195,12 @@ impl DateSource {
             "image_path" => DateSource::ImagePath,
             "embedded_timestamp" => DateSource::EmbeddedTimestamp,
             "page_metadata" => DateSource::PageMetadata,
+            "json_ld" => DateSource::JsonLd,
+            "meta" => DateSource::Meta,
+            "microdata" => DateSource::Microdata,
+            "time_element" => DateSource::TimeElement,
+            "text" => DateSource::Text,
+            "modified" => DateSource::Modified,
             _ => return None,
         })
     }

@@ -2,11 +2,13 @@
 //!
 //! [`normalize`] reads top to bottom as the pipeline: check the explicit fields, clean the text,
 //! split it into blocks, guess the language, strip boilerplate, find the title, summary, lead
-//! image and headings, take off kickers, then infer date and source and compute the statistics.
+//! image and headings, take off kickers, read a byline and dateline under the title, then infer
+//! date and source and compute the statistics.
 
 mod article;
 mod blocks;
 mod boilerplate;
+mod byline;
 mod dates;
 mod edit;
 mod entities;
@@ -147,9 +149,19 @@ fn run_pipeline(
         .map(|im| im.url.as_str())
         .chain(article.blocks.iter().filter_map(|b| b.url.as_deref()))
         .collect();
+    // A byline and a dateline among the first lines under the title, for what the envelope
+    // does not say.
+    let first_lines: Vec<&str> = raw
+        .iter()
+        .map(|b| b.text.as_str())
+        .filter(|t| t.trim_start_matches(['#', ' ']) != article.title)
+        .take(byline::BYLINE_LINES)
+        .collect();
+    let byline = byline::find_byline(&first_lines);
     let published = dates::infer_published_at(
         explicit.published_at,
         explicit.url.as_ref().map(url::Url::as_str),
+        byline.date,
         &article_images,
         now,
     );
@@ -163,11 +175,15 @@ fn run_pipeline(
         &image_urls,
     );
     let tags = tags::collect_tags(&kickers, &envelope.tags);
-    let authors = envelope
-        .authors
-        .iter()
-        .filter_map(|a| normalize_tag_name(a))
-        .collect();
+    let authors = if envelope.authors.is_empty() {
+        byline.authors
+    } else {
+        envelope
+            .authors
+            .iter()
+            .filter_map(|a| normalize_tag_name(a))
+            .collect()
+    };
 
     let entities = entities::extract_entities(
         &article.title,

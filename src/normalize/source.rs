@@ -1,11 +1,8 @@
 //! Source domain: the explicit URL's host, else the sender's `source` when it is a domain, else
 //! the host most of the article's images come from, each reduced to its registrable domain
-//! (`feeds.abplive.com` → `abplive.com`).
-
-/// Second-level labels under which country-code domains register names (`bbc.co.uk`).
-const GENERIC_SECOND_LEVEL: &[&str] = &[
-    "co", "com", "net", "org", "gov", "ac", "edu", "nic", "gen", "ne", "or", "go", "res", "ind",
-];
+//! (`feeds.abplive.com` → `abplive.com`) by the Public Suffix List (the `psl` crate, its list
+//! compiled in: no I/O at run time), private suffixes included, so a hosted blog
+//! (`someblog.blogspot.com`, `alice.github.io`) is its own publisher.
 
 /// The publisher's registrable domain.
 pub fn infer_source_domain(
@@ -49,23 +46,26 @@ fn looks_like_domain(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
 }
 
-/// The registrable part of a host name (last two labels, three under `co.uk`-style suffixes).
+/// The registrable part of a host name: one label under its public suffix
+/// (`www.bbc.co.uk` → `bbc.co.uk`, `city.kawasaki.jp` → `city.kawasaki.jp`). An IP address is
+/// itself; a host that is a public suffix, or whose suffix the list does not know and that has
+/// one label, is itself too.
 pub fn registrable_domain(host: &str) -> Option<String> {
     let host = host.trim_end_matches('.').to_lowercase();
-    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
-        return (!host.is_empty()).then_some(host);
+    if host.is_empty() {
+        return None;
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Some(host);
     }
     let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    let n = labels.len();
-    if n <= 2 {
-        return Some(labels.join("."));
+    let host = labels.join(".");
+    match psl::domain(host.as_bytes()) {
+        Some(domain) => std::str::from_utf8(domain.as_bytes())
+            .ok()
+            .map(str::to_string),
+        None => Some(host),
     }
-    let keep = if labels[n - 1].len() == 2 && GENERIC_SECOND_LEVEL.contains(&labels[n - 2]) {
-        3
-    } else {
-        2
-    };
-    Some(labels[n - keep..].join("."))
 }
 
 #[cfg(test)]
@@ -86,6 +86,57 @@ mod tests {
             registrable_domain("www.thehindu.com").as_deref(),
             Some("thehindu.com")
         );
+    }
+
+    #[test]
+    fn hosted_blogs_are_their_own_domain() {
+        assert_eq!(
+            registrable_domain("someblog.blogspot.com").as_deref(),
+            Some("someblog.blogspot.com")
+        );
+        assert_eq!(
+            registrable_domain("alice.github.io").as_deref(),
+            Some("alice.github.io")
+        );
+        assert_eq!(
+            registrable_domain("www.alice.github.io.").as_deref(),
+            Some("alice.github.io")
+        );
+    }
+
+    #[test]
+    fn multi_label_and_wildcard_suffixes() {
+        // `*.kawasaki.jp` is a suffix, with `city.kawasaki.jp` the exception.
+        assert_eq!(
+            registrable_domain("city.kawasaki.jp").as_deref(),
+            Some("city.kawasaki.jp")
+        );
+        assert_eq!(
+            registrable_domain("www.city.kawasaki.jp").as_deref(),
+            Some("city.kawasaki.jp")
+        );
+        assert_eq!(
+            registrable_domain("news.example.com.au").as_deref(),
+            Some("example.com.au")
+        );
+        assert_eq!(
+            registrable_domain("WWW.Example.CO.UK").as_deref(),
+            Some("example.co.uk")
+        );
+    }
+
+    #[test]
+    fn suffixes_addresses_and_bare_names_are_themselves() {
+        assert_eq!(registrable_domain("co.uk").as_deref(), Some("co.uk"));
+        assert_eq!(
+            registrable_domain("127.0.0.1").as_deref(),
+            Some("127.0.0.1")
+        );
+        assert_eq!(
+            registrable_domain("localhost").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(registrable_domain(""), None);
     }
 
     #[test]

@@ -1,9 +1,19 @@
 //! What the page says about itself: `<title>`, Open Graph and `article:*` meta tags, author meta,
 //! the canonical link, `<html lang>`, and JSON-LD `NewsArticle` (or `Article`, `BlogPosting`, …)
 //! objects, wherever they sit (top level, arrays, `@graph`).
+//!
+//! Authors, in order: JSON-LD `author` of the article (names, objects, arrays, `@id` references
+//! to a `Person` elsewhere in the graph), the author `<meta>` tags (`author`, `article:author`
+//! when it is a name, `parsely-author`, `sailthru.author`, `dc.creator`, `citation_author`, a
+//! "Written by" Twitter card label), then the page's byline elements (`itemprop="author"`,
+//! `rel="author"`, classes naming the author or byline). Each is cleaned by
+//! [`crate::normalize::byline::clean_byline`]. Dates: see [`super::dates`].
 
 use dom_query::Document;
 use serde_json::Value;
+
+use super::dates::{date_candidates, DateCandidate, JsonLdDates};
+use crate::normalize::byline::clean_byline;
 
 /// At most this many tags and authors are taken from a page.
 const MAX_LIST: usize = 32;
@@ -24,18 +34,54 @@ pub struct PageMetadata {
     /// As declared (possibly relative); resolved by the caller.
     pub image: Option<String>,
     pub canonical_url: Option<String>,
-    /// As declared (`datePublished`, `article:published_time`); validated by the caller.
-    pub published_at: Option<String>,
+    /// Every date the page declares, most trusted first; chosen by [`super::dates::choose_date`].
+    pub dates: Vec<DateCandidate>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     /// `<html lang>` as written (`en-US`).
     pub language: Option<String>,
 }
 
+/// Author `<meta>` names (lower-cased), most trusted first.
+const AUTHOR_META: &[&str] = &[
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "og:article:author",
+];
+/// Byline elements, most specific first.
+const BYLINE_SELECTORS: &[&str] = &[
+    "[itemprop=author i]",
+    "a[rel~=author i]",
+    "[class*=byline i]",
+    "a[href*=\"/author/\" i], a[href*=\"/authors/\" i]",
+    "[class*=author i]",
+];
+/// Text that labels the byline after it ("Written by" | "Jane Doe"), lower-cased.
+const BYLINE_LABELS: &[&str] = &[
+    "written by",
+    "by",
+    "by:",
+    "author",
+    "author:",
+    "posted by",
+    "words by",
+];
+/// At most this many text nodes are read looking for a byline label.
+const MAX_LABEL_SCAN: usize = 4000;
+/// At most this many byline elements are read for each selector.
+const MAX_BYLINE_ELEMENTS: usize = 16;
+/// A byline element with more text than this (in bytes) is a container (an author's box).
+const MAX_BYLINE_BYTES: usize = 300;
+
 #[derive(Default)]
 struct JsonLdArticle {
     headline: Option<String>,
-    date_published: Option<String>,
+    dates: JsonLdDates,
     authors: Vec<String>,
     keywords: Vec<String>,
     image: Option<String>,
@@ -78,12 +124,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         .attr("href")
         .and_then(|h| clean(&h))
         .or_else(|| meta("og:url"));
-    let published_at = ld
-        .date_published
-        .clone()
-        .or_else(|| meta("article:published_time"))
-        .or_else(|| meta("datePublished"))
-        .or_else(|| meta("pubdate"));
+    let dates = date_candidates(doc, &ld.dates, &|k: &str| metas.get(k));
 
     let mut tags: Vec<String> = Vec::new();
     for t in metas.tags.iter().cloned() {
@@ -93,18 +134,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         push_unique(&mut tags, k);
     }
 
-    let mut authors = Vec::new();
-    for a in ld.authors {
-        push_unique(&mut authors, a);
-    }
-    if authors.is_empty() {
-        for key in ["author", "article:author", "byl", "sailthru.author"] {
-            if let Some(a) = meta(key).filter(|a| !a.starts_with("http")) {
-                let a = a.strip_prefix("By ").unwrap_or(&a).to_string();
-                push_unique(&mut authors, a);
-            }
-        }
-    }
+    let authors = read_authors(doc, &ld.authors, &metas, site_name.as_deref());
 
     let language = doc
         .select("html")
@@ -117,7 +147,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         description,
         image,
         canonical_url,
-        published_at,
+        dates,
         tags,
         authors,
         language,
@@ -224,12 +254,15 @@ fn title_words(s: &str) -> Vec<String> {
 struct MetaTags {
     first: std::collections::HashMap<String, String>,
     tags: Vec<String>,
+    /// Every `citation_author` (scholarly pages list one tag an author).
+    citation_authors: Vec<String>,
 }
 
 impl MetaTags {
     fn read(doc: &Document) -> MetaTags {
         let mut first = std::collections::HashMap::new();
         let mut tags = Vec::new();
+        let mut citation_authors = Vec::new();
         for node in doc.select("meta").nodes() {
             let Some(content) = node.attr("content").and_then(|c| clean(&c)) else {
                 continue;
@@ -242,10 +275,24 @@ impl MetaTags {
                 if key == "article:tag" && tags.len() < MAX_LIST {
                     tags.push(content.clone());
                 }
+                if key == "citation_author" && citation_authors.len() < MAX_LIST {
+                    citation_authors.push(content.clone());
+                }
                 first.entry(key).or_insert_with(|| content.clone());
             }
         }
-        MetaTags { first, tags }
+        MetaTags {
+            first,
+            tags,
+            citation_authors,
+        }
+    }
+
+    fn all(&self, key: &str) -> Vec<String> {
+        match key {
+            "citation_author" => self.citation_authors.clone(),
+            _ => self.get(key).into_iter().collect(),
+        }
     }
 
     fn get(&self, key: &str) -> Option<String> {
@@ -264,24 +311,228 @@ fn push_unique(list: &mut Vec<String>, value: String) {
     }
 }
 
-/// The first article-like object in the JSON-LD blocks, its fields flattened to strings.
+/// The first article-like object in the JSON-LD blocks, its fields flattened to strings; the
+/// dates of any object when the article declares none, and author references resolved through
+/// the objects' `@id`s.
 fn json_ld_article(blocks: &[String]) -> JsonLdArticle {
-    for block in blocks {
-        let Ok(value) = serde_json::from_str::<Value>(block.trim()) else {
-            continue;
+    let values: Vec<Value> = blocks
+        .iter()
+        .filter_map(|b| serde_json::from_str::<Value>(b.trim()).ok())
+        .collect();
+    let mut ids = std::collections::HashMap::new();
+    for v in &values {
+        index_ids(v, 0, &mut ids);
+    }
+    let mut out = JsonLdArticle::default();
+    if let Some(obj) = values.iter().find_map(|v| find_article(v, 0)) {
+        out = JsonLdArticle {
+            headline: obj.get("headline").and_then(as_text),
+            dates: JsonLdDates::default(),
+            authors: obj
+                .get("author")
+                .or_else(|| obj.get("creator"))
+                .map(|a| names(a, &ids, 0))
+                .unwrap_or_default(),
+            keywords: obj.get("keywords").map(keywords).unwrap_or_default(),
+            image: obj.get("image").and_then(image_url),
+            description: obj.get("description").and_then(as_text),
         };
-        if let Some(obj) = find_article(&value, 0) {
-            return JsonLdArticle {
-                headline: obj.get("headline").and_then(as_text),
-                date_published: obj.get("datePublished").and_then(as_text),
-                authors: obj.get("author").map(names).unwrap_or_default(),
-                keywords: obj.get("keywords").map(keywords).unwrap_or_default(),
-                image: obj.get("image").and_then(image_url),
-                description: obj.get("description").and_then(as_text),
-            };
+        for key in ["datePublished", "dateCreated"] {
+            out.dates.published.extend(obj.get(key).and_then(as_text));
+        }
+        out.dates
+            .modified
+            .extend(obj.get("dateModified").and_then(as_text));
+    }
+    // Any object's dates (a `WebPage`, an untyped object) after the article's own.
+    for v in &values {
+        any_dates(v, 0, &mut out.dates);
+    }
+    out
+}
+
+/// Objects with an `@id`, by it, for resolving references (`"author": {"@id": "…"}`).
+fn index_ids<'a>(
+    value: &'a Value,
+    depth: usize,
+    ids: &mut std::collections::HashMap<&'a str, &'a serde_json::Map<String, Value>>,
+) {
+    if depth > MAX_JSON_DEPTH || ids.len() >= 256 {
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| index_ids(v, depth + 1, ids)),
+        Value::Object(obj) => {
+            if let Some(id) = obj.get("@id").and_then(Value::as_str) {
+                if obj.len() > 1 {
+                    ids.entry(id).or_insert(obj);
+                }
+            }
+            obj.values().for_each(|v| index_ids(v, depth + 1, ids));
+        }
+        _ => {}
+    }
+}
+
+/// `datePublished` and `dateModified` of every object, in document order.
+fn any_dates(value: &Value, depth: usize, dates: &mut JsonLdDates) {
+    if depth > MAX_JSON_DEPTH || dates.published.len() + dates.modified.len() >= MAX_LIST {
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| any_dates(v, depth + 1, dates)),
+        Value::Object(obj) => {
+            for (key, list) in [
+                ("datePublished", &mut dates.published),
+                ("dateModified", &mut dates.modified),
+            ] {
+                if let Some(d) = obj.get(key).and_then(as_text) {
+                    if !list.contains(&d) {
+                        list.push(d);
+                    }
+                }
+            }
+            for (k, v) in obj {
+                if matches!(
+                    k.as_str(),
+                    "@graph" | "mainEntity" | "mainEntityOfPage" | "hasPart"
+                ) {
+                    any_dates(v, depth + 1, dates);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The page's authors: the first source that names any (JSON-LD, the author meta tags, the
+/// byline elements), each value cleaned. A name equal to the site's own is the publisher, not
+/// a byline, and is left out.
+fn read_authors(
+    doc: &Document,
+    ld_authors: &[String],
+    metas: &MetaTags,
+    site_name: Option<&str>,
+) -> Vec<String> {
+    let site = site_name.map(title_words).unwrap_or_default();
+    let collect = |raws: &mut dyn Iterator<Item = String>| {
+        let mut out: Vec<String> = Vec::new();
+        for raw in raws {
+            if raw.starts_with("http") || raw.contains("://") {
+                continue;
+            }
+            for name in clean_byline(&raw) {
+                if !site.is_empty() && title_words(&name) == site {
+                    continue;
+                }
+                push_unique(&mut out, name);
+            }
+        }
+        out
+    };
+    let from_ld = collect(&mut ld_authors.iter().cloned());
+    if !from_ld.is_empty() {
+        return from_ld;
+    }
+    let mut meta_values: Vec<String> = AUTHOR_META.iter().filter_map(|k| metas.get(k)).collect();
+    // Scholarly pages write `Last, First`, one tag an author.
+    meta_values.extend(
+        metas
+            .all("citation_author")
+            .into_iter()
+            .map(|a| match a.split_once(',') {
+                Some((last, first)) if !first.contains(',') && !first.trim().is_empty() => {
+                    format!("{} {}", first.trim(), last.trim())
+                }
+                _ => a,
+            }),
+    );
+    for i in 1..=4 {
+        let label = metas
+            .get(&format!("twitter:label{i}"))
+            .unwrap_or_default()
+            .to_lowercase();
+        if label.starts_with("written by") || label == "author" || label == "by" {
+            meta_values.extend(metas.get(&format!("twitter:data{i}")));
         }
     }
-    JsonLdArticle::default()
+    let from_meta = collect(&mut meta_values.into_iter());
+    if !from_meta.is_empty() {
+        return from_meta;
+    }
+    for selector in BYLINE_SELECTORS {
+        let mut values = Vec::new();
+        for node in doc
+            .select(selector)
+            .nodes()
+            .iter()
+            .take(MAX_BYLINE_ELEMENTS)
+        {
+            if node.node_name().is_some_and(|n| {
+                matches!(&*n, "meta" | "link" | "body" | "html" | "article" | "main")
+            }) {
+                continue;
+            }
+            let text = node.text();
+            if text.len() > MAX_BYLINE_BYTES {
+                continue;
+            }
+            let named = node
+                .descendants_it()
+                .find(|d| {
+                    d.attr("itemprop")
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("name"))
+                })
+                .map(|n| n.text().to_string());
+            values.push(named.unwrap_or_else(|| spaced_text(node)));
+        }
+        let found = collect(&mut values.into_iter());
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    collect(&mut labelled_byline(doc).into_iter())
+}
+
+/// An element's text with its text nodes apart (`Written by | Jane Doe`), so that a byline's
+/// fields do not run together.
+fn spaced_text(node: &dom_query::NodeRef) -> String {
+    let mut out = String::new();
+    for t in node.descendants_it().filter(|d| d.is_text()) {
+        let text = t.text();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(" | ");
+        }
+        out.push_str(text);
+    }
+    out
+}
+
+/// The text after a text node that is only a byline label ("Written by", "Author:").
+fn labelled_byline(doc: &Document) -> Option<String> {
+    let body = doc.select("body");
+    let root = body.nodes().first()?.clone();
+    let mut after_label = false;
+    for t in root
+        .descendants_it()
+        .filter(|d| d.is_text())
+        .take(MAX_LABEL_SCAN)
+    {
+        let text = t.text();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if after_label {
+            return Some(text.to_string());
+        }
+        after_label = text.len() <= 12 && BYLINE_LABELS.contains(&text.to_lowercase().as_str());
+    }
+    None
 }
 
 fn find_article(value: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
@@ -313,19 +564,63 @@ fn is_article_type(t: &Value) -> bool {
     }
 }
 
+/// A JSON-LD string with the HTML entities pages leave in it (`Maria &amp; Katerina`) decoded.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return s.into();
+    }
+    let mut out = s.to_string();
+    for (entity, c) in [
+        ("&amp;", "&"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#039;", "'"),
+        ("&#x27;", "'"),
+        ("&apos;", "'"),
+        ("&rsquo;", "’"),
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+    ] {
+        out = out.replace(entity, c);
+    }
+    out.into()
+}
+
 fn as_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => clean(s),
+        Value::String(s) => clean(&decode_entities(s)),
         Value::Array(items) => items.iter().find_map(as_text),
         _ => None,
     }
 }
 
-fn names(v: &Value) -> Vec<String> {
+type Ids<'a> = std::collections::HashMap<&'a str, &'a serde_json::Map<String, Value>>;
+
+fn names(v: &Value, ids: &Ids, depth: usize) -> Vec<String> {
+    if depth > MAX_JSON_DEPTH {
+        return Vec::new();
+    }
     match v {
-        Value::String(s) => clean(s).into_iter().collect(),
-        Value::Object(obj) => obj.get("name").and_then(as_text).into_iter().collect(),
-        Value::Array(items) => items.iter().flat_map(names).take(MAX_LIST).collect(),
+        Value::String(s) => clean(&decode_entities(s)).into_iter().collect(),
+        Value::Object(obj) => {
+            let own = obj.get("name").and_then(as_text);
+            if own.is_some() {
+                return own.into_iter().collect();
+            }
+            obj.get("@id")
+                .and_then(Value::as_str)
+                .and_then(|id| ids.get(id))
+                .filter(|target| !std::ptr::eq(**target, obj))
+                .and_then(|target| target.get("name").and_then(as_text))
+                .into_iter()
+                .collect()
+        }
+        Value::Array(items) => items
+            .iter()
+            .flat_map(|i| names(i, ids, depth + 1))
+            .take(MAX_LIST)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -382,7 +677,10 @@ mod tests {
             m.canonical_url.as_deref(),
             Some("https://example.com/news/story")
         );
-        assert_eq!(m.published_at.as_deref(), Some("2023-09-15T05:41:32Z"));
+        assert_eq!(
+            m.dates.first().map(|c| c.value.as_str()),
+            Some("2023-09-15T05:41:32Z")
+        );
         assert_eq!(m.tags, vec!["Space", "NASA", "moon"]);
         assert_eq!(m.authors, vec!["Ada Lovelace", "Charles Babbage"]);
         assert_eq!(m.language.as_deref(), Some("en-GB"));
@@ -444,5 +742,64 @@ mod tests {
             read_metadata(&doc, &[]).title.as_deref(),
             Some("Tips for Online Success")
         );
+    }
+
+    fn authors_of(page: &str, ld: &[&str]) -> Vec<String> {
+        let ld: Vec<String> = ld.iter().map(|s| s.to_string()).collect();
+        read_metadata(&Document::from(page), &ld).authors
+    }
+
+    #[test]
+    fn json_ld_author_references_resolve() {
+        let ld = r#"{"@graph":[{"@type":"Article","author":{"@id":"https://x.org/#/person/1"}},
+            {"@type":"Person","@id":"https://x.org/#/person/1","name":"Ann Lee"}]}"#;
+        assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["Ann Lee"]);
+    }
+
+    #[test]
+    fn author_meta_tags() {
+        let page = r#"<meta name="author" content="By JANE DOE, Staff Writer">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Jane Doe"]);
+        let page = r#"<meta property="article:author" content="https://facebook.com/jane">
+            <meta name="parsely-author" content="Jane Doe">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Jane Doe"]);
+        let page = r#"<meta name="citation_author" content="Lee, Ann">
+            <meta name="citation_author" content="Bo Chan">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee", "Bo Chan"]);
+        let page = r#"<meta name="twitter:label1" content="Written by">
+            <meta name="twitter:data1" content="Cy Diaz">
+            <meta name="twitter:label2" content="Est. reading time">
+            <meta name="twitter:data2" content="4 minutes">"#;
+        assert_eq!(authors_of(page, &[]), vec!["Cy Diaz"]);
+    }
+
+    #[test]
+    fn byline_elements() {
+        let page =
+            r#"<h1>Story</h1><div class="byline">By Ann Lee and Bo Chan | May 3, 2024</div>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee", "Bo Chan"]);
+        let page = r#"<span itemprop="author" itemscope><span itemprop="name">Ann Lee</span>
+            <span itemprop="jobTitle">Editor</span></span>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+        let page = r#"<a rel="author" href="/team/ann">Ann Lee</a>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+    }
+
+    #[test]
+    fn author_links_and_labels() {
+        let page = r#"<p>Written by <a href="/authors/emily-walker/">Emily Walker</a></p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Emily Walker"]);
+        let page = r#"<div><p>Written by</p><p>Edzel Tabing</p></div>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Edzel Tabing"]);
+        let ld =
+            r#"{"@type":"BlogPosting","author":{"@type":"Person","name":"Maria &amp; Katerina"}}"#;
+        assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["Maria", "Katerina"]);
+    }
+
+    #[test]
+    fn the_site_itself_is_not_an_author() {
+        let page = r#"<meta property="og:site_name" content="Example Daily">
+            <meta name="author" content="Example Daily">"#;
+        assert!(authors_of(page, &[]).is_empty());
     }
 }

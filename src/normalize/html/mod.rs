@@ -7,6 +7,7 @@
 //! leftovers and infers language, dates, entities and tags.
 
 mod blocks;
+mod dates;
 mod decode;
 mod extract;
 mod limits;
@@ -80,7 +81,8 @@ pub fn normalize_html_with(
 ) -> Result<NormalizedArticle, NormalizeError> {
     let text = decode_html(html, charset)?;
     let page = extract_page(&text, envelope.url.as_deref(), options.extractor);
-    let (prepared, page_date) = prepare_envelope(envelope, &page);
+    let page_date = page_date_of(envelope, &page, now);
+    let prepared = prepare_envelope(envelope, &page, page_date);
     // The whole page (no main content found) is judged line by line; when that leaves nothing
     // (a short page, CJK lines too short for the prose signals), its text is taken as it is.
     let judged = if page.whole_page {
@@ -102,8 +104,34 @@ pub fn normalize_html_with(
     if !explicit_summary {
         keep_lead_paragraph(&mut article, page.metadata.description.as_deref());
     }
-    finish_article(&mut article, &page, page_date);
+    finish_article(&mut article, &page, page_date.map(|(_, source)| source));
     Ok(article)
+}
+
+/// The date the page gives for itself, unless the sender gave one: its declarations first,
+/// then (when the article's URL carries a date, which the text pipeline reads) nothing, then
+/// its datelines and modification dates (see [`dates::choose_date`]).
+fn page_date_of(
+    envelope: &Envelope,
+    page: &ExtractedPage,
+    now: OffsetDateTime,
+) -> Option<(OffsetDateTime, DateSource)> {
+    if envelope
+        .published_at
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        return None;
+    }
+    let url = envelope
+        .url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .or(page.base_url.as_deref());
+    let url_has_date = url
+        .and_then(super::dates::date_in_path)
+        .is_some_and(|t| super::dates::plausible(t, now));
+    dates::choose_date(&page.metadata.dates, url_has_date, now)
 }
 
 /// Metadata and main-content blocks of a decoded page. `page_url` is where the page was fetched
@@ -149,9 +177,12 @@ fn drop_repeated_blocks(blocks: &mut Vec<HtmlBlock>) {
 }
 
 /// The envelope the text pipeline sees: the blocks as markdown lines under the page's title, and
-/// the page's metadata filling the explicit fields the sender left empty. Also answers whether
-/// the publication date came from the page.
-fn prepare_envelope(envelope: &Envelope, page: &ExtractedPage) -> (Envelope, bool) {
+/// the page's metadata (and `page_date`) filling the explicit fields the sender left empty.
+fn prepare_envelope(
+    envelope: &Envelope,
+    page: &ExtractedPage,
+    page_date: Option<(OffsetDateTime, DateSource)>,
+) -> Envelope {
     let meta = &page.metadata;
     let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
 
@@ -160,12 +191,8 @@ fn prepare_envelope(envelope: &Envelope, page: &ExtractedPage) -> (Envelope, boo
     } else {
         meta.title.clone()
     };
-    let page_date = if given(&envelope.published_at) {
-        None
-    } else {
-        meta.published_at.as_deref().and_then(page_date)
-    };
-    let prepared = Envelope {
+    let page_date = page_date.and_then(|(t, _)| t.format(&Rfc3339).ok());
+    Envelope {
         text: render_markdown(title.as_deref(), &page.blocks),
         html: None,
         url: if given(&envelope.url) {
@@ -174,7 +201,11 @@ fn prepare_envelope(envelope: &Envelope, page: &ExtractedPage) -> (Envelope, boo
             page.base_url.clone()
         },
         title,
-        published_at: envelope.published_at.clone().or(page_date.clone()),
+        published_at: if given(&envelope.published_at) {
+            envelope.published_at.clone()
+        } else {
+            page_date
+        },
         tags: if envelope.tags.is_empty() {
             meta.tags.clone()
         } else {
@@ -186,20 +217,7 @@ fn prepare_envelope(envelope: &Envelope, page: &ExtractedPage) -> (Envelope, boo
             envelope.authors.clone()
         },
         ..envelope.clone()
-    };
-    (prepared, page_date.is_some())
-}
-
-/// A page's declared date as the envelope accepts it: RFC 3339, else its leading `YYYY-MM-DD`.
-fn page_date(declared: &str) -> Option<String> {
-    let declared = declared.trim();
-    if OffsetDateTime::parse(declared, &Rfc3339).is_ok() {
-        return Some(declared.to_string());
     }
-    let day = declared.get(..10)?;
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(day, &format).ok()?;
-    Some(day.to_string())
 }
 
 /// The blocks as the markdown the text pipeline reads: the title as a `#` line, then one line per
@@ -279,9 +297,15 @@ fn keep_lead_paragraph(article: &mut NormalizedArticle, description: Option<&str
 
 /// What only the page knows, put on the article: the date's provenance, image captions, the
 /// declared lead image when the body had none, and `<html lang>` when detection found nothing.
-fn finish_article(article: &mut NormalizedArticle, page: &ExtractedPage, page_date: bool) {
-    if page_date && article.published_at_source == Some(DateSource::Explicit) {
-        article.published_at_source = Some(DateSource::PageMetadata);
+fn finish_article(
+    article: &mut NormalizedArticle,
+    page: &ExtractedPage,
+    page_date: Option<DateSource>,
+) {
+    if let Some(source) = page_date {
+        if article.published_at_source == Some(DateSource::Explicit) {
+            article.published_at_source = Some(source);
+        }
     }
     let captions: Vec<(&str, &str)> = page
         .blocks

@@ -47,6 +47,12 @@
     image_path: 'from the lead image’s address',
     embedded_timestamp: 'from a timestamp in the text',
     page_metadata: 'from the page’s metadata',
+    json_ld: 'from the page’s JSON-LD',
+    meta: 'from the page’s meta tags',
+    microdata: 'from the page’s microdata',
+    time_element: 'from a time element on the page',
+    text: 'from a dateline in the text',
+    modified: 'from the page’s last-modified date',
   };
 
   const $ = (id) => document.getElementById(id);

@@ -1,0 +1,482 @@
+//! Where a page says when it was published, gathered in the order a careful reader trusts them
+//! (after htmldate's published-date search, written anew): JSON-LD `datePublished`, the
+//! publication `<meta>` tags, microdata `itemprop="datePublished"`, `<time>` elements, a
+//! dateline in the elements that carry dates or bylines ("Published 12 March 2024"), a
+//! "Published …"/"Posted on …" phrase in the page's text, and last the modification dates the
+//! page declares. The caller puts the article URL's date after the first four (see
+//! [`choose_date`]). Values are kept as written; [`choose_date`] parses them and drops those in
+//! the future or before the web.
+
+use dom_query::{Document, NodeRef};
+use time::OffsetDateTime;
+
+use super::super::article::DateSource;
+use super::super::dates::{find_written_date, parse_declared, plausible};
+
+/// Publication-date `<meta>` names (`name`, `property` or `itemprop`, lower-cased), most
+/// trusted first: Open Graph's `article:*`, schema.org's, then the common CMS and Dublin Core
+/// names.
+const PUBLISHED_META: &[&str] = &[
+    "article:published_time",
+    "article:published",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "published-date",
+    "published_date",
+    "publication_date",
+    "pubdate",
+    "og:pubdate",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "article_date_original",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "dc.created",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "cxenseparse:recs:publishtime",
+    "rnews:datepublished",
+    "datecreated",
+    "date",
+];
+
+/// Modification-date `<meta>` names, for pages that declare no publication date.
+const MODIFIED_META: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "article:modified",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "modified_time",
+    "last-modified",
+    "lastmod",
+];
+
+/// Elements whose class or id says they hold a date or a byline (case-insensitive substrings).
+const DATELINE_SELECTOR: &str = "[class*=date i], [id*=date i], [class*=publish i], \
+    [class*=posted i], [class*=byline i], [class*=timestamp i], [class*=time i], \
+    [class*=meta i], [class*=author i], [itemprop*=date i]";
+/// At most this many dateline elements are read.
+const MAX_DATELINE_ELEMENTS: usize = 64;
+/// A dateline element's text longer than this is a container, not a dateline.
+const MAX_DATELINE_CHARS: usize = 200;
+/// How far before a date a word saying it is a modification date may stand, in bytes.
+const MODIFIED_CONTEXT: usize = 24;
+/// How much of the page's text the phrase search reads, in bytes.
+const MAX_PHRASE_TEXT: usize = 64 * 1024;
+
+/// A value the page gives for its date, as written, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateCandidate {
+    pub value: String,
+    pub source: DateSource,
+}
+
+/// Dates the JSON-LD declares: the article's own, then any object's.
+#[derive(Debug, Clone, Default)]
+pub struct JsonLdDates {
+    pub published: Vec<String>,
+    pub modified: Vec<String>,
+}
+
+/// Every date the page declares, in order of trust. `metas` finds a `<meta>` tag's content by
+/// its lower-cased name.
+pub fn date_candidates(
+    doc: &Document,
+    ld: &JsonLdDates,
+    metas: &dyn Fn(&str) -> Option<String>,
+) -> Vec<DateCandidate> {
+    let mut out = Vec::new();
+    let mut push = |value: String, source: DateSource| {
+        if !value.trim().is_empty() && !out.iter().any(|c: &DateCandidate| c.value == value) {
+            out.push(DateCandidate { value, source });
+        }
+    };
+    for v in &ld.published {
+        push(v.clone(), DateSource::JsonLd);
+    }
+    for key in PUBLISHED_META {
+        if let Some(v) = metas(key) {
+            push(v, DateSource::Meta);
+        }
+    }
+    for node in doc.select("[itemprop=datePublished i]").nodes() {
+        if node.node_name().is_some_and(|n| &*n == "meta") {
+            continue;
+        }
+        if let Some(v) = node
+            .attr("content")
+            .or_else(|| node.attr("datetime"))
+            .map(|v| v.to_string())
+            .or_else(|| Some(node.text().to_string()))
+        {
+            push(v, DateSource::Microdata);
+        }
+    }
+    for v in time_elements(doc) {
+        push(v, DateSource::TimeElement);
+    }
+    for v in datelines(doc) {
+        push(v, DateSource::Text);
+    }
+    if let Some(v) = published_phrase(doc) {
+        push(v, DateSource::Text);
+    }
+    for v in &ld.modified {
+        push(v.clone(), DateSource::Modified);
+    }
+    for key in MODIFIED_META {
+        if let Some(v) = metas(key) {
+            push(v, DateSource::Modified);
+        }
+    }
+    out
+}
+
+/// The page's publication date: the first plausible candidate from the page's declarations
+/// (JSON-LD, meta, microdata, `<time>`); else the date in the article's URL, which the caller's
+/// pipeline reads (`None` here); else a dateline in the text, else a modification date.
+pub fn choose_date(
+    candidates: &[DateCandidate],
+    url_has_date: bool,
+    now: OffsetDateTime,
+) -> Option<(OffsetDateTime, DateSource)> {
+    let parsed = |c: &DateCandidate| {
+        let t = match c.source {
+            DateSource::Text => find_written_date(&c.value).map(|(t, _)| t),
+            _ => parse_declared(&c.value),
+        }?;
+        plausible(t, now).then_some((t, c.source))
+    };
+    let declared = |s: DateSource| {
+        matches!(
+            s,
+            DateSource::JsonLd | DateSource::Meta | DateSource::Microdata | DateSource::TimeElement
+        )
+    };
+    if let Some(found) = candidates
+        .iter()
+        .filter(|c| declared(c.source))
+        .find_map(parsed)
+    {
+        return Some(found);
+    }
+    if url_has_date {
+        return None;
+    }
+    candidates
+        .iter()
+        .filter(|c| !declared(c.source))
+        .find_map(parsed)
+}
+
+/// `<time>` values, the ones marked as the publication first (`pubdate`, a class or itemprop
+/// naming publication), then the others in page order; those marked as modification times are
+/// left out.
+fn time_elements(doc: &Document) -> Vec<String> {
+    let mut marked = Vec::new();
+    let mut others = Vec::new();
+    for node in doc
+        .select("time")
+        .nodes()
+        .iter()
+        .take(MAX_DATELINE_ELEMENTS)
+    {
+        let label = labels(node);
+        if is_modified_label(&label) {
+            continue;
+        }
+        let Some(value) = node
+            .attr("datetime")
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| {
+                let text = node.text();
+                find_written_date(&text).map(|_| text.to_string())
+            })
+        else {
+            continue;
+        };
+        if node.has_attr("pubdate") || label.contains("publish") || label.contains("posted") {
+            marked.push(value);
+        } else {
+            others.push(value);
+        }
+    }
+    marked.extend(others);
+    marked
+}
+
+/// The class, id and itemprop of an element, lower-cased, with its parent's.
+fn labels(node: &NodeRef) -> String {
+    let mut out = String::new();
+    let mut add = |n: &NodeRef| {
+        for attr in ["class", "id", "itemprop"] {
+            if let Some(v) = n.attr(attr) {
+                out.push_str(&v.to_lowercase());
+                out.push(' ');
+            }
+        }
+    };
+    add(node);
+    if let Some(parent) = node.parent() {
+        add(&parent);
+    }
+    out
+}
+
+fn is_modified_label(label: &str) -> bool {
+    ["modif", "updat", "revis", "edited"]
+        .iter()
+        .any(|w| label.contains(w))
+}
+
+/// Dates written in the elements that carry datelines and bylines: the first date of each that
+/// is not introduced as a modification ("Updated …"), in page order.
+fn datelines(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    for node in doc
+        .select(DATELINE_SELECTOR)
+        .nodes()
+        .iter()
+        .take(MAX_DATELINE_ELEMENTS * 4)
+    {
+        if out.len() >= MAX_DATELINE_ELEMENTS {
+            break;
+        }
+        if node
+            .node_name()
+            .is_some_and(|n| matches!(&*n, "meta" | "body" | "html"))
+        {
+            continue;
+        }
+        let text = node.text();
+        if text.len() > MAX_DATELINE_CHARS * 4 || text.chars().count() > MAX_DATELINE_CHARS {
+            continue;
+        }
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(date) = published_date_in(&text) {
+            out.push(date);
+        } else if let Some(title) = node
+            .attr("title")
+            .filter(|_| node.node_name().is_some_and(|n| &*n == "abbr"))
+        {
+            out.push(title.to_string());
+        }
+    }
+    out
+}
+
+/// The text from the first date in `text` not introduced as a modification date.
+fn published_date_in(text: &str) -> Option<String> {
+    let mut from = 0;
+    while from < text.len() {
+        let rest = &text[from..];
+        let (_, at) = find_written_date(rest)?;
+        let start = from + at;
+        let before_from = floor_char_boundary(text, start.saturating_sub(MODIFIED_CONTEXT));
+        let before = text[before_from..start].to_lowercase();
+        if !is_modified_label(&before) && !before.contains("update") {
+            return Some(text[start..].to_string());
+        }
+        // Past this date's first character, to the next one.
+        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        from = next_char_boundary(text, from + 1);
+    }
+    None
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn next_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+/// Words that introduce a publication date in running text.
+const PUBLISHED_WORDS: &[&str] = &["published", "posted", "written on", "released", "date:"];
+
+/// A date introduced by "Published", "Posted", … in the page's text (htmldate's
+/// "idiosyncrasies", read once over the start of the page's text).
+fn published_phrase(doc: &Document) -> Option<String> {
+    let body = doc.select("body").text();
+    let end = floor_char_boundary(&body, body.len().min(MAX_PHRASE_TEXT));
+    let text = &body[..end];
+    let lower = text.to_ascii_lowercase();
+    for word in PUBLISHED_WORDS {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(word) {
+            let start = from + i + word.len();
+            let window_end = floor_char_boundary(text, (start + 48).min(text.len()));
+            let window = &text[start..window_end];
+            if let Some((_, at)) = find_written_date(window) {
+                let lead = &window[..at];
+                // Only a few characters ("on", ":", a space) between the word and the date.
+                if lead.trim().chars().count() <= 4 {
+                    return Some(window[at..].to_string());
+                }
+            }
+            from = start;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn meta_of(doc: &Document) -> impl Fn(&str) -> Option<String> + '_ {
+        move |key: &str| {
+            doc.select("meta")
+                .nodes()
+                .iter()
+                .find(|n| {
+                    ["name", "property", "itemprop"].iter().any(|a| {
+                        n.attr(a)
+                            .is_some_and(|v| v.trim().eq_ignore_ascii_case(key))
+                    })
+                })
+                .and_then(|n| n.attr("content").map(|c| c.to_string()))
+        }
+    }
+
+    fn date_of(page: &str, ld: &JsonLdDates, url_has_date: bool) -> Option<(String, DateSource)> {
+        let doc = Document::from(page);
+        let metas = meta_of(&doc);
+        let c = date_candidates(&doc, ld, &metas);
+        choose_date(&c, url_has_date, datetime!(2026-01-01 00:00 UTC))
+            .map(|(t, s)| (t.date().to_string(), s))
+    }
+
+    fn d(s: &str, source: DateSource) -> Option<(String, DateSource)> {
+        Some((s.to_string(), source))
+    }
+
+    #[test]
+    fn json_ld_first() {
+        let ld = JsonLdDates {
+            published: vec!["2023-09-15T05:41:32Z".into()],
+            modified: vec![],
+        };
+        let page = r#"<meta property="article:published_time" content="2022-01-01">"#;
+        assert_eq!(
+            date_of(page, &ld, false),
+            d("2023-09-15", DateSource::JsonLd)
+        );
+    }
+
+    #[test]
+    fn meta_names() {
+        let none = JsonLdDates::default();
+        for name in [
+            "article:published_time",
+            "pubdate",
+            "DC.date.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+            "date",
+        ] {
+            let page = format!(r#"<meta name="{name}" content="2021-04-05T10:00:00+02:00">"#);
+            assert_eq!(
+                date_of(&page, &none, false),
+                d("2021-04-05", DateSource::Meta),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn publication_meta_beats_modification() {
+        let page = r#"<meta property="article:modified_time" content="2024-02-02">
+            <meta property="article:published_time" content="2023-01-01">"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2023-01-01", DateSource::Meta)
+        );
+        let page = r#"<meta property="article:modified_time" content="2024-02-02"><p>Text</p>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2024-02-02", DateSource::Modified)
+        );
+        // The article's URL dates it before a modification does.
+        assert_eq!(date_of(page, &JsonLdDates::default(), true), None);
+    }
+
+    #[test]
+    fn microdata() {
+        let page = r#"<span itemprop="datePublished" content="2020-07-08">July 8</span>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2020-07-08", DateSource::Microdata)
+        );
+    }
+
+    #[test]
+    fn time_elements_skip_modified() {
+        let page = r#"<article><time class="updated" datetime="2024-05-05">May 5</time>
+            <time datetime="2024-03-01T09:00:00Z">March 1</time></article>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2024-03-01", DateSource::TimeElement)
+        );
+        let page = r#"<time>March 7, 2022</time>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2022-03-07", DateSource::TimeElement)
+        );
+    }
+
+    #[test]
+    fn dateline_elements() {
+        let page = r#"<h1>Story</h1><div class="post-meta">By Ann Lee | Updated: Jan. 9, 2025
+            | Published 12 March 2024</div>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2024-03-12", DateSource::Text)
+        );
+        // A URL date wins over a dateline.
+        assert_eq!(date_of(page, &JsonLdDates::default(), true), None);
+    }
+
+    #[test]
+    fn published_phrase_in_text() {
+        let page = r#"<h1>Story</h1><p>Posted on October 3, 2019 in News</p>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2019-10-03", DateSource::Text)
+        );
+        let page = r#"<p>The law passed on October 3, 2019.</p>"#;
+        assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
+    }
+
+    #[test]
+    fn future_and_prehistoric_dates_are_skipped() {
+        let ld = JsonLdDates {
+            published: vec!["2030-01-01".into(), "1990-01-01".into()],
+            modified: vec![],
+        };
+        let page = r#"<meta name="pubdate" content="2019-02-03">"#;
+        assert_eq!(date_of(page, &ld, false), d("2019-02-03", DateSource::Meta));
+    }
+}
