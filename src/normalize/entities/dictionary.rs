@@ -161,6 +161,52 @@ pub(super) fn find_on_tokens_nfa(
     select_on_tokens(seg, found)
 }
 
+/// [`find_on_tokens_nfa`] over the text as [`super::fold::fold_char`] folds it: the NFA's
+/// patterns are folded names, the text is folded as it is walked, and the matches are token
+/// ranges of the text as written.
+pub(super) fn find_on_tokens_folded(
+    nfa: &contiguous::NFA,
+    seg: &Segment,
+    mut may_start: impl FnMut(usize) -> bool,
+) -> Vec<(usize, usize, usize)> {
+    let text = seg.text;
+    let Ok(start) = nfa.start_state(Anchored::Yes) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    let mut buf = [0u8; 4];
+    for (i, t) in seg.tokens.iter().enumerate() {
+        if !may_start(i) {
+            continue;
+        }
+        let s = t.start;
+        let mut sid = start;
+        // Bytes of folded text fed so far: a match spanning all of them starts here.
+        let mut fed = 0usize;
+        for (pos, c) in text[s..].char_indices() {
+            if let Some(f) = super::fold::fold_char(c) {
+                for &byte in f.encode_utf8(&mut buf).as_bytes() {
+                    sid = nfa.next_state(Anchored::Yes, sid, byte);
+                }
+                fed += f.len_utf8();
+                if nfa.is_dead(sid) {
+                    break;
+                }
+            }
+            if nfa.is_match(sid) {
+                let e = s + pos + c.len_utf8();
+                for k in 0..nfa.match_len(sid) {
+                    let p = nfa.match_pattern(sid, k);
+                    if nfa.pattern_len(p) == fed {
+                        found.push((s, e, p.as_usize()));
+                    }
+                }
+            }
+        }
+    }
+    select_on_tokens(seg, found)
+}
+
 /// Of the pattern occurrences `(start, end, pattern)`, the leftmost-longest ones on word
 /// boundaries, as token ranges with the pattern index.
 fn select_on_tokens(

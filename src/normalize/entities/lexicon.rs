@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::MatchKind;
 
+use super::fold::{fold, needs_fold};
 use super::text::{head_word, normalize_phrase};
 use crate::normalize::article::EntityType;
 use crate::normalize::wordfilter::WordFilter;
@@ -21,6 +22,9 @@ const ORGANIZATION_WORDS: &str = include_str!("../../../data/entities/organizati
 const PLACE_WORDS: &str = include_str!("../../../data/entities/place_words.tsv");
 const POSSESSOR_CUES: &str = include_str!("../../../data/entities/possessor_cues.tsv");
 const LETTER_NAMES: &str = include_str!("../../../data/entities/letter_names.tsv");
+const PLACE_ORGANIZATION_WORDS: &str =
+    include_str!("../../../data/entities/place_organization_words.tsv");
+const HINDI_COMMON_WORDS: &str = include_str!("../../../data/entities/hindi_common_words.tsv");
 const NAME_SUFFIXES: &str = include_str!("../../../data/entities/name_suffixes.tsv");
 const NOT_ENTITIES: &str = include_str!("../../../data/entities/not_entities.tsv");
 const SEATS_OF_GOVERNMENT: &str = include_str!("../../../data/entities/seats_of_government.tsv");
@@ -73,6 +77,11 @@ pub(super) mod flag {
     pub const DEMONYM_LENGTHS: u32 = 25;
     /// The first word of some gazetteer name: the only tokens a gazetteer match can start on.
     pub const GAZETTEER_HEAD: Flags = 1 << 32;
+    /// The first word of a word that makes an organization of the place before it ("सरकार",
+    /// "नगर निगम"; see [`super::Lexicon::place_organization_words`]).
+    pub const PLACE_ORG_HEAD: Flags = 1 << 33;
+    /// A Hindi word never part of a name (learned from HiNER, see `hindi_common_words.tsv`).
+    pub const COMMON_HI: Flags = 1 << 34;
 
     /// Whether the length mask at `shift` (of `bits` bits) in `flags` allows `words` words.
     #[inline]
@@ -113,6 +122,8 @@ pub(super) struct Lexicon {
     pub name_particles: FastSet<String>,
     pub name_suffixes: FastSet<String>,
     pub organization_words: FastSet<String>,
+    /// Words (of one or two words) that make an organization of a place named just before them.
+    pub place_organization_words: FastSet<String>,
     pub place_suffixes: FastSet<String>,
     pub place_after: FastSet<String>,
     pub possessor_cues: FastSet<String>,
@@ -205,9 +216,15 @@ impl Lexicon {
             _ => None,
         });
         let firsts: Vec<(usize, &str)> = seats.into_iter().chain(variants).collect();
+        // Matched folded (see `fold`): one pattern per folded name, the first one listed wins.
+        let folded_not_entities: HashSet<String> = not_entities.iter().map(|n| fold(n)).collect();
         for (idx, name) in firsts.into_iter().chain(names) {
-            if !not_entities.contains(name) && seen.insert(name.to_string()) {
-                patterns.push(name.to_string());
+            let folded = fold(name);
+            if !not_entities.contains(name)
+                && !folded_not_entities.contains(&folded)
+                && seen.insert(folded.clone())
+            {
+                patterns.push(folded);
                 pattern_entry.push(idx);
             }
         }
@@ -278,6 +295,7 @@ impl Lexicon {
             name_particles: phrase_set(NAME_PARTICLES),
             name_suffixes: phrase_set(NAME_SUFFIXES),
             organization_words: phrase_set(ORGANIZATION_WORDS),
+            place_organization_words: phrase_set(PLACE_ORGANIZATION_WORDS),
             place_suffixes,
             place_after,
             possessor_cues: phrase_set(POSSESSOR_CUES),
@@ -292,6 +310,7 @@ impl Lexicon {
             devanagari_heads: [(0, 0); 128],
             letter_name_chars: 0,
         };
+        let hindi_common = phrase_set(HINDI_COMMON_WORDS);
         let mut exact: FastMap<String, flag::Flags> = FastMap::default();
         let mark = |map: &mut FastMap<String, flag::Flags>,
                     words: &mut dyn Iterator<Item = &str>,
@@ -321,8 +340,14 @@ impl Lexicon {
             (&lex.boundaries, flag::NEVER_LISTED),
             (&lex.calendar, flag::NEVER_LISTED),
             (&lex.not_entities, flag::NEVER_LISTED),
+            (&hindi_common, flag::COMMON_HI),
         ] {
             mark(&mut exact, &mut set.iter().map(String::as_str), bit);
+        }
+        for p in &lex.place_organization_words {
+            if let Some(head) = head_word(p) {
+                *exact.entry(head.to_string()).or_insert(0) |= flag::PLACE_ORG_HEAD;
+            }
         }
         for p in &patterns {
             if let Some(head) = head_word(p) {
@@ -425,6 +450,13 @@ impl Lexicon {
             (false, _) => get(&word.to_lowercase()).1,
         };
         let mut flags = exact | lower;
+        // Gazetteer names are matched folded: so are their first words.
+        if flags & flag::GAZETTEER_HEAD == 0 && needs_fold(word) {
+            let folded = fold(word);
+            if self.word_filter.may_contain(&folded) {
+                flags |= get(&folded).0 & flag::GAZETTEER_HEAD;
+            }
+        }
         if numeric {
             flags |= flag::NUMERIC;
         }

@@ -12,6 +12,7 @@
 //! 5. each entity gets its name, key, surface forms, mention count, position and salience.
 
 mod dictionary;
+mod fold;
 mod key;
 mod lexicon;
 mod link;
@@ -21,7 +22,7 @@ mod text;
 pub use dictionary::{DictionaryEntry, EntityDictionary};
 pub use key::transliteration_key;
 
-use self::dictionary::find_on_tokens_nfa;
+use self::dictionary::find_on_tokens_folded;
 use self::lexicon::LEXICON;
 use self::text::{script_of, Script, Segment, SegmentKind};
 use crate::normalize::article::{Block, EntityType, ExtractedEntity, SurfaceForm};
@@ -71,10 +72,12 @@ pub fn extract_entities(
             .map(|(a, b, e)| (a, b, dictionary.entry(e).kind, Origin::Dictionary(e)))
             .collect::<Vec<_>>();
         claim(si, &mut covered[si], &mut mentions, found);
-        let found = find_on_tokens_nfa(&lex.gazetteer_matcher, seg, |i| {
+        let found = find_on_tokens_folded(&lex.gazetteer_matcher, seg, |i| {
             seg.has(i, lexicon::flag::GAZETTEER_HEAD)
         })
         .into_iter()
+        // A one-word name that is also a common Hindi word ("सागर", "राजशाही") is not claimed.
+        .filter(|&(a, b, _)| b > a + 1 || !seg.has(a, lexicon::flag::COMMON_HI))
         .map(|(a, b, p)| {
             let g = lex.gazetteer_pattern_entry[p];
             (a, b, lex.gazetteer[g].kind, Origin::Gazetteer(g))

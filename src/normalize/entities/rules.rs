@@ -28,7 +28,10 @@ fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
 
 /// A Devanagari token that can be part of a name (`first`: it would open the name).
 fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool {
-    if covered[i] || seg.tokens[i].script != Script::Devanagari || seg.has(i, flag::NEVER) {
+    if covered[i]
+        || seg.tokens[i].script != Script::Devanagari
+        || seg.has(i, flag::NEVER | flag::COMMON_HI)
+    {
         return false;
     }
     if seg.has(
@@ -38,6 +41,28 @@ fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool 
         return false;
     }
     !seg.has(i, flag::STOP) || (!first && seg.has(i, flag::PARTICLE))
+}
+
+/// When token `i` directly follows a claimed place and makes a longer name of it (an
+/// organization word, a place-organization word, a place suffix), its length in tokens.
+fn extends_place(seg: &Segment, covered: &[bool], i: usize) -> Option<usize> {
+    if i == 0 || !covered[i - 1] || seg.tokens[i].break_before {
+        return None;
+    }
+    if seg.has(i, flag::ORGANIZATION | flag::PLACE_SUFFIX) {
+        return Some(1);
+    }
+    if !seg.has(i, flag::PLACE_ORG_HEAD) {
+        return None;
+    }
+    let lex = &*LEXICON;
+    (1..=2usize).rev().find(|&l| {
+        i + l <= seg.tokens.len()
+            && (i + 1..i + l).all(|k| !covered[k] && !seg.tokens[k].break_before)
+            && lex
+                .place_organization_words
+                .contains(&*seg.joined_cow(i, i + l))
+    })
 }
 
 /// Up to `max` name words ending just before token `end` (stopwords never included; title
@@ -91,9 +116,29 @@ pub(super) fn find_devanagari(
     out: &mut Vec<Mention>,
 ) {
     let n = seg.tokens.len();
+    let lex = &*LEXICON;
     for i in 0..n {
         if covered[i] || seg.tokens[i].script != Script::Devanagari {
             continue;
+        }
+        if let Some(l) = extends_place(seg, covered, i) {
+            // "दिल्ली पुलिस", "बिहार सरकार", "पटना जंक्शन": the longer name over the place.
+            if let Some(m) = out
+                .iter_mut()
+                .rev()
+                .find(|m| m.seg == si && m.to == i && m.kind == EntityType::Place)
+            {
+                let kind = if seg.has(i, flag::PLACE_SUFFIX) {
+                    EntityType::Place
+                } else {
+                    EntityType::Organization
+                };
+                m.to = i + l;
+                m.kind = kind;
+                m.origin = Origin::Found;
+                covered[i..i + l].iter_mut().for_each(|c| *c = true);
+                continue;
+            }
         }
         if seg.has(i, flag::ORGANIZATION) {
             // Titles may stand inside an organization's name ("राष्ट्रपति भवन").
@@ -159,7 +204,6 @@ pub(super) fn find_devanagari(
             }
         }
     }
-    let lex = &*LEXICON;
     for i in 0..n {
         if !covered[i]
             && seg.tokens[i].script == Script::Devanagari
