@@ -117,7 +117,22 @@ async fn patch_with_a_stale_etag_is_refused_and_changes_nothing() {
     assert_eq!(listed.status(), 200);
     let any = patch(&app, &editor, id, Some("*"), json!({"title": "Any"})).await;
     assert_eq!(any.status(), 200);
-    for malformed in ["abc", "", "\"unterminated"] {
+    // A tag sent without its quotes is the quoted one (a stale one is a 412); only a header
+    // naming no tag at all is malformed.
+    let bare = second.trim_matches('"').to_owned();
+    let unquoted = patch(&app, &editor, id, Some(&bare), json!({"title": "Bare"})).await;
+    assert_problem(unquoted, 412).await;
+    let (_, now) = read(&app, &editor, id).await;
+    let fresh = patch(
+        &app,
+        &editor,
+        id,
+        Some(now.trim_matches('"')),
+        json!({"title": "Bare"}),
+    )
+    .await;
+    assert_eq!(fresh.status(), 200);
+    for malformed in ["", ",", " , "] {
         let response = patch(&app, &editor, id, Some(malformed), json!({"title": "X"})).await;
         let problem = assert_problem(response, 400).await;
         assert!(problem["detail"].as_str().unwrap().contains("If-Match"));

@@ -17,6 +17,10 @@ use super::auth::{Editor, MaybePrincipal};
 use super::cache::Rendered;
 use super::cursor::fingerprint;
 use super::extract::{JsonBody, PathParams};
+use super::limits::{
+    MAX_BLOCKS, MAX_ENTITY_EDITS, MAX_IDENTIFIER_BYTES, MAX_KICKERS, MAX_NAME_CHARS,
+    MAX_SEARCH_CHARS, MAX_TAGS,
+};
 use super::params::{parse_date_bound, parse_limit, parse_list, QueryPairs};
 use super::{ApiError, ApiResult, AppState, Problem};
 use crate::normalize::{self, Block, BlockType};
@@ -35,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The top-level fields of an article, for `fields=`.
-const ARTICLE_FIELDS: &[&str] = &[
+pub(crate) const ARTICLE_FIELDS: &[&str] = &[
     "id",
     "slug",
     "status",
@@ -61,7 +65,7 @@ const ARTICLE_FIELDS: &[&str] = &[
     "updated_at",
 ];
 
-const LIST_FIELDS: &[&str] = &[
+pub(crate) const LIST_FIELDS: &[&str] = &[
     "id",
     "slug",
     "status",
@@ -117,7 +121,7 @@ struct ArticleCursor {
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
         ("status" = Option<String>, Query, description = "published (default), draft or any; draft and any need a token (any role)"),
         ("q" = Option<String>, Query, description = "Full-text search in any script: words, \"phrases\", prefix*, OR, -exclude"),
-        ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest; with no other filter, over the newest 5,000 stored matches, see NEWSDESK_SEARCH_WINDOW)"),
+        ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest; with no other filter, over the newest 5,000 stored matches, see NEWSDESK_SEARCH_WINDOW; without q, the same as -published_at)"),
         ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("fields" = Option<String>, Query, description = "Comma-separated fields to keep"),
@@ -215,8 +219,11 @@ pub async fn article_page(
     };
     let search = match params.one("q") {
         None => None,
-        Some(q) if q.chars().count() > 500 => {
-            return Err(ApiError::invalid_parameter("q", "at most 500 characters"))
+        Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
+            return Err(ApiError::invalid_parameter(
+                "q",
+                format!("at most {MAX_SEARCH_CHARS} characters"),
+            ))
         }
         Some(q) => Some(
             SearchExpr::parse(q).map_err(|e| ApiError::invalid_parameter("q", e.to_string()))?,
@@ -227,12 +234,8 @@ pub async fn article_page(
         None | Some("-published_at") => ArticleOrder::NewestFirst,
         Some("published_at") => ArticleOrder::OldestFirst,
         Some("relevance") if search.is_some() => ArticleOrder::Relevance,
-        Some("relevance") => {
-            return Err(ApiError::invalid_parameter(
-                "sort",
-                "`relevance` needs a search `q`",
-            ))
-        }
+        // With nothing to rank by, every article is as relevant as the next: newest first.
+        Some("relevance") => ArticleOrder::NewestFirst,
         Some(_) => {
             return Err(ApiError::invalid_parameter(
                 "sort",
@@ -506,14 +509,6 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// Most tags one article may carry.
-const MAX_TAGS: usize = 50;
-/// Most kickers one article may carry, and entities one edit may remove or restore.
-const MAX_KICKERS: usize = 20;
-const MAX_ENTITY_EDITS: usize = 100;
-/// Most blocks an edit may carry.
-const MAX_BLOCKS: usize = 5000;
-
 /// Change an article (editors). The slug stays; the answer is the new version with its ETag.
 ///
 /// With `If-Match` (the ETag of the version the editor read), the change is made only if the
@@ -558,6 +553,12 @@ async fn update_article(
         ..ArticleChanges::default()
     };
     if let Some(title) = &patch.title {
+        if !title.chars().any(char::is_alphanumeric) {
+            return Err(ApiError::invalid_parameter(
+                "title",
+                "the title needs a letter or a digit",
+            ));
+        }
         changes.title =
             Some(normalize::clean_edited_line(title).ok_or_else(|| {
                 ApiError::invalid_parameter("title", "the title cannot be empty")
@@ -612,10 +613,10 @@ async fn update_article(
                 format!("at most {MAX_TAGS} tags"),
             ));
         }
-        if list.iter().any(|t| t.chars().count() > 200) {
+        if list.iter().any(|t| t.chars().count() > MAX_NAME_CHARS) {
             return Err(ApiError::invalid_parameter(
                 name,
-                "a tag is at most 200 characters",
+                format!("a tag is at most {MAX_NAME_CHARS} characters"),
             ));
         }
     }
@@ -629,10 +630,10 @@ async fn update_article(
                 format!("at most {MAX_KICKERS} kickers"),
             ));
         }
-        if kickers.iter().any(|k| k.chars().count() > 200) {
+        if kickers.iter().any(|k| k.chars().count() > MAX_NAME_CHARS) {
             return Err(ApiError::invalid_parameter(
                 "kickers",
-                "a kicker is at most 200 characters",
+                format!("a kicker is at most {MAX_NAME_CHARS} characters"),
             ));
         }
         let mut cleaned: Vec<String> = Vec::with_capacity(kickers.len());
@@ -722,7 +723,7 @@ fn parse_if_match(headers: &HeaderMap) -> ApiResult<Option<IfMatch>> {
     let invalid = || {
         ApiError::invalid_parameter(
             "If-Match",
-            "expected `*` or entity tags such as `\"3f2a…\"`, comma-separated",
+            "expected `*` or entity tags such as `\"3f2a…\"`, comma-separated, as visible ASCII",
         )
     };
     let mut tags = Vec::new();
@@ -733,11 +734,14 @@ fn parse_if_match(headers: &HeaderMap) -> ApiResult<Option<IfMatch>> {
                 return Ok(Some(IfMatch::Any));
             }
             let quoted = tag.strip_prefix("W/").unwrap_or(tag);
-            if quoted.len() < 2 || !quoted.starts_with('"') || !quoted.ends_with('"') {
-                return Err(invalid());
+            if quoted.len() >= 2 && quoted.starts_with('"') && quoted.ends_with('"') {
+                // Weak tags never match a strong comparison; they are kept so the check fails.
+                tags.push(tag.to_owned());
+            } else {
+                // A tag sent without its quotes is taken as the quoted one.
+                let weak = if tag.starts_with("W/") { "W/" } else { "" };
+                tags.push(format!("{weak}\"{}\"", quoted.trim_matches('"')));
             }
-            // Weak tags never match a strong comparison; they are kept so the check fails.
-            tags.push(tag.to_owned());
         }
     }
     if tags.is_empty() {
@@ -817,7 +821,7 @@ async fn delete_article(
 /// Ids and slugs are short ASCII; anything else cannot name an article.
 pub fn check_identifier(id_or_slug: &str) -> ApiResult<()> {
     if id_or_slug.is_empty()
-        || id_or_slug.len() > 200
+        || id_or_slug.len() > MAX_IDENTIFIER_BYTES
         || !id_or_slug
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')

@@ -4,6 +4,7 @@
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi;
 use utoipa::{OpenApi as _, ToSchema};
@@ -12,6 +13,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::error::{Problem, ProblemKind};
 use super::extract::PathParams;
 use super::{ApiError, ApiResult, AppState};
+
+pub use contract::finish;
+
+/// What the annotations cannot say, or would say on every route: the answers any route can
+/// give, the exact bounds of shared parameters, and the links between operations.
+mod contract;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -49,9 +56,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// `GET /openapi.json`, serving the finished document.
-pub fn openapi_route(openapi: OpenApi) -> Router<AppState> {
-    let body = serde_json::to_value(&openapi).unwrap_or_default();
-    Router::new().route("/openapi.json", get(move || async move { Json(body) }))
+pub fn openapi_route(openapi: Value) -> Router<AppState> {
+    Router::new().route("/openapi.json", get(move || async move { Json(openapi) }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,7 +71,7 @@ pub struct ProblemExplanation {
 
 /// What a problem `type` means.
 #[utoipa::path(get, path = "/problems/{kind}", tag = "meta",
-    params(("kind" = String, Path, description = "The last segment of a problem's `type`")),
+    params(("kind" = String, Path, description = "The last segment of a problem's `type` (one of the kinds listed)")),
     responses(
         (status = 200, description = "The explanation", body = ProblemExplanation),
         (status = 404, description = "No such problem type", body = Problem, content_type = "application/problem+json")))]

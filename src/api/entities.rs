@@ -14,6 +14,7 @@ use super::articles::{article_page, check_identifier, render_article, Scope};
 use super::auth::{Editor, MaybePrincipal};
 use super::cursor::fingerprint;
 use super::extract::{JsonBody, PathParams};
+use super::limits::{name_problem, MAX_ALIASES, MAX_PREFIX_CHARS};
 use super::params::{parse_limit, QueryPairs};
 use super::{ApiError, ApiResult, AppState, Problem};
 use crate::normalize::{self, EntityType};
@@ -58,8 +59,14 @@ async fn list_entities(
     let params = QueryPairs::parse(raw.as_deref());
     let kind = params.one("type").map(parse_type).transpose()?;
     let prefix = params.one("q").map(|q| q.trim().to_owned());
-    if prefix.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid_parameter("q", "at most 200 characters"));
+    if prefix
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_PREFIX_CHARS)
+    {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            format!("at most {MAX_PREFIX_CHARS} characters"),
+        ));
     }
     let order = match params.one("sort") {
         None | Some("-article_count") => EntityOrder::MostArticles,
@@ -182,18 +189,22 @@ async fn create_entity(
     Ok(response)
 }
 
+/// A name as sent: a letter or a digit, and at most [`MAX_NAME_CHARS`](super::limits::MAX_NAME_CHARS)
+/// characters; then cleaned as the normalizer cleans a line.
 fn clean_name(field: &str, raw: &str) -> ApiResult<String> {
-    let name = normalize::clean_edited_line(raw)
-        .ok_or_else(|| ApiError::invalid_parameter(field, "cannot be empty"))?;
-    if name.chars().count() > 200 {
-        return Err(ApiError::invalid_parameter(field, "at most 200 characters"));
+    if let Some(problem) = name_problem(raw) {
+        return Err(ApiError::invalid_parameter(field, problem));
     }
-    Ok(name)
+    normalize::clean_edited_line(raw)
+        .ok_or_else(|| ApiError::invalid_parameter(field, "cannot be empty"))
 }
 
 fn clean_aliases(field: &str, raw: &[String]) -> ApiResult<Vec<Alias>> {
-    if raw.len() > 100 {
-        return Err(ApiError::invalid_parameter(field, "at most 100 aliases"));
+    if raw.len() > MAX_ALIASES {
+        return Err(ApiError::invalid_parameter(
+            field,
+            format!("at most {MAX_ALIASES} aliases"),
+        ));
     }
     let mut out: Vec<Alias> = Vec::new();
     for alias in raw {

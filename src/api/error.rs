@@ -366,12 +366,23 @@ impl ApiError {
 
 impl From<crate::normalize::NormalizeError> for ApiError {
     fn from(err: crate::normalize::NormalizeError) -> ApiError {
-        match err {
-            crate::normalize::NormalizeError::UndecodableHtml { .. } => {
-                ApiError::MalformedBody(err.to_string())
+        use crate::normalize::NormalizeError;
+        // An explicit field the sender got wrong is an invalid parameter naming it; 422 is for
+        // a text read whole that holds no article.
+        let field = match &err {
+            NormalizeError::UndecodableHtml { .. } => {
+                return ApiError::MalformedBody(err.to_string())
             }
-            _ => ApiError::Unprocessable(err.to_string()),
-        }
+            NormalizeError::InvalidUrl { .. } => "url",
+            NormalizeError::InvalidPublishedAt { .. } => "published_at",
+            NormalizeError::InvalidLanguage { .. } => "language",
+            NormalizeError::EmptyText
+            | NormalizeError::NoProse
+            | NormalizeError::NothingLeft { .. } => {
+                return ApiError::Unprocessable(err.to_string())
+            }
+        };
+        ApiError::invalid_parameter(field, err.to_string())
     }
 }
 

@@ -58,7 +58,7 @@ fn location(id: &str) -> String {
     params(
         ("dry_run" = Option<bool>, Query, description = "Normalize and answer, store nothing"),
         ("status" = Option<String>, Query, description = "`published` (default) or `draft`"),
-        ("url" = Option<String>, Query, description = "For an HTML body: the page's address (relative links resolve against it unless the page names a canonical URL)"),
+        ("url" = Option<String>, Query, description = "The page's address, an absolute http(s) URL: for an HTML body, relative links resolve against it unless the page names a canonical URL (other bodies give theirs in the envelope's `url`)"),
         ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer"),
     ),
     request_body(description = "Raw article text, a whole HTML page, or a JSON envelope",
@@ -90,9 +90,14 @@ async fn ingest(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    let page_url = params.one("url").map(str::to_owned);
+    if let Some(url) = &page_url {
+        // Checked whatever the body, so a request is valid or not by its form alone.
+        check_page_url(url)?;
+    }
     let mut envelope = parse_envelope(content_type, &body, state.config.body_limit)?;
     if envelope.html.is_some() && envelope.url.is_none() {
-        envelope.url = params.one("url").map(str::to_owned);
+        envelope.url = page_url;
     }
 
     let request_hash = {
@@ -200,6 +205,21 @@ async fn normalize_off_thread(
         .run(move || worker.normalize(&envelope))
         .await?
         .map_err(ApiError::from)
+}
+
+/// `?url=`: an absolute http(s) URL with a host (the rule an envelope's `url` follows).
+fn check_page_url(value: &str) -> ApiResult<()> {
+    let valid = url::Url::parse(value.trim()).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_parameter(
+            "url",
+            "expected an absolute http(s) URL such as https://example.com/news/story",
+        ))
+    }
 }
 
 fn parse_bool(name: &str, value: Option<&str>) -> ApiResult<bool> {
@@ -371,11 +391,16 @@ fn dry_run_body(article: &NormalizedArticle) -> Value {
     })
 }
 
-/// One line of a batch's answer.
-#[derive(Debug, Serialize)]
-struct BatchResult {
+/// One line of a batch's answer: `created` (201) or `duplicate` (200) with the article's `id`,
+/// `slug` and `location`, or `error` with its problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchResult {
+    /// The input line it answers (1-based, blank lines not counted).
     line: usize,
+    /// The status a single ingest of the line would have answered.
     status: u16,
+    /// `created`, `duplicate` or `error`.
+    #[schema(value_type = String, pattern = "^(created|duplicate|error)$")]
     result: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
@@ -438,10 +463,11 @@ impl BatchResult {
 /// others; articles are written in transactions of up to 64.
 #[utoipa::path(post, path = "/v1/ingest/batch", tag = "ingest",
     params(("status" = Option<String>, Query, description = "`published` (default) or `draft` for every article")),
-    request_body(content = String, content_type = "application/x-ndjson", description = "One JSON envelope per line"),
+    request_body(content = Vec<Envelope>, content_type = "application/x-ndjson",
+        description = "NDJSON: one JSON envelope (as `POST /v1/ingest` takes) a line, each line a JSON object on its own; blank lines are skipped. The schema describes the lines as an array's items."),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "NDJSON, one result per input line", content_type = "application/x-ndjson"),
+        (status = 200, description = "NDJSON, one result a line for each non-blank input line, in order (the schema describes the lines as an array's items)", body = Vec<BatchResult>, content_type = "application/x-ndjson"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the batch limit", body = Problem, content_type = "application/problem+json"),

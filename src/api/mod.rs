@@ -20,6 +20,8 @@ pub mod extract;
 mod health;
 /// Posting raw text (one article, or NDJSON batches).
 mod ingest;
+/// Every bound on what a client sends, shared by the handlers and the OpenAPI document.
+pub mod limits;
 /// Prometheus metrics.
 pub mod metrics;
 /// The middleware stack.
@@ -218,7 +220,7 @@ pub fn app(state: AppState) -> Router {
 pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (router, openapi) = routes().split_for_parts();
     let router = router
-        .merge(docs::openapi_route(openapi))
+        .merge(docs::openapi_route(docs::finish(openapi)))
         .merge(crate::web::router())
         .merge(extra)
         .layer(axum::middleware::from_fn_with_state(
@@ -230,6 +232,6 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
 }
 
 /// The OpenAPI document as served at `/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+pub fn openapi() -> serde_json::Value {
+    docs::finish(routes().split_for_parts().1)
 }

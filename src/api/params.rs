@@ -8,9 +8,7 @@ use time::{Date, OffsetDateTime};
 use super::{ApiError, ApiResult};
 use crate::store::time::format_timestamp;
 
-/// Default and largest page sizes.
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
+pub use super::limits::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// The decoded pairs of a query string, in order.
 #[derive(Debug, Default)]

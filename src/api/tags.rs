@@ -14,6 +14,7 @@ use super::auth::{Editor, MaybePrincipal};
 use super::cursor::fingerprint;
 use super::entities::list_response;
 use super::extract::{JsonBody, PathParams};
+use super::limits::{name_problem, MAX_PREFIX_CHARS};
 use super::params::{parse_limit, QueryPairs};
 use super::{ApiError, ApiResult, AppState, Problem};
 use crate::normalize;
@@ -52,8 +53,14 @@ async fn list_tags(
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
     let prefix = params.one("q").map(|q| q.trim().to_owned());
-    if prefix.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid_parameter("q", "at most 200 characters"));
+    if prefix
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_PREFIX_CHARS)
+    {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            format!("at most {MAX_PREFIX_CHARS} characters"),
+        ));
     }
     let order = match params.one("sort") {
         None | Some("-article_count") => TagOrder::MostArticles,
@@ -99,15 +106,14 @@ pub struct TagBody {
     name: String,
 }
 
+/// A tag name as sent: a letter or a digit, at most [`MAX_NAME_CHARS`](super::limits::MAX_NAME_CHARS)
+/// characters, and a slug can be made from it.
 fn clean_tag_name(raw: &str) -> ApiResult<String> {
+    if let Some(problem) = name_problem(raw) {
+        return Err(ApiError::invalid_parameter("name", problem));
+    }
     let name = normalize::normalize_tag_name(raw)
         .ok_or_else(|| ApiError::invalid_parameter("name", "cannot be empty"))?;
-    if name.chars().count() > 200 {
-        return Err(ApiError::invalid_parameter(
-            "name",
-            "at most 200 characters",
-        ));
-    }
     if normalize::tag_slug(&name).is_empty() {
         return Err(ApiError::invalid_parameter(
             "name",

@@ -35,6 +35,7 @@ pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, script_code
 pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
 pub use html::normalize_html;
+pub use language::is_iso639_1;
 pub use slug::slugify;
 pub use stats::render_body_text;
 pub use structure::is_safe_image_url;
