@@ -24,11 +24,15 @@ mod ingest;
 pub mod metrics;
 /// The middleware stack.
 mod middleware;
+/// Webhooks and their delivery log.
+mod webhooks;
 pub(crate) use middleware::HYPER_MAX_HEADERS;
 /// Query-string parameters.
 mod params;
 /// Rate limits on writes and reads.
 pub mod ratelimit;
+/// When an article becomes public: scheduled publishing and its horizon.
+pub mod schedule;
 /// Tags: lists, curation.
 mod tags;
 /// The bearer token of a request, as its holder sees it.
@@ -206,6 +210,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(entities::router())
         .merge(tags::router())
         .merge(token::router())
+        .merge(webhooks::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.
