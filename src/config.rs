@@ -127,6 +127,11 @@ pub struct DistributionConfig {
           value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub dispatch_interval_ms: u64,
 
+    /// The API's public address (e.g. `https://news.example.com`), for the absolute links in
+    /// feeds; without it, the request's `Host` with `http://`.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Articles in a feed when the request does not say (`limit`, at most 100).
     #[arg(long, env = "NEWSDESK_FEED_LENGTH", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -168,6 +173,7 @@ impl Default for DistributionConfig {
         DistributionConfig {
             schedule_horizon_days: 365,
             dispatch_interval_ms: 1000,
+            public_url: None,
             feed_length: 50,
             webhook_allow_hosts: Vec::new(),
             webhook_retry_base_ms: 30_000,

@@ -218,3 +218,204 @@ async fn scheduled_articles_are_published_once_by_concurrent_servers() {
     }
     first.stop().await;
 }
+
+/// Fetches a feed, asserting a 200 of the content type, and answers its bytes and headers.
+async fn fetch_feed(
+    app: &TestApp,
+    path: &str,
+    content_type: &str,
+) -> (Vec<u8>, reqwest::header::HeaderMap) {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "GET {path}");
+    let headers = response.headers().clone();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(content_type),
+        "{path}: {:?}",
+        headers["content-type"]
+    );
+    (response.bytes().await.unwrap().to_vec(), headers)
+}
+
+backends!(feeds_in_three_formats_parse_back_with_the_articles);
+async fn feeds_in_three_formats_parse_back_with_the_articles() {
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    let hindi: Value = app
+        .ingest_text(&editor, common::FIXTURE)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut english = common::english_article(1, "Harbour News");
+    english["authors"] = json!(["Asha Rao"]);
+    let english: Value = app
+        .ingest_json(&editor, &english)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // A draft and a scheduled article stay out of feeds.
+    app.client
+        .post(app.url("/v1/ingest?status=draft"))
+        .bearer_auth(&editor)
+        .json(&common::english_article(2, "Harbour News"))
+        .send()
+        .await
+        .unwrap();
+    let ahead = stamp(OffsetDateTime::now_utc() + time::Duration::days(2));
+    app.ingest_json(&editor, &dated_article(3, &ahead)).await;
+
+    // Atom 1.0.
+    let (atom, headers) = fetch_feed(&app, "/v1/feed.atom", "application/atom+xml").await;
+    assert!(headers.contains_key("etag") && headers.contains_key("last-modified"));
+    let parsed = feed_rs::parser::parse(&atom[..]).expect("the Atom feed parses");
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::Atom);
+    assert!(parsed.title.is_some() && !parsed.id.is_empty() && parsed.updated.is_some());
+    assert_eq!(parsed.entries.len(), 2, "published articles only");
+    for entry in &parsed.entries {
+        assert!(!entry.id.is_empty() && entry.title.is_some() && entry.updated.is_some());
+        assert!(entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_ref())
+            .is_some());
+    }
+    let hindi_title = hindi["title"].as_str().unwrap();
+    let hindi_entry = parsed
+        .entries
+        .iter()
+        .find(|e| e.id.ends_with(hindi["id"].as_str().unwrap()))
+        .expect("the Hindi article");
+    assert_eq!(
+        hindi_entry.title.as_ref().unwrap().content,
+        hindi_title,
+        "Devanagari intact"
+    );
+    let english_entry = parsed
+        .entries
+        .iter()
+        .find(|e| e.id.ends_with(english["id"].as_str().unwrap()))
+        .expect("the English article");
+    assert_eq!(english_entry.authors[0].name.as_deref(), Some("Asha Rao"));
+    assert_eq!(english_entry.categories[0].term, "harbour-news");
+    let image = hindi["lead_image"]["url"]
+        .as_str()
+        .expect("the fixture's lead image");
+    assert!(hindi_entry
+        .links
+        .iter()
+        .any(|l| l.rel.as_deref() == Some("enclosure") && l.href == image));
+
+    // RSS 2.0.
+    let (rss, _) = fetch_feed(&app, "/v1/feed.rss", "application/rss+xml").await;
+    let parsed = feed_rs::parser::parse(&rss[..]).expect("the RSS feed parses");
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::RSS2);
+    assert!(parsed.title.is_some() && !parsed.links.is_empty() && parsed.description.is_some());
+    assert_eq!(parsed.entries.len(), 2);
+    let text = String::from_utf8(rss).unwrap();
+    assert!(text.contains(hindi_title), "Devanagari intact in RSS");
+    assert!(text.contains("<enclosure") && text.contains("dc:creator"));
+
+    // JSON Feed 1.1.
+    let (json_feed, _) = fetch_feed(&app, "/v1/feed.json", "application/feed+json").await;
+    let parsed = feed_rs::parser::parse(&json_feed[..]).expect("the JSON Feed parses");
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::JSON);
+    assert_eq!(parsed.entries.len(), 2);
+    let document: Value = serde_json::from_slice(&json_feed).unwrap();
+    assert_eq!(document["version"], "https://jsonfeed.org/version/1.1");
+    let items = document["items"].as_array().unwrap();
+    assert!(items
+        .iter()
+        .all(|i| i["id"].is_string() && i["content_html"].is_string()));
+    assert!(items
+        .iter()
+        .any(|i| i["title"] == hindi_title && i["language"] == "hi"));
+    assert!(items.iter().any(|i| i["image"] == image));
+    assert!(items.iter().any(|i| i["authors"][0]["name"] == "Asha Rao"));
+
+    // The filters of the article list, and its length.
+    let (filtered, _) = fetch_feed(
+        &app,
+        "/v1/feed.json?tag=harbour-news",
+        "application/feed+json",
+    )
+    .await;
+    let filtered: Value = serde_json::from_slice(&filtered).unwrap();
+    assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+    let (hindi_only, _) = fetch_feed(
+        &app,
+        "/v1/feed.atom?lang=hi&limit=1",
+        "application/atom+xml",
+    )
+    .await;
+    let hindi_only = feed_rs::parser::parse(&hindi_only[..]).unwrap();
+    assert_eq!(hindi_only.entries.len(), 1);
+    assert_eq!(
+        hindi_only.entries[0].title.as_ref().unwrap().content,
+        hindi_title
+    );
+    common::assert_problem(app.get("/v1/feed.rss?limit=101").await, 400).await;
+    common::assert_problem(app.get("/v1/feed.rss?lang=hindi").await, 400).await;
+    app.stop().await;
+}
+
+backends!(feeds_answer_304_and_lists_link_to_them);
+async fn feeds_answer_304_and_lists_link_to_them() {
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    app.ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await;
+    let (_, headers) = fetch_feed(&app, "/v1/feed.atom?tag=harbour", "application/atom+xml").await;
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let last_modified = headers["last-modified"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(app.url("/v1/feed.atom?tag=harbour"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let since = app
+        .client
+        .get(app.url("/v1/feed.atom?tag=harbour"))
+        .header("if-modified-since", &last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(since.status(), 304);
+    // A new article changes the feed.
+    app.ingest_json(&editor, &common::english_article(2, "harbour"))
+        .await;
+    let changed = app
+        .client
+        .get(app.url("/v1/feed.atom?tag=harbour"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+
+    let list = app.get("/v1/articles?tag=harbour&limit=5").await;
+    let links: Vec<String> = list
+        .headers()
+        .get_all("link")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        links.contains(
+            &"</v1/feed.atom?tag=harbour>; rel=\"alternate\"; type=\"application/atom+xml\""
+                .to_owned()
+        ),
+        "{links:?}"
+    );
+    assert!(links.iter().any(|l| l.contains("/v1/feed.rss?tag=harbour")));
+    assert!(links
+        .iter()
+        .any(|l| l.contains("/v1/feed.json?tag=harbour")));
+    app.stop().await;
+}

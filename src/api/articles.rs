@@ -123,7 +123,9 @@ struct ArticleCursor {
         ("fields" = Option<String>, Query, description = "Comma-separated fields to keep"),
     ),
     responses(
-        (status = 200, description = "A page of articles", body = ArticleList),
+        (status = 200, description = "A page of articles; `Link` names the next page (rel=next) and the Atom, RSS and JSON feeds of the same filters (rel=alternate)", body = ArticleList,
+         headers(("Link" = String), ("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Drafts need a token, or the token is not valid", body = Problem, content_type = "application/problem+json")))]
 async fn list_articles(
@@ -133,7 +135,7 @@ async fn list_articles(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
-    article_page(
+    let mut response = article_page(
         &state,
         &principal,
         &headers,
@@ -141,7 +143,11 @@ async fn list_articles(
         "/v1/articles",
         Scope::default(),
     )
-    .await
+    .await?;
+    for link in super::feeds::alternate_links(&params) {
+        response.headers_mut().append(header::LINK, link);
+    }
+    Ok(response)
 }
 
 /// What a nested article list (`/v1/tags/{slug}/articles`, `/v1/entities/{id}/articles`) is

@@ -16,6 +16,8 @@ mod entities;
 pub mod error;
 /// Extractors that turn axum's rejections into problem documents.
 pub mod extract;
+/// Atom, RSS and JSON feeds of published articles.
+mod feeds;
 /// Liveness and readiness.
 mod health;
 /// Posting raw text (one article, or NDJSON batches).
@@ -211,6 +213,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(tags::router())
         .merge(token::router())
         .merge(webhooks::router())
+        .merge(feeds::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.
