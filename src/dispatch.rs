@@ -82,7 +82,9 @@ pub async fn tick(
         .claim_deliveries(&stamp, &lease, u32::try_from(free).unwrap_or(u32::MAX))
         .await?;
     for delivery in due {
-        let Ok(permit) = in_flight.clone().try_acquire_owned() else {
+        // Free places were counted before the claim; should they have gone meanwhile, this
+        // waits for one rather than leave a claimed delivery unattempted until its lease ends.
+        let Ok(permit) = in_flight.clone().acquire_owned().await else {
             break;
         };
         let store = store.clone();

@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{backends, spawn_app, TestApp};
+use common::{backends, spawn_app, spawn_app_with, spawn_on, TestApp};
 use newsdesk::store::tokens::Role;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -417,5 +417,435 @@ async fn feeds_answer_304_and_lists_link_to_them() {
     assert!(links
         .iter()
         .any(|l| l.contains("/v1/feed.json?tag=harbour")));
+    app.stop().await;
+}
+
+/// A webhook receiver on 127.0.0.1: records every request and answers the statuses of its
+/// script in turn (then 200).
+#[derive(Clone)]
+struct Receiver {
+    url: String,
+    seen: Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+}
+
+impl Receiver {
+    async fn start(script: Vec<u16>) -> Receiver {
+        use axum::extract::State;
+        type Shared = (
+            Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+            Arc<std::sync::Mutex<std::collections::VecDeque<u16>>>,
+        );
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let script = Arc::new(std::sync::Mutex::new(script.into_iter().collect()));
+        let app = axum::Router::new()
+            .route(
+                "/hook",
+                axum::routing::post(
+                    |State((seen, script)): State<Shared>,
+                     headers: axum::http::HeaderMap,
+                     body: String| async move {
+                        seen.lock().unwrap().push((headers, body));
+                        let status = script.lock().unwrap().pop_front().unwrap_or(200);
+                        axum::http::StatusCode::from_u16(status).unwrap()
+                    },
+                ),
+            )
+            .with_state((seen.clone(), script));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Receiver {
+            url: format!("http://{addr}/hook"),
+            seen,
+        }
+    }
+
+    fn requests(&self) -> Vec<(axum::http::HeaderMap, String)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// An app whose webhooks may reach 127.0.0.1, retrying at once.
+async fn webhook_app() -> TestApp {
+    spawn_app_with(
+        |config| {
+            config.distribution.webhook_allow_hosts = vec!["127.0.0.1".into()];
+            config.distribution.webhook_retry_base_ms = 1;
+        },
+        axum::Router::new(),
+    )
+    .await
+}
+
+async fn register(app: &TestApp, token: &str, url: &str, events: &[&str]) -> reqwest::Response {
+    app.client
+        .post(app.url("/v1/webhooks"))
+        .bearer_auth(token)
+        .json(&json!({"url": url, "events": events, "description": "test receiver"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Runs dispatcher rounds until `done` holds (or ten seconds pass).
+async fn dispatch_until(app: &TestApp, mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        dispatch_once(app).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if done() {
+            // Let the last attempt's bookkeeping land.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            return;
+        }
+    }
+    panic!("the dispatcher did not get there in time");
+}
+
+/// Verifies a delivery's Standard Webhooks signature with the secret, independently of the
+/// server's code.
+fn verify(secret: &str, headers: &axum::http::HeaderMap, body: &str) -> bool {
+    use base64::Engine;
+    use hmac::Mac;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let key = engine
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let id = headers["webhook-id"].to_str().unwrap();
+    let timestamp = headers["webhook-timestamp"].to_str().unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    let expected = engine.encode(mac.finalize().into_bytes());
+    headers["webhook-signature"]
+        .to_str()
+        .unwrap()
+        .split(' ')
+        .any(|s| s == format!("v1,{expected}"))
+}
+
+backends!(
+    webhook_deliveries_are_signed_and_retried_with_one_id,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
+    let receiver = Receiver::start(vec![500, 500]).await;
+    let app = webhook_app().await;
+    let editor = app.editor().await;
+    let response = register(
+        &app,
+        &editor,
+        &receiver.url,
+        &["article.published", "article.deleted"],
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = response.json().await.unwrap();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("/v1/webhooks/{id}"));
+    // The secret is shown once.
+    let shown: Value = app
+        .client
+        .get(app.url(&location))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(shown.get("secret").is_none());
+    assert_eq!(
+        shown["events"],
+        json!(["article.published", "article.deleted"])
+    );
+
+    let article: Value = app
+        .ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    dispatch_until(&app, || receiver.requests().len() >= 3).await;
+    let requests = receiver.requests();
+    assert_eq!(requests.len(), 3, "500, 500, then 200");
+    let ids: Vec<&str> = requests
+        .iter()
+        .map(|(h, _)| h["webhook-id"].to_str().unwrap())
+        .collect();
+    assert!(
+        ids.iter().all(|i| *i == ids[0]),
+        "one webhook-id on every attempt: {ids:?}"
+    );
+    for (headers, body) in &requests {
+        assert!(verify(&secret, headers, body), "the signature verifies");
+        let payload: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(payload["type"], "article.published");
+        assert!(payload["timestamp"].is_string());
+        assert_eq!(payload["data"]["id"], article["id"]);
+        assert_eq!(payload["data"]["title"], article["title"]);
+    }
+
+    // The delivery log.
+    let log: Value = app
+        .client
+        .get(app.url(&format!("/v1/webhooks/{id}/deliveries")))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let delivery = &log["data"][0];
+    assert_eq!(delivery["id"], ids[0]);
+    assert_eq!(delivery["status"], "delivered");
+    assert_eq!(delivery["attempts"], 3);
+    assert_eq!(delivery["last_status_code"], 200);
+    assert_eq!(delivery["event_type"], "article.published");
+
+    // A retry sends it again, with the same id.
+    let retried = app
+        .client
+        .post(app.url(&format!("/v1/webhooks/{id}/deliveries/{}/retry", ids[0])))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.status(), 202);
+    dispatch_until(&app, || receiver.requests().len() >= 4).await;
+    assert_eq!(receiver.requests()[3].0["webhook-id"], ids[0]);
+
+    // Deleting the article is an event too; readers may not see webhooks.
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/v1/articles/{}", article["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    dispatch_until(&app, || receiver.requests().len() >= 5).await;
+    let payload: Value = serde_json::from_str(&receiver.requests()[4].1).unwrap();
+    assert_eq!(payload["type"], "article.deleted");
+    let reader = app.token(Role::Reader).await;
+    let refused = app
+        .client
+        .get(app.url("/v1/webhooks"))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap();
+    common::assert_problem(refused, 403).await;
+    app.stop().await;
+}
+
+backends!(internal_webhook_urls_are_refused);
+async fn internal_webhook_urls_are_refused() {
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://localhost/hook",
+        "http://10.0.0.7/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://[::ffff:192.168.0.1]/",
+    ] {
+        let response = register(&app, &editor, url, &["article.published"]).await;
+        let problem = common::assert_problem(response, 422).await;
+        assert_eq!(
+            problem["type"], "/problems/webhook-url-not-allowed",
+            "{url}"
+        );
+    }
+    let response = register(&app, &editor, "ftp://example.com/", &["article.published"]).await;
+    common::assert_problem(response, 422).await;
+    let response = register(&app, &editor, "not a url", &["article.published"]).await;
+    common::assert_problem(response, 400).await;
+    let response = register(&app, &editor, "http://93.184.216.34/", &["nope"]).await;
+    common::assert_problem(response, 400).await;
+    app.stop().await;
+}
+
+backends!(
+    an_event_committed_before_a_crash_is_delivered_after_restart,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+async fn an_event_committed_before_a_crash_is_delivered_after_restart() {
+    let receiver = Receiver::start(Vec::new()).await;
+    let app = webhook_app().await;
+    let editor = app.editor().await;
+    let created: Value = register(&app, &editor, &receiver.url, &["article.published"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    // The article's transaction commits its event; the server goes away before any dispatcher
+    // round (the test app runs none on its own).
+    let response = app
+        .ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await;
+    assert_eq!(response.status(), 201);
+    let config = app.state.config.as_ref().clone();
+    let database = app.database.clone();
+    let TestApp { dir, state, .. } = app;
+    state.store.close().await;
+    drop(state);
+    assert!(receiver.requests().is_empty());
+
+    // A new server on the same database delivers it.
+    let restarted = spawn_on(config, dir, database, axum::Router::new()).await;
+    dispatch_until(&restarted, || !receiver.requests().is_empty()).await;
+    let requests = receiver.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(verify(&secret, &requests[0].0, &requests[0].1));
+    restarted.stop().await;
+}
+
+backends!(
+    several_servers_deliver_each_event_once,
+    flavor = "multi_thread",
+    worker_threads = 4
+);
+async fn several_servers_deliver_each_event_once() {
+    let receiver = Receiver::start(Vec::new()).await;
+    let first = webhook_app().await;
+    let editor = first.editor().await;
+    register(&first, &editor, &receiver.url, &["article.published"]).await;
+    for n in 0..12 {
+        first
+            .ingest_json(&editor, &common::english_article(n, "harbour"))
+            .await;
+    }
+    let second_store = match common::backend() {
+        common::Backend::Postgres => newsdesk::server::open_store(&first.state.config)
+            .await
+            .unwrap(),
+        common::Backend::Sqlite => first.state.store.clone(),
+    };
+    let config = first.state.config.distribution.clone();
+    let mut servers = Vec::new();
+    for k in 0..4 {
+        let store = if k % 2 == 0 {
+            first.state.store.clone()
+        } else {
+            second_store.clone()
+        };
+        let config = config.clone();
+        let receiver = receiver.clone();
+        servers.push(tokio::spawn(async move {
+            let in_flight = Arc::new(tokio::sync::Semaphore::new(4));
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            // Until every event arrived, then a few rounds more (which must send nothing).
+            let mut after = 0;
+            while after < 5 && std::time::Instant::now() < deadline {
+                newsdesk::dispatch::tick(&store, &config, &in_flight)
+                    .await
+                    .unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                if receiver.requests().len() >= 12 {
+                    after += 1;
+                }
+            }
+        }));
+    }
+    for server in servers {
+        server.await.unwrap();
+    }
+    let mut ids: Vec<String> = receiver
+        .requests()
+        .iter()
+        .map(|(h, _)| h["webhook-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 12, "one delivery per event");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 12);
+    if common::backend() == common::Backend::Postgres {
+        second_store.close().await;
+    }
+    first.stop().await;
+}
+
+backends!(
+    an_endpoint_failing_for_the_whole_period_is_turned_off,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+async fn an_endpoint_failing_for_the_whole_period_is_turned_off() {
+    let receiver = Receiver::start(vec![503; 10]).await;
+    let app = spawn_app_with(
+        |config| {
+            config.distribution.webhook_allow_hosts = vec!["127.0.0.1".into()];
+            config.distribution.webhook_retry_period_secs = 0;
+        },
+        axum::Router::new(),
+    )
+    .await;
+    let editor = app.editor().await;
+    let created: Value = register(&app, &editor, &receiver.url, &["article.published"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    app.ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await;
+    dispatch_until(&app, || !receiver.requests().is_empty()).await;
+    let webhook: Value = app
+        .client
+        .get(app.url(&format!("/v1/webhooks/{id}")))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(webhook["enabled"], false);
+    assert!(
+        webhook["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 503"),
+        "{webhook}"
+    );
+    let log: Value = app
+        .client
+        .get(app.url(&format!("/v1/webhooks/{id}/deliveries")))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["data"][0]["status"], "failed");
+    // Turned on again, it hears of the next article.
+    let patched = app
+        .client
+        .patch(app.url(&format!("/v1/webhooks/{id}")))
+        .bearer_auth(&editor)
+        .json(&json!({"enabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["enabled"], true);
+    assert!(patched["disabled_reason"].is_null());
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/v1/webhooks/{id}")))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
     app.stop().await;
 }

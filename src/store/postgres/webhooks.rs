@@ -1,7 +1,9 @@
 //! Distribution on PostgreSQL, shared by several app servers: scheduled articles made public
 //! when due, the outbox of events, webhooks and their deliveries. Every claim here (an article
 //! published, an event fanned out, a delivery leased for an attempt) is a conditional update of
-//! rows locked with `FOR UPDATE SKIP LOCKED`: one server wins each, the others pass it by.
+//! rows locked with `FOR UPDATE SKIP LOCKED`: one server wins each, the others pass it by. The
+//! rows are picked in a `MATERIALIZED` CTE: as an `IN (…)` subquery the planner may run the
+//! `LIMIT` more than once and claim more rows than asked for.
 
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -137,12 +139,12 @@ impl PgStore {
         with_retries(|| async {
             let mut tx = self.pool.begin().await?;
             let ids: Vec<String> = sqlx::query_scalar(
-                "UPDATE articles SET status = 'published', version = version + 1, updated_at = $1 \
-                 WHERE id IN (SELECT id FROM articles WHERE status = 'scheduled' AND deleted_at IS NULL \
-                              AND published_at <= $1 ORDER BY published_at LIMIT $2 \
-                              FOR UPDATE SKIP LOCKED) \
-                   AND status = 'scheduled' \
-                 RETURNING id",
+                "WITH due AS MATERIALIZED ( \
+                   SELECT id FROM articles WHERE status = 'scheduled' AND deleted_at IS NULL \
+                   AND published_at <= $1 ORDER BY published_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
+                 UPDATE articles a SET status = 'published', version = version + 1, updated_at = $1 \
+                 FROM due WHERE a.id = due.id AND a.status = 'scheduled' \
+                 RETURNING a.id",
             )
             .bind(now)
             .bind(i64::from(limit))
@@ -330,11 +332,12 @@ impl PgStore {
     pub async fn dispatch_events(&self, now: &str, limit: u32) -> StoreResult<usize> {
         let mut tx = self.pool.begin().await?;
         let events: Vec<(i64, String)> = sqlx::query_as(
-            "UPDATE outbox_events SET dispatched_at = $1 \
-             WHERE seq IN (SELECT seq FROM outbox_events WHERE dispatched_at IS NULL ORDER BY seq \
-                           LIMIT $2 FOR UPDATE SKIP LOCKED) \
-               AND dispatched_at IS NULL \
-             RETURNING seq, type",
+            "WITH pending AS MATERIALIZED ( \
+               SELECT seq FROM outbox_events WHERE dispatched_at IS NULL ORDER BY seq \
+               LIMIT $2 FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox_events e SET dispatched_at = $1 FROM pending \
+             WHERE e.seq = pending.seq AND e.dispatched_at IS NULL \
+             RETURNING e.seq, e.type",
         )
         .bind(now)
         .bind(i64::from(limit))
@@ -383,14 +386,15 @@ impl PgStore {
         limit: u32,
     ) -> StoreResult<Vec<DueDelivery>> {
         let rows = sqlx::query(
-            "WITH claimed AS ( \
-               UPDATE webhook_deliveries SET lease_until = $2 \
-               WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
-                            WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-                              AND (d.lease_until IS NULL OR d.lease_until <= $1) AND w.enabled \
-                            ORDER BY d.next_attempt_at LIMIT $3 FOR UPDATE OF d SKIP LOCKED) \
-                 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1) \
-               RETURNING id, webhook_id, event_seq, attempts, created_at) \
+            "WITH due AS MATERIALIZED ( \
+               SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+                 AND (d.lease_until IS NULL OR d.lease_until <= $1) AND w.enabled \
+               ORDER BY d.next_attempt_at LIMIT $3 FOR UPDATE OF d SKIP LOCKED), \
+             claimed AS ( \
+               UPDATE webhook_deliveries d SET lease_until = $2 FROM due \
+               WHERE d.id = due.id AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= $1) \
+               RETURNING d.id, d.webhook_id, d.event_seq, d.attempts, d.created_at) \
              SELECT c.id, c.webhook_id, c.attempts, c.created_at, w.url, w.secret, e.payload \
              FROM claimed c JOIN webhooks w ON w.id = c.webhook_id \
              JOIN outbox_events e ON e.seq = c.event_seq",
