@@ -108,6 +108,95 @@ pub struct ServeConfig {
     /// Hours a write's answer is kept for replay under its `Idempotency-Key`.
     #[arg(long, env = "NEWSDESK_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
     pub idempotency_ttl_hours: u64,
+
+    #[command(flatten)]
+    pub distribution: DistributionConfig,
+}
+
+/// Scheduled publishing, feeds and webhooks.
+#[derive(Debug, Clone, Args)]
+pub struct DistributionConfig {
+    /// How far ahead `published_at` may lie, in days: an article dated later is refused (422)
+    /// unless ingested or edited with `status=scheduled`; one dated sooner is scheduled.
+    #[arg(long, env = "NEWSDESK_SCHEDULE_HORIZON_DAYS", default_value_t = 365)]
+    pub schedule_horizon_days: u32,
+
+    /// How often each app server looks for scheduled articles that are due, outbox events to
+    /// fan out and webhook deliveries to attempt, in milliseconds.
+    #[arg(long, env = "NEWSDESK_DISPATCH_INTERVAL_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub dispatch_interval_ms: u64,
+
+    /// The API's public address (e.g. `https://news.example.com`), for the absolute links in
+    /// feeds; without it, the request's `Host` with `http://`.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Articles in a feed when the request does not say (`limit`, at most 100).
+    #[arg(long, env = "NEWSDESK_FEED_LENGTH", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub feed_length: u32,
+
+    /// Webhook hosts allowed although they resolve to internal addresses (comma-separated host
+    /// names or addresses, e.g. `127.0.0.1` in tests).
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
+    pub webhook_allow_hosts: Vec<String>,
+
+    /// Wait before the second attempt of a failed delivery, in milliseconds; each further wait
+    /// doubles (with jitter), up to six hours.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub webhook_retry_base_ms: u64,
+
+    /// How long a delivery is retried, in seconds; past it the delivery fails and its webhook is
+    /// turned off, saying why.
+    #[arg(
+        long,
+        env = "NEWSDESK_WEBHOOK_RETRY_PERIOD_SECS",
+        default_value_t = 86_400
+    )]
+    pub webhook_retry_period_secs: u64,
+
+    /// Longest one delivery attempt may take (connect, send, answer), in seconds.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub webhook_timeout_secs: u64,
+
+    /// Deliveries one app server has in flight at once.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_CONCURRENCY", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub webhook_concurrency: u32,
+}
+
+impl Default for DistributionConfig {
+    fn default() -> DistributionConfig {
+        DistributionConfig {
+            schedule_horizon_days: 365,
+            dispatch_interval_ms: 1000,
+            public_url: None,
+            feed_length: 50,
+            webhook_allow_hosts: Vec::new(),
+            webhook_retry_base_ms: 30_000,
+            webhook_retry_period_secs: 86_400,
+            webhook_timeout_secs: 10,
+            webhook_concurrency: 16,
+        }
+    }
+}
+
+impl DistributionConfig {
+    /// How far ahead a publication date may lie without `status=scheduled`.
+    pub fn schedule_horizon(&self) -> time::Duration {
+        time::Duration::days(i64::from(self.schedule_horizon_days))
+    }
+
+    /// Whether webhooks to `host` skip the internal-address check.
+    pub fn webhook_host_allowed(&self, host: &str) -> bool {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.webhook_allow_hosts
+            .iter()
+            .any(|allowed| allowed.trim().eq_ignore_ascii_case(host))
+    }
 }
 
 /// Where the database is.
@@ -169,6 +258,7 @@ impl ServeConfig {
             batch_timeout_secs: 600,
             trusted_proxies: Vec::new(),
             idempotency_ttl_hours: 24,
+            distribution: DistributionConfig::default(),
         }
     }
 

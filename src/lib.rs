@@ -8,6 +8,8 @@
 
 pub mod api;
 pub mod config;
+/// Publishing scheduled articles and delivering webhooks, beside the requests.
+pub mod dispatch;
 pub mod eval;
 /// Closing connections that go quiet.
 mod idle;

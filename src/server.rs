@@ -77,12 +77,14 @@ impl Server {
         let store = state.store.clone();
         let limits = ConnectionLimits::from_config(&state.config);
         let sweeping = tokio::spawn(sweep_saved_responses(state.clone()));
+        let dispatching = tokio::spawn(crate::dispatch::run(state.clone()));
         let app = api::app(state);
         let filling = tokio::spawn(fill_missing_docs(store.clone()));
         tokio::task::spawn_blocking(crate::normalize::warm_up);
         serve(listener, app, shutdown, limits).await;
         filling.abort();
         sweeping.abort();
+        dispatching.abort();
         store.close().await;
     }
 }

@@ -11,7 +11,7 @@
 
 /// The types both backends read and write, each in the module the API names.
 mod types;
-pub use types::{articles, docs, entities, idempotency, tags, tokens};
+pub use types::{articles, docs, entities, idempotency, tags, tokens, webhooks};
 
 /// Copying a whole database from one backend to another.
 pub mod copy;
@@ -444,5 +444,97 @@ impl Store {
         init: impl FnOnce() -> String,
     ) -> StoreResult<String> {
         dispatch!(self, s => s.setting_or_init(name, init).await)
+    }
+
+    /// Publishes the scheduled articles due at `now` (at most `limit`), each exactly once even
+    /// with several app servers; answers their ids.
+    pub async fn publish_due(&self, now: &str, limit: u32) -> StoreResult<Vec<String>> {
+        dispatch!(self, s => s.publish_due(now, limit).await)
+    }
+
+    /// Registers a webhook.
+    pub async fn create_webhook(
+        &self,
+        new: &webhooks::NewWebhook,
+    ) -> StoreResult<webhooks::Webhook> {
+        dispatch!(self, s => s.create_webhook(new).await)
+    }
+
+    /// Every webhook, oldest first.
+    pub async fn list_webhooks(&self) -> StoreResult<Vec<webhooks::Webhook>> {
+        dispatch!(self, s => s.list_webhooks().await)
+    }
+
+    /// How many webhooks are registered.
+    pub async fn count_webhooks(&self) -> StoreResult<i64> {
+        dispatch!(self, s => s.count_webhooks().await)
+    }
+
+    pub async fn get_webhook(&self, id: &str) -> StoreResult<webhooks::Webhook> {
+        dispatch!(self, s => s.get_webhook(id).await)
+    }
+
+    pub async fn update_webhook(
+        &self,
+        id: &str,
+        changes: &webhooks::WebhookChanges,
+    ) -> StoreResult<webhooks::Webhook> {
+        dispatch!(self, s => s.update_webhook(id, changes).await)
+    }
+
+    /// Deletes a webhook with its deliveries.
+    pub async fn delete_webhook(&self, id: &str) -> StoreResult<()> {
+        dispatch!(self, s => s.delete_webhook(id).await)
+    }
+
+    /// A webhook's deliveries, newest first, after the delivery `before`.
+    pub async fn list_deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Page<webhooks::Delivery>> {
+        dispatch!(self, s => s.list_deliveries(webhook_id, before, limit).await)
+    }
+
+    pub async fn get_delivery(
+        &self,
+        webhook_id: &str,
+        id: &str,
+    ) -> StoreResult<webhooks::Delivery> {
+        dispatch!(self, s => s.get_delivery(webhook_id, id).await)
+    }
+
+    /// Makes a delivery due now again, with the same id.
+    pub async fn retry_delivery(
+        &self,
+        webhook_id: &str,
+        id: &str,
+    ) -> StoreResult<webhooks::Delivery> {
+        dispatch!(self, s => s.retry_delivery(webhook_id, id).await)
+    }
+
+    /// Fans out up to `limit` outbox events to the webhooks that want them, each exactly once.
+    pub async fn dispatch_events(&self, now: &str, limit: u32) -> StoreResult<usize> {
+        dispatch!(self, s => s.dispatch_events(now, limit).await)
+    }
+
+    /// Claims up to `limit` due deliveries, leased to the caller until `lease_until`.
+    pub async fn claim_deliveries(
+        &self,
+        now: &str,
+        lease_until: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<webhooks::DueDelivery>> {
+        dispatch!(self, s => s.claim_deliveries(now, lease_until, limit).await)
+    }
+
+    /// Records the outcome of an attempt.
+    pub async fn finish_attempt(
+        &self,
+        delivery: &webhooks::DueDelivery,
+        outcome: &webhooks::AttemptOutcome,
+    ) -> StoreResult<()> {
+        dispatch!(self, s => s.finish_attempt(delivery, outcome).await)
     }
 }

@@ -119,7 +119,7 @@ struct ArticleCursor {
         ("source" = Option<String>, Query, description = "Source domain, e.g. abplive.com"),
         ("since" = Option<String>, Query, description = "published_at on or after (RFC 3339 or YYYY-MM-DD)"),
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
-        ("status" = Option<String>, Query, description = "published (default), draft or any; draft and any need a token (any role)"),
+        ("status" = Option<String>, Query, description = "published (default), draft, scheduled or any; all but published need a token (any role)"),
         ("q" = Option<String>, Query, description = "Full-text search in any script: words, \"phrases\", prefix*, OR, -exclude"),
         ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest; with no other filter, over the newest 5,000 stored matches, see NEWSDESK_SEARCH_WINDOW; without q, the same as -published_at)"),
         ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
@@ -127,7 +127,9 @@ struct ArticleCursor {
         ("fields" = Option<String>, Query, description = "Comma-separated fields to keep"),
     ),
     responses(
-        (status = 200, description = "A page of articles", body = ArticleList),
+        (status = 200, description = "A page of articles; `Link` names the next page (rel=next) and the Atom, RSS and JSON feeds of the same filters (rel=alternate)", body = ArticleList,
+         headers(("Link" = String), ("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Drafts need a token, or the token is not valid", body = Problem, content_type = "application/problem+json")))]
 async fn list_articles(
@@ -137,7 +139,7 @@ async fn list_articles(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
-    article_page(
+    let mut response = article_page(
         &state,
         &principal,
         &headers,
@@ -145,7 +147,11 @@ async fn list_articles(
         "/v1/articles",
         Scope::default(),
     )
-    .await
+    .await?;
+    for link in super::feeds::alternate_links(&params) {
+        response.headers_mut().append(header::LINK, link);
+    }
+    Ok(response)
 }
 
 /// What a nested article list (`/v1/tags/{slug}/articles`, `/v1/entities/{id}/articles`) is
@@ -198,22 +204,26 @@ pub async fn article_page(
         .transpose()?;
     let statuses = match params.one("status") {
         None | Some("published") => vec![ArticleStatus::Published],
-        Some(wanted @ ("draft" | "any")) => {
+        Some(wanted @ ("draft" | "scheduled" | "any")) => {
             if !principal.sees_unpublished() {
                 return Err(ApiError::Unauthorized(
                     "Listing drafts needs a token (any role, `reader` and up).".into(),
                 ));
             }
-            if wanted == "draft" {
-                vec![ArticleStatus::Draft]
-            } else {
-                vec![ArticleStatus::Draft, ArticleStatus::Published]
+            match wanted {
+                "draft" => vec![ArticleStatus::Draft],
+                "scheduled" => vec![ArticleStatus::Scheduled],
+                _ => vec![
+                    ArticleStatus::Draft,
+                    ArticleStatus::Published,
+                    ArticleStatus::Scheduled,
+                ],
             }
         }
         Some(_) => {
             return Err(ApiError::invalid_parameter(
                 "status",
-                "expected `published`, `draft` or `any`",
+                "expected `published`, `draft`, `scheduled` or `any`",
             ))
         }
     };
@@ -528,7 +538,7 @@ where
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new text duplicates another article", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The article changed since the If-Match version; `ETag` is the current one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Nothing would be left of the article", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Nothing would be left of the article, or `published_at` lies beyond the scheduling horizon without `status: scheduled`", body = Problem, content_type = "application/problem+json")))]
 async fn update_article(
     State(state): State<AppState>,
     _editor: Editor,
@@ -668,6 +678,23 @@ async fn update_article(
     }
     changes.remove_entities = patch.remove_entities.clone();
     changes.restore_entities = patch.restore_entities.clone();
+    if patch.status.is_some() || patch.published_at.is_some() {
+        let published_at = match &changes.published_at {
+            Some(at) => *at,
+            None => current
+                .published_at
+                .as_deref()
+                .map(|v| parse_timestamp("published_at", v))
+                .transpose()?,
+        };
+        changes.status = Some(super::schedule::effective_status(
+            patch.status.unwrap_or(current.status),
+            patch.status.is_some(),
+            published_at,
+            OffsetDateTime::now_utc(),
+            state.config.distribution.schedule_horizon(),
+        )?);
+    }
 
     // Entities come from the title, summary, kickers and blocks: extracted again when any of
     // them changes, or when an entity may be linked again.
@@ -888,7 +915,7 @@ fn render_bytes(body: &Value) -> Rendered {
 fn article_cache_control(status: ArticleStatus) -> &'static str {
     match status {
         ArticleStatus::Published => "public, max-age=60, stale-while-revalidate=300",
-        ArticleStatus::Draft => "private, no-store",
+        ArticleStatus::Draft | ArticleStatus::Scheduled => "private, no-store",
     }
 }
 

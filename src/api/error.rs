@@ -35,10 +35,12 @@ pub enum ProblemKind {
     Busy,
     InputTooComplex,
     QueryTimeout,
+    DateTooFarAhead,
+    WebhookUrlNotAllowed,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 22] = [
+    pub const ALL: [ProblemKind; 24] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::MalformedBody,
@@ -61,6 +63,8 @@ impl ProblemKind {
         ProblemKind::Busy,
         ProblemKind::InputTooComplex,
         ProblemKind::QueryTimeout,
+        ProblemKind::DateTooFarAhead,
+        ProblemKind::WebhookUrlNotAllowed,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -87,6 +91,8 @@ impl ProblemKind {
             ProblemKind::Busy => "busy",
             ProblemKind::InputTooComplex => "input-too-complex",
             ProblemKind::QueryTimeout => "query-timeout",
+            ProblemKind::DateTooFarAhead => "date-too-far-ahead",
+            ProblemKind::WebhookUrlNotAllowed => "webhook-url-not-allowed",
         }
     }
 
@@ -114,7 +120,9 @@ impl ProblemKind {
             ProblemKind::Unavailable | ProblemKind::Busy | ProblemKind::QueryTimeout => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            ProblemKind::InputTooComplex => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::InputTooComplex
+            | ProblemKind::DateTooFarAhead
+            | ProblemKind::WebhookUrlNotAllowed => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -142,6 +150,8 @@ impl ProblemKind {
             ProblemKind::Busy => "Server busy",
             ProblemKind::InputTooComplex => "Input too complex",
             ProblemKind::QueryTimeout => "Query took too long",
+            ProblemKind::DateTooFarAhead => "Publication date too far ahead",
+            ProblemKind::WebhookUrlNotAllowed => "Webhook URL not allowed",
         }
     }
 
@@ -195,6 +205,16 @@ impl ProblemKind {
             }
             ProblemKind::InputTooComplex => {
                 "The input could not be processed within the server's time budget (for example a page of deeply nested or very many elements); send a smaller or simpler document."
+            }
+            ProblemKind::DateTooFarAhead => {
+                "The article's `published_at` lies further ahead than the server's scheduling horizon \
+                 (NEWSDESK_SCHEDULE_HORIZON_DAYS, one year by default): most likely a wrong date. Fix the date, \
+                 or ask for `status=scheduled` to schedule it that far ahead on purpose."
+            }
+            ProblemKind::WebhookUrlNotAllowed => {
+                "A webhook URL must be http(s) and resolve only to public addresses: loopback, private, \
+                 link-local and other internal addresses are refused (at registration and at every delivery) \
+                 unless the host is listed in NEWSDESK_WEBHOOK_ALLOW_HOSTS."
             }
             ProblemKind::QueryTimeout => {
                 "The query ran longer than the server allows for one statement and was stopped; narrow it (fewer or longer prefix terms, a filter) or retry later."
@@ -325,6 +345,10 @@ pub enum ApiError {
     /// Logged with its detail; answered without it.
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("{0}")]
+    DateTooFarAhead(String),
+    #[error("{0}")]
+    WebhookUrlNotAllowed(String),
 }
 
 impl ApiError {
@@ -360,6 +384,8 @@ impl ApiError {
             ApiError::QueryTimeout(_) => ProblemKind::QueryTimeout,
             ApiError::RequestTimeout(_) => ProblemKind::RequestTimeout,
             ApiError::Internal(_) => ProblemKind::Internal,
+            ApiError::DateTooFarAhead(_) => ProblemKind::DateTooFarAhead,
+            ApiError::WebhookUrlNotAllowed(_) => ProblemKind::WebhookUrlNotAllowed,
         }
     }
 }

@@ -57,7 +57,7 @@ fn location(id: &str) -> String {
 #[utoipa::path(post, path = "/v1/ingest", tag = "ingest",
     params(
         ("dry_run" = Option<bool>, Query, description = "Normalize and answer, store nothing"),
-        ("status" = Option<String>, Query, description = "`published` (default) or `draft`"),
+        ("status" = Option<String>, Query, description = "`published` (default), `draft` or `scheduled`. A `published_at` ahead makes a published article `scheduled` (public when its time comes); one further ahead than NEWSDESK_SCHEDULE_HORIZON_DAYS is refused (422) unless `scheduled` is asked for"),
         ("url" = Option<String>, Query, description = "The page's address, an absolute http(s) URL: for an HTML body, relative links resolve against it unless the page names a canonical URL (other bodies give theirs in the envelope's `url`)"),
         ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer"),
     ),
@@ -74,7 +74,7 @@ fn location(id: &str) -> String {
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the limit (`--body-limit` for text, `--html-body-limit` for pages)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Unsupported Content-Type", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No article left after normalization, or an Idempotency-Key reused", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "No article left after normalization, an Idempotency-Key reused, or a `published_at` beyond the scheduling horizon", body = Problem, content_type = "application/problem+json")))]
 async fn ingest(
     State(state): State<AppState>,
     Editor(token): Editor,
@@ -130,6 +130,13 @@ async fn ingest(
     if dry_run {
         return Ok((StatusCode::OK, axum::Json(dry_run_body(&normalized))).into_response());
     }
+    let status = super::schedule::effective_status(
+        status,
+        true,
+        normalized.published_at,
+        time::OffsetDateTime::now_utc(),
+        state.config.distribution.schedule_horizon(),
+    )?;
     let (code, article) = match state.store.insert_article(&normalized, status).await? {
         Inserted::Created(article) => (StatusCode::CREATED, article),
         Inserted::Duplicate(article) => (StatusCode::OK, article),
@@ -237,7 +244,7 @@ fn parse_status(value: Option<&str>) -> ApiResult<ArticleStatus> {
     match value {
         None => Ok(ArticleStatus::Published),
         Some(v) => ArticleStatus::parse(v).ok_or_else(|| {
-            ApiError::invalid_parameter("status", "expected `published` or `draft`")
+            ApiError::invalid_parameter("status", "expected `published`, `draft` or `scheduled`")
         }),
     }
 }
@@ -462,7 +469,7 @@ impl BatchResult {
 /// (201), `duplicate` (200) or `error` with its problem document. A bad line never stops the
 /// others; articles are written in transactions of up to 64.
 #[utoipa::path(post, path = "/v1/ingest/batch", tag = "ingest",
-    params(("status" = Option<String>, Query, description = "`published` (default) or `draft` for every article")),
+    params(("status" = Option<String>, Query, description = "`published` (default), `draft` or `scheduled` for every article (dates ahead are scheduled as in `POST /v1/ingest`)")),
     request_body(content = Vec<Envelope>, content_type = "application/x-ndjson",
         description = "NDJSON: one JSON envelope (as `POST /v1/ingest` takes) a line, each line a JSON object on its own; blank lines are skipped. The schema describes the lines as an array's items."),
     security(("bearer" = [])),
@@ -816,10 +823,19 @@ async fn store_chunk(
     let mut order: Vec<(usize, Option<ApiError>)> = Vec::new();
     for (line, result) in normalized {
         match result {
-            Ok(article) => {
-                to_store.push((article, status));
-                order.push((line, None));
-            }
+            Ok(article) => match super::schedule::effective_status(
+                status,
+                true,
+                article.published_at,
+                time::OffsetDateTime::now_utc(),
+                state.config.distribution.schedule_horizon(),
+            ) {
+                Ok(status) => {
+                    to_store.push((article, status));
+                    order.push((line, None));
+                }
+                Err(err) => order.push((line, Some(err))),
+            },
             Err(err) => order.push((line, Some(err))),
         }
     }

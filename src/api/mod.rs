@@ -16,6 +16,8 @@ mod entities;
 pub mod error;
 /// Extractors that turn axum's rejections into problem documents.
 pub mod extract;
+/// Atom, RSS and JSON feeds of published articles.
+mod feeds;
 /// Liveness and readiness.
 mod health;
 /// Posting raw text (one article, or NDJSON batches).
@@ -26,11 +28,15 @@ pub mod limits;
 pub mod metrics;
 /// The middleware stack.
 mod middleware;
+/// Webhooks and their delivery log.
+mod webhooks;
 pub(crate) use middleware::HYPER_MAX_HEADERS;
 /// Query-string parameters.
 mod params;
 /// Rate limits on writes and reads.
 pub mod ratelimit;
+/// When an article becomes public: scheduled publishing and its horizon.
+pub mod schedule;
 /// Tags: lists, curation.
 mod tags;
 /// The bearer token of a request, as its holder sees it.
@@ -208,6 +214,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(entities::router())
         .merge(tags::router())
         .merge(token::router())
+        .merge(webhooks::router())
+        .merge(feeds::router())
 }
 
 /// The whole application: routes, the OpenAPI document, the fallback and the middleware stack.

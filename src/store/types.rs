@@ -12,3 +12,5 @@ pub mod idempotency;
 pub mod tags;
 /// API tokens.
 pub mod tokens;
+/// Webhooks, their deliveries and the events of the outbox.
+pub mod webhooks;

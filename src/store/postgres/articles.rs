@@ -202,6 +202,7 @@ impl PgStore {
                 article.entities = entities::shown(links, &views);
             }
             super::docs::keep_new(&mut tx, &fresh).await?;
+            super::webhooks::record_new_articles(&mut tx, &fresh).await?;
             bump_version(&mut tx).await?;
         }
         tx.commit().await?;
@@ -501,6 +502,13 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         super::docs::save_rendered(&mut tx, &updated).await?;
+        super::webhooks::record_article_event(
+            &mut tx,
+            Some(current.status),
+            Some(updated.status),
+            &updated,
+        )
+        .await?;
         bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(updated)
@@ -586,6 +594,18 @@ impl PgStore {
                     .ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
                 precondition.check(&current)?;
             }
+            // A published article's deletion is an event, carrying the article as it was.
+            let published: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM articles WHERE (id = $1 OR slug = $1) AND deleted_at IS NULL \
+                 AND status = 'published' FOR UPDATE",
+            )
+            .bind(id_or_slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let before = match published {
+                Some(id) => load_article(&mut tx, &id).await?,
+                None => None,
+            };
             let now = now_timestamp();
             let id: Option<String> = sqlx::query_scalar(
                 "UPDATE articles SET deleted_at = $2, updated_at = $2, version = version + 1, \
@@ -596,6 +616,15 @@ impl PgStore {
             .fetch_optional(&mut *tx)
             .await?;
             let id = id.ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+            if let Some(before) = &before {
+                super::webhooks::record_article_event(
+                    &mut tx,
+                    Some(ArticleStatus::Published),
+                    None,
+                    before,
+                )
+                .await?;
+            }
             sqlx::query("DELETE FROM article_docs WHERE article_id = $1")
                 .bind(&id)
                 .execute(&mut *tx)

@@ -839,6 +839,10 @@ impl PgStore {
         let entity = load_entity(&mut tx, into)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{into}`")))?;
+        super::webhooks::record_event(&mut tx, crate::store::webhooks::ENTITY_MERGED, || {
+            crate::store::webhooks::Event::entity_merged(from, into)
+        })
+        .await?;
         bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(entity)

@@ -23,6 +23,8 @@ mod misc;
 pub mod search;
 /// Tags.
 mod tags;
+/// Scheduled articles, the outbox of events, webhooks and their deliveries.
+mod webhooks;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -9,7 +9,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use super::entities::EntityMemo;
 use super::entities::ALIASES_IN_ARTICLE;
 use super::time::{format_timestamp, now_timestamp};
-use super::{docs, entities, handle, SqliteStore, StoreError, StoreResult};
+use super::{docs, entities, handle, webhooks, SqliteStore, StoreError, StoreResult};
 use crate::normalize::{self, Block, Image, NormalizedArticle};
 pub(crate) use crate::store::articles::{
     After, Article, ArticleChanges, ArticleEntity, ArticleOrder, ArticleQuery, ArticleStatus,
@@ -362,6 +362,15 @@ impl SqliteStore {
         })
         .await?;
         docs::save_rendered(&mut tx, &updated).await?;
+        handle::on_handle(&mut tx, |conn| {
+            webhooks::record_article_event(
+                conn,
+                Some(current.status),
+                Some(updated.status),
+                &updated,
+            )
+        })
+        .await?;
         tx.commit().await?;
         self.bump_generation();
         Ok(updated)
@@ -426,6 +435,16 @@ impl SqliteStore {
         .await?;
         let (rowid, id) =
             row.ok_or_else(|| StoreError::NotFound(format!("article `{id_or_slug}`")))?;
+        // A published article's deletion is an event, carrying the article as it was.
+        if let Some(before) = load_article(&mut tx, &id)
+            .await?
+            .filter(|a| a.status == ArticleStatus::Published)
+        {
+            handle::on_handle(&mut tx, |conn| {
+                webhooks::record_article_event(conn, Some(before.status), None, &before)
+            })
+            .await?;
+        }
         let now = now_timestamp();
         sqlx::query("UPDATE articles SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?")
             .bind(&now)
@@ -666,6 +685,7 @@ fn insert_in(
         entities::link_article_entities(conn, memo, &stored.id, &article.entities, &now)?;
     write_fts(conn, rowid, &stored, false)?;
     docs::keep_new(conn, rowid, &stored)?;
+    webhooks::record_article_event(conn, None, Some(status), &stored)?;
     Ok(Written::Created(Box::new(stored)))
 }
 

@@ -702,6 +702,12 @@ impl super::SqliteStore {
         let entity = load_entity(&mut tx, into)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("entity `{into}`")))?;
+        on_handle(&mut tx, |c| {
+            super::webhooks::record_event(c, crate::store::webhooks::ENTITY_MERGED, || {
+                crate::store::webhooks::Event::entity_merged(from, into)
+            })
+        })
+        .await?;
         tx.commit().await?;
         self.bump_generation();
         Ok(entity)

@@ -22,6 +22,8 @@ mod settings;
 pub mod tags;
 /// API tokens.
 pub mod tokens;
+/// Scheduled articles, the outbox of events, webhooks and their deliveries.
+mod webhooks;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -13,6 +13,8 @@ use crate::store::search::SearchExpr;
 pub enum ArticleStatus {
     Draft,
     Published,
+    /// Published once its `published_at` comes (by the scheduler); not public until then.
+    Scheduled,
 }
 
 impl ArticleStatus {
@@ -20,6 +22,7 @@ impl ArticleStatus {
         match self {
             ArticleStatus::Draft => "draft",
             ArticleStatus::Published => "published",
+            ArticleStatus::Scheduled => "scheduled",
         }
     }
 
@@ -27,6 +30,7 @@ impl ArticleStatus {
         match s {
             "draft" => Some(ArticleStatus::Draft),
             "published" => Some(ArticleStatus::Published),
+            "scheduled" => Some(ArticleStatus::Scheduled),
             _ => None,
         }
     }
