@@ -95,6 +95,54 @@ print(f"{len(ids)} ids", file=sys.stderr)
 PY
 TAG=$(sed -n 1p "$WORK/filters.txt"); ENTITY=$(sed -n 2p "$WORK/filters.txt")
 
+# Distinct uncached queries drawn from the stored articles themselves (issue 23): words and word
+# pairs of a sample of articles (Hindi and English, common and rare), the commonest words, and
+# archive pages (a tag or an entity, one day's `until`, with `lang`, `source` or a search).
+python3 - "$BASE" "$WORK" <<'PY'
+import json, random, re, sys, urllib.parse, urllib.request
+base, work = sys.argv[1], sys.argv[2]
+rng = random.Random(23)
+get = lambda path: json.load(urllib.request.urlopen(base + path))
+ids = [l.rsplit("/", 1)[1].strip() for l in open(f"{work}/all.txt")]
+def tokens(text):
+    # Letters, digits and combining marks (Devanagari vowel signs), as the index splits words.
+    return [t.lower() for t in re.findall(r"[\w\u0900-\u097f]+", text) if not t.isdigit()]
+singles, pairs, counts = [], [], {}
+for i in rng.sample(ids, min(60, len(ids))):
+    art = get(f"/v1/articles/{i}")
+    toks = tokens(art["title"] + "\n" + art["body_text"])
+    if len(toks) < 2:
+        continue
+    for t in set(toks):
+        counts[t] = counts.get(t, 0) + 1
+    singles += rng.sample(toks, min(40, len(toks)))
+    for _ in range(20):
+        a, b = rng.sample(toks, 2)
+        pairs.append(f"{a} {b}")
+common = sorted(counts, key=lambda t: -counts[t])[:30]
+q = lambda s: "/v1/articles?q=" + urllib.parse.quote(s)
+for name, items in [("words", singles), ("pairs", pairs), ("common", common)]:
+    with open(f"{work}/{name}.txt", "w") as f:
+        f.writelines(q(s) + "\n" for s in items)
+tags = [t["slug"] for t in get("/v1/tags?limit=100")["data"]]
+ents = [e["slug"] for e in get("/v1/entities?limit=100&fields=slug")["data"]]
+days = lambda: f"{rng.randint(2020, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+arch = []
+for _ in range(2000):
+    kind = rng.choice(["tag", "entity"])
+    path = f"/v1/articles?{kind}={rng.choice(tags if kind == 'tag' else ents)}&until={days()}"
+    extra = rng.choice(["", "", f"&lang={rng.choice(['hi', 'en'])}", f"&source={rng.choice(['abplive.com', 'reuters.com', 'ctpost.com'])}"])
+    arch.append(path + extra)
+with open(f"{work}/archive.txt", "w") as f:
+    f.writelines(p + "\n" for p in arch)
+with open(f"{work}/filtered-search.txt", "w") as f:
+    for _ in range(1000):
+        kind = rng.choice(["tag", "entity"])
+        slug = rng.choice(tags if kind == "tag" else ents)
+        f.write(f"/v1/articles?{kind}={slug}&q={urllib.parse.quote(rng.choice(singles))}\n")
+print(f"{len(singles)} words, {len(pairs)} pairs, {len(common)} common words", file=sys.stderr)
+PY
+
 cat >"$WORK/paths.lua" <<'LUA'
 local paths = {}
 init = function(args)
@@ -138,6 +186,24 @@ request = function()
 end
 LUA
 
+# A random line of a file, made distinct for every request (so the response cache never
+# answers): searches gain " OR absent<n>", lists a far-past `since` that changes each time.
+cat >"$WORK/lines.lua" <<'LUA'
+local lines, n = {}, 0
+init = function(args)
+  for line in io.lines(args[1]) do lines[#lines + 1] = line end
+  kind = args[2]
+  math.randomseed(os.time() + math.random(1000))
+  n = math.random(1e6) * 100000
+end
+request = function()
+  n = n + 1
+  local path = lines[math.random(#lines)]
+  if kind == "q" then return wrk.format("GET", path .. "%20OR%20absent" .. n) end
+  return wrk.format("GET", path .. string.format("&since=%04d-%02d-%02d", 1000 + n % 900, 1 + math.floor(n / 900) % 12, 1 + math.floor(n / 10800) % 28))
+end
+LUA
+
 # name|connections|url|wrk script|script argument
 CASES=(
   "healthz|64|$BASE/healthz||"
@@ -151,6 +217,11 @@ CASES=(
   "list, entity filter, uncached|64|$BASE|$WORK/distinct.lua|/v1/articles?entity=$ENTITY list"
   "search, Hindi, uncached|16|$BASE|$WORK/distinct.lua|/v1/articles?q=%E0%A4%95%E0%A5%8B%E0%A4%B0%E0%A5%8B%E0%A4%A8%E0%A4%BE q"
   "search, English, uncached|16|$BASE|$WORK/distinct.lua|/v1/articles?q=state q"
+  "search, random words of the articles, uncached|16|$BASE|$WORK/lines.lua|$WORK/words.txt q"
+  "search, two words of one article, uncached|16|$BASE|$WORK/lines.lua|$WORK/pairs.txt q"
+  "search, the commonest words, uncached|16|$BASE|$WORK/lines.lua|$WORK/common.txt q"
+  "search with a tag or entity, uncached|16|$BASE|$WORK/lines.lua|$WORK/filtered-search.txt q"
+  "list, archive by day (tag or entity, until, lang or source), uncached|64|$BASE|$WORK/lines.lua|$WORK/archive.txt list"
   "ingest (text/plain)|8|$BASE|$WORK/ingest.lua|"
 )
 

@@ -216,9 +216,9 @@ pub struct DatabaseConfig {
     #[arg(long, env = "NEWSDESK_READ_CONNECTIONS", default_value_t = 4)]
     pub read_connections: u32,
 
-    /// Relevance search without other filters ranks the newest this many stored matches of a
-    /// query (0: rank every match).
-    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 5000)]
+    /// Relevance search ranks the newest this many stored matches of a query (with other
+    /// filters: the newest this many that pass them); 0: rank every match.
+    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 1000)]
     pub search_window: u32,
 
     /// Longest a read's statements may run, in milliseconds; a statement still running then is
@@ -236,7 +236,7 @@ impl ServeConfig {
             database: DatabaseConfig {
                 database_url: database_url.into(),
                 read_connections: 4,
-                search_window: 5000,
+                search_window: 1000,
                 statement_timeout_ms: 5000,
             },
             log_format: LogFormat::Text,

@@ -106,8 +106,8 @@ pub struct StoreOptions {
     pub read_connections: u32,
     /// How long a statement waits on a lock held by another process before failing.
     pub busy_timeout: Duration,
-    /// Relevance searches with no other filter rank only the newest this many stored matches
-    /// (0: every match).
+    /// Relevance searches rank only the newest this many stored matches (with other filters:
+    /// the newest this many that pass them); 0: every match.
     pub search_window: u32,
     /// Write-ahead log frames (pages) above which a batch transaction waits for the
     /// checkpoint in flight, so the log starts over instead of growing for the whole batch.
@@ -125,7 +125,7 @@ impl StoreOptions {
             database_url: database_url.into(),
             read_connections: 4,
             busy_timeout: Duration::from_secs(5),
-            search_window: 5000,
+            search_window: 1000,
             // 64 MiB of 4 KiB pages: about four chunks of 512 seed-size articles.
             batch_log_limit: 16_384,
             statement_timeout: Some(Duration::from_secs(5)),

@@ -275,25 +275,7 @@ impl PgStore {
             None => None,
         };
         let mut conn = self.pool.acquire().await?;
-        let mut min_rowid = query.min_rowid;
-        if let (Some(q), ArticleOrder::Relevance, true) = (
-            &tsquery,
-            order,
-            self.search_window > 0 && query.unfiltered(),
-        ) {
-            // The oldest match still in the window, by storage order.
-            let floor: Option<i64> = sqlx::query_scalar(
-                "SELECT seq FROM articles WHERE search @@ $1::tsquery AND seq <= $2 \
-                 ORDER BY seq DESC LIMIT 1 OFFSET $3",
-            )
-            .bind(q)
-            .bind(query.max_rowid.unwrap_or(i64::MAX))
-            .bind(i64::from(self.search_window) - 1)
-            .fetch_optional(&mut *conn)
-            .await?;
-            min_rowid = floor;
-        }
-        let rows = list_query(query, order, tsquery.as_deref(), min_rowid)
+        let rows = list_query(query, order, tsquery.as_deref(), self.search_window)
             .build()
             .fetch_all(&mut *conn)
             .await?;
@@ -863,28 +845,140 @@ async fn link_tags(
     Ok(())
 }
 
-/// The SQL of one list page.
+/// The filter a time-ordered page walks, by its links' (filter, sort_at, article) index, so the
+/// page reads its own rows and stops (migration 0003): an entity when there is one (entities are
+/// usually the rarer filter), else a tag. `None`: the page walks the articles' own indexes.
+fn driving_filter(query: &ArticleQuery, order: ArticleOrder) -> Option<(&'static str, &str)> {
+    if order == ArticleOrder::Relevance {
+        return None;
+    }
+    match (query.entities.first(), query.tags.first()) {
+        (Some(entity), _) => Some(("entity", entity.as_str())),
+        (None, Some(tag)) => Some(("tag", tag.as_str())),
+        (None, None) => None,
+    }
+}
+
+/// The SQL of one list page. A relevance page ranks the newest `window` matches that pass the
+/// filters (every match when `0`); a time-ordered page walks an index in the page's order (see
+/// [`driving_filter`]), keeping the rows the search (if any) matched, without ranking anything.
 fn list_query(
     query: &ArticleQuery,
     order: ArticleOrder,
     tsquery: Option<&str>,
-    min_rowid: Option<i64>,
+    window: u32,
 ) -> QueryBuilder<'static, Postgres> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new("");
-    let rank = match (tsquery, order) {
-        (Some(_), ArticleOrder::Relevance) => RANK_SQL,
-        _ => "NULL::float8",
+    if let (Some(q), ArticleOrder::Relevance) = (tsquery, order) {
+        // The matches that pass the filters, newest first, as far as the window; ranked only
+        // those (in the outer query, so the rank is computed for the window's rows alone).
+        qb.push("WITH hits AS (SELECT a.seq FROM articles a WHERE a.search @@ ")
+            .push_bind(q.to_owned())
+            .push("::tsquery AND a.deleted_at IS NULL");
+        if let Some(max_rowid) = query.max_rowid {
+            qb.push(" AND a.seq <= ").push_bind(max_rowid);
+        }
+        push_filters(&mut qb, query, None, "a.sort_at");
+        qb.push(" ORDER BY a.seq DESC");
+        if window > 0 {
+            qb.push(" LIMIT ").push_bind(i64::from(window));
+        }
+        qb.push(format!(
+            ") SELECT {SUMMARY_COLUMNS}, {TAGS_JSON}, r.rank FROM hits \
+             JOIN articles a ON a.seq = hits.seq, (SELECT "
+        ))
+        .push_bind(q.to_owned())
+        .push(format!(
+            "::tsquery AS q) q, LATERAL (SELECT {RANK_SQL} AS rank) r"
+        ));
+        if let Some(After::Rank { rank, rowid }) = &query.after {
+            qb.push(" WHERE (r.rank > ")
+                .push_bind(*rank)
+                .push(" OR (r.rank = ")
+                .push_bind(*rank)
+                .push(" AND a.seq > ")
+                .push_bind(*rowid)
+                .push("))");
+        }
+        qb.push(" ORDER BY r.rank ASC, a.seq ASC LIMIT ")
+            .push_bind(i64::from(query.limit.max(1)) + 1);
+        return qb;
+    }
+    let driver = driving_filter(query, order);
+    // The sort key's columns: the driving links' copy of it, or the article's own.
+    let (sort_at, sort_id) = if driver.is_some() {
+        ("f.sort_at", "f.article_id")
+    } else {
+        ("a.sort_at", "a.id")
     };
     qb.push(format!(
-        "SELECT {SUMMARY_COLUMNS}, {TAGS_JSON}, {rank} AS rank FROM articles a"
+        "SELECT {SUMMARY_COLUMNS}, {TAGS_JSON}, NULL::float8 AS rank FROM "
     ));
-    if let Some(q) = tsquery {
-        qb.push(", (SELECT ")
-            .push_bind(q.to_owned())
-            .push("::tsquery AS q) q WHERE a.deleted_at IS NULL AND a.search @@ q.q");
-    } else {
-        qb.push(" WHERE a.deleted_at IS NULL");
+    match driver {
+        Some(("entity", slug)) => {
+            qb.push(
+                "article_entities f JOIN articles a ON a.id = f.article_id \
+                 WHERE f.entity_id = (SELECT id FROM entities WHERE slug = ",
+            )
+            .push_bind(slug.to_owned())
+            .push(") AND a.deleted_at IS NULL");
+        }
+        Some((_, slug)) => {
+            qb.push(
+                "article_tags f JOIN articles a ON a.id = f.article_id \
+                 WHERE f.tag_id = (SELECT id FROM tags WHERE slug = ",
+            )
+            .push_bind(slug.to_owned())
+            .push(") AND a.deleted_at IS NULL");
+        }
+        None => {
+            qb.push("articles a WHERE a.deleted_at IS NULL");
+        }
     }
+    if let Some(q) = tsquery {
+        qb.push(" AND a.search @@ ")
+            .push_bind(q.to_owned())
+            .push("::tsquery");
+    }
+    push_filters(&mut qb, query, driver, sort_at);
+    if let Some(max_rowid) = query.max_rowid {
+        qb.push(" AND a.seq <= ").push_bind(max_rowid);
+    }
+    if let Some(min_rowid) = query.min_rowid {
+        qb.push(" AND a.seq >= ").push_bind(min_rowid);
+    }
+    if let Some(After::Time { sort_at: at, id }) = &query.after {
+        let op = if order == ArticleOrder::NewestFirst {
+            "<"
+        } else {
+            ">"
+        };
+        qb.push(format!(" AND ({sort_at}, {sort_id}) {op} ("))
+            .push_bind(at.clone())
+            .push(", ")
+            .push_bind(id.clone())
+            .push(")");
+    }
+    let direction = if order == ArticleOrder::OldestFirst {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    qb.push(format!(
+        " ORDER BY {sort_at} {direction}, {sort_id} {direction} LIMIT "
+    ))
+    .push_bind(i64::from(query.limit.max(1)) + 1);
+    qb
+}
+
+/// The conditions of the query's filters on the article `a` (all but the `driver`, which the
+/// statement walks), `sort_at` naming the sort key's column.
+fn push_filters(
+    qb: &mut QueryBuilder<'static, Postgres>,
+    query: &ArticleQuery,
+    driver: Option<(&'static str, &str)>,
+    sort_at: &str,
+) {
     let statuses = if query.statuses.is_empty() {
         vec![ArticleStatus::Published]
     } else {
@@ -904,13 +998,22 @@ fn list_query(
     if let Some(source) = &query.source {
         qb.push(" AND a.source_domain = ").push_bind(source.clone());
     }
+    // A date bound also bounds the sort key (an article with a `published_at` sorts by it), so
+    // a walk in sort order seeks to the bound instead of reading every newer article first.
     if let Some(since) = &query.since {
-        qb.push(" AND a.published_at >= ").push_bind(since.clone());
+        qb.push(" AND a.published_at >= ")
+            .push_bind(since.clone())
+            .push(format!(" AND {sort_at} >= "))
+            .push_bind(since.clone());
     }
     if let Some(until) = &query.until {
-        qb.push(" AND a.published_at < ").push_bind(until.clone());
+        qb.push(" AND a.published_at < ")
+            .push_bind(until.clone())
+            .push(format!(" AND {sort_at} < "))
+            .push_bind(until.clone());
     }
-    for tag in &query.tags {
+    let skip = |kind: &str, slug: &str| driver == Some((kind, slug));
+    for tag in query.tags.iter().filter(|t| !skip("tag", t)) {
         qb.push(
             " AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
              AND at.tag_id = (SELECT id FROM tags WHERE slug = ",
@@ -918,7 +1021,7 @@ fn list_query(
         .push_bind(tag.clone())
         .push("))");
     }
-    for entity in &query.entities {
+    for entity in query.entities.iter().filter(|e| !skip("entity", e)) {
         qb.push(
             " AND EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = a.id \
              AND ae.entity_id = (SELECT id FROM entities WHERE slug = ",
@@ -926,44 +1029,6 @@ fn list_query(
         .push_bind(entity.clone())
         .push("))");
     }
-    if let Some(max_rowid) = query.max_rowid {
-        qb.push(" AND a.seq <= ").push_bind(max_rowid);
-    }
-    if let Some(min_rowid) = min_rowid {
-        qb.push(" AND a.seq >= ").push_bind(min_rowid);
-    }
-    match &query.after {
-        Some(After::Time { sort_at, id }) if order != ArticleOrder::Relevance => {
-            qb.push(if order == ArticleOrder::NewestFirst {
-                " AND (a.sort_at, a.id) < ("
-            } else {
-                " AND (a.sort_at, a.id) > ("
-            })
-            .push_bind(sort_at.clone())
-            .push(", ")
-            .push_bind(id.clone())
-            .push(")");
-        }
-        Some(After::Rank { rank, rowid }) if order == ArticleOrder::Relevance => {
-            qb.push(format!(" AND ({RANK_SQL} > "))
-                .push_bind(*rank)
-                .push(format!(" OR ({RANK_SQL} = "))
-                .push_bind(*rank)
-                .push(" AND a.seq > ")
-                .push_bind(*rowid)
-                .push("))");
-        }
-        // `list_articles` refuses a cursor of another order before building the query.
-        _ => {}
-    }
-    qb.push(match order {
-        ArticleOrder::NewestFirst => " ORDER BY a.sort_at DESC, a.id DESC",
-        ArticleOrder::OldestFirst => " ORDER BY a.sort_at ASC, a.id ASC",
-        ArticleOrder::Relevance => " ORDER BY rank ASC, a.seq ASC",
-    });
-    qb.push(" LIMIT ")
-        .push_bind(i64::from(query.limit.max(1)) + 1);
-    qb
 }
 
 /// Loads a live article whole (any status) in one round trip: the row, with its tags and

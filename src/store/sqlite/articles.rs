@@ -99,16 +99,14 @@ impl SqliteStore {
 
     /// One page of articles matching a query.
     pub async fn list_articles(&self, query: &ArticleQuery) -> StoreResult<Page<ArticleSummary>> {
-        self.list_articles_with(query, RELEVANCE_CANDIDATES, self.search_window)
-            .await
+        self.list_articles_with(query, self.search_window).await
     }
 
-    /// [`SqliteStore::list_articles`], ranking at most `candidates` matches inside FTS5 first, and
-    /// only the newest `window` matches of a relevance search with no other filter.
+    /// [`SqliteStore::list_articles`], a relevance search ranking only the newest `window`
+    /// matches that pass the filters (`0`: every match).
     async fn list_articles_with(
         &self,
         query: &ArticleQuery,
-        candidates: i64,
         window: u32,
     ) -> StoreResult<Page<ArticleSummary>> {
         let order = query.order.unwrap_or(ArticleOrder::NewestFirst);
@@ -124,75 +122,17 @@ impl SqliteStore {
             ));
         }
         let mut conn = self.read.acquire().await?;
-        let mut rows = None;
-        let mut query = std::borrow::Cow::Borrowed(query);
-        if let (Some(fts), ArticleOrder::Relevance, true) =
-            (fts(&query), order, window > 0 && query.unfiltered())
-        {
-            // The oldest match still in the window, by storage order (FTS5 walks its doclists
-            // backwards for this, without ranking anything).
-            let floor: Option<i64> = sqlx::query_scalar(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid <= ?2 \
-                 ORDER BY rowid DESC LIMIT 1 OFFSET ?3",
-            )
-            .bind(fts.clone())
-            .bind(query.max_rowid.unwrap_or(i64::MAX))
-            .bind(i64::from(window) - 1)
-            .fetch_optional(&mut *conn)
+        let rows = list_query(query, order, window)
+            .build()
+            .fetch_all(&mut *conn)
             .await
             .map_err(fts_error)?;
-            query.to_mut().min_rowid = floor;
-        }
-        let query = query.as_ref();
-        if query.search.is_some() && order == ArticleOrder::Relevance {
-            // Ranking every match of a common word costs a bm25 per match (tens of thousands for
-            // a word in half the corpus); rank inside FTS5 first and keep its best few hundred.
-            // See `bounded_page_is_exact` for when the page cut from them is the right one;
-            // otherwise rank everything.
-            let bounded = list_query(query, order, Some(candidates))
-                .build()
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(fts_error)?;
-            let exact = if bounded.is_empty() {
-                // Nothing kept passed the filters: the answer is empty if nothing else matched.
-                let fts = fts(query).unwrap_or_default();
-                let hits: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?1 \
-                     LIMIT ?2)",
-                )
-                .bind(fts)
-                .bind(candidates)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(fts_error)?;
-                hits < candidates
-            } else {
-                bounded_page_is_exact(&bounded, limit, candidates)?
-            };
-            if exact {
-                rows = Some(bounded);
-            }
-        }
-        let rows = match rows {
-            Some(rows) => rows,
-            None => list_query(query, order, None)
-                .build()
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(fts_error)?,
-        };
         let has_more = rows.len() > limit;
-        let mut items = rows
+        let items = rows
             .iter()
             .take(limit)
             .map(summary_from_row)
             .collect::<StoreResult<Vec<_>>>()?;
-        let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
-        let mut tags = load_tags_for(&mut conn, &ids).await?;
-        for item in &mut items {
-            item.tags = tags.remove(&item.id).unwrap_or_default();
-        }
         Ok(Page { items, has_more })
     }
 
@@ -705,7 +645,8 @@ pub(crate) fn attach_tags(
     )?;
     let mut find = conn.prepare_cached("SELECT id, name FROM tags WHERE slug = ?")?;
     let mut link = conn.prepare_cached(
-        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position, sort_at) \
+         VALUES (?1, ?2, ?3, (SELECT sort_at FROM articles WHERE id = ?1))",
     )?;
     let mut tags: Vec<TagRef> = Vec::new();
     for name in names {
@@ -764,78 +705,211 @@ fn fts(query: &ArticleQuery) -> Option<String> {
     query.search.as_ref().map(SearchExpr::to_fts5)
 }
 
-/// Matches ranked inside FTS5 before a relevance page is cut from them.
-const RELEVANCE_CANDIDATES: i64 = 400;
-
 /// bm25 over title (weight 10), summary (4), extra (1) and body (3).
 const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 1.0, 3.0)";
 
-/// Whether a page cut from the FTS5 top candidates is the page the full ranking gives. The
-/// candidates are a prefix of the full order (rank, then rowid: a total order), so a full page
-/// from them is exact, and so is any page when every match was a candidate.
-fn bounded_page_is_exact(rows: &[SqliteRow], limit: usize, candidates: i64) -> StoreResult<bool> {
-    let Some(first) = rows.first() else {
-        return Ok(false);
-    };
-    let hit_count: i64 = first.try_get("hit_count")?;
-    Ok(hit_count < candidates || rows.len() > limit)
+/// The filter a time-ordered page walks, by its links' (filter, sort_at, article) index, so the
+/// page reads its own rows and stops (migration 0007): an entity when there is one (entities are
+/// usually the rarer filter), else a tag. `None`: the page walks the articles' own indexes.
+fn driving_filter(query: &ArticleQuery, order: ArticleOrder) -> Option<(&'static str, &str)> {
+    if order == ArticleOrder::Relevance {
+        return None;
+    }
+    match (query.entities.first(), query.tags.first()) {
+        (Some(entity), _) => Some(("entity", entity.as_str())),
+        (None, Some(tag)) => Some(("tag", tag.as_str())),
+        (None, None) => None,
+    }
 }
 
-/// The SQL of one list page. With a search: relevance pages come from the FTS5 ranking (only
-/// its best `candidates` when given); time-ordered pages walk the listing index and keep the
-/// rows the search matched, without ranking anything.
+/// An article's tags, in their order, as a JSON array (`tags_json`).
+const TAGS_JSON: &str = "(SELECT json_group_array(json_object('slug', slug, 'name', name)) \
+     FROM (SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+           WHERE at.article_id = a.id ORDER BY at.position)) AS tags_json";
+
+/// The SQL of one list page. A relevance page ranks the newest `window` matches that pass the
+/// filters (every match when `0`); a time-ordered page walks an index in the page's order (see
+/// [`driving_filter`]), keeping the rows the search (if any) matched, without ranking anything.
 fn list_query(
     query: &ArticleQuery,
     order: ArticleOrder,
-    candidates: Option<i64>,
+    window: u32,
 ) -> QueryBuilder<'static, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    let driver = driving_filter(query, order);
+    // The sort key's columns: the driving links' copy of it, or the article's own.
+    let (sort_at, sort_id) = if driver.is_some() {
+        ("f.sort_at", "f.article_id")
+    } else {
+        ("a.sort_at", "a.id")
+    };
     match (fts(query), order) {
+        (Some(fts), ArticleOrder::Relevance) if only_status_filter(query) => {
+            // The newest `window` stored matches (FTS5 walks its doclists backwards), ranked
+            // inside FTS5 without reading an article; then, best first, the articles, until
+            // the page is full of ones of the wanted status.
+            qb.push(format!(
+                "WITH hits AS (SELECT rowid, {BM25} AS rank FROM articles_fts \
+                 WHERE articles_fts MATCH "
+            ))
+            .push_bind(fts);
+            if let Some(max_rowid) = query.max_rowid {
+                qb.push(" AND rowid <= ").push_bind(max_rowid);
+            }
+            qb.push(" ORDER BY rowid DESC");
+            if window > 0 {
+                qb.push(" LIMIT ").push_bind(i64::from(window));
+            }
+            qb.push("), ranked AS (SELECT rowid, rank FROM hits");
+            if let Some(After::Rank { rank, rowid }) = &query.after {
+                qb.push(" WHERE (rank > ")
+                    .push_bind(*rank)
+                    .push(" OR (rank = ")
+                    .push_bind(*rank)
+                    .push(" AND rowid > ")
+                    .push_bind(*rowid)
+                    .push("))");
+            }
+            // `LIMIT -1` keeps this subquery ordered on its own (not flattened into the join), so
+            // the page below reads articles best first and stops when it is full.
+            qb.push(" ORDER BY rank, rowid LIMIT -1) SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(", ")
+                .push(TAGS_JSON)
+                .push(
+                    ", ranked.rank AS rank FROM ranked CROSS JOIN articles a \
+                     ON a.rowid = ranked.rowid WHERE a.deleted_at IS NULL",
+                );
+            push_filters(&mut qb, query, None, "a.sort_at");
+            qb.push(" ORDER BY ranked.rank ASC, ranked.rowid ASC LIMIT ")
+                .push_bind(i64::from(query.limit.max(1)) + 1);
+            return qb;
+        }
         (Some(fts), ArticleOrder::Relevance) => {
-            if let Some(k) = candidates {
-                qb.push(format!(
-                    "WITH hits AS (SELECT rowid, {BM25} AS rank FROM articles_fts \
-                     WHERE articles_fts MATCH "
-                ))
-                .push_bind(fts.clone());
-                if let Some(min_rowid) = query.min_rowid {
-                    qb.push(" AND rowid >= ").push_bind(min_rowid);
+            // The matches that pass the filters, newest first (FTS5 walks its doclists
+            // backwards, ranking nothing), as far as the window; bm25 only for those.
+            qb.push(format!(
+                "WITH hits AS (SELECT a.rowid AS rowid, {BM25} AS rank \
+                 FROM articles_fts CROSS JOIN articles a ON a.rowid = articles_fts.rowid \
+                 WHERE articles_fts MATCH "
+            ))
+            .push_bind(fts);
+            if let Some(max_rowid) = query.max_rowid {
+                qb.push(" AND articles_fts.rowid <= ").push_bind(max_rowid);
+            }
+            qb.push(" AND a.deleted_at IS NULL");
+            push_filters(&mut qb, query, None, "a.sort_at");
+            qb.push(" ORDER BY articles_fts.rowid DESC");
+            if window > 0 {
+                qb.push(" LIMIT ").push_bind(i64::from(window));
+            }
+            qb.push(") SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(", ")
+                .push(TAGS_JSON)
+                .push(
+                    ", hits.rank AS rank FROM hits CROSS JOIN articles a ON a.rowid = hits.rowid",
+                );
+            if let Some(After::Rank { rank, rowid }) = &query.after {
+                qb.push(" WHERE (hits.rank > ")
+                    .push_bind(*rank)
+                    .push(" OR (hits.rank = ")
+                    .push_bind(*rank)
+                    .push(" AND a.rowid > ")
+                    .push_bind(*rowid)
+                    .push("))");
+            }
+            qb.push(" ORDER BY hits.rank ASC, a.rowid ASC LIMIT ")
+                .push_bind(i64::from(query.limit.max(1)) + 1);
+            return qb;
+        }
+        (search, _) => {
+            qb.push("SELECT ")
+                .push(SUMMARY_COLUMNS)
+                .push(", ")
+                .push(TAGS_JSON)
+                .push(", NULL AS rank FROM ");
+            match driver {
+                // CROSS JOIN: SQLite keeps the links outside, walking them in the page's order.
+                Some(("entity", slug)) => {
+                    qb.push(
+                        "article_entities f CROSS JOIN articles a ON a.id = f.article_id \
+                         WHERE f.entity_id = (SELECT id FROM entities WHERE slug = ",
+                    )
+                    .push_bind(slug.to_owned())
+                    .push(") AND a.deleted_at IS NULL");
                 }
-                qb.push(" ORDER BY rank, rowid LIMIT ")
-                    .push_bind(k)
-                    .push(") SELECT ")
-                    .push(SUMMARY_COLUMNS)
-                    .push(
-                        ", hits.rank AS rank, (SELECT count(*) FROM hits) AS hit_count \
-                     FROM hits JOIN articles a ON a.rowid = hits.rowid WHERE a.deleted_at IS NULL",
-                    );
-            } else {
-                qb.push("SELECT ")
-                    .push(SUMMARY_COLUMNS)
-                    .push(format!(
-                        ", {BM25} AS rank FROM articles a \
-                         JOIN articles_fts ON articles_fts.rowid = a.rowid \
-                         WHERE a.deleted_at IS NULL AND articles_fts MATCH "
-                    ))
-                    .push_bind(fts.clone());
+                Some((_, slug)) => {
+                    qb.push(
+                        "article_tags f CROSS JOIN articles a ON a.id = f.article_id \
+                         WHERE f.tag_id = (SELECT id FROM tags WHERE slug = ",
+                    )
+                    .push_bind(slug.to_owned())
+                    .push(") AND a.deleted_at IS NULL");
+                }
+                None => {
+                    qb.push("articles a WHERE a.deleted_at IS NULL");
+                }
+            }
+            if let Some(fts) = search {
+                qb.push(
+                    " AND a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
+                )
+                .push_bind(fts)
+                .push(")");
             }
         }
-        (Some(fts), _) => {
-            qb.push("SELECT ")
-                .push(SUMMARY_COLUMNS)
-                .push(
-                    ", NULL AS rank FROM articles a WHERE a.deleted_at IS NULL \
-                     AND a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
-                )
-                .push_bind(fts.clone())
-                .push(")");
-        }
-        (None, _) => {
-            qb.push("SELECT ")
-                .push(SUMMARY_COLUMNS)
-                .push(", NULL AS rank FROM articles a WHERE a.deleted_at IS NULL");
-        }
     }
+    push_filters(&mut qb, query, driver, sort_at);
+    if let Some(max_rowid) = query.max_rowid {
+        qb.push(" AND a.rowid <= ").push_bind(max_rowid);
+    }
+    if let Some(min_rowid) = query.min_rowid {
+        qb.push(" AND a.rowid >= ").push_bind(min_rowid);
+    }
+    if let Some(After::Time { sort_at: at, id }) = &query.after {
+        let op = if order == ArticleOrder::NewestFirst {
+            "<"
+        } else {
+            ">"
+        };
+        qb.push(format!(" AND ({sort_at}, {sort_id}) {op} ("))
+            .push_bind(at.clone())
+            .push(", ")
+            .push_bind(id.clone())
+            .push(")");
+    }
+    let direction = if order == ArticleOrder::OldestFirst {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    qb.push(format!(
+        " ORDER BY {sort_at} {direction}, {sort_id} {direction} LIMIT "
+    ))
+    .push_bind(i64::from(query.limit.max(1)) + 1);
+    qb
+}
+
+/// Whether the query filters by nothing but the status (which a relevance search checks after
+/// ranking: drafts are few).
+fn only_status_filter(query: &ArticleQuery) -> bool {
+    query.tags.is_empty()
+        && query.entities.is_empty()
+        && query.language.is_none()
+        && query.source.is_none()
+        && query.since.is_none()
+        && query.until.is_none()
+}
+
+/// The conditions of the query's filters on the article `a` (all but the `driver`, which the
+/// statement walks), `sort_at` naming the sort key's column.
+fn push_filters(
+    qb: &mut QueryBuilder<'static, Sqlite>,
+    query: &ArticleQuery,
+    driver: Option<(&'static str, &str)>,
+    sort_at: &str,
+) {
     let statuses = if query.statuses.is_empty() {
         vec![ArticleStatus::Published]
     } else {
@@ -853,15 +927,23 @@ fn list_query(
     if let Some(source) = &query.source {
         qb.push(" AND a.source_domain = ").push_bind(source.clone());
     }
+    // A date bound also bounds the sort key (an article with a `published_at` sorts by it), so
+    // a walk in sort order seeks to the bound instead of reading every newer article first.
     if let Some(since) = &query.since {
-        qb.push(" AND a.published_at >= ").push_bind(since.clone());
+        qb.push(" AND a.published_at >= ")
+            .push_bind(since.clone())
+            .push(format!(" AND {sort_at} >= "))
+            .push_bind(since.clone());
     }
     if let Some(until) = &query.until {
-        qb.push(" AND a.published_at < ").push_bind(until.clone());
+        qb.push(" AND a.published_at < ")
+            .push_bind(until.clone())
+            .push(format!(" AND {sort_at} < "))
+            .push_bind(until.clone());
     }
-    // Correlated EXISTS rather than IN: the planner then walks the listing index in order and
-    // stops at the page's end instead of collecting and sorting every tagged article.
-    for tag in &query.tags {
+    // Correlated EXISTS for the other filters: checked on the rows the walk reaches.
+    let skip = |kind: &str, slug: &str| driver == Some((kind, slug));
+    for tag in query.tags.iter().filter(|t| !skip("tag", t)) {
         qb.push(
             " AND EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id \
              AND at.tag_id = (SELECT id FROM tags WHERE slug = ",
@@ -869,7 +951,7 @@ fn list_query(
         .push_bind(tag.clone())
         .push("))");
     }
-    for entity in &query.entities {
+    for entity in query.entities.iter().filter(|e| !skip("entity", e)) {
         qb.push(
             " AND EXISTS (SELECT 1 FROM article_entities ae WHERE ae.article_id = a.id \
              AND ae.entity_id = (SELECT id FROM entities WHERE slug = ",
@@ -877,51 +959,6 @@ fn list_query(
         .push_bind(entity.clone())
         .push("))");
     }
-    if let Some(max_rowid) = query.max_rowid {
-        qb.push(" AND a.rowid <= ").push_bind(max_rowid);
-    }
-    if let Some(min_rowid) = query.min_rowid {
-        qb.push(" AND a.rowid >= ").push_bind(min_rowid);
-    }
-    match &query.after {
-        Some(After::Time { sort_at, id }) if order != ArticleOrder::Relevance => {
-            qb.push(if order == ArticleOrder::NewestFirst {
-                " AND (a.sort_at, a.id) < ("
-            } else {
-                " AND (a.sort_at, a.id) > ("
-            })
-            .push_bind(sort_at.clone())
-            .push(", ")
-            .push_bind(id.clone())
-            .push(")");
-        }
-        Some(After::Rank { rank, rowid }) if order == ArticleOrder::Relevance => {
-            // Spelled out: a bare `rank` in WHERE is FTS5's hidden column (unweighted bm25),
-            // not this query's weighted rank.
-            let rank_sql = if candidates.is_some() {
-                "hits.rank"
-            } else {
-                BM25
-            };
-            qb.push(format!(" AND ({rank_sql} > "))
-                .push_bind(*rank)
-                .push(format!(" OR ({rank_sql} = "))
-                .push_bind(*rank)
-                .push(" AND a.rowid > ")
-                .push_bind(*rowid)
-                .push("))");
-        }
-        // `list_articles` refuses a cursor of another order before building the query.
-        _ => {}
-    }
-    qb.push(match order {
-        ArticleOrder::NewestFirst => " ORDER BY a.sort_at DESC, a.id DESC",
-        ArticleOrder::OldestFirst => " ORDER BY a.sort_at ASC, a.id ASC",
-        ArticleOrder::Relevance => " ORDER BY rank ASC, a.rowid ASC",
-    });
-    qb.push(" LIMIT ")
-        .push_bind(i64::from(query.limit.max(1)) + 1);
-    qb
 }
 
 /// The column `entities_json` of the article `a`: its entities (most salient first) with their
@@ -967,35 +1004,6 @@ pub(super) async fn load_article(
     Ok(Some(article))
 }
 
-/// Tags of each article, in their order.
-async fn load_tags_for(
-    conn: &mut SqliteConnection,
-    article_ids: &[String],
-) -> StoreResult<std::collections::HashMap<String, Vec<TagRef>>> {
-    let mut map: std::collections::HashMap<String, Vec<TagRef>> = std::collections::HashMap::new();
-    if article_ids.is_empty() {
-        return Ok(map);
-    }
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT at.article_id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-         WHERE at.article_id IN (",
-    );
-    let mut sep = qb.separated(", ");
-    for id in article_ids {
-        sep.push_bind(id.clone());
-    }
-    qb.push(") ORDER BY at.article_id, at.position");
-    for row in qb.build().fetch_all(&mut *conn).await? {
-        let article_id: String = row.try_get(0)?;
-        map.entry(article_id).or_default().push(TagRef {
-            slug: row.try_get(1)?,
-            name: row.try_get(2)?,
-        });
-    }
-    Ok(map)
-}
-
-/// The status column, checked.
 fn status_from_row(row: &SqliteRow) -> StoreResult<ArticleStatus> {
     let status: String = row.try_get("status")?;
     ArticleStatus::parse(&status)
@@ -1056,7 +1064,7 @@ fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
         reading_time_minutes: row.try_get("reading_time_minutes")?,
         published_at: row.try_get("published_at")?,
         source_domain: row.try_get("source_domain")?,
-        tags: Vec::new(),
+        tags: from_json(row.try_get("tags_json")?)?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         sort_at: row.try_get("sort_at")?,
@@ -1207,12 +1215,7 @@ mod tests {
         assert_eq!(matches().await, before);
     }
 
-    async fn walk(
-        store: &SqliteStore,
-        limit: u32,
-        candidates: i64,
-        window: u32,
-    ) -> Vec<(i64, f64)> {
+    async fn walk(store: &SqliteStore, limit: u32, window: u32) -> Vec<(i64, f64)> {
         let mut query = ArticleQuery {
             search: SearchExpr::parse("harbour").ok(),
             order: Some(ArticleOrder::Relevance),
@@ -1222,10 +1225,7 @@ mod tests {
         let mut seen = Vec::new();
         // A cursor that does not move on would loop; no walk needs more pages than articles.
         for _ in 0..=24 {
-            let page = store
-                .list_articles_with(&query, candidates, window)
-                .await
-                .unwrap();
+            let page = store.list_articles_with(&query, window).await.unwrap();
             seen.extend(page.items.iter().map(|a| (a.rowid, a.rank.unwrap())));
             match (page.has_more, page.items.last()) {
                 (true, Some(last)) => {
@@ -1241,40 +1241,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn relevance_pages_are_the_same_whether_ranked_in_fts5_first_or_not() {
+    async fn relevance_pages_rank_the_newest_matches_of_the_window_in_the_whole_order() {
         let store = store_with_harbour_articles().await;
-        let whole = walk(&store, 100, 1_000, 0).await;
+        let whole = walk(&store, 100, 0).await;
         let mentioning = (0..24)
             .filter(|n| *n != 7 && (n % 3 == 0 || n % 5 != 0))
             .count();
         assert_eq!(whole.len(), mentioning);
         assert!(whole.windows(2).all(|w| w[0].1 <= w[1].1), "{whole:?}");
-        for (limit, candidates) in [(3, 1_000), (3, 4), (2, 2), (5, 6), (1, 1), (4, 16)] {
-            assert_eq!(
-                walk(&store, limit, candidates, 0).await,
-                whole,
-                "limit {limit}, candidates {candidates}"
-            );
+        for limit in [3, 2, 5, 1, 4] {
+            assert_eq!(walk(&store, limit, 0).await, whole, "limit {limit}");
         }
-        // A window of the 6 newest matches: those of the whole ranking stored last (the draft
-        // may take a place), in the same order, the same on every walk.
-        let windowed = walk(&store, 100, 1_000, 6).await;
-        assert!((5..=6).contains(&windowed.len()), "{windowed:?}");
-        let mut newest: Vec<i64> = whole.iter().map(|(rowid, _)| *rowid).collect();
-        newest.sort_unstable_by(|a, b| b.cmp(a));
-        let oldest_kept = windowed.iter().map(|(rowid, _)| *rowid).min().unwrap();
-        assert_eq!(
-            windowed.len(),
-            newest.iter().filter(|r| **r >= oldest_kept).count()
-        );
+        // A window of the 6 newest stored matches (the draft may take a place): those of the
+        // whole ranking stored last, in the same order, the same on every walk.
+        let windowed = walk(&store, 100, 6).await;
+        let floor: i64 = sqlx::query_scalar(
+            "SELECT min(rowid) FROM (SELECT rowid FROM articles_fts \
+             WHERE articles_fts MATCH 'harbour' ORDER BY rowid DESC LIMIT 6)",
+        )
+        .fetch_one(&store.read)
+        .await
+        .unwrap();
         let in_whole_order: Vec<(i64, f64)> = whole
             .iter()
-            .filter(|(rowid, _)| *rowid >= oldest_kept)
+            .filter(|(rowid, _)| *rowid >= floor)
             .cloned()
             .collect();
+        assert!((5..=6).contains(&windowed.len()), "{windowed:?}");
         assert_eq!(windowed, in_whole_order);
-        for (limit, candidates) in [(2, 1_000), (2, 2), (1, 3)] {
-            assert_eq!(walk(&store, limit, candidates, 6).await, windowed);
+        for limit in [2, 1, 5] {
+            assert_eq!(walk(&store, limit, 6).await, windowed);
         }
     }
 }

@@ -230,8 +230,8 @@ pub(crate) fn link_article_entities(
     }
     // Single-row statements only (see `attach_tags`): the article's links start empty.
     let mut insert_link = conn.prepare_cached(
-        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position, sort_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, (SELECT sort_at FROM articles WHERE id = ?1))",
     )?;
     for &(id, mentions, salience, first) in &links {
         insert_link.execute((article_id, id, mentions, salience, first))?;
@@ -658,8 +658,8 @@ impl super::SqliteStore {
             on_handle(&mut tx, |c| super::docs::forget_linked_to_entity(c, id)).await?;
         }
         sqlx::query(
-            "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
-             SELECT article_id, ?1, mentions, salience, first_position FROM article_entities WHERE entity_id = ?2 \
+            "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position, sort_at) \
+             SELECT article_id, ?1, mentions, salience, first_position, sort_at FROM article_entities WHERE entity_id = ?2 \
              ON CONFLICT (article_id, entity_id) DO UPDATE SET \
                mentions = mentions + excluded.mentions, \
                salience = max(salience, excluded.salience), \

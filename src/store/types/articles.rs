@@ -182,19 +182,6 @@ pub struct ArticleQuery {
     pub limit: u32,
 }
 
-impl ArticleQuery {
-    /// No filter besides the search and the default status.
-    pub(crate) fn unfiltered(&self) -> bool {
-        self.tags.is_empty()
-            && self.entities.is_empty()
-            && self.language.is_none()
-            && self.source.is_none()
-            && self.since.is_none()
-            && self.until.is_none()
-            && matches!(self.statuses.as_slice(), [] | [ArticleStatus::Published])
-    }
-}
-
 /// One page of a list and whether more follow.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
