@@ -109,8 +109,9 @@ pub struct ServeConfig {
     #[arg(long, env = "NEWSDESK_IDEMPOTENCY_TTL_HOURS", default_value_t = 24)]
     pub idempotency_ttl_hours: u64,
 
+    /// Boxed: the settings are many, and `serve` is one variant of the command line's enum.
     #[command(flatten)]
-    pub distribution: DistributionConfig,
+    pub distribution: Box<DistributionConfig>,
 }
 
 /// Scheduled publishing, feeds and webhooks.
@@ -258,7 +259,7 @@ impl ServeConfig {
             batch_timeout_secs: 600,
             trusted_proxies: Vec::new(),
             idempotency_ttl_hours: 24,
-            distribution: DistributionConfig::default(),
+            distribution: Box::default(),
         }
     }
 

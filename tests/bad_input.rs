@@ -946,22 +946,45 @@ async fn envelope_dates_far_in_the_past_or_future_are_kept_explicit_or_refused_n
     {
         let mut envelope = english_article(100 + n, "Dates");
         envelope["published_at"] = json!(sent);
-        let response = app.ingest_json(&token, &envelope).await;
+        let far_ahead = stored.starts_with("9999");
+        let response = if far_ahead {
+            // Beyond the scheduling horizon: refused, unless scheduled on purpose.
+            let refused = app.ingest_json(&token, &envelope).await;
+            let problem = common::assert_problem(refused, 422).await;
+            assert_eq!(problem["type"], "/problems/date-too-far-ahead");
+            app.client
+                .post(app.url("/v1/ingest?status=scheduled"))
+                .bearer_auth(&token)
+                .json(&envelope)
+                .send()
+                .await
+                .unwrap()
+        } else {
+            app.ingest_json(&token, &envelope).await
+        };
         assert_eq!(response.status(), 201, "{sent}");
         let created: Value = response.json().await.unwrap();
         assert_eq!(created["published_at"], stored, "{sent}");
         assert_eq!(created["published_at_source"], "explicit");
+        let status = if far_ahead { "scheduled" } else { "published" };
+        assert_eq!(created["status"], status, "{sent}");
     }
-    // The list stays in order and pages across the extremes.
-    let page = app.get_json("/v1/articles?tag=dates&limit=2").await;
+    // The list stays in order and pages across the extremes (scheduled ones are the editors').
+    let get = |path: String| {
+        let request = app.client.get(app.url(&path)).bearer_auth(&token);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let page = get("/v1/articles?tag=dates&limit=2&status=any".into()).await;
     assert_eq!(page["data"][0]["published_at"], "9999-12-31T23:00:00Z");
     let next = page["next"].as_str().unwrap();
-    let rest = app.get_json(next).await;
+    let rest = get(next.to_owned()).await;
     assert_eq!(rest["data"][1]["published_at"], "0001-01-01T00:00:00Z");
-    let bounded = app
-        .get_json("/v1/articles?tag=dates&since=1000-01-01&until=9999-12-31T23:59:59Z")
-        .await;
+    let bounded =
+        get("/v1/articles?tag=dates&status=any&since=1000-01-01&until=9999-12-31T23:59:59Z".into())
+            .await;
     assert_eq!(bounded["data"].as_array().unwrap().len(), 3);
+    let public = app.get_json("/v1/articles?tag=dates").await;
+    assert_eq!(public["data"].as_array().unwrap().len(), 2);
     app.stop().await;
 }
 

@@ -528,16 +528,16 @@ backends!(
     worker_threads = 2
 );
 async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
+    let everything = [
+        "article.published",
+        "article.updated",
+        "article.deleted",
+        "entity.merged",
+    ];
     let receiver = Receiver::start(vec![500, 500]).await;
     let app = webhook_app().await;
     let editor = app.editor().await;
-    let response = register(
-        &app,
-        &editor,
-        &receiver.url,
-        &["article.published", "article.deleted"],
-    )
-    .await;
+    let response = register(&app, &editor, &receiver.url, &everything).await;
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let created: Value = response.json().await.unwrap();
@@ -557,10 +557,7 @@ async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
         .await
         .unwrap();
     assert!(shown.get("secret").is_none());
-    assert_eq!(
-        shown["events"],
-        json!(["article.published", "article.deleted"])
-    );
+    assert_eq!(shown["events"], json!(everything));
 
     let article: Value = app
         .ingest_json(&editor, &common::english_article(1, "harbour"))
@@ -618,6 +615,57 @@ async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
     dispatch_until(&app, || receiver.requests().len() >= 4).await;
     assert_eq!(receiver.requests()[3].0["webhook-id"], ids[0]);
 
+    // Editing a published article and merging entities are events too.
+    let patched = app
+        .client
+        .patch(app.url(&format!("/v1/articles/{}", article["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .json(&json!({"title": "Council approves the harbour budget"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let create = |name: &str| {
+        app.client
+            .post(app.url("/v1/entities"))
+            .bearer_auth(&editor)
+            .json(&json!({"name": name, "type": "person"}))
+            .send()
+    };
+    let a: Value = create("Jane Quorra").await.unwrap().json().await.unwrap();
+    let b: Value = create("J. Quorra-Smith")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let merged = app
+        .client
+        .post(app.url(&format!("/v1/entities/{}/merge", b["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .json(&json!({"into": a["id"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(merged.status(), 200);
+    dispatch_until(&app, || receiver.requests().len() >= 6).await;
+    // Deliveries of different events run side by side: their order is not kept.
+    let of_type = |kind: &str| -> Value {
+        receiver
+            .requests()
+            .iter()
+            .map(|(_, body)| serde_json::from_str::<Value>(body).unwrap())
+            .find(|payload| payload["type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} delivery"))
+    };
+    let updated = of_type("article.updated");
+    assert_eq!(
+        updated["data"]["title"],
+        "Council approves the harbour budget"
+    );
+    let merge = of_type("entity.merged");
+    assert_eq!(merge["data"], json!({"from": b["id"], "into": a["id"]}));
+
     // Deleting the article is an event too; readers may not see webhooks.
     let deleted = app
         .client
@@ -627,9 +675,9 @@ async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
         .await
         .unwrap();
     assert_eq!(deleted.status(), 204);
-    dispatch_until(&app, || receiver.requests().len() >= 5).await;
-    let payload: Value = serde_json::from_str(&receiver.requests()[4].1).unwrap();
-    assert_eq!(payload["type"], "article.deleted");
+    dispatch_until(&app, || receiver.requests().len() >= 7).await;
+    let payload = of_type("article.deleted");
+    assert_eq!(payload["data"]["id"], article["id"]);
     let reader = app.token(Role::Reader).await;
     let refused = app
         .client
@@ -848,4 +896,138 @@ async fn an_endpoint_failing_for_the_whole_period_is_turned_off() {
         .unwrap();
     assert_eq!(deleted.status(), 204);
     app.stop().await;
+}
+
+/// `newsdesk serve` as a child process on a random loopback port, with extra environment;
+/// SIGKILLed when dropped.
+struct Child {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Child {
+    fn start(database_url: &str, env: &[(&str, &str)]) -> Child {
+        use std::io::BufRead;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+        command
+            .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
+            .args(["--database-url", database_url])
+            .env("RUST_LOG", "newsdesk=info,warn")
+            .env_remove("DATABASE_URL")
+            .env_remove("NEWSDESK_BIND")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("start newsdesk");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel::<std::net::SocketAddr>();
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let Ok(event) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                if event["message"] == "newsdesk listening" {
+                    if let (Some(tx), Some(addr)) = (tx.take(), event["addr"].as_str()) {
+                        let _ = tx.send(addr.parse().expect("listening address"));
+                    }
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("newsdesk started");
+        Child { child, addr }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+backends!(
+    sigkill_after_the_commit_still_delivers_after_restart,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+async fn sigkill_after_the_commit_still_delivers_after_restart() {
+    let receiver = Receiver::start(Vec::new()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, _database) = match common::backend() {
+        common::Backend::Sqlite => (
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("newsdesk.db").display()
+            ),
+            None,
+        ),
+        common::Backend::Postgres => {
+            let database = common::PgTestDatabase::create().await;
+            (database.url.clone(), Some(database))
+        }
+    };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["token", "create", "--name", "hooks", "--role", "editor"])
+        .args(["--database-url", &database_url])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("token create");
+    assert!(output.status.success(), "{output:?}");
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let client = reqwest::Client::new();
+
+    // A server whose dispatcher looks once at start, then not for a minute.
+    let server = Child::start(
+        &database_url,
+        &[
+            ("NEWSDESK_WEBHOOK_ALLOW_HOSTS", "127.0.0.1"),
+            ("NEWSDESK_DISPATCH_INTERVAL_MS", "60000"),
+        ],
+    );
+    let created: Value = client
+        .post(server.url("/v1/webhooks"))
+        .bearer_auth(&token)
+        .json(&json!({"url": receiver.url, "events": ["article.published"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = created["secret"].as_str().expect("registered").to_owned();
+    let response = client
+        .post(server.url("/v1/ingest"))
+        .bearer_auth(&token)
+        .json(&common::english_article(1, "harbour"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "committed");
+    drop(server); // SIGKILL
+    assert!(receiver.requests().is_empty());
+
+    let _restarted = Child::start(
+        &database_url,
+        &[
+            ("NEWSDESK_WEBHOOK_ALLOW_HOSTS", "127.0.0.1"),
+            ("NEWSDESK_DISPATCH_INTERVAL_MS", "100"),
+        ],
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while receiver.requests().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let requests = receiver.requests();
+    assert_eq!(requests.len(), 1, "delivered after the restart");
+    assert!(verify(&secret, &requests[0].0, &requests[0].1));
 }

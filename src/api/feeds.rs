@@ -178,7 +178,7 @@ struct FeedParams {
     /// Entity slug; repeat for AND.
     entity: Option<Vec<String>>,
     /// ISO 639-1 language, e.g. `hi`.
-    #[param(min_length = 2, max_length = 2)]
+    #[param(pattern = "^[A-Za-z]{2}$")]
     lang: Option<String>,
     /// Source domain, e.g. abplive.com.
     source: Option<String>,

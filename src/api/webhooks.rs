@@ -133,7 +133,7 @@ pub struct DeliveryList {
 /// Checks a URL as a webhook target (scheme, host, public addresses).
 async fn checked_url(state: &AppState, raw: &str) -> ApiResult<String> {
     let raw = raw.trim();
-    if raw.is_empty() || raw.len() > MAX_URL_LEN {
+    if raw.is_empty() || raw.chars().count() > MAX_URL_LEN {
         return Err(ApiError::invalid_parameter(
             "url",
             format!("expected an http(s) URL of 1 to {MAX_URL_LEN} characters"),

@@ -18,7 +18,7 @@ use crate::normalize;
 const PAGE: i64 = 500;
 
 /// Tables of the SQLite schema, in the order they are copied (parents first).
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 14] = [
     "articles",
     "tags",
     "article_tags",
@@ -30,6 +30,9 @@ const TABLES: [&str; 11] = [
     "api_tokens",
     "idempotency_keys",
     "settings",
+    "webhooks",
+    "outbox_events",
+    "webhook_deliveries",
 ];
 
 /// Rows copied, per table.
@@ -229,11 +232,80 @@ async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore) -> StoreResult<Cop
     )
     .await?;
 
+    copy_paged(
+        &mut src,
+        &mut dst,
+        "SELECT rowid AS k, id, url, description, events, secret, enabled != 0 AS enabled, \
+           disabled_reason, created_at, updated_at FROM webhooks",
+        "INSERT INTO webhooks (id, url, description, events, secret, enabled, disabled_reason, \
+           created_at, updated_at) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+           $6::bool[], $7::text[], $8::text[], $9::text[])",
+        &[
+            Col::Text("id"),
+            Col::Text("url"),
+            Col::Text("description"),
+            Col::Text("events"),
+            Col::Text("secret"),
+            Col::Bool("enabled"),
+            Col::Text("disabled_reason"),
+            Col::Text("created_at"),
+            Col::Text("updated_at"),
+        ],
+    )
+    .await?;
+    copy_paged(
+        &mut src,
+        &mut dst,
+        "SELECT seq AS k, seq, id, type, payload, created_at, dispatched_at FROM outbox_events",
+        "INSERT INTO outbox_events (seq, id, type, payload, created_at, dispatched_at) \
+         SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
+        &[
+            Col::Int("seq"),
+            Col::Text("id"),
+            Col::Text("type"),
+            Col::Text("payload"),
+            Col::Text("created_at"),
+            Col::Text("dispatched_at"),
+        ],
+    )
+    .await?;
+    copy_paged(
+        &mut src,
+        &mut dst,
+        "SELECT rowid AS k, id, webhook_id, event_seq, event_type, status, attempts, \
+           next_attempt_at, lease_until, last_status_code, last_error, created_at, updated_at, \
+           delivered_at FROM webhook_deliveries",
+        "INSERT INTO webhook_deliveries (id, webhook_id, event_seq, event_type, status, attempts, \
+           next_attempt_at, lease_until, last_status_code, last_error, created_at, updated_at, \
+           delivered_at) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], \
+           $6::int8[], $7::text[], $8::text[], $9::int8[], $10::text[], $11::text[], $12::text[], \
+           $13::text[])",
+        &[
+            Col::Text("id"),
+            Col::Text("webhook_id"),
+            Col::Int("event_seq"),
+            Col::Text("event_type"),
+            Col::Text("status"),
+            Col::Int("attempts"),
+            Col::Text("next_attempt_at"),
+            Col::Text("lease_until"),
+            Col::OptInt("last_status_code"),
+            Col::Text("last_error"),
+            Col::Text("created_at"),
+            Col::Text("updated_at"),
+            Col::Text("delivered_at"),
+        ],
+    )
+    .await?;
+
     // New rows continue after the copied ones.
     for (table, column) in [
         ("articles", "seq"),
         ("tags", "id"),
         ("entity_aliases", "seq"),
+        ("outbox_events", "seq"),
     ] {
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), \
@@ -264,6 +336,8 @@ async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore) -> StoreResult<Cop
 enum Col {
     Text(&'static str),
     Int(&'static str),
+    /// An integer that may be NULL.
+    OptInt(&'static str),
     Real(&'static str),
     Bool(&'static str),
     Blob(&'static str),
@@ -308,6 +382,11 @@ async fn copy_paged(
                 Col::Int(name) => query.bind(
                     rows.iter()
                         .map(|r| r.try_get::<i64, _>(*name))
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
+                Col::OptInt(name) => query.bind(
+                    rows.iter()
+                        .map(|r| r.try_get::<Option<i64>, _>(*name))
                         .collect::<Result<Vec<_>, _>>()?,
                 ),
                 Col::Real(name) => query.bind(

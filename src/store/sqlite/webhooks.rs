@@ -91,10 +91,30 @@ fn delivery_from_row(row: &SqliteRow) -> StoreResult<Delivery> {
 }
 
 impl SqliteStore {
+    /// Whether a `SELECT EXISTS …` holds, asked on the read pool (its parameters bound in turn).
+    async fn any_on_read(&self, sql: &str, params: &[&str]) -> StoreResult<bool> {
+        let mut query = sqlx::query_scalar(sql);
+        for param in params {
+            query = query.bind(*param);
+        }
+        Ok(query.fetch_one(&self.read).await?)
+    }
+
     /// Publishes the scheduled articles whose time has come (at most `limit`): each exactly
     /// once, by a conditional update, with its `article.published` event in the same
     /// transaction. Answers their ids.
     pub async fn publish_due(&self, now: &str, limit: u32) -> StoreResult<Vec<String>> {
+        // Asked every second: the writer is taken only when something is due.
+        if !self
+            .any_on_read(
+                "SELECT EXISTS (SELECT 1 FROM articles WHERE status = 'scheduled' \
+                 AND deleted_at IS NULL AND published_at <= ?)",
+                &[now],
+            )
+            .await?
+        {
+            return Ok(Vec::new());
+        }
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         let ids: Vec<String> = sqlx::query_scalar(
             "UPDATE articles SET status = 'published', version = version + 1, updated_at = ?1 \
@@ -288,6 +308,15 @@ impl SqliteStore {
     /// Fans out up to `limit` events of the outbox to the webhooks that want them, each event
     /// exactly once; answers how many events.
     pub async fn dispatch_events(&self, now: &str, limit: u32) -> StoreResult<usize> {
+        if !self
+            .any_on_read(
+                "SELECT EXISTS (SELECT 1 FROM outbox_events WHERE dispatched_at IS NULL)",
+                &[],
+            )
+            .await?
+        {
+            return Ok(0);
+        }
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         let events: Vec<(i64, String)> = sqlx::query_as(
             "UPDATE outbox_events SET dispatched_at = ?1 \
@@ -340,6 +369,16 @@ impl SqliteStore {
         lease_until: &str,
         limit: u32,
     ) -> StoreResult<Vec<DueDelivery>> {
+        if !self
+            .any_on_read(
+                "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' \
+                 AND next_attempt_at <= ?)",
+                &[now],
+            )
+            .await?
+        {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(
             "UPDATE webhook_deliveries SET lease_until = ?2 \
              WHERE id IN (SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
