@@ -28,10 +28,11 @@ fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
 
 /// A Devanagari token that can be part of a name (`first`: it would open the name).
 fn is_name_word(seg: &Segment, covered: &[bool], i: usize, first: bool) -> bool {
-    if covered[i]
-        || seg.tokens[i].script != Script::Devanagari
-        || seg.has(i, flag::NEVER | flag::COMMON_HI)
-    {
+    if covered[i] || seg.tokens[i].script != Script::Devanagari || seg.has(i, flag::NEVER) {
+        return false;
+    }
+    // A common Hindi word is no part of a name, but a particle may continue one ("किम जोंग उन").
+    if seg.has(i, flag::COMMON_HI) && (first || !seg.has(i, flag::PARTICLE)) {
         return false;
     }
     if seg.has(

@@ -373,3 +373,27 @@ fn spelled_acronyms_use_every_letter_name() {
     assert!(lex.is_spelled_acronym("बीबीसी"));
     assert!(!lex.is_spelled_acronym("पुतिन"));
 }
+
+#[test]
+fn indian_places_spelling_variants_landmarks_and_longer_names() {
+    let e = extract(
+        "",
+        &[
+            "पंचकूला और मुंगेर में बारिश हुई. दिल्ली पुलिस ने बताया कि बिहार सरकार ने \
+             बिड़ला मंदिर के पास जांच की. जबकि पुलिस ने कुछ नहीं कहा.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    let d = dump(&e);
+    let table = [
+        ("पंचकूला", Some(EntityType::Place)),
+        ("मुंगेर", Some(EntityType::Place)),
+        ("दिल्ली पुलिस", Some(EntityType::Organization)),
+        ("बिहार सरकार", Some(EntityType::Organization)),
+        ("बिड़ला मंदिर", Some(EntityType::Place)),
+        ("जबकि पुलिस", None),
+    ];
+    for (form, want) in table {
+        assert_eq!(kind_of(&e, form), want, "{form}: {d}");
+    }
+}
