@@ -403,59 +403,59 @@ async fn hostile_requests_are_answered_with_exact_problems() {
         .expect(400, "malformed-body"),
         Case::ingest_json("empty text in JSON", json!({"text": ""}))
             .expect(422, "unprocessable-article"),
-        // Explicit fields the envelope refuses.
+        // Explicit fields the envelope refuses: invalid parameters naming the field.
         Case::ingest_json(
             "javascript: url",
             with_fixture(json!({"url": "javascript:alert(1)"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "data: url",
             with_fixture(json!({"url": "data:text/html,<script>alert(1)</script>"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "file: url",
             with_fixture(json!({"url": "file:///etc/passwd"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "ftp: url",
             with_fixture(json!({"url": "ftp://example.com/a"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json("a relative url", with_fixture(json!({"url": "/news/a"})))
-            .expect(422, "unprocessable-article"),
+            .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "an http url without a host",
             with_fixture(json!({"url": "http://"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "published_at in words",
             with_fixture(json!({"published_at": "yesterday"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "published_at in year 10000",
             with_fixture(json!({"published_at": "10000-01-01"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "published_at past year 9999 once in UTC",
             with_fixture(json!({"published_at": "9999-12-31T23:59:59-23:59"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "published_at on 30 February",
             with_fixture(json!({"published_at": "2023-02-30"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         Case::ingest_json(
             "language is not ISO 639-1",
             with_fixture(json!({"language": "klingon"})),
         )
-        .expect(422, "unprocessable-article"),
+        .expect(400, "invalid-parameter"),
         // Ingest parameters and headers.
         Case::new(
             "dry_run=perhaps",

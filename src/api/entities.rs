@@ -344,10 +344,11 @@ pub struct MergeRequest {
     request_body = MergeRequest, security(("bearer" = [])),
     responses(
         (status = 200, description = "The entity that absorbed the duplicate", body = Entity),
-        (status = 400, description = "Merging into itself", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such entity", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such entity (the path's or `into`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Both name the same entity, or the path's entity was already merged", body = Problem, content_type = "application/problem+json")))]
 async fn merge_entity(
     State(state): State<AppState>,
     _editor: Editor,
@@ -373,6 +374,12 @@ async fn merge_entity(
             }
         },
     };
+    if from == into {
+        return Err(ApiError::Conflict(format!(
+            "`{}` is already the entity `{}` names: there is nothing to merge.",
+            request.into, id_or_slug
+        )));
+    }
     let entity = state.store.merge_entities(&from, &into).await?;
     state.reload_dictionary().await?;
     Ok(Json(entity).into_response())

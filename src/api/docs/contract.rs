@@ -21,7 +21,7 @@ const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 /// A blank value (empty or only white space), which the server takes as absent.
 const BLANK: &str = r"^\s*$";
 /// The start of an absolute http(s) URL with a host.
-const HTTP_URL_START: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@:\s\\]";
+const HTTP_URL_START: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9]";
 /// A year the server stores (1000–9999) at the start of a date.
 const YEAR_START: &str = "^[1-9]";
 /// An opaque cursor: base64url payload, a dot, a 16-byte base64url tag.
@@ -49,6 +49,7 @@ pub fn finish(doc: utoipa::openapi::OpenApi) -> Value {
         }
     }
     describe_ingest_bodies(&mut doc);
+    partial_answers(&mut doc);
     add_links(&mut doc);
     doc
 }
@@ -437,7 +438,9 @@ fn refine_bodies(doc: &mut Value) {
                             "properties": {"type": {"type": "string", "enum": text_kinds}}});
     let image_block = json!({"$ref": "#/components/schemas/Block",
                              "properties": {"type": {"const": "image"},
-                                            "url": {"type": "string", "pattern": format!("(?:{HTTP_URL_START})|^/")}},
+                                            "url": {"type": "string", "anyOf": [
+                                                {"format": "uri", "pattern": HTTP_URL_START},
+                                                {"pattern": "^/"}]}},
                              "required": ["url"]});
     let first_block = json!({"$ref": "#/components/schemas/Block",
                              "properties": {"type": {"type": "string", "enum": text_kinds},
@@ -579,14 +582,6 @@ const LINKS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "post",
         "/v1/entities",
         "201",
-        "MergeEntity",
-        "merge_entity",
-        "$response.body#/slug",
-    ),
-    (
-        "post",
-        "/v1/entities",
-        "201",
         "EntityArticles",
         "entity_articles",
         "$response.body#/slug",
@@ -605,6 +600,14 @@ const LINKS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "200",
         "UpdateEntity",
         "update_entity",
+        "$response.body#/slug",
+    ),
+    (
+        "get",
+        "/v1/entities/{id_or_slug}",
+        "200",
+        "MergeEntity",
+        "merge_entity",
         "$response.body#/slug",
     ),
     (
@@ -726,5 +729,79 @@ fn add_links(doc: &mut Value) {
             "operationId": target,
             "parameters": {parameter: expression},
         });
+    }
+    // A new entity can absorb a duplicate: its slug is the body's `into`.
+    if let Some(response) = doc
+        .pointer_mut("/paths/~1v1~1entities/post/responses/201")
+        .and_then(Value::as_object_mut)
+    {
+        let links = response.entry("links").or_insert_with(|| json!({}));
+        links["MergeInto"] = json!({
+            "operationId": "merge_entity",
+            "requestBody": {"into": "$response.body#/slug"},
+            "description": "Merge a duplicate (the path's entity) into the new one",
+        });
+    }
+}
+
+/// With `fields` (and `include`), an article or a list item carries only some of its fields:
+/// the 200 answers say so with a schema of the same properties, none required.
+fn partial_answers(doc: &mut Value) {
+    for (schema, partial) in [
+        ("Article", "ArticleFields"),
+        ("ArticleSummary", "ArticleSummaryFields"),
+    ] {
+        let Some(mut properties) = doc
+            .pointer(&format!("/components/schemas/{schema}/properties"))
+            .cloned()
+        else {
+            continue;
+        };
+        if schema == "Article" {
+            properties["removed"] = json!({"type": "array", "items": {"type": "object"},
+                "description": "With `include=removed`: the lines dropped at ingest"});
+        }
+        if let Some(schemas) = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            schemas.insert(
+                partial.to_owned(),
+                json!({"type": "object", "properties": properties,
+                       "description": format!("Some fields of {schema}, as `fields` chose")}),
+            );
+        }
+    }
+    let article =
+        "/paths/~1v1~1articles~1{id_or_slug}/get/responses/200/content/application~1json/schema";
+    if let Some(schema) = doc.pointer_mut(article) {
+        *schema = json!({"anyOf": [{"$ref": "#/components/schemas/Article"},
+                                   {"$ref": "#/components/schemas/ArticleFields"}]});
+    }
+    let lists: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|paths| {
+            paths
+                .keys()
+                .filter(|p| p.ends_with("/articles"))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for path in lists {
+        let pointer = format!(
+            "/paths/{}/get/responses/200/content/application~1json/schema",
+            path.replace('/', "~1")
+        );
+        if let Some(schema) = doc.pointer_mut(&pointer) {
+            *schema = json!({"type": "object", "required": ["data", "next_cursor", "next"], "properties": {
+                "data": {"type": "array", "items": {"anyOf": [
+                    {"$ref": "#/components/schemas/ArticleSummary"},
+                    {"$ref": "#/components/schemas/ArticleSummaryFields"}]}},
+                "next_cursor": {"type": ["string", "null"],
+                                "description": "Pass as `cursor` for the next page; `null` on the last page"},
+                "next": {"type": ["string", "null"], "description": "The next page's URL, or `null`"},
+            }});
+        }
     }
 }
