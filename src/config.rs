@@ -61,7 +61,7 @@ pub struct ServeConfig {
     pub read_rate: f64,
 
     /// Reads allowed in a burst above the rate.
-    #[arg(long, env = "NEWSDESK_READ_BURST", default_value_t = 1000)]
+    #[arg(long, env = "NEWSDESK_READ_BURST", default_value_t = 5000)]
     pub read_burst: u32,
 
     /// Longest time a request may take, in seconds.
@@ -219,7 +219,7 @@ pub struct DatabaseConfig {
 
     /// Relevance search ranks the newest this many stored matches of a query (with other
     /// filters: the newest this many that pass them); 0: rank every match.
-    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 1000)]
+    #[arg(long, env = "NEWSDESK_SEARCH_WINDOW", default_value_t = 5000)]
     pub search_window: u32,
 
     /// Longest a read's statements may run, in milliseconds; a statement still running then is
@@ -237,7 +237,7 @@ impl ServeConfig {
             database: DatabaseConfig {
                 database_url: database_url.into(),
                 read_connections: 4,
-                search_window: 1000,
+                search_window: 5000,
                 statement_timeout_ms: 5000,
             },
             log_format: LogFormat::Text,

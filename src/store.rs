@@ -125,7 +125,7 @@ impl StoreOptions {
             database_url: database_url.into(),
             read_connections: 4,
             busy_timeout: Duration::from_secs(5),
-            search_window: 1000,
+            search_window: 5000,
             // 64 MiB of 4 KiB pages: about four chunks of 512 seed-size articles.
             batch_log_limit: 16_384,
             statement_timeout: Some(Duration::from_secs(5)),
