@@ -300,14 +300,14 @@ const MAX_DATE_NODE_BYTES: usize = 60;
 /// A date standing alone in a short text node soon after the page's first `<h1>` ("October 3,
 /// 2024" under the headline), not introduced as a modification.
 fn date_after_headline(doc: &Document) -> Option<String> {
-    let headline = doc.select("h1").nodes().first()?.clone();
+    let headline = *doc.select("h1").nodes().first()?;
     let mut after = headline.next_sibling();
     let mut parent = headline.parent();
     let mut seen = 0;
     // The headline's following siblings, then its parent's, up to a few levels.
     for _ in 0..4 {
         while let Some(node) = after {
-            for t in std::iter::once(node.clone())
+            for t in std::iter::once(node)
                 .chain(node.descendants_it())
                 .filter(|d| d.is_text())
             {
