@@ -48,6 +48,8 @@ const PUBLISHED_META: &[&str] = &[
     "cxenseparse:recs:publishtime",
     "rnews:datepublished",
     "datecreated",
+    "published",
+    "created",
     "date",
 ];
 
@@ -128,11 +130,18 @@ pub fn date_candidates(
     for v in time_elements(doc) {
         push(v, DateSource::TimeElement);
     }
-    for v in datelines(doc) {
+    let (published, updated) = datelines(doc);
+    for v in published {
         push(v, DateSource::Text);
     }
     if let Some(v) = published_phrase(doc) {
         push(v, DateSource::Text);
+    }
+    if let Some(v) = date_after_headline(doc) {
+        push(v, DateSource::Text);
+    }
+    for v in updated {
+        push(v, DateSource::Modified);
     }
     for v in &ld.modified {
         push(v.clone(), DateSource::Modified);
@@ -244,9 +253,11 @@ fn is_modified_label(label: &str) -> bool {
 }
 
 /// Dates written in the elements that carry datelines and bylines: the first date of each that
-/// is not introduced as a modification ("Updated …"), in page order.
-fn datelines(doc: &Document) -> Vec<String> {
+/// is not introduced as a modification ("Updated …"), in page order; and apart, the dates that
+/// are ("Last updated on …").
+fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
     let mut out = Vec::new();
+    let mut updated = Vec::new();
     for node in doc
         .select(DATELINE_SELECTOR)
         .nodes()
@@ -269,6 +280,8 @@ fn datelines(doc: &Document) -> Vec<String> {
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some(date) = published_date_in(&text) {
             out.push(date);
+        } else if let Some((_, at)) = find_written_date(&text) {
+            updated.push(text[at..].to_string());
         } else if let Some(title) = node
             .attr("title")
             .filter(|_| node.node_name().is_some_and(|n| &*n == "abbr"))
@@ -276,7 +289,55 @@ fn datelines(doc: &Document) -> Vec<String> {
             out.push(title.to_string());
         }
     }
-    out
+    (out, updated)
+}
+
+/// How many text nodes after the headline are searched for a date standing alone.
+const AFTER_HEADLINE_NODES: usize = 24;
+/// A text node longer than this (in bytes) is prose, not a dateline.
+const MAX_DATE_NODE_BYTES: usize = 60;
+
+/// A date standing alone in a short text node soon after the page's first `<h1>` ("October 3,
+/// 2024" under the headline), not introduced as a modification.
+fn date_after_headline(doc: &Document) -> Option<String> {
+    let headline = *doc.select("h1").nodes().first()?;
+    let mut after = headline.next_sibling();
+    let mut parent = headline.parent();
+    let mut seen = 0;
+    // The headline's following siblings, then its parent's, up to a few levels.
+    for _ in 0..4 {
+        while let Some(node) = after {
+            for t in std::iter::once(node)
+                .chain(node.descendants_it())
+                .filter(|d| d.is_text())
+            {
+                let text = t.text();
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                seen += 1;
+                if seen > AFTER_HEADLINE_NODES {
+                    return None;
+                }
+                if text.len() <= MAX_DATE_NODE_BYTES {
+                    if let Some((_, at)) = find_written_date(text) {
+                        let before = text[..at].to_lowercase();
+                        if before.split_whitespace().count() <= 3
+                            && !is_modified_label(&before)
+                            && !before.contains("update")
+                        {
+                            return Some(text[at..].to_string());
+                        }
+                    }
+                }
+            }
+            after = node.next_sibling();
+        }
+        after = parent.as_ref().and_then(NodeRef::next_sibling);
+        parent = parent.and_then(|p| p.parent());
+    }
+    None
 }
 
 /// The text from the first date in `text` not introduced as a modification date.
@@ -457,6 +518,25 @@ mod tests {
         );
         // A URL date wins over a dateline.
         assert_eq!(date_of(page, &JsonLdDates::default(), true), None);
+    }
+
+    #[test]
+    fn a_date_under_the_headline() {
+        let page =
+            r#"<div><h1>Story</h1></div><div><span>Ann Lee</span><div>October 3, 2024</div></div>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2024-10-03", DateSource::Text)
+        );
+    }
+
+    #[test]
+    fn an_update_date_alone_is_a_modification_date() {
+        let page = r#"<h1>Story</h1><p class="post-date">Last updated on 17 December 2025</p>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2025-12-17", DateSource::Modified)
+        );
     }
 
     #[test]

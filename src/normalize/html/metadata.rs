@@ -515,7 +515,7 @@ fn spaced_text(node: &dom_query::NodeRef) -> String {
 /// The text after a text node that is only a byline label ("Written by", "Author:").
 fn labelled_byline(doc: &Document) -> Option<String> {
     let body = doc.select("body");
-    let root = body.nodes().first()?.clone();
+    let root = *body.nodes().first()?;
     let mut after_label = false;
     for t in root
         .descendants_it()
