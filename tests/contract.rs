@@ -162,11 +162,20 @@ fn links_lead_from_what_a_write_answers_to_operations_that_take_it() {
                 let target = link["operationId"].as_str().expect("operationId");
                 let target = by_id(target)
                     .unwrap_or_else(|| panic!("{method} {path} {status} {name}: no {target}"));
-                for parameter in link["parameters"].as_object().unwrap().keys() {
+                // A link passes path/query parameters, a request body, or both.
+                let empty = serde_json::Map::new();
+                let parameters = link["parameters"].as_object().unwrap_or(&empty);
+                assert!(
+                    !parameters.is_empty() || link.get("requestBody").is_some(),
+                    "{method} {path} {status} {name}: a link that passes nothing"
+                );
+                for parameter in parameters.keys() {
                     assert!(
                         target["parameters"]
                             .as_array()
-                            .unwrap()
+                            .unwrap_or_else(|| panic!(
+                                "{method} {path} {status} {name}: the target takes no parameters"
+                            ))
                             .iter()
                             .any(|p| p["name"] == *parameter),
                         "{method} {path} {status} {name}: the target takes no `{parameter}`"

@@ -244,7 +244,7 @@ async fn merging_moves_articles_joins_aliases_and_redirects_the_old_slug() {
         .send()
         .await
         .unwrap();
-    assert_problem(to_self, 400).await;
+    assert_problem(to_self, 409).await;
 
     let patched = app
         .client

@@ -146,7 +146,7 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
         .client
         .patch(app.url(&format!("/v1/articles/{oldest_alpha}")))
         .bearer_auth(&token)
-        .json(&json!({"published_at": "2030-01-01T00:00:00Z"}))
+        .json(&json!({"published_at": "2026-01-01T00:00:00Z"}))
         .send()
         .await
         .unwrap();
@@ -175,8 +175,8 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
         [hindi]
     );
     assert_eq!(
-        walk(&app, "/v1/articles?tag=alpha&since=2029-01-01").await,
-        [oldest_alpha.clone()]
+        walk(&app, "/v1/articles?tag=alpha&since=2025-12-01").await,
+        [oldest_alpha]
     );
     app.stop().await;
 }

@@ -321,7 +321,11 @@ fn clean_name(raw: &str) -> Option<String> {
         words.push(w);
     }
     // Roles after the name ("Jane Doe Staff Writer") and before it ("Senior Editor Jane Doe").
-    while words.last().is_some_and(|w| is_role_or_credential(w)) {
+    // A two-word name keeps its last word ("Jane Reporter" may be a surname) unless every
+    // word is a role.
+    while words.last().is_some_and(|w| is_role_or_credential(w))
+        && (words.len() > 2 || words.iter().all(|w| is_role_or_credential(w)))
+    {
         words.pop();
     }
     while words.first().is_some_and(|w| is_role_word(w)) && words.len() > 1 {
