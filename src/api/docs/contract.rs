@@ -273,7 +273,9 @@ fn refine_parameters(path: &str, method: &str, operation: &mut Map<String, Value
     else {
         return;
     };
-    let article_list = path == "/v1/articles" || path.ends_with("/articles") && method == "get";
+    // The feeds take the article list's filters, with the same bounds.
+    let article_list = path == "/v1/articles"
+        || (path.ends_with("/articles") || path.starts_with("/v1/feed.")) && method == "get";
     for parameter in parameters.iter_mut() {
         let name = parameter["name"].as_str().unwrap_or("").to_owned();
         let location = parameter["in"].as_str().unwrap_or("").to_owned();
