@@ -264,8 +264,11 @@ fn feed_query(state: &AppState, params: &QueryPairs) -> ApiResult<ArticleQuery> 
         .transpose()?;
     let search = match params.one("q") {
         None => None,
-        Some(q) if q.chars().count() > 500 => {
-            return Err(ApiError::invalid_parameter("q", "at most 500 characters"))
+        Some(q) if q.chars().count() > super::limits::MAX_SEARCH_CHARS => {
+            return Err(ApiError::invalid_parameter(
+                "q",
+                format!("at most {} characters", super::limits::MAX_SEARCH_CHARS),
+            ))
         }
         Some(q) => Some(
             SearchExpr::parse(q).map_err(|e| ApiError::invalid_parameter("q", e.to_string()))?,
