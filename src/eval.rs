@@ -144,12 +144,6 @@ enum Input {
     Html(Vec<u8>),
 }
 
-/// Evaluate the normalizer on every set of the dev set in `dir` (the folder holding `aeb/`,
-/// `aeb_text/`, `wcxb/`, …). Sets whose files are missing are skipped.
-pub fn run_devset(dir: &Path) -> Report {
-    run(dir, &EvalOptions::default())
-}
-
 /// Evaluate the sets `options` names; sets whose files are missing are skipped.
 pub fn run(dir: &Path, options: &EvalOptions) -> Report {
     let now = OffsetDateTime::now_utc();
