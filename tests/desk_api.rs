@@ -367,11 +367,21 @@ async fn an_entity_removed_from_an_article_stays_off_after_edits() {
         json!({"remove_entities": ["no-such-entity"]}),
     )
     .await;
-    let problem = assert_problem(unknown, 400).await;
+    // A name that matches no entity is a 404 naming it, as merging into a missing entity is.
+    let problem = assert_problem(unknown, 404).await;
     assert!(problem["detail"]
         .as_str()
         .unwrap()
         .contains("no-such-entity"));
+    let unknown = patch(
+        &app,
+        &editor,
+        id,
+        None,
+        json!({"restore_entities": ["no-such-entity"]}),
+    )
+    .await;
+    assert_problem(unknown, 404).await;
     app.stop().await;
 }
 

@@ -510,9 +510,7 @@ impl PgStore {
                         .await?
                 }
                 Err(StoreError::NotFound(_)) => {
-                    return Err(StoreError::Invalid(format!(
-                        "there is no entity `{id_or_slug}`"
-                    )))
+                    return Err(StoreError::NotFound(format!("entity `{id_or_slug}`")))
                 }
                 Err(other) => return Err(other),
             };

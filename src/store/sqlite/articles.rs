@@ -429,9 +429,7 @@ async fn resolve_entities(
             Some(id) if !ids.contains(&id) => ids.push(id),
             Some(_) => {}
             None => {
-                return Err(StoreError::Invalid(format!(
-                    "there is no entity `{id_or_slug}`"
-                )))
+                return Err(StoreError::NotFound(format!("entity `{id_or_slug}`")))
             }
         }
     }
