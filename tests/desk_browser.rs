@@ -547,6 +547,92 @@ async fn the_desk_in_a_real_browser() {
     let (_, stored) = api_article(&app, None, &id).await;
     assert_ne!(stored["summary"], "Not saved");
 
+    // Scheduling: a draft given a time ahead is scheduled, and not public until then.
+    let later = app
+        .client
+        .post(app.url("/v1/ingest?status=draft"))
+        .bearer_auth(&editor)
+        .json(&common::english_article(8, "Lighthouse"))
+        .send()
+        .await
+        .expect("ingest");
+    assert_eq!(later.status(), 201);
+    let later: Value = later.json().await.expect("json");
+    let later_id = later["id"].as_str().expect("id").to_owned();
+    let later_title = later["title"].as_str().expect("title").to_owned();
+    client
+        .goto(&app.url(&format!("/desk#/article/{later_id}")))
+        .await
+        .expect("open");
+    text_containing(&client, "#links-out", "A draft").await;
+    shown(&client, "#schedule-at").await;
+    assert_every_control_is_labelled(&client).await;
+    // Two days ahead at a whole minute, typed in the browser's own time zone; the API is sent
+    // the same instant.
+    let chosen = js(
+        &client,
+        "const d = new Date(Date.now() + 2 * 86400e3); d.setSeconds(0, 0); \
+         const pad = (n) => String(n).padStart(2, '0'); \
+         document.getElementById('schedule-at').value = d.getFullYear() + '-' + pad(d.getMonth() + 1) \
+           + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes()); \
+         return d.toISOString();",
+        vec![],
+    )
+    .await;
+    click(&client, "#schedule").await;
+    text_containing(&client, "#status", "Scheduled for").await;
+    text_containing(&client, "#links-out", "only with a token").await;
+    let (status, _) = api_article(&app, None, &later_id).await;
+    assert_eq!(status, 404, "a scheduled article is not public before its time");
+    let (_, stored) = api_article(&app, Some(&editor), &later_id).await;
+    assert_eq!(stored["status"], "scheduled");
+    let instant = |value: &Value| {
+        time::OffsetDateTime::parse(
+            value.as_str().expect("a time"),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("RFC 3339")
+    };
+    assert_eq!(
+        instant(&stored["published_at"]),
+        instant(&chosen),
+        "stored for the chosen time"
+    );
+    // The list's status filter finds it, with its status shown.
+    click(&client, "#nav-articles").await;
+    shown(&client, "#f-status")
+        .await
+        .select_by_value("scheduled")
+        .await
+        .expect("select a status");
+    click(&client, "#filters button[type=submit]").await;
+    text_containing(&client, "#list-count", "1 article").await;
+    text_containing(&client, "#article-list", &later_title).await;
+    assert_eq!(
+        content_of(&client, &format!("#article-list li[data-id='{later_id}'] .badge")).await,
+        "scheduled"
+    );
+    // Published now instead: public at once.
+    click(
+        &client,
+        &format!("#article-list li[data-id='{later_id}'] a.title"),
+    )
+    .await;
+    text_containing(&client, "#publish", "publish now").await;
+    click(&client, "#publish").await;
+    text_containing(&client, "#status", "Saved and published.").await;
+    let (status, public) = api_article(&app, None, &later_id).await;
+    assert_eq!(status, 200, "published now");
+    assert_eq!(public["status"], "published");
+    click(&client, "#nav-articles").await;
+    shown(&client, "#f-status")
+        .await
+        .select_by_value("any")
+        .await
+        .expect("select a status");
+    click(&client, "#filters button[type=submit]").await;
+    text_containing(&client, "#article-list", "My own title").await;
+
     // Hostile text, stored and pasted, shows as text and runs nothing.
     let hostile = "<img src=x onerror=\"window.pwned=1\">Harbour vote <script>window.pwned=2</script> ends <img src=x onerror=alert(1)>\n\
         The council met on Tuesday and voted on the <b onmouseover=\"window.pwned=3\">harbour</b> budget after a long debate about roads and schools.\n\

@@ -98,6 +98,15 @@
     }).format(date) + ' UTC';
   }
 
+  /** An RFC 3339 time as a `datetime-local` input's value, in this browser's time zone. */
+  function localInputValue(value) {
+    const date = value ? new Date(value) : null;
+    if (!date || Number.isNaN(date.getTime())) return '';
+    const pad = (n) => String(n).padStart(2, '0');
+    return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate())
+      + 'T' + pad(date.getHours()) + ':' + pad(date.getMinutes());
+  }
+
   function clone(value) {
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
@@ -321,7 +330,7 @@
     return el('li', { 'data-id': item.id },
       el('a', { class: 'title', href: '#/article/' + encodeURIComponent(item.id), lang, dir: 'auto' }, item.title),
       el('div', { class: 'meta' },
-        el('span', { class: 'badge ' + (item.status === 'draft' ? 'draft' : 'published') }, item.status),
+        el('span', { class: 'badge ' + item.status }, item.status),
         el('span', null, 'Language: ', el('span', null, item.language || '?')),
         item.source_domain ? el('span', null, item.source_domain) : null,
         item.published_at ? el('span', null, formatDate(item.published_at)) : null,
@@ -752,16 +761,52 @@
     if (editor.mode === 'new') {
       box.append(
         el('button', { type: 'button', id: 'save-draft', onclick: () => saveNew('draft') }, 'Save as draft'),
-        el('button', { type: 'button', id: 'publish', class: 'primary', onclick: () => saveNew('published') }, 'Publish'));
+        el('button', { type: 'button', id: 'publish', class: 'primary', onclick: () => saveNew('published') }, 'Publish'),
+        scheduleControl(null, (at) => saveNew('scheduled', at)));
       return;
     }
-    const published = editor.base.status === 'published';
+    const status = editor.base.status;
     box.append(
       el('button', { type: 'button', id: 'save', class: 'primary', onclick: () => saveArticle(null) }, 'Save'),
-      published
+      status === 'published'
         ? el('button', { type: 'button', id: 'unpublish', onclick: () => saveArticle('draft') }, 'Save and unpublish')
-        : el('button', { type: 'button', id: 'publish', onclick: () => saveArticle('published') }, 'Save and publish'),
-      el('button', { type: 'button', id: 'delete', class: 'danger', onclick: askDelete }, 'Delete'));
+        // A scheduled article published now takes the present as its date.
+        : el('button', { type: 'button', id: 'publish', onclick: () => saveArticle('published', false, status === 'scheduled' ? new Date().toISOString() : null) },
+          status === 'scheduled' ? 'Save and publish now' : 'Save and publish'),
+      status === 'scheduled'
+        ? el('button', { type: 'button', id: 'unschedule', onclick: () => saveArticle('draft') }, 'Save as a draft (unschedule)')
+        : null,
+      el('button', { type: 'button', id: 'delete', class: 'danger', onclick: askDelete }, 'Delete'),
+      status === 'published' ? null
+        : scheduleControl(status === 'scheduled' ? editor.base.published_at : null, (at) => saveArticle('scheduled', false, at)));
+  }
+
+  /**
+   * A time to publish at, in the editor's own time zone, and the button that schedules for it.
+   * The API is sent the instant in UTC; the dispatcher publishes the article when it comes.
+   */
+  function scheduleControl(current, schedule) {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+    const input = el('input', { type: 'datetime-local', id: 'schedule-at', step: 60, value: localInputValue(current) });
+    const onSchedule = () => {
+      const at = input.value ? new Date(input.value) : null;
+      if (!at || Number.isNaN(at.getTime())) {
+        showProblem({ problem: { title: 'No time to publish at', detail: 'Choose the date and time the article goes public.' } });
+        input.focus();
+        return;
+      }
+      if (at.getTime() <= Date.now()) {
+        showProblem({ problem: { title: 'That time has passed', detail: 'Choose a time ahead, or publish now.' } });
+        input.focus();
+        return;
+      }
+      schedule(at.toISOString());
+    };
+    return el('div', { class: 'schedule' },
+      el('label', { for: 'schedule-at' }, 'Publish at (' + zone + ')'),
+      input,
+      el('button', { type: 'button', id: 'schedule', onclick: onSchedule },
+        current ? 'Save and reschedule' : 'Schedule'));
   }
 
   function renderLinks() {
@@ -772,6 +817,9 @@
     const path = '/v1/articles/' + editor.slug;
     if (editor.base.status === 'published') {
       box.append('Public URL: ', el('a', { href: path, id: 'article-url' }, path));
+    } else if (editor.base.status === 'scheduled') {
+      box.append('Scheduled: public at ', el('code', null, path), ' from ' + formatDate(editor.base.published_at)
+        + '; until then only with a token.');
     } else {
       box.append('A draft: readers of the API see it at ', el('code', null, path), ' only with a token.');
     }
@@ -917,7 +965,7 @@
   }
 
   /** Paste → publish: stored as a draft first, then the editor's changes (and status) applied. */
-  async function saveNew(status) {
+  async function saveNew(status, at) {
     const editor = state.editor;
     if (!editor.draft.title.trim()) {
       showProblem({ problem: { title: 'The title is empty', detail: 'Give the article a title before saving.' } });
@@ -948,6 +996,7 @@
     const { remove, retype } = entityEdits(draft, stored.data);
     const body = patchBody(draft, stored.data);
     body.status = status;
+    if (at) body.published_at = at;
     if (remove.length) body.remove_entities = remove;
     const next = newEditor('article');
     Object.assign(next, {
@@ -961,13 +1010,21 @@
         json: body, headers: { 'If-Match': next.etag },
       });
       await applyRetypes(retype);
-      await reloadAfterSave(status === 'published' ? 'Published.' : 'Saved as a draft.');
+      await reloadAfterSave(savedMessage(status, at, false));
     } catch (err) {
       $('editor-heading').textContent = 'Edit article';
       $('source-form').hidden = true;
       renderEditor();
       showProblem(err, 'Stored as a draft, but your changes were not applied');
     }
+  }
+
+  /** What a write did, in words. `stored`: the article existed before this save. */
+  function savedMessage(status, at, stored, overwrite) {
+    if (status === 'scheduled') return 'Scheduled for ' + formatDate(at) + '.';
+    if (status === 'published') return stored ? 'Saved and published.' : 'Published.';
+    if (status === 'draft') return stored ? 'Saved; now a draft.' : 'Saved as a draft.';
+    return overwrite ? 'Your version was saved over theirs.' : 'Saved.';
   }
 
   async function applyRetypes(retype) {
@@ -995,10 +1052,12 @@
     const path = '/v1/articles/' + article.slug;
     showStatus(message + ' ', article.status === 'published'
       ? ['Public URL: ', el('a', { href: path }, path)]
-      : ['Kept as a draft at ', el('code', null, path), '.']);
+      : article.status === 'scheduled'
+        ? ['It goes public at ', el('code', null, path), ' on its own.']
+        : ['Kept as a draft at ', el('code', null, path), '.']);
   }
 
-  async function saveArticle(status, overwrite) {
+  async function saveArticle(status, overwrite, at) {
     const editor = state.editor;
     if (!editor.draft.title.trim()) {
       showProblem({ problem: { title: 'The title is empty', detail: 'Give the article a title before saving.' } });
@@ -1009,6 +1068,7 @@
     // Only what this editor changed, measured against the version they started from.
     const body = patchBody(editor.draft, editor.editBase || editor.base);
     if (status) body.status = status;
+    if (at) body.published_at = at;
     if (remove.length) body.remove_entities = remove;
     if (!Object.keys(body).length && !retype.length) {
       showStatus('Nothing changed.');
@@ -1023,13 +1083,11 @@
       }
       await applyRetypes(retype);
       editor.editBase = null;
-      const message = status === 'published' ? 'Saved and published.'
-        : status === 'draft' ? 'Saved; now a draft.' : (overwrite ? 'Your version was saved over theirs.' : 'Saved.');
-      await reloadAfterSave(message);
+      await reloadAfterSave(savedMessage(status, at, true, overwrite));
     } catch (err) {
       writeButtons(false);
       if (err.status === 412) {
-        await showConflict(() => saveArticle(status, true), 'Save my changes over theirs');
+        await showConflict(() => saveArticle(status, true, at), 'Save my changes over theirs');
       } else {
         showProblem(err, 'Not saved');
       }
