@@ -11,6 +11,13 @@
 //! stays, in the element at the limit, as browsers do at their own depth limit), and the page is
 //! cut at its [`MAX_ELEMENTS`]th element (the article comes well before).
 //!
+//! Depth alone does not bound the extractor's time: it measures each candidate element's text,
+//! and the text under an element is counted again for every element above it, so its work grows
+//! with the sum, over every byte of text, of the depth the byte sits at (a fuzzed page of 512
+//! nested lists holding 1.9 MB of text took tens of seconds). That sum is counted here too, and
+//! the page is cut where it passes [`MAX_TEXT_WORK`]; text at a real page's depth (tens of levels)
+//! reaches it only after tens of megabytes, more than a request may carry.
+//!
 //! The depth counted here is an over-estimate of the depth the parser builds, so that a page
 //! cannot be shallow here and deep in the tree: an end tag closes elements only when everything
 //! above the element it names is an element whose end tag may be left out (`p`, `li`, `td`, …),
@@ -28,6 +35,10 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 512;
 /// Elements (start tags) kept; the page is cut before the next one.
 pub const MAX_ELEMENTS: usize = 50_000;
+/// Most text kept, weighted by depth: the sum over the page's bytes of text (between tags) of
+/// the number of elements open around each. The page is cut (at a character boundary) where the
+/// sum passes this.
+pub const MAX_TEXT_WORK: u64 = 64 * 1024 * 1024;
 
 /// What bounding did to a page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,8 +49,10 @@ pub struct BoundReport {
     pub elements: usize,
     /// Start tags left out for nesting deeper than [`MAX_DEPTH`].
     pub tags_dropped: usize,
-    /// The page was cut at [`MAX_ELEMENTS`].
+    /// The page was cut at [`MAX_ELEMENTS`] or [`MAX_TEXT_WORK`].
     pub cut: bool,
+    /// Text weighted by depth, as counted for [`MAX_TEXT_WORK`] (up to the cut).
+    pub text_work: u64,
 }
 
 /// Elements without content or end tag.
@@ -242,7 +255,8 @@ fn read_tag(bytes: &[u8], lt: usize) -> Option<Tag> {
 }
 
 /// `html` with tags nested deeper than [`MAX_DEPTH`] left out and everything from the
-/// [`MAX_ELEMENTS`]th element cut, and what was done. Linear in the length of `html`.
+/// [`MAX_ELEMENTS`]th element, or from where text weighted by depth passes [`MAX_TEXT_WORK`],
+/// cut; and what was done. Linear in the length of `html`.
 pub fn bound_markup(html: &str) -> (Cow<'_, str>, BoundReport) {
     let bytes = html.as_bytes();
     let mut report = BoundReport::default();
@@ -251,6 +265,8 @@ pub fn bound_markup(html: &str) -> (Cow<'_, str>, BoundReport) {
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut end_of_page = bytes.len();
     let mut i = 0;
+    // Where the text since the last tag starts.
+    let mut text_from = 0;
     while let Some(offset) = memchr_lt(&bytes[i..]) {
         let lt = i + offset;
         let Some(tag) = read_tag(bytes, lt) else {
@@ -258,7 +274,12 @@ pub fn bound_markup(html: &str) -> (Cow<'_, str>, BoundReport) {
             i = lt + 1;
             continue;
         };
+        if let Some(cut) = charge_text(html, text_from, lt, stack.kept, &mut report) {
+            end_of_page = cut;
+            break;
+        }
         i = tag.end;
+        text_from = tag.end;
         if tag.end_tag {
             if VOID.contains(&tag.name.as_str()) {
                 continue;
@@ -300,6 +321,11 @@ pub fn bound_markup(html: &str) -> (Cow<'_, str>, BoundReport) {
             }
         }
     }
+    if !report.cut {
+        if let Some(cut) = charge_text(html, text_from, bytes.len(), stack.kept, &mut report) {
+            end_of_page = cut;
+        }
+    }
     if cuts.is_empty() && end_of_page == bytes.len() {
         return (Cow::Borrowed(html), report);
     }
@@ -314,6 +340,32 @@ pub fn bound_markup(html: &str) -> (Cow<'_, str>, BoundReport) {
     }
     out.push_str(&html[copied..end_of_page]);
     (Cow::Owned(out), report)
+}
+
+/// Counts the text `html[from..to]`, `depth` elements deep, toward [`MAX_TEXT_WORK`]; where it
+/// passes, marks the page cut and answers where (a character boundary inside the text).
+fn charge_text(
+    html: &str,
+    from: usize,
+    to: usize,
+    depth: usize,
+    report: &mut BoundReport,
+) -> Option<usize> {
+    let len = to.saturating_sub(from) as u64;
+    let depth = depth.max(1) as u64;
+    let work = len.saturating_mul(depth);
+    if report.text_work.saturating_add(work) <= MAX_TEXT_WORK {
+        report.text_work += work;
+        return None;
+    }
+    let room = (MAX_TEXT_WORK - report.text_work) / depth;
+    report.text_work += room * depth;
+    report.cut = true;
+    let mut at = from + room as usize;
+    while at > from && !html.is_char_boundary(at) {
+        at -= 1;
+    }
+    Some(at)
 }
 
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
@@ -383,6 +435,38 @@ mod tests {
         let (out, report) = bound_markup(&page);
         assert!(report.cut);
         assert_eq!(out.matches("<p>").count(), MAX_ELEMENTS);
+    }
+
+    #[test]
+    fn deep_text_is_cut_where_its_weight_passes_the_limit() {
+        // The fuzzed shape that stalled the extractor: lists nested as deep as is kept, each
+        // holding a sentence, then megabytes of text at the bottom (Devanagari: the cut must
+        // land on a character boundary).
+        let sentence = "पुतिन ने कहा कि बातचीत जारी रहेगी। ";
+        let page = format!("<ul>{sentence}").repeat(MAX_DEPTH) + &sentence.repeat(60_000);
+        let (out, report) = bound_markup(&page);
+        assert!(report.cut, "{report:?}");
+        assert!(report.text_work <= MAX_TEXT_WORK);
+        assert!(report.text_work > MAX_TEXT_WORK - MAX_DEPTH as u64);
+        let kept_text = out.len() - out.matches("<ul>").count() * "<ul>".len();
+        assert!(
+            (kept_text as u64) < MAX_TEXT_WORK / MAX_DEPTH as u64 + 1024 * 1024,
+            "{kept_text} bytes of text kept"
+        );
+        assert!(out.starts_with("<ul>") && page.starts_with(out.as_ref()));
+    }
+
+    #[test]
+    fn shallow_text_is_kept_whole() {
+        // Megabytes of text a few levels deep weigh little: nothing is cut.
+        let page = format!(
+            "<html><body><article>{}</article></body></html>",
+            "<p>The council met on Tuesday and voted on the harbour budget.</p>".repeat(40_000)
+        );
+        let (out, report) = bound_markup(&page);
+        assert!(!report.cut, "{report:?}");
+        assert!(matches!(out, Cow::Borrowed(_)));
+        assert!(report.text_work > 0);
     }
 
     #[test]

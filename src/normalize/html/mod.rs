@@ -22,7 +22,7 @@ use url::Url;
 pub use blocks::{is_script_url, resolve_http_url, HtmlBlock, HtmlBlockKind};
 pub use decode::decode_html;
 pub use extract::Extractor;
-pub use limits::{bound_markup, BoundReport, MAX_DEPTH, MAX_ELEMENTS};
+pub use limits::{bound_markup, BoundReport, MAX_DEPTH, MAX_ELEMENTS, MAX_TEXT_WORK};
 pub use metadata::PageMetadata;
 pub use prune::MAX_MARKUP_BYTES;
 
@@ -132,6 +132,12 @@ fn page_date_of(
         .and_then(super::dates::date_in_path)
         .is_some_and(|t| super::dates::plausible(t, now));
     dates::choose_date(&page.metadata.dates, url_has_date, now)
+}
+
+/// What the markup bounds see on a decoded page, as [`extract_page`] meets it (after pruning).
+pub fn markup_bounds(html: &str) -> BoundReport {
+    let pruned = prune::prune_markup(html);
+    limits::bound_markup(&pruned.html).1
 }
 
 /// Metadata and main-content blocks of a decoded page. `page_url` is where the page was fetched
