@@ -583,7 +583,10 @@ async fn the_desk_in_a_real_browser() {
     text_containing(&client, "#status", "Scheduled for").await;
     text_containing(&client, "#links-out", "only with a token").await;
     let (status, _) = api_article(&app, None, &later_id).await;
-    assert_eq!(status, 404, "a scheduled article is not public before its time");
+    assert_eq!(
+        status, 404,
+        "a scheduled article is not public before its time"
+    );
     let (_, stored) = api_article(&app, Some(&editor), &later_id).await;
     assert_eq!(stored["status"], "scheduled");
     let instant = |value: &Value| {
@@ -609,7 +612,11 @@ async fn the_desk_in_a_real_browser() {
     text_containing(&client, "#list-count", "1 article").await;
     text_containing(&client, "#article-list", &later_title).await;
     assert_eq!(
-        content_of(&client, &format!("#article-list li[data-id='{later_id}'] .badge")).await,
+        content_of(
+            &client,
+            &format!("#article-list li[data-id='{later_id}'] .badge")
+        )
+        .await,
         "scheduled"
     );
     // Published now instead: public at once.
