@@ -19,6 +19,8 @@ pub mod copy;
 pub mod postgres;
 /// Search expressions as readers type them.
 pub mod search;
+/// Words reduced to their stems for search.
+pub mod stems;
 /// The SQLite backend.
 pub mod sqlite;
 /// Timestamps as stored.
