@@ -420,6 +420,75 @@ async fn feeds_answer_304_and_lists_link_to_them() {
     app.stop().await;
 }
 
+backends!(nested_lists_link_to_the_feeds_of_their_tag_and_entity);
+async fn nested_lists_link_to_the_feeds_of_their_tag_and_entity() {
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    let response = app
+        .ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await;
+    assert_eq!(response.status(), 201);
+    let response = app.ingest_text(&editor, common::FIXTURE).await;
+    assert_eq!(response.status(), 201);
+    let hindi: Value = response.json().await.unwrap();
+    let entity = hindi["entities"][0]["slug"].as_str().unwrap().to_owned();
+    let links_of = |response: &reqwest::Response| -> Vec<String> {
+        response
+            .headers()
+            .get_all("link")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // A tag's list links the feeds of that tag, with the list's other filters.
+    let list = app.get("/v1/tags/harbour/articles?lang=en&limit=5").await;
+    assert_eq!(list.status(), 200);
+    let links = links_of(&list);
+    for (path, mime) in [
+        ("/v1/feed.atom", "application/atom+xml"),
+        ("/v1/feed.rss", "application/rss+xml"),
+        ("/v1/feed.json", "application/feed+json"),
+    ] {
+        let expected = format!("<{path}?tag=harbour&lang=en>; rel=\"alternate\"; type=\"{mime}\"");
+        assert!(links.contains(&expected), "{expected} in {links:?}");
+    }
+    // The same page again: 304, still with its links.
+    let etag = list.headers()["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(app.url("/v1/tags/harbour/articles?lang=en&limit=5"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    // The feed it names holds the tag's article and not the other.
+    let feed = app.get("/v1/feed.json?tag=harbour&lang=en").await;
+    assert_eq!(feed.status(), 200);
+    let feed: Value = feed.json().await.unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 1, "{feed}");
+
+    // An entity's list links the feeds of that entity.
+    let list = app.get(&format!("/v1/entities/{entity}/articles")).await;
+    assert_eq!(list.status(), 200);
+    let links = links_of(&list);
+    let expected =
+        format!("</v1/feed.atom?entity={entity}>; rel=\"alternate\"; type=\"application/atom+xml\"");
+    assert!(links.contains(&expected), "{expected} in {links:?}");
+    assert!(links.iter().any(|l| l.contains(&format!("/v1/feed.rss?entity={entity}>"))));
+    let feed: Value = app
+        .get(&format!("/v1/feed.json?entity={entity}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{feed}");
+    assert_eq!(items[0]["title"], hindi["title"]);
+    app.stop().await;
+}
+
 /// A webhook receiver on 127.0.0.1: records every request and answers the statuses of its
 /// script in turn (then 200).
 #[derive(Clone)]

@@ -148,7 +148,7 @@ async fn list_articles(
         Scope::default(),
     )
     .await?;
-    for link in super::feeds::alternate_links(&params) {
+    for link in super::feeds::alternate_links(&params, &Scope::default()) {
         response.headers_mut().append(header::LINK, link);
     }
     Ok(response)
@@ -156,7 +156,7 @@ async fn list_articles(
 
 /// What a nested article list (`/v1/tags/{slug}/articles`, `/v1/entities/{id}/articles`) is
 /// restricted to, besides its query.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Scope {
     pub tag: Option<String>,
     pub entity: Option<String>,
