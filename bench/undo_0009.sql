@@ -1,7 +1,8 @@
 -- Undoes sqlite migration 0009 on a copy of a database: the full-text index as migration 0004
--- made it (the four fields as written, no stems), filled from the articles, and no list of
--- articles to index. For measuring the code before issue 21's stems on the same articles, and
--- for the tests that upgrade such a database (tests/search_stems.rs, tests/hostile.rs):
+-- made it (the four fields as written, no stems), filled from the articles; no list of
+-- articles to index, no indexes for pruning the outbox. For measuring the code before issue
+-- 21's stems on the same articles, and for the tests that upgrade such a database
+-- (tests/search_stems.rs, tests/hostile.rs):
 --     python3 -c "import apsw; apsw.Connection('COPY.db').execute(open('bench/undo_0009.sql').read())"
 DROP TABLE IF EXISTS articles_search_pending;
 DROP TABLE IF EXISTS articles_fts;
@@ -19,4 +20,6 @@ SELECT rowid, title, coalesce(summary, ''),
        coalesce((SELECT group_concat(value, char(10)) FROM json_each(kickers)), '')
          || coalesce(char(10) || (lead_image ->> '$.alt'), '')
 FROM articles WHERE deleted_at IS NULL;
+DROP INDEX IF EXISTS webhook_deliveries_finished;
+DROP INDEX IF EXISTS webhook_deliveries_by_event;
 DELETE FROM _sqlx_migrations WHERE version = 9;

@@ -539,4 +539,10 @@ impl Store {
     ) -> StoreResult<()> {
         dispatch!(self, s => s.finish_attempt(delivery, outcome).await)
     }
+
+    /// Deletes up to `limit` finished deliveries and fanned-out events older than `cutoff`
+    /// (events only once no delivery refers to them); answers (deliveries, events).
+    pub async fn prune_outbox(&self, cutoff: &str, limit: u32) -> StoreResult<(u64, u64)> {
+        dispatch!(self, s => s.prune_outbox(cutoff, limit).await)
+    }
 }

@@ -759,6 +759,135 @@ async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
     app.stop().await;
 }
 
+backends!(
+    finished_deliveries_and_their_events_are_pruned_after_the_retention,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+async fn finished_deliveries_and_their_events_are_pruned_after_the_retention() {
+    let ok = Receiver::start(Vec::new()).await;
+    let failing = Receiver::start(vec![500]).await;
+    let app = spawn_app_with(
+        |config| {
+            config.distribution.webhook_allow_hosts = vec!["127.0.0.1".into()];
+            // A failed attempt is the last one.
+            config.distribution.webhook_retry_period_secs = 0;
+        },
+        axum::Router::new(),
+    )
+    .await;
+    assert_eq!(app.state.config.distribution.webhook_retention_days, 30);
+    let editor = app.editor().await;
+    let mut hooks = Vec::new();
+    for receiver in [&ok, &failing] {
+        let created: Value = register(&app, &editor, &receiver.url, &["article.published"])
+            .await
+            .json()
+            .await
+            .unwrap();
+        hooks.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let deliveries = |hook: String| {
+        let app = &app;
+        let editor = editor.clone();
+        async move {
+            let listed: Value = app
+                .client
+                .get(app.url(&format!("/v1/webhooks/{hook}/deliveries")))
+                .bearer_auth(&editor)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            listed["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["status"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // One event delivered to the first webhook and failed for good at the second.
+    let first: Value = app
+        .ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    dispatch_until(&app, || {
+        ok.requests().len() == 1 && failing.requests().len() == 1
+    })
+    .await;
+    assert_eq!(deliveries(hooks[0].clone()).await, ["delivered"]);
+    assert_eq!(deliveries(hooks[1].clone()).await, ["failed"]);
+    // An event whose webhook went before the fan-out (so it has no delivery), and one fanned
+    // out but not yet attempted.
+    let gone: Value = register(&app, &editor, &ok.url, &["article.updated"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let edited = app
+        .client
+        .patch(app.url(&format!("/v1/articles/{}", first["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .json(&json!({"title": "Council approves the harbour budget"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/v1/webhooks/{}", gone["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(
+        app.ingest_json(&editor, &common::english_article(2, "harbour"))
+            .await
+            .status(),
+        201
+    );
+    let now = OffsetDateTime::now_utc();
+    app.state
+        .store
+        .dispatch_events(&stamp(now), 100)
+        .await
+        .unwrap();
+    assert_eq!(deliveries(hooks[0].clone()).await.len(), 2);
+
+    let config = &app.state.config.distribution;
+    // Within the retention nothing goes.
+    let pruned = newsdesk::dispatch::prune(&app.state.store, config, now)
+        .await
+        .unwrap();
+    assert_eq!(pruned, (0, 0));
+    // Past it, the finished deliveries and the events nothing refers to any more go; the
+    // pending delivery and its event stay.
+    let later = now + time::Duration::days(31);
+    let pruned = newsdesk::dispatch::prune(&app.state.store, config, later)
+        .await
+        .unwrap();
+    assert_eq!(pruned, (2, 2));
+    assert_eq!(deliveries(hooks[0].clone()).await, ["pending"]);
+    assert!(deliveries(hooks[1].clone()).await.is_empty());
+    assert_eq!(
+        newsdesk::dispatch::prune(&app.state.store, config, later)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    // The pending delivery is still delivered.
+    dispatch_until(&app, || ok.requests().len() == 2).await;
+    assert_eq!(deliveries(hooks[0].clone()).await, ["delivered"]);
+    app.stop().await;
+}
+
 backends!(internal_webhook_urls_are_refused);
 async fn internal_webhook_urls_are_refused() {
     let app = spawn_app().await;

@@ -18,3 +18,8 @@ CREATE TABLE IF NOT EXISTS articles_search_pending (
 );
 INSERT OR IGNORE INTO articles_search_pending (article_rowid)
 SELECT rowid FROM articles WHERE deleted_at IS NULL;
+
+-- Pruning the webhook outbox (the dispatcher, hourly): finished deliveries by age, and events
+-- no delivery refers to any more.
+CREATE INDEX IF NOT EXISTS webhook_deliveries_finished ON webhook_deliveries (updated_at) WHERE status <> 'pending';
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_event ON webhook_deliveries (event_seq);
