@@ -70,7 +70,8 @@ pub async fn prune(
     config: &DistributionConfig,
     now: OffsetDateTime,
 ) -> Result<(u64, u64), crate::store::StoreError> {
-    let cutoff = format_timestamp(now - time::Duration::days(i64::from(config.webhook_retention_days)));
+    let cutoff =
+        format_timestamp(now - time::Duration::days(i64::from(config.webhook_retention_days)));
     let (mut deliveries, mut events) = (0, 0);
     loop {
         let (d, e) = store.prune_outbox(&cutoff, PRUNE_BATCH).await?;

@@ -19,10 +19,10 @@ pub mod copy;
 pub mod postgres;
 /// Search expressions as readers type them.
 pub mod search;
-/// Words reduced to their stems for search.
-pub mod stems;
 /// The SQLite backend.
 pub mod sqlite;
+/// Words reduced to their stems for search.
+pub mod stems;
 /// Timestamps as stored.
 pub mod time;
 

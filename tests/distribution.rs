@@ -473,10 +473,13 @@ async fn nested_lists_link_to_the_feeds_of_their_tag_and_entity() {
     let list = app.get(&format!("/v1/entities/{entity}/articles")).await;
     assert_eq!(list.status(), 200);
     let links = links_of(&list);
-    let expected =
-        format!("</v1/feed.atom?entity={entity}>; rel=\"alternate\"; type=\"application/atom+xml\"");
+    let expected = format!(
+        "</v1/feed.atom?entity={entity}>; rel=\"alternate\"; type=\"application/atom+xml\""
+    );
     assert!(links.contains(&expected), "{expected} in {links:?}");
-    assert!(links.iter().any(|l| l.contains(&format!("/v1/feed.rss?entity={entity}>"))));
+    assert!(links
+        .iter()
+        .any(|l| l.contains(&format!("/v1/feed.rss?entity={entity}>"))));
     let feed: Value = app
         .get(&format!("/v1/feed.json?entity={entity}"))
         .await

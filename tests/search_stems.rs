@@ -89,10 +89,7 @@ async fn plain_words_find_their_other_forms_and_phrases_stay_exact() {
             "q={q}: {hits}"
         );
     }
-    assert_eq!(
-        count(&app.get_json("/v1/articles?q=%22किसानों%22").await),
-        0
-    );
+    assert_eq!(count(&app.get_json("/v1/articles?q=%22किसानों%22").await), 0);
     // No fuzzy matching: a vowel sign apart is another word.
     assert_eq!(count(&app.get_json("/v1/articles?q=पुतिन").await), 1);
     assert_eq!(count(&app.get_json("/v1/articles?q=पातिन").await), 0);
@@ -161,10 +158,7 @@ async fn articles_stored_before_the_stems_are_found_by_them_after_the_upgrade() 
         count(&upgraded.get_json("/v1/articles?q=%22flooding%22").await),
         1
     );
-    assert_eq!(
-        upgraded.state.store.integrity_check().await.unwrap(),
-        "ok"
-    );
+    assert_eq!(upgraded.state.store.integrity_check().await.unwrap(), "ok");
     // Opening again finds nothing left to index, and writes go on as before.
     let editor = upgraded.editor().await;
     let response = upgraded

@@ -298,7 +298,10 @@ mod tests {
         assert_eq!(fts("पुतिन"), Some(s("पुतिन")));
         assert_eq!(fts("लोगों"), Some(s("लोग")));
         assert_eq!(fts("floods"), Some(s("flood")));
-        assert_eq!(fts("putin kim"), Some(format!("{} AND {}", s("putin"), s("kim"))));
+        assert_eq!(
+            fts("putin kim"),
+            Some(format!("{} AND {}", s("putin"), s("kim")))
+        );
         assert_eq!(fts("\"kim jong\""), Some(e("kim jong")));
         assert_eq!(fts("\"floods\""), Some(e("floods")));
         assert_eq!(fts("put*"), Some(format!("{}*", e("put"))));
@@ -314,12 +317,18 @@ mod tests {
 
     #[test]
     fn fts_syntax_is_never_passed_through() {
-        assert_eq!(fts("NEAR(a b)"), Some(format!("{} AND {}", s("near a"), s("b"))));
+        assert_eq!(
+            fts("NEAR(a b)"),
+            Some(format!("{} AND {}", s("near a"), s("b")))
+        );
         assert_eq!(fts("title:x"), Some(s("titl x")));
         assert_eq!(fts("\"unbalanced"), Some(e("unbalanced")));
         assert_eq!(fts("a\"b"), Some(format!("{} AND {}", s("a"), e("b"))));
         assert_eq!(fts("\"it's\""), Some(e("it's")));
-        assert_eq!(fts("\"a\"\"b\""), Some(format!("{} AND {}", e("a"), e("b"))));
+        assert_eq!(
+            fts("\"a\"\"b\""),
+            Some(format!("{} AND {}", e("a"), e("b")))
+        );
         assert_eq!(fts("*"), None);
         assert_eq!(fts("\"\""), None);
         assert_eq!(fts("OR"), None);

@@ -79,7 +79,10 @@ mod tests {
 
     fn same_stem(words: &[&str]) {
         let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
-        assert!(stems.iter().all(|s| *s == stems[0]), "{words:?} → {stems:?}");
+        assert!(
+            stems.iter().all(|s| *s == stems[0]),
+            "{words:?} → {stems:?}"
+        );
     }
 
     #[test]

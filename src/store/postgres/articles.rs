@@ -721,7 +721,10 @@ impl PgStore {
             indexed += rows.len() as u64;
         }
         if indexed > 0 {
-            tracing::info!(articles = indexed, "indexed the stems of stored articles for search");
+            tracing::info!(
+                articles = indexed,
+                "indexed the stems of stored articles for search"
+            );
         }
         Ok(indexed)
     }

@@ -189,10 +189,7 @@ mod tests {
         let quoted = document("it's", "", "", "");
         assert_eq!(quoted, "'it':2A '~it':2A 's':3A '~s':3A");
         let hindi = document("", "", "लोगों के घर", "");
-        assert_eq!(
-            hindi,
-            "'लोगों':5C '~लोग':5C 'के':6C '~के':6C 'घर':7C '~घर':7C"
-        );
+        assert_eq!(hindi, "'लोगों':5C '~लोग':5C 'के':6C '~के':6C 'घर':7C '~घर':7C");
     }
 
     #[test]
@@ -206,10 +203,7 @@ mod tests {
         assert_eq!(q("put*").as_deref(), Some("'put':*"));
         assert_eq!(q("putin OR kim").as_deref(), Some("('~putin' | '~kim')"));
         assert_eq!(q("putin -kim").as_deref(), Some("('~putin') & !'~kim'"));
-        assert_eq!(
-            q("NEAR(a b)").as_deref(),
-            Some("('~near' <-> '~a') & '~b'")
-        );
+        assert_eq!(q("NEAR(a b)").as_deref(), Some("('~near' <-> '~a') & '~b'"));
         assert_eq!(q("title:x").as_deref(), Some("('~titl' <-> '~x')"));
         assert_eq!(q("it's*").as_deref(), Some("('it' <-> 's':*)"));
     }

@@ -804,7 +804,10 @@ impl SqliteStore {
         }
         if indexed > 0 {
             self.bump_generation();
-            tracing::info!(articles = indexed, "indexed the stems of stored articles for search");
+            tracing::info!(
+                articles = indexed,
+                "indexed the stems of stored articles for search"
+            );
         }
         Ok(indexed)
     }
