@@ -814,9 +814,10 @@ fn fts(query: &ArticleQuery) -> Option<String> {
     query.search.as_ref().map(SearchExpr::to_fts5)
 }
 
-/// bm25 over title (weight 10), summary (4), extra (1) and body (3), as written and as stems
-/// (the weights go to the columns in their order: title, summary, body, extra).
-const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 10.0, 4.0, 1.0, 3.0)";
+/// bm25 over title (weight 10), summary (4), body (3) and extra (1: kickers, alt text), as
+/// written and as stems; the weights go to the columns in their order (title, summary, body,
+/// extra), and rank the fields as PostgreSQL's `A`–`D` labels do.
+const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0, 10.0, 4.0, 3.0, 1.0)";
 
 /// The filter a time-ordered page walks, by its links' (filter, sort_at, article) index, so the
 /// page reads its own rows and stops (migration 0007): an entity when there is one (entities are
