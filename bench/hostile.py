@@ -119,6 +119,10 @@ def main():
         ("`<b><div>x</b>` × 300,000 (3.9 MB)", lambda: html_post(base, token, "<b><div>x</b>" * 300_000)),
         ("`<nav><p>x` × 400,000 (3.6 MB, unclosed)", lambda: html_post(base, token, "<nav><p>x" * 400_000)),
         ("`<p>word</p>` × 500,000 (5.5 MB, wide)", lambda: html_post(base, token, "<p>word</p>" * 500_000)),
+        # The fuzzer's (html_nesting) find: lists nested as deep as is kept, each with a sentence.
+        ("(sentence + `<ul>`) × 32,768 (1.9 MB, text deep down)", lambda: html_post(base, token,
+            "<html><body>" + "The bridge reopened on Thursday after months of repairs. <ul>" * 32_768)),
+        ("`<ul>` × 131,072 (512 KB, lists only)", lambda: html_post(base, token, "<html><body>" + "<ul>" * 131_072)),
         ("the same deep page in a JSON envelope", lambda: request(base, "POST", "/v1/ingest?dry_run=true",
             json.dumps({"html": nested("<span>", "</span>", 30_000)}).encode(),
             {**auth, "Content-Type": "application/json"})),

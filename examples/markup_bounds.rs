@@ -1,5 +1,6 @@
 //! What the markup bounds (`newsdesk::normalize::html::markup_bounds`) see on the development
-//! set's pages: nesting depth, elements and text weighted by depth, per page, against the limits.
+//! set's pages: nesting depth, elements, text weighted by depth and end tags that close nothing
+//! weighted by depth, per page, against the limits.
 //! The limits must never touch a real page; this shows how far below them real pages stay.
 //!
 //! ```text
@@ -12,7 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use newsdesk::normalize::html::{
-    decode_html, markup_bounds, MAX_DEPTH, MAX_ELEMENTS, MAX_TEXT_WORK,
+    decode_html, markup_bounds, MAX_DEPTH, MAX_ELEMENTS, MAX_STRAY_END_WORK, MAX_TEXT_WORK,
 };
 
 fn pages(dir: &Path) -> Vec<PathBuf> {
@@ -41,7 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/devset"));
     for set in ["aeb", "wcxb"] {
-        let (mut depths, mut elements, mut work) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut depths, mut elements, mut work, mut stray) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut worst = (0u64, String::new());
         let mut cut = 0;
         for path in pages(&devset.join(set).join("html")) {
@@ -54,12 +56,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             depths.push(report.depth as u64);
             elements.push(report.elements as u64);
             work.push(report.text_work);
-            cut += usize::from(report.cut || report.tags_dropped > 0);
+            stray.push(report.stray_end_work);
+            cut +=
+                usize::from(report.cut || report.tags_dropped > 0 || report.stray_end_dropped > 0);
             if report.text_work > worst.0 {
                 worst = (report.text_work, path.display().to_string());
             }
         }
-        for v in [&mut depths, &mut elements, &mut work] {
+        for v in [&mut depths, &mut elements, &mut work, &mut stray] {
             v.sort_unstable();
         }
         println!("{set}: {} pages, {cut} touched by a bound", depths.len());
@@ -67,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("depth", &depths, MAX_DEPTH as u64),
             ("elements", &elements, MAX_ELEMENTS as u64),
             ("text work", &work, MAX_TEXT_WORK),
+            ("stray ends", &stray, MAX_STRAY_END_WORK),
         ] {
             let max = values.last().copied().unwrap_or(0);
             println!(

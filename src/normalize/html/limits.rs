@@ -18,6 +18,11 @@
 //! the page is cut where it passes [`MAX_TEXT_WORK`]; text at a real page's depth (tens of levels)
 //! reaches it only after tens of megabytes, more than a request may carry.
 //!
+//! End tags that close nothing cost the parser a walk down its open elements each (an inline
+//! one, through its formatting elements too: 131,072 stray `</em>` under 512 open `<strong>`
+//! took seconds); their depth-weighted count is bounded by [`MAX_STRAY_END_WORK`], and past it
+//! they are left out. A stray `</p>` or `</br>` makes an element and counts as one.
+//!
 //! The depth counted here is an over-estimate of the depth the parser builds, so that a page
 //! cannot be shallow here and deep in the tree: an end tag closes elements only when everything
 //! above the element it names is an element whose end tag may be left out (`p`, `li`, `td`, …),
@@ -39,6 +44,8 @@ pub const MAX_ELEMENTS: usize = 50_000;
 /// the number of elements open around each. The page is cut (at a character boundary) where the
 /// sum passes this.
 pub const MAX_TEXT_WORK: u64 = 64 * 1024 * 1024;
+/// Most work kept for end tags that close nothing counted here: each costs the depth it meets.
+pub const MAX_STRAY_END_WORK: u64 = 1024 * 1024;
 
 /// What bounding did to a page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,6 +60,10 @@ pub struct BoundReport {
     pub cut: bool,
     /// Text weighted by depth, as counted for [`MAX_TEXT_WORK`] (up to the cut).
     pub text_work: u64,
+    /// End tags that closed nothing, weighted by depth, as counted for [`MAX_STRAY_END_WORK`].
+    pub stray_end_work: u64,
+    /// Such end tags left out past that budget.
+    pub stray_end_dropped: usize,
 }
 
 /// Elements without content or end tag.
@@ -284,8 +295,31 @@ pub fn bound_markup(html: &str) -> (Cow<'_, str>, BoundReport) {
             if VOID.contains(&tag.name.as_str()) {
                 continue;
             }
-            if stack.close(&tag.name) == Some(true) {
-                cuts.push((lt, tag.end));
+            match stack.close(&tag.name) {
+                Some(true) => cuts.push((lt, tag.end)),
+                Some(false) => {}
+                // A stray `</p>` or `</br>` makes an element: counted as one.
+                None if matches!(tag.name.as_str(), "p" | "br") => {
+                    report.elements += 1;
+                    if report.elements > MAX_ELEMENTS {
+                        report.cut = true;
+                        end_of_page = lt;
+                        break;
+                    }
+                }
+                // Any other stray end tag sends the parser down its open elements (and its
+                // formatting elements) looking for one it could close: work as deep as they
+                // are. Past the budget, such tags are left out; the parser would ignore them,
+                // or close an inline element it reopened.
+                None => {
+                    let cost = stack.kept.max(1) as u64;
+                    if report.stray_end_work + cost > MAX_STRAY_END_WORK {
+                        report.stray_end_dropped += 1;
+                        cuts.push((lt, tag.end));
+                    } else {
+                        report.stray_end_work += cost;
+                    }
+                }
             }
             continue;
         }
@@ -467,6 +501,32 @@ mod tests {
         assert!(!report.cut, "{report:?}");
         assert!(matches!(out, Cow::Borrowed(_)));
         assert!(report.text_work > 0);
+    }
+
+    #[test]
+    fn stray_end_tags_past_their_budget_are_left_out() {
+        let page = "<strong>".repeat(MAX_DEPTH) + &"</em>x".repeat(100_000);
+        let (out, report) = bound_markup(&page);
+        assert!(report.stray_end_work <= MAX_STRAY_END_WORK);
+        let kept = (MAX_STRAY_END_WORK / MAX_DEPTH as u64) as usize;
+        assert_eq!(report.stray_end_dropped, 100_000 - kept);
+        assert_eq!(out.matches("</em>").count(), kept);
+        assert_eq!(out.matches('x').count(), 100_000, "the text stays");
+        // A page with a few stray end tags is untouched.
+        let page = "<div><p>One</span></p></b><p>Two</p></div></i>";
+        let (out, report) = bound_markup(page);
+        assert!(matches!(out, Cow::Borrowed(_)));
+        assert_eq!(report.stray_end_dropped, 0);
+        assert!(report.stray_end_work > 0);
+    }
+
+    #[test]
+    fn stray_paragraph_ends_count_as_elements() {
+        let page = "</p>".repeat(MAX_ELEMENTS + 10) + "<p>after</p>";
+        let (out, report) = bound_markup(&page);
+        assert!(report.cut);
+        assert_eq!(out.matches("</p>").count(), MAX_ELEMENTS);
+        assert!(!out.contains("after"));
     }
 
     #[test]

@@ -22,7 +22,9 @@ use url::Url;
 pub use blocks::{is_script_url, resolve_http_url, HtmlBlock, HtmlBlockKind};
 pub use decode::decode_html;
 pub use extract::Extractor;
-pub use limits::{bound_markup, BoundReport, MAX_DEPTH, MAX_ELEMENTS, MAX_TEXT_WORK};
+pub use limits::{
+    bound_markup, BoundReport, MAX_DEPTH, MAX_ELEMENTS, MAX_STRAY_END_WORK, MAX_TEXT_WORK,
+};
 pub use metadata::PageMetadata;
 pub use prune::MAX_MARKUP_BYTES;
 
