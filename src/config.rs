@@ -163,6 +163,12 @@ pub struct DistributionConfig {
           value_parser = clap::value_parser!(u64).range(1..=300))]
     pub webhook_timeout_secs: u64,
 
+    /// How long finished webhook deliveries (delivered, or failed for good) and the events they
+    /// carried are kept, in days; the dispatcher deletes older ones every hour.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_RETENTION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub webhook_retention_days: u32,
+
     /// Deliveries one app server has in flight at once.
     #[arg(long, env = "NEWSDESK_WEBHOOK_CONCURRENCY", default_value_t = 16,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -180,6 +186,7 @@ impl Default for DistributionConfig {
             webhook_retry_base_ms: 30_000,
             webhook_retry_period_secs: 86_400,
             webhook_timeout_secs: 10,
+            webhook_retention_days: 30,
             webhook_concurrency: 16,
         }
     }

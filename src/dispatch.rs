@@ -1,6 +1,7 @@
 //! The work every app server does beside answering requests, on its own task, so it never
 //! blocks or slows a write: it publishes scheduled articles whose time has come, fans the
-//! outbox's events out to the webhooks that want them, and delivers them.
+//! outbox's events out to the webhooks that want them, and delivers them; every hour it deletes
+//! finished deliveries and events older than the retention (`NEWSDESK_WEBHOOK_RETENTION_DAYS`).
 //!
 //! Each step is a claim in the database that one server wins (see the store's `publish_due`,
 //! `dispatch_events` and `claim_deliveries`), so any number of servers may run it side by side,
@@ -37,17 +38,53 @@ const ANSWER_CAP: usize = 64 * 1024;
 /// Longest wait between two attempts of one delivery.
 const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 
+/// How often the outbox is pruned.
+const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
+/// Rows deleted per statement when pruning (short writes; the next batch follows at once).
+const PRUNE_BATCH: u32 = 500;
+
 /// Runs the dispatcher until the task is aborted.
 pub async fn run(state: AppState) {
     let config = state.config.distribution.clone();
     let in_flight = Arc::new(Semaphore::new(config.webhook_concurrency as usize));
     let interval = Duration::from_millis(config.dispatch_interval_ms);
+    let mut pruned_at: Option<std::time::Instant> = None;
     loop {
         if let Err(err) = tick(&state.store, &config, &in_flight).await {
             tracing::warn!(error = %err, "dispatcher step failed; trying again shortly");
         }
+        if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_INTERVAL) {
+            pruned_at = Some(std::time::Instant::now());
+            if let Err(err) = prune(&state.store, &config, OffsetDateTime::now_utc()).await {
+                tracing::warn!(error = %err, "pruning the webhook outbox failed; trying again later");
+            }
+        }
         tokio::time::sleep(interval).await;
     }
+}
+
+/// Deletes the finished deliveries and the fanned-out events older than the retention, as of
+/// `now`; answers how many of each.
+pub async fn prune(
+    store: &Store,
+    config: &DistributionConfig,
+    now: OffsetDateTime,
+) -> Result<(u64, u64), crate::store::StoreError> {
+    let cutoff =
+        format_timestamp(now - time::Duration::days(i64::from(config.webhook_retention_days)));
+    let (mut deliveries, mut events) = (0, 0);
+    loop {
+        let (d, e) = store.prune_outbox(&cutoff, PRUNE_BATCH).await?;
+        deliveries += d;
+        events += e;
+        if d < u64::from(PRUNE_BATCH) && e < u64::from(PRUNE_BATCH) {
+            break;
+        }
+    }
+    if deliveries + events > 0 {
+        tracing::info!(deliveries, events, "pruned the webhook outbox");
+    }
+    Ok((deliveries, events))
 }
 
 /// One round: publish what is due, fan out new events, start the deliveries that are due (as

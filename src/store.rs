@@ -21,6 +21,8 @@ pub mod postgres;
 pub mod search;
 /// The SQLite backend.
 pub mod sqlite;
+/// Words reduced to their stems for search.
+pub mod stems;
 /// Timestamps as stored.
 pub mod time;
 
@@ -536,5 +538,11 @@ impl Store {
         outcome: &webhooks::AttemptOutcome,
     ) -> StoreResult<()> {
         dispatch!(self, s => s.finish_attempt(delivery, outcome).await)
+    }
+
+    /// Deletes up to `limit` finished deliveries and fanned-out events older than `cutoff`
+    /// (events only once no delivery refers to them); answers (deliveries, events).
+    pub async fn prune_outbox(&self, cutoff: &str, limit: u32) -> StoreResult<(u64, u64)> {
+        dispatch!(self, s => s.prune_outbox(cutoff, limit).await)
     }
 }

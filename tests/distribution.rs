@@ -420,6 +420,78 @@ async fn feeds_answer_304_and_lists_link_to_them() {
     app.stop().await;
 }
 
+backends!(nested_lists_link_to_the_feeds_of_their_tag_and_entity);
+async fn nested_lists_link_to_the_feeds_of_their_tag_and_entity() {
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    let response = app
+        .ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await;
+    assert_eq!(response.status(), 201);
+    let response = app.ingest_text(&editor, common::FIXTURE).await;
+    assert_eq!(response.status(), 201);
+    let hindi: Value = response.json().await.unwrap();
+    let entity = hindi["entities"][0]["slug"].as_str().unwrap().to_owned();
+    let links_of = |response: &reqwest::Response| -> Vec<String> {
+        response
+            .headers()
+            .get_all("link")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // A tag's list links the feeds of that tag, with the list's other filters.
+    let list = app.get("/v1/tags/harbour/articles?lang=en&limit=5").await;
+    assert_eq!(list.status(), 200);
+    let links = links_of(&list);
+    for (path, mime) in [
+        ("/v1/feed.atom", "application/atom+xml"),
+        ("/v1/feed.rss", "application/rss+xml"),
+        ("/v1/feed.json", "application/feed+json"),
+    ] {
+        let expected = format!("<{path}?tag=harbour&lang=en>; rel=\"alternate\"; type=\"{mime}\"");
+        assert!(links.contains(&expected), "{expected} in {links:?}");
+    }
+    // The same page again: 304, still with its links.
+    let etag = list.headers()["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(app.url("/v1/tags/harbour/articles?lang=en&limit=5"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    // The feed it names holds the tag's article and not the other.
+    let feed = app.get("/v1/feed.json?tag=harbour&lang=en").await;
+    assert_eq!(feed.status(), 200);
+    let feed: Value = feed.json().await.unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 1, "{feed}");
+
+    // An entity's list links the feeds of that entity.
+    let list = app.get(&format!("/v1/entities/{entity}/articles")).await;
+    assert_eq!(list.status(), 200);
+    let links = links_of(&list);
+    let expected = format!(
+        "</v1/feed.atom?entity={entity}>; rel=\"alternate\"; type=\"application/atom+xml\""
+    );
+    assert!(links.contains(&expected), "{expected} in {links:?}");
+    assert!(links
+        .iter()
+        .any(|l| l.contains(&format!("/v1/feed.rss?entity={entity}>"))));
+    let feed: Value = app
+        .get(&format!("/v1/feed.json?entity={entity}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{feed}");
+    assert_eq!(items[0]["title"], hindi["title"]);
+    app.stop().await;
+}
+
 /// A webhook receiver on 127.0.0.1: records every request and answers the statuses of its
 /// script in turn (then 200).
 #[derive(Clone)]
@@ -687,6 +759,135 @@ async fn webhook_deliveries_are_signed_and_retried_with_one_id() {
         .await
         .unwrap();
     common::assert_problem(refused, 403).await;
+    app.stop().await;
+}
+
+backends!(
+    finished_deliveries_and_their_events_are_pruned_after_the_retention,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+async fn finished_deliveries_and_their_events_are_pruned_after_the_retention() {
+    let ok = Receiver::start(Vec::new()).await;
+    let failing = Receiver::start(vec![500]).await;
+    let app = spawn_app_with(
+        |config| {
+            config.distribution.webhook_allow_hosts = vec!["127.0.0.1".into()];
+            // A failed attempt is the last one.
+            config.distribution.webhook_retry_period_secs = 0;
+        },
+        axum::Router::new(),
+    )
+    .await;
+    assert_eq!(app.state.config.distribution.webhook_retention_days, 30);
+    let editor = app.editor().await;
+    let mut hooks = Vec::new();
+    for receiver in [&ok, &failing] {
+        let created: Value = register(&app, &editor, &receiver.url, &["article.published"])
+            .await
+            .json()
+            .await
+            .unwrap();
+        hooks.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let deliveries = |hook: String| {
+        let app = &app;
+        let editor = editor.clone();
+        async move {
+            let listed: Value = app
+                .client
+                .get(app.url(&format!("/v1/webhooks/{hook}/deliveries")))
+                .bearer_auth(&editor)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            listed["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["status"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // One event delivered to the first webhook and failed for good at the second.
+    let first: Value = app
+        .ingest_json(&editor, &common::english_article(1, "harbour"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    dispatch_until(&app, || {
+        ok.requests().len() == 1 && failing.requests().len() == 1
+    })
+    .await;
+    assert_eq!(deliveries(hooks[0].clone()).await, ["delivered"]);
+    assert_eq!(deliveries(hooks[1].clone()).await, ["failed"]);
+    // An event whose webhook went before the fan-out (so it has no delivery), and one fanned
+    // out but not yet attempted.
+    let gone: Value = register(&app, &editor, &ok.url, &["article.updated"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let edited = app
+        .client
+        .patch(app.url(&format!("/v1/articles/{}", first["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .json(&json!({"title": "Council approves the harbour budget"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/v1/webhooks/{}", gone["id"].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(
+        app.ingest_json(&editor, &common::english_article(2, "harbour"))
+            .await
+            .status(),
+        201
+    );
+    let now = OffsetDateTime::now_utc();
+    app.state
+        .store
+        .dispatch_events(&stamp(now), 100)
+        .await
+        .unwrap();
+    assert_eq!(deliveries(hooks[0].clone()).await.len(), 2);
+
+    let config = &app.state.config.distribution;
+    // Within the retention nothing goes.
+    let pruned = newsdesk::dispatch::prune(&app.state.store, config, now)
+        .await
+        .unwrap();
+    assert_eq!(pruned, (0, 0));
+    // Past it, the finished deliveries and the events nothing refers to any more go; the
+    // pending delivery and its event stay.
+    let later = now + time::Duration::days(31);
+    let pruned = newsdesk::dispatch::prune(&app.state.store, config, later)
+        .await
+        .unwrap();
+    assert_eq!(pruned, (2, 2));
+    assert_eq!(deliveries(hooks[0].clone()).await, ["pending"]);
+    assert!(deliveries(hooks[1].clone()).await.is_empty());
+    assert_eq!(
+        newsdesk::dispatch::prune(&app.state.store, config, later)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    // The pending delivery is still delivered.
+    dispatch_until(&app, || ok.requests().len() == 2).await;
+    assert_eq!(deliveries(hooks[0].clone()).await, ["delivered"]);
     app.stop().await;
 }
 

@@ -120,7 +120,7 @@ struct ArticleCursor {
         ("since" = Option<String>, Query, description = "published_at on or after (RFC 3339 or YYYY-MM-DD)"),
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
         ("status" = Option<String>, Query, description = "published (default), draft, scheduled or any; all but published need a token (any role)"),
-        ("q" = Option<String>, Query, description = "Full-text search in any script: words, \"phrases\", prefix*, OR, -exclude"),
+        ("q" = Option<String>, Query, description = "Full-text search in any script: words (in any form: `floods` finds flood and flooding, a Hindi plural or oblique form its direct form), \"phrases\" and \"words\" as written, prefix* (as written), OR, -exclude"),
         ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest, over the newest 5,000 stored matches that pass the other filters, see NEWSDESK_SEARCH_WINDOW)"),
         ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
@@ -148,7 +148,7 @@ async fn list_articles(
         Scope::default(),
     )
     .await?;
-    for link in super::feeds::alternate_links(&params) {
+    for link in super::feeds::alternate_links(&params, &Scope::default()) {
         response.headers_mut().append(header::LINK, link);
     }
     Ok(response)
@@ -156,7 +156,7 @@ async fn list_articles(
 
 /// What a nested article list (`/v1/tags/{slug}/articles`, `/v1/entities/{id}/articles`) is
 /// restricted to, besides its query.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Scope {
     pub tag: Option<String>,
     pub entity: Option<String>,

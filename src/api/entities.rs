@@ -393,7 +393,9 @@ async fn merge_entity(
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
     ),
     responses(
-        (status = 200, description = "A page of articles", body = super::articles::ArticleList),
+        (status = 200, description = "A page of articles; `Link` names the next page (rel=next) and the Atom, RSS and JSON feeds of this entity (rel=alternate)", body = super::articles::ArticleList,
+         headers(("Link" = String), ("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 308, description = "Merged: `Location` names the entity it joined"),
         (status = 404, description = "No such entity", body = Problem, content_type = "application/problem+json")))]
 async fn entity_articles(
@@ -412,18 +414,16 @@ async fn entity_articles(
     let entity = visible_entity(&state, &principal, &id, &id_or_slug, false).await?;
     let params = QueryPairs::parse(raw.as_deref());
     let path = format!("/v1/entities/{}/articles", entity.slug);
-    article_page(
-        &state,
-        &principal,
-        &headers,
-        &params,
-        &path,
-        Scope {
-            entity: Some(entity.slug),
-            ..Scope::default()
-        },
-    )
-    .await
+    let scope = Scope {
+        entity: Some(entity.slug),
+        ..Scope::default()
+    };
+    let links = super::feeds::alternate_links(&params, &scope);
+    let mut response = article_page(&state, &principal, &headers, &params, &path, scope).await?;
+    for link in links {
+        response.headers_mut().append(header::LINK, link);
+    }
+    Ok(response)
 }
 
 /// Re-run entity extraction on an article with the current dictionary (editors).

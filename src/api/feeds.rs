@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::articles::Scope;
 use super::params::{parse_date_bound, QueryPairs};
 use super::{ApiError, ApiResult, AppState, Problem};
 use crate::normalize::{Block, BlockType, Image};
@@ -56,11 +57,17 @@ impl Format {
     }
 }
 
-/// The `Link` headers a list of articles answers with: its feeds, with the same filters.
-pub fn alternate_links(params: &QueryPairs) -> Vec<HeaderValue> {
+/// The `Link` headers a list of articles answers with: its feeds, with the same filters (a
+/// nested list's tag or entity first).
+pub fn alternate_links(params: &QueryPairs, scope: &Scope) -> Vec<HeaderValue> {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for name in FEED_FILTERS {
-        for value in params.all(name) {
+        let scoped = match name {
+            "tag" => scope.tag.as_deref(),
+            "entity" => scope.entity.as_deref(),
+            _ => None,
+        };
+        for value in scoped.into_iter().chain(params.all(name)) {
             query.append_pair(name, value);
         }
     }

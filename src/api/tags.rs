@@ -221,7 +221,9 @@ async fn delete_tag(
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
     ),
     responses(
-        (status = 200, description = "A page of articles", body = super::articles::ArticleList),
+        (status = 200, description = "A page of articles; `Link` names the next page (rel=next) and the Atom, RSS and JSON feeds of this tag (rel=alternate)", body = super::articles::ArticleList,
+         headers(("Link" = String), ("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 404, description = "No such tag", body = Problem, content_type = "application/problem+json")))]
 async fn tag_articles(
     State(state): State<AppState>,
@@ -234,16 +236,14 @@ async fn tag_articles(
     let tag = visible_tag(&state, &principal, &slug).await?;
     let params = QueryPairs::parse(raw.as_deref());
     let path = format!("/v1/tags/{}/articles", tag.slug);
-    article_page(
-        &state,
-        &principal,
-        &headers,
-        &params,
-        &path,
-        Scope {
-            tag: Some(tag.slug),
-            ..Scope::default()
-        },
-    )
-    .await
+    let scope = Scope {
+        tag: Some(tag.slug),
+        ..Scope::default()
+    };
+    let links = super::feeds::alternate_links(&params, &scope);
+    let mut response = article_page(&state, &principal, &headers, &params, &path, scope).await?;
+    for link in links {
+        response.headers_mut().append(header::LINK, link);
+    }
+    Ok(response)
 }

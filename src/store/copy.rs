@@ -55,7 +55,8 @@ async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore) -> StoreResult<Cop
     let mut src: Transaction<'_, Sqlite> = from.read.begin().await?;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT LIKE '\\_sqlx%' ESCAPE '\\' AND name NOT LIKE 'articles_fts%'",
+         AND name NOT LIKE '\\_sqlx%' ESCAPE '\\' AND name NOT LIKE 'articles_fts%' \
+         AND name <> 'articles_search_pending'",
     )
     .fetch_all(&mut *src)
     .await?;

@@ -4,11 +4,17 @@
 //!
 //! Syntax: words (all must match), `"a phrase"`, `prefix*`, `a OR b`, `-excluded`.
 //!
+//! A plain word finds every word with its stem (`floods`: flood, flooding; `लोगों`: लोग; see
+//! [`crate::store::stems`]); a quoted phrase or word, and a prefix, find the text as written.
+//!
 //! The cost of a search grows with its terms, and a prefix term costs a walk over every indexed
 //! word it starts (a one-letter prefix: most of the vocabulary). So an expression is bounded
 //! before it reaches the index: repeated terms count once, at most [`MAX_TERMS`] distinct terms
 //! and [`MAX_PREFIX_TERMS`] prefix terms, each prefix at least [`MIN_PREFIX_LETTERS`] letters.
 //! Real queries are a few words; 160 copies of `a*` were 13.5 s of one read connection.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 /// Most distinct terms (words, phrases, prefixes, exclusions) in one search.
 pub const MAX_TERMS: usize = 16;
@@ -23,7 +29,21 @@ pub const MIN_PREFIX_LETTERS: usize = 2;
 pub struct Term {
     pub text: String,
     pub prefix: bool,
+    /// Quoted: matches the words as written, not their stems.
+    pub exact: bool,
 }
+
+impl Term {
+    /// Whether the term is looked up by its words' stems (a plain word, neither quoted nor a
+    /// prefix).
+    pub fn by_stems(&self) -> bool {
+        !self.exact && !self.prefix
+    }
+}
+
+/// The FTS5 columns of the text as written, and of its stems (migration 0009).
+const FTS_EXACT_COLUMNS: &str = "{title summary body extra}";
+const FTS_STEM_COLUMNS: &str = "{title_stems summary_stems body_stems extra_stems}";
 
 /// A parsed search: groups that must all match (each group matches when any of its terms
 /// does), and terms that must not match.
@@ -84,7 +104,11 @@ impl SearchExpr {
             if prefix && letters < MIN_PREFIX_LETTERS {
                 return Err(QueryError::PrefixTooShort(text));
             }
-            let term = Term { text, prefix };
+            let term = Term {
+                text,
+                prefix,
+                exact: quoted,
+            };
             if negated {
                 if !expr.excluded.contains(&term) {
                     expr.excluded.push(term);
@@ -150,12 +174,18 @@ impl SearchExpr {
     }
 }
 
+/// One term as an FTS5 phrase with its column filter: the stems' columns for a plain word, the
+/// written text's for the rest.
 fn render_term(term: &Term) -> String {
+    let stems = crate::store::stems::stemmed_text(&term.text);
+    if term.by_stems() && !stems.is_empty() {
+        return format!("{FTS_STEM_COLUMNS} : \"{}\"", stems.replace('"', "\"\""));
+    }
     let quoted = format!("\"{}\"", term.text.replace('"', "\"\""));
     if term.prefix {
-        format!("{quoted}*")
+        format!("{FTS_EXACT_COLUMNS} : {quoted}*")
     } else {
-        quoted
+        format!("{FTS_EXACT_COLUMNS} : {quoted}")
     }
 }
 
@@ -200,6 +230,53 @@ fn split_terms(input: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// Whether a character belongs to a token.
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || is_combining_mark(c)
+        || matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+}
+
+/// Latin letters, whose diacritics are removed.
+fn is_latin(c: char) -> bool {
+    matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF)
+}
+
+/// The tokens of a text, folded.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    // Whether the last character kept was a Latin letter (its combining marks are dropped).
+    let mut after_latin = false;
+    for c in text.chars() {
+        if !is_token_char(c) {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            after_latin = false;
+            continue;
+        }
+        if is_combining_mark(c) {
+            if !after_latin {
+                current.push(c);
+            }
+            continue;
+        }
+        after_latin = c.is_ascii_alphabetic() || is_latin(c);
+        if is_latin(c) {
+            for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
+                current.extend(d.to_lowercase());
+            }
+        } else {
+            current.extend(c.to_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{QueryError, SearchExpr, MAX_PREFIX_TERMS, MAX_TERMS};
@@ -208,48 +285,70 @@ mod tests {
         SearchExpr::parse(q).ok().map(|e| e.to_fts5())
     }
 
+    /// A plain word's phrase of stems, and a phrase or prefix as written.
+    fn s(stems: &str) -> String {
+        format!("{{title_stems summary_stems body_stems extra_stems}} : \"{stems}\"")
+    }
+    fn e(text: &str) -> String {
+        format!("{{title summary body extra}} : \"{text}\"")
+    }
+
     #[test]
     fn words_phrases_prefixes_or_and_not() {
-        assert_eq!(fts("पुतिन").as_deref(), Some("\"पुतिन\""));
-        assert_eq!(fts("putin kim").as_deref(), Some("\"putin\" AND \"kim\""));
-        assert_eq!(fts("\"kim jong\"").as_deref(), Some("\"kim jong\""));
-        assert_eq!(fts("put*").as_deref(), Some("\"put\"*"));
+        assert_eq!(fts("पुतिन"), Some(s("पुतिन")));
+        assert_eq!(fts("लोगों"), Some(s("लोग")));
+        assert_eq!(fts("floods"), Some(s("flood")));
         assert_eq!(
-            fts("putin OR kim").as_deref(),
-            Some("(\"putin\" OR \"kim\")")
+            fts("putin kim"),
+            Some(format!("{} AND {}", s("putin"), s("kim")))
+        );
+        assert_eq!(fts("\"kim jong\""), Some(e("kim jong")));
+        assert_eq!(fts("\"floods\""), Some(e("floods")));
+        assert_eq!(fts("put*"), Some(format!("{}*", e("put"))));
+        assert_eq!(
+            fts("putin OR kim"),
+            Some(format!("({} OR {})", s("putin"), s("kim")))
         );
         assert_eq!(
-            fts("putin -kim").as_deref(),
-            Some("(\"putin\") NOT \"kim\"")
+            fts("putin -kim"),
+            Some(format!("({}) NOT {}", s("putin"), s("kim")))
         );
     }
 
     #[test]
     fn fts_syntax_is_never_passed_through() {
-        assert_eq!(fts("NEAR(a b)").as_deref(), Some("\"NEAR(a\" AND \"b)\""));
-        assert_eq!(fts("title:x").as_deref(), Some("\"title:x\""));
-        assert_eq!(fts("\"unbalanced").as_deref(), Some("\"unbalanced\""));
-        assert_eq!(fts("a\"b").as_deref(), Some("\"a\" AND \"b\""));
+        assert_eq!(
+            fts("NEAR(a b)"),
+            Some(format!("{} AND {}", s("near a"), s("b")))
+        );
+        assert_eq!(fts("title:x"), Some(s("titl x")));
+        assert_eq!(fts("\"unbalanced"), Some(e("unbalanced")));
+        assert_eq!(fts("a\"b"), Some(format!("{} AND {}", s("a"), e("b"))));
+        assert_eq!(fts("\"it's\""), Some(e("it's")));
+        assert_eq!(
+            fts("\"a\"\"b\""),
+            Some(format!("{} AND {}", e("a"), e("b")))
+        );
         assert_eq!(fts("*"), None);
         assert_eq!(fts("\"\""), None);
         assert_eq!(fts("OR"), None);
         assert_eq!(fts("-only"), None);
         assert_eq!(fts("   "), None);
         assert_eq!(
-            fts("council\0harbour").as_deref(),
-            Some("\"council\" AND \"harbour\"")
+            fts("council\0harbour"),
+            Some(format!("{} AND {}", s("council"), s("harbour")))
         );
-        assert_eq!(fts("\"a\0b\"").as_deref(), Some("\"a b\""));
+        assert_eq!(fts("\"a\0b\""), Some(e("a b")));
         assert_eq!(fts("\0\u{1}\u{7f}"), None);
     }
 
     #[test]
     fn repeated_terms_count_once() {
         let q = vec!["put*"; 160].join(" ");
-        assert_eq!(fts(&q).as_deref(), Some("\"put\"*"));
+        assert_eq!(fts(&q), Some(format!("{}*", e("put"))));
         assert_eq!(
-            fts("putin putin OR putin -kim -kim").as_deref(),
-            Some("(\"putin\") NOT \"kim\"")
+            fts("putin putin OR putin -kim -kim"),
+            Some(format!("({}) NOT {}", s("putin"), s("kim")))
         );
     }
 

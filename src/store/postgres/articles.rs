@@ -673,6 +673,61 @@ fn new_article(
     }
 }
 
+/// Articles the search documents hold in an older form, indexed a batch at a time.
+const REINDEX_BATCH: i64 = 200;
+
+impl PgStore {
+    /// Rewrites the search documents of the articles `articles_search_pending` lists (all live
+    /// ones, after migration 0005 added the stems), a batch a transaction. App servers starting
+    /// together share the work: each claims rows the others have not locked. Answers how many
+    /// this one indexed.
+    pub(crate) async fn reindex_pending(&self) -> StoreResult<u64> {
+        let mut indexed = 0u64;
+        loop {
+            let mut tx = self.pool.begin().await?;
+            let claimed: Vec<String> = sqlx::query_scalar(
+                "DELETE FROM articles_search_pending WHERE article_id IN \
+                 (SELECT article_id FROM articles_search_pending ORDER BY article_id \
+                  LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING article_id",
+            )
+            .bind(REINDEX_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            if claimed.is_empty() {
+                tx.commit().await?;
+                break;
+            }
+            let rows = sqlx::query(&format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles a \
+                 WHERE a.id = ANY($1) AND a.deleted_at IS NULL FOR UPDATE"
+            ))
+            .bind(&claimed)
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in &rows {
+                let article = article_from_row(row)?;
+                sqlx::query("UPDATE articles SET search = $1::tsvector WHERE id = $2")
+                    .bind(search_document(&article))
+                    .bind(&article.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if !rows.is_empty() {
+                bump_version(&mut tx).await?;
+            }
+            tx.commit().await?;
+            indexed += rows.len() as u64;
+        }
+        if indexed > 0 {
+            tracing::info!(
+                articles = indexed,
+                "indexed the stems of stored articles for search"
+            );
+        }
+        Ok(indexed)
+    }
+}
+
 /// The article's search document.
 fn search_document(article: &Article) -> String {
     search::document(

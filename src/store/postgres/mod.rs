@@ -76,11 +76,14 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(connect)
             .await?;
-        Ok(PgStore {
+        let store = PgStore {
             pool,
             version: Arc::new(VersionReader::default()),
             search_window: options.search_window,
-        })
+        };
+        // Articles stored before the documents held stems (migration 0005) are indexed now.
+        store.reindex_pending().await?;
+        Ok(store)
     }
 
     /// The content version as committed now (see [`VersionReader`]).

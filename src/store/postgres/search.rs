@@ -9,11 +9,19 @@
 //! body `C`, kickers and image alt text `D`; fields never touch (a gap of one position), so a
 //! phrase never spans two. A query is a `tsquery` literal: quoted lexemes (no PostgreSQL
 //! parsing), phrases as `<->` chains, prefixes as `:*`, groups as `|`, exclusions as `!`.
+//!
+//! Each token's stem ([`crate::store::stems`]) is a lexeme of the document too, at the token's
+//! position, marked with [`STEM_MARK`] (which no token holds, so stems and the words as written
+//! never meet): a query's plain words are looked up by their marked stems, its phrases and
+//! prefixes by the words as written, as the SQLite backend's stem columns do.
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
-
+pub use crate::store::search::tokens;
 use crate::store::search::{SearchExpr, Term};
+use crate::store::stems::stem;
+
+/// What begins a stem's lexeme: not a token character, so no written word is a stem and no
+/// prefix of a written word reaches one.
+const STEM_MARK: char = '~';
 
 /// PostgreSQL's largest position; later tokens share it.
 const MAX_POSITION: usize = 16_383;
@@ -23,53 +31,6 @@ const MAX_POSITIONS_PER_LEXEME: usize = 255;
 const MAX_LEXEME_BYTES: usize = 2_000;
 /// A `tsvector` holds at most 1 MiB; a document stops taking new lexemes well before.
 const MAX_DOCUMENT_BYTES: usize = 768 * 1024;
-
-/// Whether a character belongs to a token.
-fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric()
-        || is_combining_mark(c)
-        || matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
-}
-
-/// Latin letters, whose diacritics are removed.
-fn is_latin(c: char) -> bool {
-    matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF)
-}
-
-/// The tokens of a text, folded.
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    // Whether the last character kept was a Latin letter (its combining marks are dropped).
-    let mut after_latin = false;
-    for c in text.chars() {
-        if !is_token_char(c) {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            after_latin = false;
-            continue;
-        }
-        if is_combining_mark(c) {
-            if !after_latin {
-                current.push(c);
-            }
-            continue;
-        }
-        after_latin = c.is_ascii_alphabetic() || is_latin(c);
-        if is_latin(c) {
-            for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
-                current.extend(d.to_lowercase());
-            }
-        } else {
-            current.extend(c.to_lowercase());
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
 
 /// A lexeme quoted for a `tsvector` or `tsquery` literal.
 fn quote(lexeme: &str) -> String {
@@ -98,28 +59,31 @@ pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> String {
         position += 1;
         for token in tokens(text) {
             position += 1;
-            if token.len() >= MAX_LEXEME_BYTES {
-                continue;
-            }
             let at = position.min(MAX_POSITION);
-            let slot = match index.get(&token) {
-                Some(slot) => *slot,
-                None => {
-                    if bytes + token.len() > MAX_DOCUMENT_BYTES {
-                        continue;
-                    }
-                    bytes += token.len() + 8;
-                    index.insert(token.clone(), lexemes.len());
-                    lexemes.push((token, Vec::new()));
-                    lexemes.len() - 1
+            let stemmed = format!("{STEM_MARK}{}", stem(&token));
+            for lexeme in [token, stemmed] {
+                if lexeme.len() >= MAX_LEXEME_BYTES {
+                    continue;
                 }
-            };
-            let positions = &mut lexemes[slot].1;
-            if positions.len() < MAX_POSITIONS_PER_LEXEME
-                && positions.last().is_none_or(|(p, _)| *p < at)
-            {
-                positions.push((at, weight));
-                bytes += 2;
+                let slot = match index.get(&lexeme) {
+                    Some(slot) => *slot,
+                    None => {
+                        if bytes + lexeme.len() > MAX_DOCUMENT_BYTES {
+                            continue;
+                        }
+                        bytes += lexeme.len() + 8;
+                        index.insert(lexeme.clone(), lexemes.len());
+                        lexemes.push((lexeme, Vec::new()));
+                        lexemes.len() - 1
+                    }
+                };
+                let positions = &mut lexemes[slot].1;
+                if positions.len() < MAX_POSITIONS_PER_LEXEME
+                    && positions.last().is_none_or(|(p, _)| *p < at)
+                {
+                    positions.push((at, weight));
+                    bytes += 2;
+                }
             }
         }
     }
@@ -141,10 +105,17 @@ pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> String {
     out
 }
 
-/// One term as a `tsquery` operand: its tokens as a phrase, the last one a prefix when the term
-/// is; `None` when it has no token.
+/// One term as a `tsquery` operand: its tokens (a plain word's: their marked stems) as a phrase,
+/// the last one a prefix when the term is; `None` when it has no token.
 fn term_query(term: &Term) -> Option<String> {
-    let tokens = tokens(&term.text);
+    let tokens: Vec<String> = if term.by_stems() {
+        tokens(&term.text)
+            .iter()
+            .map(|token| format!("{STEM_MARK}{}", stem(token)))
+            .collect()
+    } else {
+        tokens(&term.text)
+    };
     let count = tokens.len();
     if count == 0 {
         return None;
@@ -211,21 +182,29 @@ mod tests {
     #[test]
     fn documents_weight_fields_and_never_join_them() {
         let doc = document("Putin meets Kim", "", "Kim Putin", "");
-        assert_eq!(doc, "'putin':2A,9C 'meets':3A 'kim':4A,8C");
+        assert_eq!(
+            doc,
+            "'putin':2A,9C '~putin':2A,9C 'meets':3A '~meet':3A 'kim':4A,8C '~kim':4A,8C"
+        );
         let quoted = document("it's", "", "", "");
-        assert_eq!(quoted, "'it':2A 's':3A");
+        assert_eq!(quoted, "'it':2A '~it':2A 's':3A '~s':3A");
+        let hindi = document("", "", "लोगों के घर", "");
+        assert_eq!(hindi, "'लोगों':5C '~लोग':5C 'के':6C '~के':6C 'घर':7C '~घर':7C");
     }
 
     #[test]
     fn queries_render_phrases_prefixes_or_and_not() {
-        assert_eq!(q("पुतिन").as_deref(), Some("'पुतिन'"));
-        assert_eq!(q("putin kim").as_deref(), Some("'putin' & 'kim'"));
+        assert_eq!(q("पुतिन").as_deref(), Some("'~पुतिन'"));
+        assert_eq!(q("लोगों").as_deref(), Some("'~लोग'"));
+        assert_eq!(q("floods").as_deref(), Some("'~flood'"));
+        assert_eq!(q("\"floods\"").as_deref(), Some("'floods'"));
+        assert_eq!(q("putin kim").as_deref(), Some("'~putin' & '~kim'"));
         assert_eq!(q("\"kim jong\"").as_deref(), Some("('kim' <-> 'jong')"));
         assert_eq!(q("put*").as_deref(), Some("'put':*"));
-        assert_eq!(q("putin OR kim").as_deref(), Some("('putin' | 'kim')"));
-        assert_eq!(q("putin -kim").as_deref(), Some("('putin') & !'kim'"));
-        assert_eq!(q("NEAR(a b)").as_deref(), Some("('near' <-> 'a') & 'b'"));
-        assert_eq!(q("title:x").as_deref(), Some("('title' <-> 'x')"));
+        assert_eq!(q("putin OR kim").as_deref(), Some("('~putin' | '~kim')"));
+        assert_eq!(q("putin -kim").as_deref(), Some("('~putin') & !'~kim'"));
+        assert_eq!(q("NEAR(a b)").as_deref(), Some("('~near' <-> '~a') & '~b'"));
+        assert_eq!(q("title:x").as_deref(), Some("('~titl' <-> '~x')"));
         assert_eq!(q("it's*").as_deref(), Some("('it' <-> 's':*)"));
     }
 }

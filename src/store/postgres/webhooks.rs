@@ -467,4 +467,33 @@ impl PgStore {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Deletes up to `limit` finished deliveries (delivered, or failed for good) last changed
+    /// before `cutoff`, then up to `limit` fanned-out events older than it that no delivery
+    /// refers to any more; answers how many of each. Servers pruning together skip each
+    /// other's rows.
+    pub async fn prune_outbox(&self, cutoff: &str, limit: u32) -> StoreResult<(u64, u64)> {
+        let deliveries = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries \
+             WHERE status <> 'pending' AND updated_at < $1 ORDER BY updated_at LIMIT $2 \
+             FOR UPDATE SKIP LOCKED)",
+        )
+        .bind(cutoff)
+        .bind(i64::from(limit))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        let events = sqlx::query(
+            "DELETE FROM outbox_events WHERE seq IN (SELECT e.seq FROM outbox_events e \
+             WHERE e.dispatched_at IS NOT NULL AND e.dispatched_at < $1 \
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq) \
+             ORDER BY e.seq LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        )
+        .bind(cutoff)
+        .bind(i64::from(limit))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok((deliveries, events))
+    }
 }

@@ -16,6 +16,8 @@ pub(crate) use crate::store::articles::{
     ArticleSummary, BatchInserted, IfMatch, Inserted, Page, TagRef,
 };
 use crate::store::search::SearchExpr;
+use crate::store::stems::stemmed_text;
+use rusqlite::OptionalExtension;
 
 const ARTICLE_COLUMNS: &str = "a.rowid AS rowid, a.id, a.slug, a.status, a.title, a.summary, a.kickers, a.language, \
      a.script, a.lead_image, a.blocks, a.word_count, a.reading_time_minutes, a.published_at, \
@@ -672,11 +674,40 @@ fn fts_extra(kickers: &[String], lead_image: Option<&Image>) -> String {
     extra
 }
 
-/// Writes an article's full-text row (`replace`: over the one it had).
+/// The searchable fields of an article.
+struct FtsText<'a> {
+    title: &'a str,
+    summary: &'a str,
+    body: &'a str,
+    extra: String,
+}
+
+impl<'a> FtsText<'a> {
+    fn of(article: &'a Article) -> FtsText<'a> {
+        FtsText {
+            title: &article.title,
+            summary: article.summary.as_deref().unwrap_or(""),
+            body: &article.body_text,
+            extra: fts_extra(&article.kickers, article.lead_image.as_ref()),
+        }
+    }
+}
+
+/// Writes an article's full-text row (`replace`: over the one it had): each field as written
+/// and its stems (migration 0009).
 fn write_fts(
     conn: &rusqlite::Connection,
     rowid: i64,
     article: &Article,
+    replace: bool,
+) -> StoreResult<()> {
+    write_fts_text(conn, rowid, &FtsText::of(article), replace)
+}
+
+fn write_fts_text(
+    conn: &rusqlite::Connection,
+    rowid: i64,
+    text: &FtsText<'_>,
     replace: bool,
 ) -> StoreResult<()> {
     if replace {
@@ -684,16 +715,98 @@ fn write_fts(
             .execute([rowid])?;
     }
     conn.prepare_cached(
-        "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO articles_fts (rowid, title, summary, body, extra, \
+         title_stems, summary_stems, body_stems, extra_stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
-    .execute((
+    .execute(rusqlite::params![
         rowid,
-        &article.title,
-        article.summary.as_deref().unwrap_or(""),
-        &article.body_text,
-        fts_extra(&article.kickers, article.lead_image.as_ref()),
-    ))?;
+        text.title,
+        text.summary,
+        text.body,
+        &text.extra,
+        stemmed_text(text.title),
+        stemmed_text(text.summary),
+        stemmed_text(text.body),
+        stemmed_text(&text.extra),
+    ])?;
     Ok(())
+}
+
+/// Articles the search index holds in an older form, indexed a batch at a time.
+const REINDEX_BATCH: i64 = 200;
+
+impl SqliteStore {
+    /// Indexes the articles `articles_search_pending` lists (all live ones, after migration
+    /// 0009 made the index anew), a batch a transaction, so an interrupted run goes on where it
+    /// stopped. Answers how many it indexed.
+    pub(crate) async fn reindex_pending(&self) -> StoreResult<u64> {
+        let mut indexed = 0u64;
+        loop {
+            let conn = self.write.acquire().await?;
+            let done = handle::on_handle_blocking(conn, move |conn| {
+                let tx =
+                    rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+                let rowids: Vec<i64> = tx
+                    .prepare(
+                        "SELECT article_rowid FROM articles_search_pending \
+                         ORDER BY article_rowid LIMIT ?",
+                    )?
+                    .query_map([REINDEX_BATCH], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?;
+                let mut indexed = 0u64;
+                for rowid in &rowids {
+                    let row = tx
+                        .prepare_cached(
+                            "SELECT title, summary, kickers, lead_image, blocks FROM articles \
+                             WHERE rowid = ? AND deleted_at IS NULL",
+                        )?
+                        .query_row([rowid], |row| {
+                            Ok((
+                                row.get::<_, String>(0)?,
+                                row.get::<_, Option<String>>(1)?,
+                                row.get::<_, String>(2)?,
+                                row.get::<_, Option<String>>(3)?,
+                                row.get::<_, String>(4)?,
+                            ))
+                        })
+                        .optional()?;
+                    if let Some((title, summary, kickers, lead_image, blocks)) = row {
+                        let blocks: Vec<Block> = from_json(blocks)?;
+                        let kickers: Vec<String> = from_json(kickers)?;
+                        let lead_image: Option<Image> = lead_image.map(from_json).transpose()?;
+                        let body = normalize::render_body_text(&blocks);
+                        let text = FtsText {
+                            title: &title,
+                            summary: summary.as_deref().unwrap_or(""),
+                            body: &body,
+                            extra: fts_extra(&kickers, lead_image.as_ref()),
+                        };
+                        write_fts_text(&tx, *rowid, &text, true)?;
+                        indexed += 1;
+                    }
+                    tx.prepare_cached(
+                        "DELETE FROM articles_search_pending WHERE article_rowid = ?",
+                    )?
+                    .execute([rowid])?;
+                }
+                tx.commit()?;
+                Ok((rowids.is_empty(), indexed))
+            })
+            .await?;
+            indexed += done.1;
+            if done.0 {
+                break;
+            }
+        }
+        if indexed > 0 {
+            self.bump_generation();
+            tracing::info!(
+                articles = indexed,
+                "indexed the stems of stored articles for search"
+            );
+        }
+        Ok(indexed)
+    }
 }
 
 /// The query's search as an FTS5 expression.
@@ -701,8 +814,10 @@ fn fts(query: &ArticleQuery) -> Option<String> {
     query.search.as_ref().map(SearchExpr::to_fts5)
 }
 
-/// bm25 over title (weight 10), summary (4), extra (1) and body (3).
-const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 1.0, 3.0)";
+/// bm25 over title (weight 10), summary (4), body (3) and extra (1: kickers, alt text), as
+/// written and as stems; the weights go to the columns in their order (title, summary, body,
+/// extra), and rank the fields as PostgreSQL's `A`–`D` labels do.
+const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0, 10.0, 4.0, 3.0, 1.0)";
 
 /// The filter a time-ordered page walks, by its links' (filter, sort_at, article) index, so the
 /// page reads its own rows and stops (migration 0007): an entity when there is one (entities are

@@ -184,14 +184,17 @@ impl SqliteStore {
                 .map_err(|e| StoreError::Unavailable(format!("checkpoint thread: {e}")))?;
             Some(Arc::new(started))
         };
-        Ok(SqliteStore {
+        let store = SqliteStore {
             read,
             write,
             generation: Arc::new(AtomicU64::new(0)),
             search_window: options.search_window,
             doc_reader,
             checkpointer,
-        })
+        };
+        // Articles stored before the index held stems (migration 0009) are indexed now.
+        store.reindex_pending().await?;
+        Ok(store)
     }
 
     /// The content generation: changes whenever this process commits a change to content.
