@@ -89,7 +89,18 @@ struct JsonLdArticle {
 }
 
 /// Read the metadata of a parsed page; `json_ld` are the page's JSON-LD blocks.
+#[cfg(test)]
 pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
+    read_metadata_with(doc, None, json_ld)
+}
+
+/// [`read_metadata`], with the asides and footers of the page's `<article>` (cut from `doc`)
+/// parsed apart: their dates and bylines are read after `doc`'s.
+pub fn read_metadata_with(
+    doc: &Document,
+    article_meta: Option<&Document>,
+    json_ld: &[String],
+) -> PageMetadata {
     let ld = json_ld_article(json_ld);
     let metas = MetaTags::read(doc);
     let meta = |key: &str| metas.get(key);
@@ -124,7 +135,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         .attr("href")
         .and_then(|h| clean(&h))
         .or_else(|| meta("og:url"));
-    let dates = date_candidates(doc, &ld.dates, &|k: &str| metas.get(k));
+    let dates = date_candidates(doc, article_meta, &ld.dates, &|k: &str| metas.get(k));
 
     let mut tags: Vec<String> = Vec::new();
     for t in metas.tags.iter().cloned() {
@@ -134,7 +145,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         push_unique(&mut tags, k);
     }
 
-    let authors = read_authors(doc, &ld.authors, &metas, site_name.as_deref());
+    let authors = read_authors(doc, article_meta, &ld.authors, &metas, site_name.as_deref());
 
     let language = doc
         .select("html")
@@ -410,6 +421,7 @@ fn any_dates(value: &Value, depth: usize, dates: &mut JsonLdDates) {
 /// a byline, and is left out.
 fn read_authors(
     doc: &Document,
+    article_meta: Option<&Document>,
     ld_authors: &[String],
     metas: &MetaTags,
     site_name: Option<&str>,
@@ -460,7 +472,10 @@ fn read_authors(
     if !from_meta.is_empty() {
         return from_meta;
     }
-    for selector in BYLINE_SELECTORS {
+    for (selector, doc) in std::iter::once(doc)
+        .chain(article_meta)
+        .flat_map(|d| BYLINE_SELECTORS.iter().map(move |s| (s, d)))
+    {
         let mut values = Vec::new();
         for node in doc
             .select(selector)
