@@ -13,7 +13,7 @@ use dom_query::Document;
 use serde_json::Value;
 
 use super::dates::{date_candidates, DateCandidate, JsonLdDates};
-use crate::normalize::byline::clean_byline;
+use crate::normalize::byline::{clean_byline, clean_declared_author};
 
 /// At most this many tags and authors are taken from a page.
 const MAX_LIST: usize = 32;
@@ -417,8 +417,9 @@ fn any_dates(value: &Value, depth: usize, dates: &mut JsonLdDates) {
 }
 
 /// The page's authors: the first source that names any (JSON-LD, the author meta tags, the
-/// byline elements), each value cleaned. A name equal to the site's own is the publisher, not
-/// a byline, and is left out.
+/// byline elements), each value cleaned (the declared fields as fields that hold only a name,
+/// see [`clean_declared_author`]). A name equal to the site's own is the publisher, not a
+/// byline, and is left out.
 fn read_authors(
     doc: &Document,
     article_meta: Option<&Document>,
@@ -427,13 +428,18 @@ fn read_authors(
     site_name: Option<&str>,
 ) -> Vec<String> {
     let site = site_name.map(title_words).unwrap_or_default();
-    let collect = |raws: &mut dyn Iterator<Item = String>| {
+    let collect_as = |raws: &mut dyn Iterator<Item = String>, declared: bool| {
         let mut out: Vec<String> = Vec::new();
         for raw in raws {
             if raw.starts_with("http") || raw.contains("://") {
                 continue;
             }
-            for name in clean_byline(&raw) {
+            let names = if declared {
+                clean_declared_author(&raw)
+            } else {
+                clean_byline(&raw)
+            };
+            for name in names {
                 if !site.is_empty() && title_words(&name) == site {
                     continue;
                 }
@@ -442,7 +448,8 @@ fn read_authors(
         }
         out
     };
-    let from_ld = collect(&mut ld_authors.iter().cloned());
+    let collect = |raws: &mut dyn Iterator<Item = String>| collect_as(raws, false);
+    let from_ld = collect_as(&mut ld_authors.iter().cloned(), true);
     if !from_ld.is_empty() {
         return from_ld;
     }
@@ -468,7 +475,7 @@ fn read_authors(
             meta_values.extend(metas.get(&format!("twitter:data{i}")));
         }
     }
-    let from_meta = collect(&mut meta_values.into_iter());
+    let from_meta = collect_as(&mut meta_values.into_iter(), true);
     if !from_meta.is_empty() {
         return from_meta;
     }
@@ -809,6 +816,24 @@ mod tests {
         let ld =
             r#"{"@type":"BlogPosting","author":{"@type":"Person","name":"Maria &amp; Katerina"}}"#;
         assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["Maria", "Katerina"]);
+    }
+
+    #[test]
+    fn declared_authors_in_lower_case_are_kept() {
+        let page = r#"<meta name="author" content="jdoe"><p class="byline">by the desk</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["jdoe"]);
+        let ld = r#"{"@type":"BlogPosting","author":{"@type":"Person","name":"ann lee"}}"#;
+        assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["ann lee"]);
+        // A byline element in lower case is prose, not a name.
+        assert!(authors_of(r#"<p class="byline">ann lee</p>"#, &[]).is_empty());
+    }
+
+    #[test]
+    fn an_articles_footer_names_its_author() {
+        let page = r#"<article><h1>Story</h1><p>Text.</p></article>"#;
+        let footer = Document::from(r#"<footer><a rel="author" href="/u/ann">Ann Lee</a></footer>"#);
+        let m = read_metadata_with(&Document::from(page), Some(&footer), &[]);
+        assert_eq!(m.authors, vec!["Ann Lee"]);
     }
 
     #[test]
