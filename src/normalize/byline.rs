@@ -407,7 +407,9 @@ fn is_account_like(name: &str) -> bool {
     if name.chars().any(char::is_uppercase) {
         return is_name_like(name);
     }
-    !name.chars().any(|c| matches!(c, '{' | '}' | '=' | '<' | '>'))
+    !name
+        .chars()
+        .any(|c| matches!(c, '{' | '}' | '=' | '<' | '>'))
         && name.split_whitespace().count() <= 3
 }
 

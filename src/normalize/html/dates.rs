@@ -534,12 +534,14 @@ mod tests {
     #[test]
     fn an_articles_footer_dates_it_after_the_page() {
         let page = r#"<article><h1>Story</h1><p>Text.</p></article>"#;
-        let footer = Document::from(r#"<footer><time datetime="2021-06-06">June 6</time></footer>"#);
+        let footer =
+            Document::from(r#"<footer><time datetime="2021-06-06">June 6</time></footer>"#);
         let doc = Document::from(page);
         let metas = meta_of(&doc);
         let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &metas);
         assert_eq!(
-            choose_date(&c, false, datetime!(2026-01-01 00:00 UTC)).map(|(t, s)| (t.date().to_string(), s)),
+            choose_date(&c, false, datetime!(2026-01-01 00:00 UTC))
+                .map(|(t, s)| (t.date().to_string(), s)),
             d("2021-06-06", DateSource::TimeElement)
         );
         // The page's own `<time>` comes first.

@@ -831,7 +831,8 @@ mod tests {
     #[test]
     fn an_articles_footer_names_its_author() {
         let page = r#"<article><h1>Story</h1><p>Text.</p></article>"#;
-        let footer = Document::from(r#"<footer><a rel="author" href="/u/ann">Ann Lee</a></footer>"#);
+        let footer =
+            Document::from(r#"<footer><a rel="author" href="/u/ann">Ann Lee</a></footer>"#);
         let m = read_metadata_with(&Document::from(page), Some(&footer), &[]);
         assert_eq!(m.authors, vec!["Ann Lee"]);
     }
