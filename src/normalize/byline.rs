@@ -218,6 +218,26 @@ const AGENCIES: &[&str] = &[
 
 /// The authors a byline names, cleaned; empty when it names none.
 pub fn clean_byline(raw: &str) -> Vec<String> {
+    clean_byline_as(raw, Origin::Text)
+}
+
+/// The authors a page declares in a field that holds nothing else (JSON-LD `author`, an
+/// author `<meta>` tag), cleaned as [`clean_byline`] does, except that a name in lower case
+/// throughout ("kirstin boatto") or an account name ("j_doe") is kept: there the field, not the
+/// shape of the words, says it is the author.
+pub fn clean_declared_author(raw: &str) -> Vec<String> {
+    clean_byline_as(raw, Origin::Declared)
+}
+
+/// Where a byline was read: in running text or a byline element (where only a name's shape
+/// tells it from other words), or in a field that holds only the author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Text,
+    Declared,
+}
+
+fn clean_byline_as(raw: &str, origin: Origin) -> Vec<String> {
     let text: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() || text.chars().count() > MAX_BYLINE_CHARS {
         return Vec::new();
@@ -230,7 +250,7 @@ pub fn clean_byline(raw: &str) -> Vec<String> {
     // Separators of byline fields: the first field naming someone is the byline.
     let mut people = Vec::new();
     for field in text.split(['|', '•', '·', '—', '–', '/', '\n']) {
-        people = split_names(field);
+        people = split_names(field, origin);
         if !people.is_empty() {
             break;
         }
@@ -245,7 +265,7 @@ pub fn clean_byline(raw: &str) -> Vec<String> {
 
 /// Several names in one field ("A, B and C"), each cleaned; roles, credentials and
 /// non-names dropped.
-fn split_names(field: &str) -> Vec<String> {
+fn split_names(field: &str, origin: Origin) -> Vec<String> {
     let field = strip_by(field.trim());
     // An organisation's name ("Center for Drug Evaluation and Research") is one name.
     if !field.contains([',', ';']) && is_org_like(field) {
@@ -254,7 +274,7 @@ fn split_names(field: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for part in field.split([',', ';', '&', '+']) {
         for name in split_and(part) {
-            if let Some(name) = clean_name(name) {
+            if let Some(name) = clean_name(name, origin) {
                 if !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
                     out.push(name);
                 }
@@ -310,7 +330,7 @@ fn strip_by(s: &str) -> &str {
 
 /// One name cleaned: handles, addresses, links, roles and credentials taken off, capitals
 /// throughout put in ordinary case; `None` when what is left is not a name.
-fn clean_name(raw: &str) -> Option<String> {
+fn clean_name(raw: &str, origin: Origin) -> Option<String> {
     let raw = strip_by(raw.trim());
     let raw = raw.strip_suffix("द्वारा").unwrap_or(raw);
     let mut words: Vec<&str> = Vec::new();
@@ -347,7 +367,11 @@ fn clean_name(raw: &str) -> Option<String> {
         .trim_end_matches('.')
         .to_string();
     let lower = name.to_lowercase();
-    if !is_name_like(&name) || WEEKDAYS.contains(&lower.as_str()) {
+    let shaped = match origin {
+        Origin::Text => is_name_like(&name),
+        Origin::Declared => is_account_like(&name),
+    };
+    if !shaped || WEEKDAYS.contains(&lower.as_str()) {
         return None;
     }
     if name.chars().count() < 2
@@ -374,6 +398,19 @@ fn is_name_like(name: &str) -> bool {
     }) && !name
         .chars()
         .any(|c| matches!(c, '{' | '}' | '=' | '<' | '>' | '_'))
+}
+
+/// A name as a declared author field may hold it: any case, an account's `_` and `.` allowed,
+/// but no markup or template residue, and at most three words when in lower case throughout
+/// (a longer lower-case phrase is a sentence).
+fn is_account_like(name: &str) -> bool {
+    if name.chars().any(char::is_uppercase) {
+        return is_name_like(name);
+    }
+    !name
+        .chars()
+        .any(|c| matches!(c, '{' | '}' | '=' | '<' | '>'))
+        && name.split_whitespace().count() <= 3
 }
 
 /// An organisation's name: three to eight words, capitalised except for a connecting word
@@ -578,6 +615,23 @@ mod tests {
         assert!(names("following the tips below").is_empty());
         assert!(names("page.head.extra_author").is_empty());
         assert_eq!(names("Ludwig van Beethoven"), vec!["Ludwig van Beethoven"]);
+    }
+
+    #[test]
+    fn a_declared_author_field_keeps_account_names() {
+        assert_eq!(clean_declared_author("jane doe"), vec!["jane doe"]);
+        assert_eq!(clean_declared_author("j_doe"), vec!["j_doe"]);
+        assert_eq!(clean_declared_author("By jdoe, Staff Writer"), vec!["jdoe"]);
+        // In running text the same words are not a byline.
+        assert!(clean_byline("jane doe").is_empty());
+        // Capitalised values keep the name's shape test; defaults and sentences still go.
+        assert_eq!(
+            clean_declared_author("Ann Lee, Director of Operations"),
+            vec!["Ann Lee"]
+        );
+        assert!(clean_declared_author("admin").is_empty());
+        assert!(clean_declared_author("read more about the team here").is_empty());
+        assert!(clean_declared_author("{{author}}").is_empty());
     }
 
     #[test]

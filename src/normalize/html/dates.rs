@@ -94,12 +94,15 @@ pub struct JsonLdDates {
 }
 
 /// Every date the page declares, in order of trust. `metas` finds a `<meta>` tag's content by
-/// its lower-cased name.
+/// its lower-cased name; `article_meta` holds the asides and footers of the page's `<article>`
+/// (cut from `doc` with the page's other asides), read after `doc` for each kind of source.
 pub fn date_candidates(
     doc: &Document,
+    article_meta: Option<&Document>,
     ld: &JsonLdDates,
     metas: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<DateCandidate> {
+    let docs: Vec<&Document> = std::iter::once(doc).chain(article_meta).collect();
     let mut out = Vec::new();
     let mut push = |value: String, source: DateSource| {
         if !value.trim().is_empty() && !out.iter().any(|c: &DateCandidate| c.value == value) {
@@ -114,7 +117,10 @@ pub fn date_candidates(
             push(v, DateSource::Meta);
         }
     }
-    for node in doc.select("[itemprop=datePublished i]").nodes() {
+    for node in docs
+        .iter()
+        .flat_map(|d| d.select("[itemprop=datePublished i]").nodes().to_vec())
+    {
         if node.node_name().is_some_and(|n| &*n == "meta") {
             continue;
         }
@@ -127,10 +133,15 @@ pub fn date_candidates(
             push(v, DateSource::Microdata);
         }
     }
-    for v in time_elements(doc) {
+    for v in docs.iter().flat_map(|d| time_elements(d)) {
         push(v, DateSource::TimeElement);
     }
-    let (published, updated) = datelines(doc);
+    let (mut published, mut updated) = datelines(doc);
+    if let Some(extra) = article_meta {
+        let (p, u) = datelines(extra);
+        published.extend(p);
+        updated.extend(u);
+    }
     for v in published {
         push(v, DateSource::Text);
     }
@@ -425,7 +436,7 @@ mod tests {
     fn date_of(page: &str, ld: &JsonLdDates, url_has_date: bool) -> Option<(String, DateSource)> {
         let doc = Document::from(page);
         let metas = meta_of(&doc);
-        let c = date_candidates(&doc, ld, &metas);
+        let c = date_candidates(&doc, None, ld, &metas);
         choose_date(&c, url_has_date, datetime!(2026-01-01 00:00 UTC))
             .map(|(t, s)| (t.date().to_string(), s))
     }
@@ -518,6 +529,25 @@ mod tests {
         );
         // A URL date wins over a dateline.
         assert_eq!(date_of(page, &JsonLdDates::default(), true), None);
+    }
+
+    #[test]
+    fn an_articles_footer_dates_it_after_the_page() {
+        let page = r#"<article><h1>Story</h1><p>Text.</p></article>"#;
+        let footer =
+            Document::from(r#"<footer><time datetime="2021-06-06">June 6</time></footer>"#);
+        let doc = Document::from(page);
+        let metas = meta_of(&doc);
+        let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &metas);
+        assert_eq!(
+            choose_date(&c, false, datetime!(2026-01-01 00:00 UTC))
+                .map(|(t, s)| (t.date().to_string(), s)),
+            d("2021-06-06", DateSource::TimeElement)
+        );
+        // The page's own `<time>` comes first.
+        let doc = Document::from(r#"<time datetime="2022-02-02">Feb 2</time>"#);
+        let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &metas);
+        assert_eq!(c.first().map(|c| c.value.as_str()), Some("2022-02-02"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use dom_query::Document;
 use serde_json::Value;
 
 use super::dates::{date_candidates, DateCandidate, JsonLdDates};
-use crate::normalize::byline::clean_byline;
+use crate::normalize::byline::{clean_byline, clean_declared_author};
 
 /// At most this many tags and authors are taken from a page.
 const MAX_LIST: usize = 32;
@@ -89,7 +89,18 @@ struct JsonLdArticle {
 }
 
 /// Read the metadata of a parsed page; `json_ld` are the page's JSON-LD blocks.
+#[cfg(test)]
 pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
+    read_metadata_with(doc, None, json_ld)
+}
+
+/// [`read_metadata`], with the asides and footers of the page's `<article>` (cut from `doc`)
+/// parsed apart: their dates and bylines are read after `doc`'s.
+pub fn read_metadata_with(
+    doc: &Document,
+    article_meta: Option<&Document>,
+    json_ld: &[String],
+) -> PageMetadata {
     let ld = json_ld_article(json_ld);
     let metas = MetaTags::read(doc);
     let meta = |key: &str| metas.get(key);
@@ -124,7 +135,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         .attr("href")
         .and_then(|h| clean(&h))
         .or_else(|| meta("og:url"));
-    let dates = date_candidates(doc, &ld.dates, &|k: &str| metas.get(k));
+    let dates = date_candidates(doc, article_meta, &ld.dates, &|k: &str| metas.get(k));
 
     let mut tags: Vec<String> = Vec::new();
     for t in metas.tags.iter().cloned() {
@@ -134,7 +145,7 @@ pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
         push_unique(&mut tags, k);
     }
 
-    let authors = read_authors(doc, &ld.authors, &metas, site_name.as_deref());
+    let authors = read_authors(doc, article_meta, &ld.authors, &metas, site_name.as_deref());
 
     let language = doc
         .select("html")
@@ -406,22 +417,29 @@ fn any_dates(value: &Value, depth: usize, dates: &mut JsonLdDates) {
 }
 
 /// The page's authors: the first source that names any (JSON-LD, the author meta tags, the
-/// byline elements), each value cleaned. A name equal to the site's own is the publisher, not
-/// a byline, and is left out.
+/// byline elements), each value cleaned (the declared fields as fields that hold only a name,
+/// see [`clean_declared_author`]). A name equal to the site's own is the publisher, not a
+/// byline, and is left out.
 fn read_authors(
     doc: &Document,
+    article_meta: Option<&Document>,
     ld_authors: &[String],
     metas: &MetaTags,
     site_name: Option<&str>,
 ) -> Vec<String> {
     let site = site_name.map(title_words).unwrap_or_default();
-    let collect = |raws: &mut dyn Iterator<Item = String>| {
+    let collect_as = |raws: &mut dyn Iterator<Item = String>, declared: bool| {
         let mut out: Vec<String> = Vec::new();
         for raw in raws {
             if raw.starts_with("http") || raw.contains("://") {
                 continue;
             }
-            for name in clean_byline(&raw) {
+            let names = if declared {
+                clean_declared_author(&raw)
+            } else {
+                clean_byline(&raw)
+            };
+            for name in names {
                 if !site.is_empty() && title_words(&name) == site {
                     continue;
                 }
@@ -430,7 +448,8 @@ fn read_authors(
         }
         out
     };
-    let from_ld = collect(&mut ld_authors.iter().cloned());
+    let collect = |raws: &mut dyn Iterator<Item = String>| collect_as(raws, false);
+    let from_ld = collect_as(&mut ld_authors.iter().cloned(), true);
     if !from_ld.is_empty() {
         return from_ld;
     }
@@ -456,11 +475,14 @@ fn read_authors(
             meta_values.extend(metas.get(&format!("twitter:data{i}")));
         }
     }
-    let from_meta = collect(&mut meta_values.into_iter());
+    let from_meta = collect_as(&mut meta_values.into_iter(), true);
     if !from_meta.is_empty() {
         return from_meta;
     }
-    for selector in BYLINE_SELECTORS {
+    for (selector, doc) in std::iter::once(doc)
+        .chain(article_meta)
+        .flat_map(|d| BYLINE_SELECTORS.iter().map(move |s| (s, d)))
+    {
         let mut values = Vec::new();
         for node in doc
             .select(selector)
@@ -794,6 +816,25 @@ mod tests {
         let ld =
             r#"{"@type":"BlogPosting","author":{"@type":"Person","name":"Maria &amp; Katerina"}}"#;
         assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["Maria", "Katerina"]);
+    }
+
+    #[test]
+    fn declared_authors_in_lower_case_are_kept() {
+        let page = r#"<meta name="author" content="jdoe"><p class="byline">by the desk</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["jdoe"]);
+        let ld = r#"{"@type":"BlogPosting","author":{"@type":"Person","name":"ann lee"}}"#;
+        assert_eq!(authors_of("<p>x</p>", &[ld]), vec!["ann lee"]);
+        // A byline element in lower case is prose, not a name.
+        assert!(authors_of(r#"<p class="byline">ann lee</p>"#, &[]).is_empty());
+    }
+
+    #[test]
+    fn an_articles_footer_names_its_author() {
+        let page = r#"<article><h1>Story</h1><p>Text.</p></article>"#;
+        let footer =
+            Document::from(r#"<footer><a rel="author" href="/u/ann">Ann Lee</a></footer>"#);
+        let m = read_metadata_with(&Document::from(page), Some(&footer), &[]);
+        assert_eq!(m.authors, vec!["Ann Lee"]);
     }
 
     #[test]

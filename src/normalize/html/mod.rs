@@ -149,7 +149,9 @@ pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) ->
     // Nesting and size are bounded before anything builds or walks a tree.
     let (markup, _) = limits::bound_markup(&pruned.html);
     let doc = Document::from(markup.as_ref());
-    let metadata = metadata::read_metadata(&doc, &pruned.json_ld);
+    let article_meta = (!pruned.article_meta.is_empty())
+        .then(|| Document::from(pruned.article_meta.concat().as_str()));
+    let metadata = metadata::read_metadata_with(&doc, article_meta.as_ref(), &pruned.json_ld);
     let page = page_url.and_then(http_url);
     let base = metadata
         .canonical_url

@@ -22,12 +22,19 @@ pub const MAX_MARKUP_BYTES: usize = 4 * 1024 * 1024;
 /// At most this many JSON-LD blocks, each at most this long, are kept.
 const MAX_JSON_LD: usize = 16;
 const MAX_JSON_LD_BYTES: usize = 256 * 1024;
+/// Asides and footers of an `<article>` ("a footer typically contains information about its
+/// section such as who wrote it … and dates", as HTML defines it): dropped from the text, kept
+/// apart for the metadata, at most this many, each at most this long.
+const MAX_ARTICLE_META: usize = 8;
+const MAX_ARTICLE_META_BYTES: usize = 8 * 1024;
 
-/// The page without dropped elements, and the JSON-LD blocks it held.
+/// The page without dropped elements, the JSON-LD blocks it held, and the asides and footers
+/// its `<article>` elements held.
 #[derive(Debug, Default)]
 pub struct Pruned {
     pub html: String,
     pub json_ld: Vec<String>,
+    pub article_meta: Vec<String>,
 }
 
 /// Cut dropped elements and comments out of `html`.
@@ -42,15 +49,23 @@ fn prune_counting(html: &str) -> (Pruned, usize) {
     let mut out = Pruned {
         html: String::with_capacity(html.len().min(MAX_MARKUP_BYTES) / 2),
         json_ld: Vec::new(),
+        article_meta: Vec::new(),
     };
     let mut copied = 0;
     let mut i = 0;
     // Where a search for a structural element's end tag found none: none is after any later
     // point either, so a page of unclosed `<nav>` is not searched to its end once a tag.
     let mut unclosed_from: [Option<usize>; STRUCTURAL.len()] = [None; STRUCTURAL.len()];
+    // How many `<article>` elements are open where the scan stands.
+    let mut articles_open = 0usize;
     while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
         let lt = i + offset;
         let rest = &bytes[lt + 1..];
+        if is_tag(rest, "article") {
+            articles_open += 1;
+        } else if rest.first() == Some(&b'/') && is_tag(&rest[1..], "article") {
+            articles_open = articles_open.saturating_sub(1);
+        }
         if rest.starts_with(b"!--") {
             out.html.push_str(&html[copied..lt]);
             let end = find_ascii_ci(&rest[3..], b"-->").map_or(bytes.len(), |e| lt + 4 + e + 3);
@@ -107,6 +122,18 @@ fn prune_counting(html: &str) -> (Pruned, usize) {
                         out.json_ld.push(text.to_string());
                     }
                 }
+                if matches!(name, "aside" | "footer")
+                    && articles_open > 0
+                    && found.is_some()
+                    // A comment's footer names the commenter, not the article's author.
+                    && find_ascii_ci(&bytes[lt..open_end], b"comment").is_none()
+                    && out.article_meta.len() < MAX_ARTICLE_META
+                    && end - lt <= MAX_ARTICLE_META_BYTES
+                {
+                    if let Some(markup) = html.get(lt..end) {
+                        out.article_meta.push(markup.to_string());
+                    }
+                }
                 copied = end;
                 i = end;
             }
@@ -133,14 +160,17 @@ fn prune_counting(html: &str) -> (Pruned, usize) {
 }
 
 fn dropped_element(after_lt: &[u8]) -> Option<&'static str> {
-    DROPPED.iter().copied().find(|name| {
-        after_lt.len() > name.len()
-            && after_lt[..name.len()].eq_ignore_ascii_case(name.as_bytes())
-            && matches!(
-                after_lt[name.len()],
-                b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'\x0c'
-            )
-    })
+    DROPPED.iter().copied().find(|name| is_tag(after_lt, name))
+}
+
+/// Whether the markup after a `<` opens the element `name`.
+fn is_tag(after_lt: &[u8], name: &str) -> bool {
+    after_lt.len() > name.len()
+        && after_lt[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        && matches!(
+            after_lt[name.len()],
+            b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'\x0c'
+        )
 }
 
 fn close_tag(name: &str) -> String {
@@ -179,6 +209,22 @@ mod tests {
         // An aside never closed keeps the article after it.
         let page = "<p>a</p><aside class=x><p>b</p>";
         assert_eq!(prune_markup(page).html, page);
+    }
+
+    #[test]
+    fn an_articles_asides_and_footers_are_kept_for_the_metadata() {
+        let page = "<aside>Trending</aside><article><h1>T</h1><p>a</p>\
+                    <footer class=meta>By Ann Lee, <time datetime=2021-06-06>June 6</time></footer>\
+                    </article><footer>© Us</footer>";
+        let pruned = prune_markup(page);
+        assert_eq!(pruned.html, "<article><h1>T</h1><p>a</p></article>");
+        assert_eq!(
+            pruned.article_meta,
+            vec!["<footer class=meta>By Ann Lee, <time datetime=2021-06-06>June 6</time></footer>"]
+        );
+        let page = "<article><p>a</p><article class=comment><p>Nice</p>\
+                    <footer class=comment-meta>Bo says</footer></article></article>";
+        assert!(prune_markup(page).article_meta.is_empty());
     }
 
     #[test]
