@@ -38,6 +38,15 @@ pub fn parse_inline(line: &str) -> Inline {
             ..Inline::default()
         };
     }
+    #[cfg(feature = "cmark-inline")]
+    return super::inline_cmark::parse(line);
+    #[cfg(not(feature = "cmark-inline"))]
+    parse_marked(line)
+}
+
+/// [`parse_inline`] of a line with markup in it.
+#[cfg_attr(feature = "cmark-inline", allow(dead_code))]
+fn parse_marked(line: &str) -> Inline {
     let mut out = Inline::default();
     let mut emphasis = false;
     parse_into(line, &mut out, false, &mut emphasis);
@@ -333,6 +342,13 @@ fn html_tag(s: &str, open: usize) -> Option<Tag<'static>> {
         i += 1;
     }
     None
+}
+
+/// The element an inline HTML tag (or comment, `!--`) names, and whether it opens it: `None`
+/// for markup that is not a known element's tag.
+#[cfg(feature = "cmark-inline")]
+pub(super) fn html_tag_name(raw: &str) -> Option<(&'static str, bool)> {
+    html_tag(raw, 0).map(|tag| (tag.name, tag.opening))
 }
 
 /// Where the element whose opening tag ends at `from` ends: after its closing tag, else at the
