@@ -90,7 +90,9 @@ pub fn parse(line: &str) -> Inline {
         let mut text = text.as_str();
         if first {
             first = false;
-            text = text.strip_prefix("x ").unwrap_or(text.strip_prefix('x').unwrap_or(text));
+            text = text
+                .strip_prefix("x ")
+                .unwrap_or(text.strip_prefix('x').unwrap_or(text));
         }
         if skipping.is_some() {
             continue;

@@ -85,7 +85,10 @@ pub fn add(doc: &mut Value) {
         {
             schemas.insert(schema_name.to_owned(), schema);
         }
-        webhooks.insert(kind.to_owned(), json!({"post": operation(kind, schema_name, summary, description)}));
+        webhooks.insert(
+            kind.to_owned(),
+            json!({"post": operation(kind, schema_name, summary, description)}),
+        );
     }
     doc["webhooks"] = Value::Object(webhooks);
 }
