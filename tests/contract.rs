@@ -394,3 +394,157 @@ fn the_served_document_is_the_finished_one() {
         json!([{}, {"bearer": []}])
     );
 }
+
+/// The schema the document gives for `pointer` (a `$ref` into its components), as a JSON Schema
+/// whose references resolve in the document.
+fn validator_for(doc: &Value, reference: &str) -> jsonschema::Validator {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": reference,
+        "components": doc["components"],
+    });
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the webhook payload schema compiles")
+}
+
+#[test]
+fn the_document_describes_every_webhook_event() {
+    let doc = document();
+    let webhooks = doc["webhooks"].as_object().expect("webhooks");
+    let mut kinds: Vec<&str> = webhooks.keys().map(String::as_str).collect();
+    kinds.sort_unstable();
+    let mut expected = newsdesk::store::webhooks::EVENT_TYPES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(kinds, expected);
+    for (kind, item) in webhooks {
+        let operation = &item["post"];
+        let headers: Vec<&str> = operation["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .map(|p| p["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(
+            headers,
+            ["webhook-id", "webhook-timestamp", "webhook-signature"],
+            "{kind}"
+        );
+        let reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .expect("a payload schema");
+        // The payload names its own type and nothing else.
+        let validator = validator_for(&doc, reference);
+        let other = json!({"type": "article.other", "timestamp": "2026-12-07T04:00:00Z",
+                           "data": {"from": "a", "into": "b"}});
+        assert!(!validator.is_valid(&other), "{kind} takes another type");
+    }
+}
+
+common::backends!(
+    delivered_webhook_payloads_match_the_document,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+/// Each event, delivered to a real receiver, is what the document's `webhooks` say: the body
+/// validates against the event's payload schema, the headers match their patterns.
+async fn delivered_webhook_payloads_match_the_document() {
+    let doc = document();
+    let receiver = common::Receiver::start(Vec::new()).await;
+    let app = common::webhook_app().await;
+    let editor = app.editor().await;
+    let registered = app
+        .client
+        .post(app.url("/v1/webhooks"))
+        .bearer_auth(&editor)
+        .json(&json!({"url": receiver.url, "events": newsdesk::store::webhooks::EVENT_TYPES}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+
+    // article.published, article.updated, entity.merged, article.deleted.
+    let article: Value = app
+        .ingest_json(&editor, &english_article(1, "harbour"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let article_url = app.url(&format!("/v1/articles/{}", article["id"].as_str().unwrap()));
+    let patched = app
+        .client
+        .patch(&article_url)
+        .bearer_auth(&editor)
+        .json(&json!({"title": "Council approves the harbour budget", "summary": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let mut ids = Vec::new();
+    for name in ["Jane Quorra", "J. Quorra-Smith"] {
+        let created: Value = app
+            .client
+            .post(app.url("/v1/entities"))
+            .bearer_auth(&editor)
+            .json(&json!({"name": name, "type": "person"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.push(created["id"].clone());
+    }
+    let merged = app
+        .client
+        .post(app.url(&format!("/v1/entities/{}/merge", ids[1].as_str().unwrap())))
+        .bearer_auth(&editor)
+        .json(&json!({"into": ids[0]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(merged.status(), 200);
+    let deleted = app
+        .client
+        .delete(&article_url)
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    common::dispatch_until(&app, || receiver.requests().len() >= 4).await;
+
+    let mut seen = Vec::new();
+    for (headers, body) in receiver.requests() {
+        let payload: Value = serde_json::from_str(&body).unwrap();
+        let kind = payload["type"].as_str().expect("a type").to_owned();
+        let operation = &doc["webhooks"][&kind]["post"];
+        assert!(operation.is_object(), "{kind} is in the document");
+        let reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .expect("a payload schema");
+        let validator = validator_for(&doc, reference);
+        let errors: Vec<String> = validator
+            .iter_errors(&payload)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{kind}: {errors:#?}\n{payload:#}");
+        for parameter in operation["parameters"].as_array().expect("parameters") {
+            let name = parameter["name"].as_str().expect("name");
+            let pattern = parameter["schema"]["pattern"].as_str().expect("pattern");
+            let value = headers[name].to_str().unwrap();
+            assert!(
+                regex::Regex::new(pattern).unwrap().is_match(value),
+                "{kind}: {name} {value:?} against {pattern}"
+            );
+        }
+        assert_eq!(headers["content-type"], "application/json");
+        seen.push(kind);
+    }
+    seen.sort_unstable();
+    let mut expected = newsdesk::store::webhooks::EVENT_TYPES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(seen, expected, "one delivery of each event");
+    app.stop().await;
+}

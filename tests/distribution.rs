@@ -5,7 +5,10 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{backends, spawn_app, spawn_app_with, spawn_on, TestApp};
+use common::{
+    backends, dispatch_once, dispatch_until, spawn_app, spawn_app_with, spawn_on, webhook_app,
+    Receiver, TestApp,
+};
 use newsdesk::store::tokens::Role;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -19,16 +22,6 @@ fn dated_article(n: usize, published_at: &str) -> Value {
     let mut article = common::english_article(n, "harbour");
     article["published_at"] = json!(published_at);
     article
-}
-
-/// One dispatcher round on the app's store.
-async fn dispatch_once(app: &TestApp) {
-    let in_flight = Arc::new(tokio::sync::Semaphore::new(
-        app.state.config.distribution.webhook_concurrency as usize,
-    ));
-    newsdesk::dispatch::tick(&app.state.store, &app.state.config.distribution, &in_flight)
-        .await
-        .expect("dispatch");
 }
 
 backends!(a_date_ahead_schedules_the_article_until_its_time);
@@ -492,63 +485,6 @@ async fn nested_lists_link_to_the_feeds_of_their_tag_and_entity() {
     app.stop().await;
 }
 
-/// A webhook receiver on 127.0.0.1: records every request and answers the statuses of its
-/// script in turn (then 200).
-#[derive(Clone)]
-struct Receiver {
-    url: String,
-    seen: Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
-}
-
-impl Receiver {
-    async fn start(script: Vec<u16>) -> Receiver {
-        use axum::extract::State;
-        type Shared = (
-            Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
-            Arc<std::sync::Mutex<std::collections::VecDeque<u16>>>,
-        );
-        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let script = Arc::new(std::sync::Mutex::new(script.into_iter().collect()));
-        let app = axum::Router::new()
-            .route(
-                "/hook",
-                axum::routing::post(
-                    |State((seen, script)): State<Shared>,
-                     headers: axum::http::HeaderMap,
-                     body: String| async move {
-                        seen.lock().unwrap().push((headers, body));
-                        let status = script.lock().unwrap().pop_front().unwrap_or(200);
-                        axum::http::StatusCode::from_u16(status).unwrap()
-                    },
-                ),
-            )
-            .with_state((seen.clone(), script));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Receiver {
-            url: format!("http://{addr}/hook"),
-            seen,
-        }
-    }
-
-    fn requests(&self) -> Vec<(axum::http::HeaderMap, String)> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-/// An app whose webhooks may reach 127.0.0.1, retrying at once.
-async fn webhook_app() -> TestApp {
-    spawn_app_with(
-        |config| {
-            config.distribution.webhook_allow_hosts = vec!["127.0.0.1".into()];
-            config.distribution.webhook_retry_base_ms = 1;
-        },
-        axum::Router::new(),
-    )
-    .await
-}
-
 async fn register(app: &TestApp, token: &str, url: &str, events: &[&str]) -> reqwest::Response {
     app.client
         .post(app.url("/v1/webhooks"))
@@ -557,20 +493,6 @@ async fn register(app: &TestApp, token: &str, url: &str, events: &[&str]) -> req
         .send()
         .await
         .unwrap()
-}
-
-/// Runs dispatcher rounds until `done` holds (or ten seconds pass).
-async fn dispatch_until(app: &TestApp, mut done: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        dispatch_once(app).await;
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        if done() {
-            // Let the last attempt's bookkeeping land.
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            return;
-        }
-    }
-    panic!("the dispatcher did not get there in time");
 }
 
 /// Verifies a delivery's Standard Webhooks signature with the secret, independently of the

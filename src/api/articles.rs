@@ -428,7 +428,7 @@ async fn get_article(
     let cacheable = fields.is_empty() && include.is_empty();
     let generation = state.store.generation().await?;
     if cacheable {
-        if let Some(rendered) = state.article_cache.get(&id_or_slug, generation) {
+        if let Some(rendered) = state.article_cache.get(&id_or_slug, generation).await {
             return Ok(cached_response(
                 &headers,
                 rendered,
@@ -468,7 +468,8 @@ async fn get_article(
     if cacheable && status == ArticleStatus::Published {
         state
             .article_cache
-            .put(&[&id_or_slug], generation, &rendered);
+            .put(&[&id_or_slug], generation, &rendered)
+            .await;
     }
     Ok(cached_response(
         &headers,

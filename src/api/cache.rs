@@ -2,16 +2,28 @@
 //! reads skip the database and the JSON encoder. An entry is valid while the store's content
 //! generation is unchanged (any write in this process moves it) and for a few seconds at most
 //! (writes by another process, such as `newsdesk reprocess`, show up within that time).
+//!
+//! The store is a `moka` cache weighted by bytes: when the budget is reached it evicts the
+//! least recently used entry, and admits a new one only if it is asked for more often than
+//! what it would push out (TinyLFU), so a burst of one-off searches does not wipe the hot
+//! articles. Misses for one key render once: the render runs under moka's per-key lock, and
+//! the requests queued behind it find its entry.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use moka::future::Cache;
+use moka::ops::compute::Op;
 
 /// Longest an entry is served without looking at the database.
 const MAX_AGE: Duration = Duration::from_secs(5);
+/// Longest an entry is kept at all: past [`MAX_AGE`] it is still served to the requests that
+/// come while one of them renders it again, for this long.
+const KEPT_FOR: Duration = Duration::from_secs(60);
+
 /// One rendered answer.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -21,10 +33,15 @@ pub struct Rendered {
     pub next: Option<String>,
 }
 
-enum Freshness {
-    Fresh,
-    /// Of the current generation, but older than [`MAX_AGE`].
-    Aged,
+impl Rendered {
+    /// Bytes it holds, as the budget counts them.
+    fn weight(&self, key: &str) -> u32 {
+        let bytes = key.len()
+            + self.body.len()
+            + self.etag.len()
+            + self.next.as_ref().map_or(0, String::len);
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
 }
 
 #[derive(Debug)]
@@ -32,32 +49,41 @@ struct Entry {
     rendered: Rendered,
     generation: u64,
     stored: Instant,
+    /// Set while one request renders this (aged) entry again.
+    refreshing: AtomicBool,
+}
+
+impl Entry {
+    fn new(rendered: Rendered, generation: u64) -> Arc<Entry> {
+        Arc::new(Entry {
+            rendered,
+            generation,
+            stored: Instant::now(),
+            refreshing: AtomicBool::new(false),
+        })
+    }
+
+    /// Of this generation and younger than [`MAX_AGE`].
+    fn fresh(&self, generation: u64) -> bool {
+        self.generation == generation && self.stored.elapsed() < MAX_AGE
+    }
 }
 
 /// Answers as anyone sees them (published content only), by key; at most `budget` bytes of
-/// bodies, emptied when a new entry would pass that.
+/// bodies, ETags and keys.
 #[derive(Debug)]
 pub struct ResponseCache {
-    entries: Mutex<Entries>,
-    budget: usize,
-    /// Keys being rendered now; a second request for one waits for the first's answer instead
-    /// of rendering it again (a burst of misses on an expensive search costs one search).
-    flights: Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
-}
-
-#[derive(Debug, Default)]
-struct Entries {
-    map: HashMap<String, Entry>,
-    /// Sum of the bodies kept (an entry stored under two keys counts twice).
-    bytes: usize,
+    entries: Cache<String, Arc<Entry>>,
 }
 
 impl ResponseCache {
     pub fn new(budget: usize) -> ResponseCache {
         ResponseCache {
-            entries: Mutex::new(Entries::default()),
-            budget,
-            flights: Mutex::new(HashMap::new()),
+            entries: Cache::builder()
+                .max_capacity(u64::try_from(budget).unwrap_or(u64::MAX))
+                .weigher(|key: &String, entry: &Arc<Entry>| entry.rendered.weight(key))
+                .time_to_live(KEPT_FOR)
+                .build(),
         }
     }
 
@@ -68,121 +94,67 @@ impl ResponseCache {
         key: &str,
         generation: u64,
         render: impl Future<Output = Result<Rendered, E>>,
-    ) -> Result<Rendered, E> {
-        let aged = match self.lookup(key, generation) {
-            Some((rendered, Freshness::Fresh)) => return Ok(rendered),
-            Some((rendered, Freshness::Aged)) => Some(rendered),
-            None => None,
-        };
-        // Someone else's render to wait for, or this request's own flight.
-        let waiting = {
-            let mut flights = lock(&self.flights);
-            match flights.get(key) {
-                Some(done) => Ok(done.clone()),
-                None => {
-                    let (sender, done) = tokio::sync::watch::channel(());
-                    flights.insert(key.to_owned(), done);
-                    Err(sender)
-                }
+    ) -> Result<Rendered, E>
+    where
+        E: Send + Sync + 'static,
+    {
+        // Unset on the way out, whatever the render comes to.
+        let mut refreshing = None;
+        if let Some(entry) = self.entries.get(key).await {
+            if entry.fresh(generation) {
+                return Ok(entry.rendered.clone());
             }
-        };
-        let waiting = match waiting {
-            Ok(done) => Some(done),
-            Err(sender) => {
-                // The flight lands (leaves the map, then wakes the others) when this render
-                // is done or dropped.
-                let _flight = Flight {
-                    cache: self,
-                    key,
-                    _sender: sender,
-                };
-                let result = render.await;
-                if let Ok(rendered) = &result {
-                    self.put(&[key], generation, rendered);
+            if entry.generation == generation {
+                // Only the age ran out (no write in this process): while one request renders
+                // it again, the others get the entry they would have got a moment ago.
+                if entry.refreshing.swap(true, Ordering::AcqRel) {
+                    return Ok(entry.rendered.clone());
                 }
-                return result;
+                refreshing = Some(Refreshing(entry));
             }
-        };
-        if let (Some(aged), Some(_)) = (aged, &waiting) {
-            // Only the age ran out (no write in this process): while one request renders it
-            // again, the others get the entry they would have got a moment ago.
-            return Ok(aged);
         }
-        if let Some(mut done) = waiting {
-            // Ends when the renderer's flight lands, whatever its outcome.
-            let _ = done.changed().await;
-        }
-        match self.get(key, generation) {
-            Some(rendered) => Ok(rendered),
-            // The renderer failed or a write came in between: render for this request.
-            None => render.await,
+        // Under the key's lock: the first miss renders, the misses queued behind it find
+        // its entry fresh and take it.
+        let computed = self
+            .entries
+            .entry_by_ref(key)
+            .and_try_compute_with(|current| async move {
+                if let Some(current) = current {
+                    if current.value().fresh(generation) {
+                        return Ok(Op::Nop);
+                    }
+                }
+                Ok(Op::Put(Entry::new(render.await?, generation)))
+            })
+            .await?;
+        drop(refreshing);
+        match computed.into_entry() {
+            Some(entry) => Ok(entry.into_value().rendered.clone()),
+            // moka answers the entry after `Nop` on one and after `Put`, the only two ops the
+            // closure gives.
+            None => unreachable!("moka answers the entry after Nop on one or Put"),
         }
     }
 
-    pub fn get(&self, key: &str, generation: u64) -> Option<Rendered> {
-        match self.lookup(key, generation)? {
-            (rendered, Freshness::Fresh) => Some(rendered),
-            (_, Freshness::Aged) => None,
-        }
+    pub async fn get(&self, key: &str, generation: u64) -> Option<Rendered> {
+        let entry = self.entries.get(key).await?;
+        entry.fresh(generation).then(|| entry.rendered.clone())
     }
 
-    /// The entry of this generation, and whether it is past [`MAX_AGE`].
-    fn lookup(&self, key: &str, generation: u64) -> Option<(Rendered, Freshness)> {
-        let entries = lock(&self.entries);
-        let entry = entries.map.get(key)?;
-        let freshness = if entry.stored.elapsed() < MAX_AGE {
-            Freshness::Fresh
-        } else {
-            Freshness::Aged
-        };
-        (entry.generation == generation).then(|| (entry.rendered.clone(), freshness))
-    }
-
-    pub fn put(&self, keys: &[&str], generation: u64, rendered: &Rendered) {
-        let mut entries = lock(&self.entries);
-        let size = rendered.body.len() * keys.len();
-        if size > self.budget {
-            return;
-        }
-        if entries.bytes + size > self.budget {
-            entries.map.clear();
-            entries.bytes = 0;
-        }
-        let stored = Instant::now();
+    pub async fn put(&self, keys: &[&str], generation: u64, rendered: &Rendered) {
+        let entry = Entry::new(rendered.clone(), generation);
         for key in keys {
-            let old = entries.map.insert(
-                (*key).to_owned(),
-                Entry {
-                    rendered: rendered.clone(),
-                    generation,
-                    stored,
-                },
-            );
-            let freed = old.map_or(0, |e| e.rendered.body.len());
-            entries.bytes = entries.bytes.saturating_sub(freed) + rendered.body.len();
+            self.entries.insert((*key).to_owned(), entry.clone()).await;
         }
     }
 }
 
-/// A render in progress; dropping it takes the key out of the map, then (as the sender drops)
-/// wakes the requests waiting for it.
-struct Flight<'a> {
-    cache: &'a ResponseCache,
-    key: &'a str,
-    _sender: tokio::sync::watch::Sender<()>,
-}
+/// An aged entry that this request renders again; dropping it lets the next request try.
+struct Refreshing(Arc<Entry>);
 
-impl Drop for Flight<'_> {
+impl Drop for Refreshing {
     fn drop(&mut self) {
-        lock(&self.cache.flights).remove(self.key);
-    }
-}
-
-/// A poisoned lock still guards plain data that is valid at every step.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    match mutex.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
+        self.0.refreshing.store(false, Ordering::Release);
     }
 }
 
@@ -190,38 +162,60 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn entries_expire_with_the_generation() {
-        let cache = ResponseCache::new(1024);
-        let rendered = Rendered {
-            body: Bytes::from_static(b"{}"),
+    fn rendered(body: &'static [u8]) -> Rendered {
+        Rendered {
+            body: Bytes::from_static(body),
             etag: "\"e\"".into(),
             next: None,
-        };
-        cache.put(&["id", "slug"], 7, &rendered);
-        assert!(cache.get("id", 7).is_some());
-        assert!(cache.get("slug", 7).is_some());
-        assert!(cache.get("id", 8).is_none());
-        assert!(cache.get("other", 7).is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn entries_expire_with_the_generation() {
+        let cache = ResponseCache::new(1024);
+        cache.put(&["id", "slug"], 7, &rendered(b"{}")).await;
+        assert!(cache.get("id", 7).await.is_some());
+        assert!(cache.get("slug", 7).await.is_some());
+        assert!(cache.get("id", 8).await.is_none());
+        assert!(cache.get("other", 7).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_write_makes_the_next_read_render_again() {
+        let cache = ResponseCache::new(1024);
+        let first = cache
+            .get_or_render("k", 1, async { Ok::<_, ()>(rendered(b"old")) })
+            .await;
+        assert_eq!(&first.unwrap().body[..], b"old");
+        let same = cache
+            .get_or_render("k", 1, async { Ok::<_, ()>(rendered(b"not asked")) })
+            .await;
+        assert_eq!(&same.unwrap().body[..], b"old");
+        let after_write = cache
+            .get_or_render("k", 2, async { Ok::<_, ()>(rendered(b"new")) })
+            .await;
+        assert_eq!(&after_write.unwrap().body[..], b"new");
+        let failed = cache.get_or_render("k", 3, async { Err("down") }).await;
+        assert_eq!(failed.unwrap_err(), "down");
+        assert!(
+            cache.get("k", 3).await.is_none(),
+            "a failed render keeps nothing"
+        );
     }
 
     #[tokio::test]
     async fn concurrent_misses_render_once() {
-        let cache = std::sync::Arc::new(ResponseCache::new(1024));
-        let renders = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let cache = Arc::new(ResponseCache::new(1024));
+        let renders = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let tasks: Vec<_> = (0..8)
             .map(|_| {
                 let (cache, renders) = (cache.clone(), renders.clone());
                 tokio::spawn(async move {
                     cache
                         .get_or_render("k", 1, async {
-                            renders.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            renders.fetch_add(1, Ordering::SeqCst);
                             tokio::time::sleep(Duration::from_millis(20)).await;
-                            Ok::<_, ()>(Rendered {
-                                body: Bytes::from_static(b"[]"),
-                                etag: "\"e\"".into(),
-                                next: None,
-                            })
+                            Ok::<_, ()>(rendered(b"[]"))
                         })
                         .await
                 })
@@ -230,24 +224,70 @@ mod tests {
         for task in tasks {
             assert_eq!(&task.await.unwrap().unwrap().body[..], b"[]");
         }
-        assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
-        assert!(lock(&cache.flights).is_empty());
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
     }
 
-    #[test]
-    fn the_budget_bounds_what_is_kept() {
-        let cache = ResponseCache::new(10);
-        let rendered = |n: usize| Rendered {
+    #[tokio::test]
+    async fn the_budget_bounds_what_is_kept() {
+        let cache = ResponseCache::new(1000);
+        let body = |n: usize| Rendered {
             body: Bytes::from(vec![b' '; n]),
             etag: "\"e\"".into(),
             next: None,
         };
-        cache.put(&["a"], 1, &rendered(6));
-        cache.put(&["b"], 1, &rendered(6));
-        assert!(cache.get("a", 1).is_none(), "emptied to make room");
-        assert!(cache.get("b", 1).is_some());
-        cache.put(&["c"], 1, &rendered(11));
-        assert!(cache.get("c", 1).is_none(), "larger than the budget");
-        assert!(cache.get("b", 1).is_some());
+        cache.put(&["too large"], 1, &body(1001)).await;
+        for n in 0..50 {
+            cache.put(&[&format!("k{n}")], 1, &body(97)).await;
+        }
+        cache.entries.run_pending_tasks().await;
+        assert!(
+            cache.get("too large", 1).await.is_none(),
+            "larger than the budget"
+        );
+        assert!(cache.entries.weighted_size() <= 1000);
+        assert!(cache.entries.entry_count() > 0);
+    }
+
+    /// TinyLFU admission: one-off entries do not push out one that was read again and again,
+    /// though it is the least recently used (a plain LRU would evict it first).
+    #[tokio::test]
+    async fn a_burst_of_one_off_searches_keeps_the_hot_article() {
+        // Room for about twenty entries of 100 bytes.
+        let cache = ResponseCache::new(2000);
+        let entry = |key: &str| Rendered {
+            body: Bytes::from(vec![b' '; 100 - key.len()]),
+            etag: String::new(),
+            next: None,
+        };
+        // A cache in use (moka counts reads once it is half full), then the hot article.
+        for n in 0..12 {
+            let key = format!("w{n:03}");
+            cache.put(&[&key], 1, &entry(&key)).await;
+        }
+        cache.entries.run_pending_tasks().await;
+        cache.put(&["hot"], 1, &entry("hot")).await;
+        for _ in 0..20 {
+            assert!(cache.get("hot", 1).await.is_some());
+        }
+        cache.entries.run_pending_tasks().await;
+        // A burst of different searches, none asked for twice, fifteen times what the cache
+        // holds; the hot article is not read meanwhile. (Far longer bursts age the counts, as
+        // TinyLFU means to: a hot article that is still read keeps its place by being read.)
+        for n in 0..300 {
+            let key = format!("q{n:03}");
+            cache
+                .get_or_render(&key, 1, async { Ok::<_, ()>(entry(&key)) })
+                .await
+                .unwrap();
+            if n % 20 == 0 {
+                cache.entries.run_pending_tasks().await;
+            }
+        }
+        cache.entries.run_pending_tasks().await;
+        assert!(cache.entries.weighted_size() <= 2000);
+        assert!(
+            cache.get("hot", 1).await.is_some(),
+            "the hot entry survived 300 one-off entries"
+        );
     }
 }

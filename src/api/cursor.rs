@@ -1,5 +1,8 @@
 //! Opaque, tamper-evident pagination cursors: a small JSON payload, base64url, with an HMAC so a
 //! forged or edited cursor is a 400, never a 500 or a different result set.
+//!
+//! Ours, not a crate's: it is a few lines over the `hmac` and `base64` crates, and what it signs
+//! (the query's fingerprint, the snapshot bound, the sort key) is this API's contract.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -19,6 +19,8 @@ pub use contract::finish;
 /// What the annotations cannot say, or would say on every route: the answers any route can
 /// give, the exact bounds of shared parameters, and the links between operations.
 mod contract;
+/// The events POSTed to webhooks, their payloads and signature headers.
+pub mod webhooks;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(

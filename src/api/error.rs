@@ -1,5 +1,9 @@
 //! The API's one error type. Every non-2xx answer is an RFC 9457 `application/problem+json`
 //! document; internal failures are logged with their detail and answered without it.
+//!
+//! Ours, not a crate's: the catalogue of problem types ([`ProblemKind`]: slugs, titles,
+//! statuses, the explanations at `/problems/{kind}`) is this API's own vocabulary; a problem
+//! crate would give only the document's shape, which is a dozen lines here.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

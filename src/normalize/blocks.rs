@@ -1,5 +1,9 @@
 //! Lines to raw blocks: each non-blank line becomes one block with its markdown shape (heading,
 //! list item, quote, image, rule, text), its visible text and its link share.
+//!
+//! Line by line and hand-written: scraped text is one block a line whatever markdown would make
+//! of it (a fence, an HTML block, a lazy continuation); the inline part is `inline`'s (see its
+//! module docs for why that is not `pulldown-cmark`).
 
 use super::inline::{parse_inline, ImageRef};
 

@@ -6,6 +6,10 @@
 //! [`find_written_date`] for a date written out in a line of text ("12 March 2024", "Jan. 5,
 //! 2025", "15 सितंबर 2023", "2024-03-12", "03/12/2024"). Month names are whole classes: the
 //! English names and their usual abbreviations, and the Hindi names in their common spellings.
+//!
+//! Ours, not a crate's: date crates parse a date string they are given; which string on a news
+//! page or URL is the publication date (and which is not) is this module's rules, held by the
+//! fixture and golden tests and the dev-set figures in BENCHMARKS.md.
 
 use std::sync::LazyLock;
 

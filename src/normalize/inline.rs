@@ -2,6 +2,14 @@
 //! inline HTML tags (`<img src=x onerror=…>`, `<b>`, `</span>`) dropped with their text kept (the
 //! contents of `<script>` and `<style>` go with them), so a line becomes its visible text plus
 //! what it links to.
+//!
+//! Hand-written on purpose, measured against `pulldown-cmark` (the `cmark-inline` feature,
+//! `inline_cmark.rs`; BENCHMARKS.md, 2026-12-07): the dev-set figures are level or a little lower
+//! with it (wcxb_text check shingle F1 0.897 → 0.896, word F1 0.899 → 0.897; wcxb_text_main
+//! check 0.884 → 0.882; aeb and indic equal) and the normalizer benchmark shows no speed to gain
+//! that the shared machine could tell apart. CommonMark also reads scraped lines otherwise than
+//! this scan and its tests expect (`<https://…>` becomes link text, character references are
+//! decoded, a line must be guarded from being read as a list, fence, HTML block or definition).
 
 use super::hygiene::is_word_part;
 
@@ -38,6 +46,15 @@ pub fn parse_inline(line: &str) -> Inline {
             ..Inline::default()
         };
     }
+    #[cfg(feature = "cmark-inline")]
+    return super::inline_cmark::parse(line);
+    #[cfg(not(feature = "cmark-inline"))]
+    parse_marked(line)
+}
+
+/// [`parse_inline`] of a line with markup in it.
+#[cfg_attr(feature = "cmark-inline", allow(dead_code))]
+fn parse_marked(line: &str) -> Inline {
     let mut out = Inline::default();
     let mut emphasis = false;
     parse_into(line, &mut out, false, &mut emphasis);
@@ -333,6 +350,13 @@ fn html_tag(s: &str, open: usize) -> Option<Tag<'static>> {
         i += 1;
     }
     None
+}
+
+/// The element an inline HTML tag (or comment, `!--`) names, and whether it opens it: `None`
+/// for markup that is not a known element's tag.
+#[cfg(feature = "cmark-inline")]
+pub(super) fn html_tag_name(raw: &str) -> Option<(&'static str, bool)> {
+    html_tag(raw, 0).map(|tag| (tag.name, tag.opening))
 }
 
 /// Where the element whose opening tag ends at `from` ends: after its closing tag, else at the

@@ -17,6 +17,9 @@ mod explicit;
 pub mod html;
 mod hygiene;
 mod inline;
+/// The inline parser on `pulldown-cmark`, measured against the hand-written one.
+#[cfg(feature = "cmark-inline")]
+mod inline_cmark;
 mod kickers;
 mod language;
 mod slug;

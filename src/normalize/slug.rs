@@ -1,6 +1,9 @@
 //! Readable ASCII slugs from titles and names in any script. Romanization is deunicode's; for
 //! Devanagari the inherent vowel is restored between consonants (deunicode drops it: "आपस" would
 //! read "aaps"), and retroflex consonants are written as their plain letters.
+//!
+//! Ours, not a crate's: slug crates (`slug`, `slugify`) romanize through deunicode or unidecode, whose
+//! tables both drop Devanagari's inherent vowel; this module is that fix on top of deunicode.
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -338,3 +338,86 @@ pub fn english_article(n: usize, tag: &str) -> serde_json::Value {
         "tags": [tag],
     })
 }
+
+// Webhooks: a receiver, an app allowed to reach it, and the dispatcher driven by hand.
+
+/// One dispatcher round on the app's store.
+pub async fn dispatch_once(app: &TestApp) {
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(
+        app.state.config.distribution.webhook_concurrency as usize,
+    ));
+    newsdesk::dispatch::tick(&app.state.store, &app.state.config.distribution, &in_flight)
+        .await
+        .expect("dispatch");
+}
+
+/// An app whose webhooks may reach 127.0.0.1, retrying at once.
+pub async fn webhook_app() -> TestApp {
+    spawn_app_with(
+        |config| {
+            config.distribution.webhook_allow_hosts = vec!["127.0.0.1".into()];
+            config.distribution.webhook_retry_base_ms = 1;
+        },
+        axum::Router::new(),
+    )
+    .await
+}
+
+/// Runs dispatcher rounds until `done` holds (or ten seconds pass).
+pub async fn dispatch_until(app: &TestApp, mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        dispatch_once(app).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if done() {
+            // Let the last attempt's bookkeeping land.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            return;
+        }
+    }
+    panic!("the dispatcher did not get there in time");
+}
+
+/// A webhook receiver on 127.0.0.1: records every request and answers the statuses of its
+/// script in turn (then 200).
+#[derive(Clone)]
+pub struct Receiver {
+    pub url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+}
+
+impl Receiver {
+    pub async fn start(script: Vec<u16>) -> Receiver {
+        use axum::extract::State;
+        type Shared = (
+            std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+            std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<u16>>>,
+        );
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let script = std::sync::Arc::new(std::sync::Mutex::new(script.into_iter().collect()));
+        let app = axum::Router::new()
+            .route(
+                "/hook",
+                axum::routing::post(
+                    |State((seen, script)): State<Shared>,
+                     headers: axum::http::HeaderMap,
+                     body: String| async move {
+                        seen.lock().unwrap().push((headers, body));
+                        let status = script.lock().unwrap().pop_front().unwrap_or(200);
+                        axum::http::StatusCode::from_u16(status).unwrap()
+                    },
+                ),
+            )
+            .with_state((seen.clone(), script));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Receiver {
+            url: format!("http://{addr}/hook"),
+            seen,
+        }
+    }
+
+    pub fn requests(&self) -> Vec<(axum::http::HeaderMap, String)> {
+        self.seen.lock().unwrap().clone()
+    }
+}

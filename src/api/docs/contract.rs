@@ -51,6 +51,7 @@ pub fn finish(doc: utoipa::openapi::OpenApi) -> Value {
     describe_ingest_bodies(&mut doc);
     partial_answers(&mut doc);
     add_links(&mut doc);
+    super::webhooks::add(&mut doc);
     doc
 }
 
