@@ -22,6 +22,19 @@ pub(super) fn cue_len_at(seg: &Segment, i: usize) -> Option<usize> {
     })
 }
 
+/// Whether a speech frame ("ने कहा", "का कहना") starts at token `i`.
+fn speech_frame_at(seg: &Segment, i: usize) -> bool {
+    let lex = &*LEXICON;
+    if !seg.has(i, flag::FRAME_HEAD) {
+        return false;
+    }
+    let n = seg.tokens.len();
+    (1..=lex.max_frame_words.min(n - i)).any(|l| {
+        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+            && lex.speech_frames.contains(&*seg.joined_cow(i, i + l))
+    })
+}
+
 fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
     j > 0 && seg.text[seg.tokens[j - 1].end..seg.tokens[j].start].trim() == "."
 }
@@ -200,6 +213,16 @@ pub(super) fn find_devanagari(
         if !covered[i] && seg.has(i, flag::NAME_SUFFIX) {
             // "मोदी जी": the words before an honorific suffix are a person.
             let k = name_words_before(seg, covered, i, 2, false);
+            if k < i {
+                push(out, covered, si, k, i, EntityType::Person);
+            }
+        }
+    }
+    for i in 1..n {
+        if !covered[i] && !seg.tokens[i].break_before && speech_frame_at(seg, i) {
+            // "सुशांत सरीन का कहना है", "योसानो ने कहा": who speaks is a person, when the
+            // words are no common word, title, organization or place word.
+            let k = name_words_before(seg, covered, i, 3, false);
             if k < i {
                 push(out, covered, si, k, i, EntityType::Person);
             }
