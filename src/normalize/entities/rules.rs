@@ -35,6 +35,21 @@ fn speech_frame_at(seg: &Segment, i: usize) -> bool {
     })
 }
 
+/// A Devanagari name word that can stand in a person's name found by context (a title before
+/// it, a speech frame after it): no place or place-organization word ("नदी", "सरकार"), no
+/// oblique plural in -ों ("विश्लेषकों ने कहा": a plural noun names a group, not a person).
+fn fits_person(seg: &Segment, i: usize) -> bool {
+    !seg.has(i, flag::PLACE_SUFFIX | flag::PLACE_ORG_HEAD) && !seg.token_text(i).ends_with("ों")
+}
+
+/// A title cue at token `i` written after "एक" or a number ("एक संवाददाता सम्मेलन", "36
+/// उम्मीदवार"): an indefinite or counted noun, not a title before a name.
+fn counted(seg: &Segment, i: usize) -> bool {
+    i > 0
+        && !seg.tokens[i].break_before
+        && (seg.token_text(i - 1) == "एक" || seg.has(i - 1, flag::NUMERIC))
+}
+
 fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
     j > 0 && seg.text[seg.tokens[j - 1].end..seg.tokens[j].start].trim() == "."
 }
@@ -189,11 +204,16 @@ pub(super) fn find_devanagari(
             continue;
         };
         let s = i + l;
+        if counted(seg, i) {
+            i = s;
+            continue;
+        }
         let mut j = s;
         while j < n
             && j - s < 5
             && (!seg.tokens[j].break_before || (j == s && gap_is_only_period(seg, j)))
             && is_name_word(seg, covered, j, j == s)
+            && fits_person(seg, j)
         {
             j += 1;
         }
@@ -223,7 +243,7 @@ pub(super) fn find_devanagari(
             // "सुशांत सरीन का कहना है", "योसानो ने कहा": who speaks is a person, when the
             // words are no common word, title, organization or place word.
             let k = name_words_before(seg, covered, i, 3, false);
-            if k < i {
+            if k < i && (k..i).all(|w| fits_person(seg, w)) {
                 push(out, covered, si, k, i, EntityType::Person);
             }
         }
