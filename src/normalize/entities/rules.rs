@@ -243,7 +243,21 @@ pub(super) fn find_devanagari(
             // "सुशांत सरीन का कहना है", "योसानो ने कहा": who speaks is a person, when the
             // words are no common word, title, organization or place word.
             let k = name_words_before(seg, covered, i, 3, false);
-            if k < i && (k..i).all(|w| fits_person(seg, w)) {
+            // One word of a name found before ("किम ने कहा" after "किम जोंग उन") is left to
+            // the short-form linker, which joins it to that name or, when ambiguous, drops it.
+            let part_of_known = k + 1 == i && {
+                let word = seg.token_text(k);
+                // The segment's latest rule mentions only (bounded: 64 looked at).
+                out.iter()
+                    .rev()
+                    .take_while(|m| m.seg == si)
+                    .take(64)
+                    .any(|m| {
+                        m.kind == EntityType::Person
+                            && (m.from..m.to).any(|t| seg.token_text(t) == word)
+                    })
+            };
+            if k < i && !part_of_known && (k..i).all(|w| fits_person(seg, w)) {
                 push(out, covered, si, k, i, EntityType::Person);
             }
         }
