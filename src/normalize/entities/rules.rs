@@ -257,7 +257,9 @@ pub(super) fn find_devanagari(
                             && (m.from..m.to).any(|t| seg.token_text(t) == word)
                     })
             };
-            if k < i && !part_of_known && (k..i).all(|w| fits_person(seg, w)) {
+            // A spelled acronym ("एफ़डीए ने कहा") is an organization (the rule below).
+            let acronym = k + 1 == i && lex.is_spelled_acronym(seg.token_text(k));
+            if k < i && !part_of_known && !acronym && (k..i).all(|w| fits_person(seg, w)) {
                 push(out, covered, si, k, i, EntityType::Person);
             }
         }
