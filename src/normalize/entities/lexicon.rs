@@ -30,6 +30,7 @@ const NOT_ENTITIES: &str = include_str!("../../../data/entities/not_entities.tsv
 const SEATS_OF_GOVERNMENT: &str = include_str!("../../../data/entities/seats_of_government.tsv");
 const DEMONYMS: &str = include_str!("../../../data/entities/demonyms.tsv");
 const COMMON_WORDS: &str = include_str!("../../../data/entities/common_words.tsv");
+const SPEECH_FRAMES: &str = include_str!("../../../data/entities/speech_frames.tsv");
 
 /// Maps and sets with a fast (and per-process seeded) hasher.
 pub(super) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -82,6 +83,9 @@ pub(super) mod flag {
     pub const PLACE_ORG_HEAD: Flags = 1 << 33;
     /// A Hindi word never part of a name (learned from HiNER, see `hindi_common_words.tsv`).
     pub const COMMON_HI: Flags = 1 << 34;
+    /// The first word of some speech frame ("ने" of "ne kahā"; see
+    /// [`super::Lexicon::speech_frames`]).
+    pub const FRAME_HEAD: Flags = 1 << 35;
 
     /// Whether the length mask at `shift` (of `bits` bits) in `flags` allows `words` words.
     #[inline]
@@ -136,6 +140,9 @@ pub(super) struct Lexicon {
     /// Lower-case common English words ("officials", "house"): a capitalized one opening a
     /// sentence is not taken for a name on its own.
     pub common_words: FastSet<String>,
+    /// Words written right after a speaker ("ने कहा", "का कहना"): the name before them is a person.
+    pub speech_frames: FastSet<String>,
+    pub max_frame_words: usize,
     /// Word → its flags as written (case-sensitive sets) and as a lower-cased word (sets
     /// compared in lower case).
     word_flags: FastMap<String, (flag::Flags, flag::Flags)>,
@@ -276,7 +283,15 @@ impl Lexicon {
             .filter_map(|r| r.first().map(|w| w.to_string()))
             .collect();
 
+        let speech_frames = phrase_set(SPEECH_FRAMES);
+        let max_frame_words = speech_frames
+            .iter()
+            .map(|c| c.split(' ').count())
+            .max()
+            .unwrap_or(1);
         let mut lex = Lexicon {
+            speech_frames,
+            max_frame_words,
             demonyms,
             max_demonym_words,
             common_words,
@@ -347,6 +362,11 @@ impl Lexicon {
         for p in &lex.place_organization_words {
             if let Some(head) = head_word(p) {
                 *exact.entry(head.to_string()).or_insert(0) |= flag::PLACE_ORG_HEAD;
+            }
+        }
+        for p in &lex.speech_frames {
+            if let Some(head) = head_word(p) {
+                *exact.entry(head.to_string()).or_insert(0) |= flag::FRAME_HEAD;
             }
         }
         for p in &patterns {

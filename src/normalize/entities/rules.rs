@@ -22,6 +22,34 @@ pub(super) fn cue_len_at(seg: &Segment, i: usize) -> Option<usize> {
     })
 }
 
+/// Whether a speech frame ("ने कहा", "का कहना") starts at token `i`.
+fn speech_frame_at(seg: &Segment, i: usize) -> bool {
+    let lex = &*LEXICON;
+    if !seg.has(i, flag::FRAME_HEAD) {
+        return false;
+    }
+    let n = seg.tokens.len();
+    (1..=lex.max_frame_words.min(n - i)).any(|l| {
+        (i + 1..i + l).all(|k| !seg.tokens[k].break_before)
+            && lex.speech_frames.contains(&*seg.joined_cow(i, i + l))
+    })
+}
+
+/// A Devanagari name word that can stand in a person's name found by context (a title before
+/// it, a speech frame after it): no place or place-organization word ("नदी", "सरकार"), no
+/// oblique plural in -ों ("विश्लेषकों ने कहा": a plural noun names a group, not a person).
+fn fits_person(seg: &Segment, i: usize) -> bool {
+    !seg.has(i, flag::PLACE_SUFFIX | flag::PLACE_ORG_HEAD) && !seg.token_text(i).ends_with("ों")
+}
+
+/// A title cue at token `i` written after "एक" or a number ("एक संवाददाता सम्मेलन", "36
+/// उम्मीदवार"): an indefinite or counted noun, not a title before a name.
+fn counted(seg: &Segment, i: usize) -> bool {
+    i > 0
+        && !seg.tokens[i].break_before
+        && (seg.token_text(i - 1) == "एक" || seg.has(i - 1, flag::NUMERIC))
+}
+
 fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
     j > 0 && seg.text[seg.tokens[j - 1].end..seg.tokens[j].start].trim() == "."
 }
@@ -176,11 +204,16 @@ pub(super) fn find_devanagari(
             continue;
         };
         let s = i + l;
+        if counted(seg, i) {
+            i = s;
+            continue;
+        }
         let mut j = s;
         while j < n
             && j - s < 5
             && (!seg.tokens[j].break_before || (j == s && gap_is_only_period(seg, j)))
             && is_name_word(seg, covered, j, j == s)
+            && fits_person(seg, j)
         {
             j += 1;
         }
@@ -201,6 +234,32 @@ pub(super) fn find_devanagari(
             // "मोदी जी": the words before an honorific suffix are a person.
             let k = name_words_before(seg, covered, i, 2, false);
             if k < i {
+                push(out, covered, si, k, i, EntityType::Person);
+            }
+        }
+    }
+    for i in 1..n {
+        if !covered[i] && !seg.tokens[i].break_before && speech_frame_at(seg, i) {
+            // "सुशांत सरीन का कहना है", "योसानो ने कहा": who speaks is a person, when the
+            // words are no common word, title, organization or place word.
+            let k = name_words_before(seg, covered, i, 3, false);
+            // One word of a name found before ("किम ने कहा" after "किम जोंग उन") is left to
+            // the short-form linker, which joins it to that name or, when ambiguous, drops it.
+            let part_of_known = k + 1 == i && {
+                let word = seg.token_text(k);
+                // The segment's latest rule mentions only (bounded: 64 looked at).
+                out.iter()
+                    .rev()
+                    .take_while(|m| m.seg == si)
+                    .take(64)
+                    .any(|m| {
+                        m.kind == EntityType::Person
+                            && (m.from..m.to).any(|t| seg.token_text(t) == word)
+                    })
+            };
+            // A spelled acronym ("एफ़डीए ने कहा") is an organization (the rule below).
+            let acronym = k + 1 == i && lex.is_spelled_acronym(seg.token_text(k));
+            if k < i && !part_of_known && !acronym && (k..i).all(|w| fits_person(seg, w)) {
                 push(out, covered, si, k, i, EntityType::Person);
             }
         }

@@ -397,3 +397,92 @@ fn indian_places_spelling_variants_landmarks_and_longer_names() {
         assert_eq!(kind_of(&e, form), want, "{form}: {d}");
     }
 }
+
+#[test]
+fn speech_frames_make_the_speaker_a_person() {
+    // Synthetic sentences: who speaks before "ने कहा" / "का कहना" is a person; an organization
+    // word, a title or a common word before the frame is not.
+    let e = extract(
+        "बैठक के बाद बयान",
+        &[
+            "बैठक के बाद रमेश तिवारी ने कहा कि काम जल्द पूरा होगा. \
+             सुनीता वर्मा का कहना है कि फैसला सही है.",
+            "नगर निगम ने बताया कि सड़क बंद रहेगी. मंत्री ने कहा कि जांच होगी. \
+             लोगों ने कहा कि पानी नहीं आया. विश्लेषकों का कहना है कि दाम बढ़ेंगे. \
+             झारखंड सरकार ने कहा कि वेतन मिलेगा. सीबीआई ने बताया कि जांच जारी है. \
+             फाइनल में प्रिया सेन ने पहला इनाम जीता.",
+            "मंत्री ने एक संवाददाता सम्मेलन में कहा कि 36 उम्मीदवार मैदान में हैं. \
+             गंगा एक प्रमुख नदी है.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    let table = [
+        ("रमेश तिवारी", Some(EntityType::Person)),
+        ("सुनीता वर्मा", Some(EntityType::Person)),
+        ("प्रिया सेन", Some(EntityType::Person)),
+        ("लोगों", None),
+        ("मंत्री", None),
+        ("विश्लेषकों", None),
+        ("सम्मेलन", None),
+        ("मैदान", None),
+        ("नदी", None),
+        ("सीबीआई", Some(EntityType::Organization)),
+    ];
+    for (form, want) in table {
+        assert_eq!(kind_of(&e, form), want, "{form}: {e:#?}");
+    }
+    assert!(
+        e.iter().all(|x| x.kind != EntityType::Person
+            || x.surface_forms
+                .iter()
+                .all(|f| !f.text.contains("निगम") && !f.text.contains("सरकार"))),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn official_designations_and_honorifics_before_a_name() {
+    // One sentence per class of the title list: police rank, local office, army rank,
+    // religious title, presiding officer, former office, English forms of address.
+    let e = extract(
+        "जांच के आदेश",
+        &[
+            "थाना प्रभारी अजय कुमार मौके पर पहुंचे. ग्राम प्रधान कमला देवी भी वहां थीं. \
+             कर्नल विक्रम सिंह ने जानकारी दी. स्वामी हरिदास ने प्रवचन दिया. \
+             लोकसभा अध्यक्ष ओम बिरला और पूर्व मुख्यमंत्री रघुवर दास बैठक में थे.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    let table = [
+        ("अजय कुमार", Some(EntityType::Person)),
+        ("कमला देवी", Some(EntityType::Person)),
+        ("विक्रम सिंह", Some(EntityType::Person)),
+        ("हरिदास", Some(EntityType::Person)),
+        ("ओम बिरला", Some(EntityType::Person)),
+        ("रघुवर दास", Some(EntityType::Person)),
+        ("थाना प्रभारी", None),
+        ("ग्राम प्रधान", None),
+        ("कर्नल", None),
+    ];
+    for (form, want) in table {
+        assert_eq!(kind_of(&e, form), want, "{form}: {e:#?}");
+    }
+    let e = extract(
+        "Hearing adjourned",
+        &[
+            "The hearing was led by Chief Justice Maria Olsen. Reverend Thomas Gale and \
+           Sgt. Ana Ruiz spoke after Attorney General Peter Lund.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    for form in ["Maria Olsen", "Thomas Gale", "Ana Ruiz", "Peter Lund"] {
+        assert_eq!(
+            kind_of(&e, form),
+            Some(EntityType::Person),
+            "{form}: {e:#?}"
+        );
+    }
+    for form in ["Chief Justice", "Reverend", "Attorney General"] {
+        assert_eq!(kind_of(&e, form), None, "{form}: {e:#?}");
+    }
+}
