@@ -367,8 +367,9 @@ async fn an_entity_removed_from_an_article_stays_off_after_edits() {
         json!({"remove_entities": ["no-such-entity"]}),
     )
     .await;
-    // A name that matches no entity is a 404 naming it, as merging into a missing entity is.
-    let problem = assert_problem(unknown, 404).await;
+    // A name that matches no entity conflicts with what is stored: 409 naming it (the article
+    // itself exists), as merging into a missing entity is.
+    let problem = assert_problem(unknown, 409).await;
     assert!(problem["detail"]
         .as_str()
         .unwrap()
@@ -381,7 +382,7 @@ async fn an_entity_removed_from_an_article_stays_off_after_edits() {
         json!({"restore_entities": ["no-such-entity"]}),
     )
     .await;
-    assert_problem(unknown, 404).await;
+    assert_problem(unknown, 409).await;
     app.stop().await;
 }
 

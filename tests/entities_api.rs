@@ -245,6 +245,24 @@ async fn merging_moves_articles_joins_aliases_and_redirects_the_old_slug() {
         .await
         .unwrap();
     assert_problem(to_self, 409).await;
+    // `into` naming no entity: the body conflicts with what is stored (409, naming it); the
+    // path's entity exists, so it is not a 404.
+    let into_nothing = app
+        .client
+        .post(app.url(&format!(
+            "/v1/entities/{}/merge",
+            a["slug"].as_str().unwrap()
+        )))
+        .bearer_auth(&token)
+        .json(&json!({"into": "no-such-entity"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(into_nothing, 409).await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("no-such-entity"));
 
     let patched = app
         .client

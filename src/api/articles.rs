@@ -537,7 +537,7 @@ where
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The new text duplicates another article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new text duplicates another article, or `remove_entities`/`restore_entities` names no entity", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The article changed since the If-Match version; `ETag` is the current one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Nothing would be left of the article, or `published_at` lies beyond the scheduling horizon without `status: scheduled`", body = Problem, content_type = "application/problem+json")))]
 async fn update_article(

@@ -21,6 +21,7 @@ use crate::normalize::{self, EntityType};
 use crate::store::entities::{
     Alias, Entity, EntityChanges, EntityLookup, EntityOrder, EntityQuery,
 };
+use crate::store::StoreError;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -347,8 +348,8 @@ pub struct MergeRequest {
         (status = 400, description = "The body is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such entity (the path's or `into`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Both name the same entity, or the path's entity was already merged", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such entity at the path", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`into` names no entity, both name the same entity, or the path's entity was already merged", body = Problem, content_type = "application/problem+json")))]
 async fn merge_entity(
     State(state): State<AppState>,
     _editor: Editor,
@@ -365,13 +366,25 @@ async fn merge_entity(
             )))
         }
     };
-    let into = match state.store.find_entity(&request.into).await? {
-        EntityLookup::Live(id) => id,
-        EntityLookup::MergedInto { slug } => match state.store.find_entity(&slug).await? {
+    // `into` is named in the body, not the path: one that names no entity conflicts with what
+    // is stored (409), as the path's own entity missing is a 404.
+    let no_target = || {
+        ApiError::Conflict(format!(
+            "There is no entity `{}` to merge into.",
+            request.into
+        ))
+    };
+    let into = match state.store.find_entity(&request.into).await {
+        Err(StoreError::NotFound(_)) => return Err(no_target()),
+        found => match found? {
             EntityLookup::Live(id) => id,
-            EntityLookup::MergedInto { .. } => {
-                return Err(ApiError::not_found(format_args!("Entity `{slug}`")))
-            }
+            EntityLookup::MergedInto { slug } => match state.store.find_entity(&slug).await {
+                Ok(EntityLookup::Live(id)) => id,
+                Ok(EntityLookup::MergedInto { .. }) | Err(StoreError::NotFound(_)) => {
+                    return Err(no_target())
+                }
+                Err(err) => return Err(err.into()),
+            },
         },
     };
     if from == into {

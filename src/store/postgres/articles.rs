@@ -510,7 +510,9 @@ impl PgStore {
                         .await?
                 }
                 Err(StoreError::NotFound(_)) => {
-                    return Err(StoreError::NotFound(format!("entity `{id_or_slug}`")))
+                    return Err(StoreError::Conflict(format!(
+                        "there is no entity `{id_or_slug}`"
+                    )))
                 }
                 Err(other) => return Err(other),
             };

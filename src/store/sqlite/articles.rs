@@ -430,7 +430,11 @@ async fn resolve_entities(
         match id {
             Some(id) if !ids.contains(&id) => ids.push(id),
             Some(_) => {}
-            None => return Err(StoreError::NotFound(format!("entity `{id_or_slug}`"))),
+            None => {
+                return Err(StoreError::Conflict(format!(
+                    "there is no entity `{id_or_slug}`"
+                )))
+            }
         }
     }
     Ok(ids)

@@ -111,6 +111,7 @@ impl SqliteStore {
             ));
         }
         let now = now_timestamp();
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         let done = sqlx::query(
             "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
         )
@@ -118,14 +119,17 @@ impl SqliteStore {
         .bind(name)
         .bind(&now)
         .bind(&now)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict(format!(
                 "the tag `{slug}` already exists"
             )));
         }
-        self.get_tag_from_writer(&slug).await
+        // Read in the same transaction: a delete right after the commit cannot make this a 500.
+        let tag = load_tag(&mut tx, &slug).await?;
+        tx.commit().await?;
+        Ok(tag)
     }
 
     /// Renames a tag's display name; the slug stays.
@@ -141,9 +145,10 @@ impl SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("tag `{slug}`")));
         }
+        let tag = load_tag(&mut tx, slug).await?;
         tx.commit().await?;
         self.bump_generation();
-        self.get_tag_from_writer(slug).await
+        Ok(tag)
     }
 
     /// Deletes a tag and detaches it from every article.
@@ -161,15 +166,16 @@ impl SqliteStore {
         self.bump_generation();
         Ok(())
     }
+}
 
-    async fn get_tag_from_writer(&self, slug: &str) -> StoreResult<Tag> {
-        let sql = format!(
-            "SELECT t.slug, t.name, t.created_at, t.updated_at, {TAG_ARTICLE_COUNT} AS article_count \
-             FROM tags t WHERE t.slug = ?"
-        );
-        let row = sqlx::query(&sql).bind(slug).fetch_one(&self.write).await?;
-        tag_from_row(&row)
-    }
+/// A tag as its writer's transaction sees it (the row was just written there).
+async fn load_tag(conn: &mut sqlx::SqliteConnection, slug: &str) -> StoreResult<Tag> {
+    let sql = format!(
+        "SELECT t.slug, t.name, t.created_at, t.updated_at, {TAG_ARTICLE_COUNT} AS article_count \
+         FROM tags t WHERE t.slug = ?"
+    );
+    let row = sqlx::query(&sql).bind(slug).fetch_one(&mut *conn).await?;
+    tag_from_row(&row)
 }
 
 fn tag_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Tag> {
