@@ -289,9 +289,10 @@ fn refine_parameters(path: &str, method: &str, operation: &mut Map<String, Value
                 let kinds: Vec<&str> = ProblemKind::ALL.iter().map(|k| k.slug()).collect();
                 set_schema(parameter, json!({"type": "string", "enum": kinds}));
             }
+            // Blank, as every parameter here, means the default.
             ("query", "limit") => set_schema(
                 parameter,
-                json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
+                or_blank(json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})),
             ),
             ("query", "cursor") => set_schema(
                 parameter,
@@ -317,9 +318,9 @@ fn refine_parameters(path: &str, method: &str, operation: &mut Map<String, Value
             ("query", "since" | "until") => set_schema(parameter, or_blank(date_schema())),
             ("query", "status") => {
                 let values: &[&str] = if method == "get" {
-                    &["published", "draft", "any"]
+                    &["published", "draft", "scheduled", "any"]
                 } else {
-                    &["published", "draft"]
+                    &["published", "draft", "scheduled"]
                 };
                 set_schema(
                     parameter,
