@@ -496,3 +496,50 @@ async fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exi
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
     store.close().await;
 }
+
+/// The text log written to a pipe (a file, a collector) carries no terminal colour codes.
+#[test]
+fn a_log_written_to_a_pipe_has_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "text"])
+        .args(["--database-url", &database_url(dir.path())])
+        .env("RUST_LOG", "newsdesk=info,warn")
+        .env_remove("DATABASE_URL")
+        .env_remove("NEWSDESK_BIND")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start newsdesk");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + PATIENCE;
+    while !seen
+        .iter()
+        .any(|l: &String| l.contains("newsdesk listening"))
+    {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("newsdesk did not say it listens: {seen:?}");
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.iter().all(|l| !l.contains('\u{1b}')),
+        "colour codes in {seen:?}"
+    );
+}

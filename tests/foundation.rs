@@ -196,6 +196,20 @@ async fn cors_opens_reads_to_any_origin_and_writes_to_configured_ones() {
         read.headers()["access-control-allow-origin"],
         "https://reader.example"
     );
+    // A browser script may read the headers a client acts on, the replay marker included.
+    let exposed = read.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for name in [
+        "etag",
+        "link",
+        "location",
+        "retry-after",
+        "idempotent-replayed",
+    ] {
+        assert!(exposed.contains(name), "{name} in {exposed}");
+    }
 
     let preflight = |origin: &'static str| {
         app.client

@@ -125,6 +125,7 @@ fn cors(write_origins: &[String]) -> CorsLayer {
             header::LOCATION,
             header::RETRY_AFTER,
             REQUEST_ID,
+            HeaderName::from_static("idempotent-replayed"),
         ])
         .max_age(std::time::Duration::from_secs(600))
 }
