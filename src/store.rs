@@ -17,6 +17,8 @@ pub use types::{articles, docs, entities, idempotency, tags, tokens, webhooks};
 pub mod copy;
 /// The PostgreSQL backend.
 pub mod postgres;
+/// Row mapping both backends share.
+mod rows;
 /// Search expressions as readers type them.
 pub mod search;
 /// The SQLite backend.

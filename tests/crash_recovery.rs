@@ -52,40 +52,48 @@ struct Server {
     addr: SocketAddr,
 }
 
+/// Starts `newsdesk serve` on a free port with its log in `format`, and a thread that hands
+/// over the log's lines as they come (so the process never blocks on a full pipe).
+fn spawn_server(url: &str, format: &str) -> (Child, mpsc::Receiver<String>) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", format])
+        .args(["--database-url", url])
+        .env("RUST_LOG", "newsdesk=info,warn")
+        .env_remove("DATABASE_URL")
+        .env_remove("NEWSDESK_BIND")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start newsdesk");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            // Nobody listening any more: keep reading, so the pipe never fills.
+            let _ = tx.send(line);
+        }
+    });
+    (child, rx)
+}
+
 impl Server {
     fn start(url: &str) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
-            .args(["--database-url", url])
-            .env("RUST_LOG", "newsdesk=info,warn")
-            .env_remove("DATABASE_URL")
-            .env_remove("NEWSDESK_BIND")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start newsdesk");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = mpsc::channel::<SocketAddr>();
-        // Reads the log until the process ends, so it never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let Ok(event) = serde_json::from_str::<Value>(&line) else {
-                    continue;
-                };
-                if event["message"] == "newsdesk listening" {
-                    if let (Some(tx), Some(addr)) = (tx.take(), event["addr"].as_str()) {
-                        let _ = tx.send(addr.parse().expect("listening address"));
-                    }
-                }
-            }
-        });
-        let addr = match rx.recv_timeout(PATIENCE) {
-            Ok(addr) => addr,
-            Err(_) => {
+        let (mut child, lines) = spawn_server(url, "json");
+        let deadline = Instant::now() + PATIENCE;
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = lines.recv_timeout(left) else {
                 let _ = child.kill();
                 panic!("newsdesk did not start: {:?}", child.wait());
+            };
+            let Ok(event) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if event["message"] == "newsdesk listening" {
+                if let Some(addr) = event["addr"].as_str() {
+                    break addr.parse::<SocketAddr>().expect("listening address");
+                }
             }
         };
         Server { child, addr }
@@ -501,26 +509,7 @@ async fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exi
 #[test]
 fn a_log_written_to_a_pipe_has_no_colour_codes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "text"])
-        .args(["--database-url", &database_url(dir.path())])
-        .env("RUST_LOG", "newsdesk=info,warn")
-        .env_remove("DATABASE_URL")
-        .env_remove("NEWSDESK_BIND")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start newsdesk");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, lines) = spawn_server(&database_url(dir.path()), "text");
     let mut seen = Vec::new();
     let deadline = Instant::now() + PATIENCE;
     while !seen
@@ -528,7 +517,7 @@ fn a_log_written_to_a_pipe_has_no_colour_codes() {
         .any(|l: &String| l.contains("newsdesk listening"))
     {
         let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
+        match lines.recv_timeout(left) {
             Ok(line) => seen.push(line),
             Err(_) => {
                 let _ = child.kill();

@@ -5,16 +5,16 @@
 //! rows are picked in a `MATERIALIZED` CTE: as an `IN (…)` subquery the planner may run the
 //! `LIMIT` more than once and claim more rows than asked for.
 
-use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::articles::load_article;
 use super::{bump_version, with_retries, PgStore};
 use crate::store::articles::{Article, ArticleStatus, Page};
+use crate::store::rows::{delivery_from_row, webhook_from_row, DELIVERY_COLUMNS, WEBHOOK_COLUMNS};
 use crate::store::time::now_timestamp;
 use crate::store::webhooks::{
-    new_delivery_id, new_event_id, wants, AttemptOutcome, Delivery, DeliveryStatus, DueDelivery,
-    Event, NewWebhook, Webhook, WebhookChanges,
+    new_delivery_id, new_event_id, wants, AttemptOutcome, Delivery, DueDelivery, Event, NewWebhook,
+    Webhook, WebhookChanges,
 };
 use crate::store::{StoreError, StoreResult};
 
@@ -90,44 +90,6 @@ pub(super) async fn record_new_articles(
         record_event(&mut *conn, kind, || Event::article(kind, article)).await?;
     }
     Ok(())
-}
-
-const WEBHOOK_COLUMNS: &str =
-    "id, url, description, events, enabled, disabled_reason, created_at, updated_at";
-const DELIVERY_COLUMNS: &str = "id, webhook_id, event_type, status, attempts, next_attempt_at, \
-     last_status_code, last_error, created_at, updated_at, delivered_at";
-
-fn webhook_from_row(row: &PgRow) -> StoreResult<Webhook> {
-    let events: String = row.try_get("events")?;
-    Ok(Webhook {
-        id: row.try_get("id")?,
-        url: row.try_get("url")?,
-        description: row.try_get("description")?,
-        events: serde_json::from_str(&events)
-            .map_err(|e| StoreError::Database(format!("webhook events: {e}")))?,
-        enabled: row.try_get("enabled")?,
-        disabled_reason: row.try_get("disabled_reason")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
-
-fn delivery_from_row(row: &PgRow) -> StoreResult<Delivery> {
-    let status: String = row.try_get("status")?;
-    Ok(Delivery {
-        id: row.try_get("id")?,
-        webhook_id: row.try_get("webhook_id")?,
-        event_type: row.try_get("event_type")?,
-        status: DeliveryStatus::parse(&status)
-            .ok_or_else(|| StoreError::Database(format!("unknown delivery status `{status}`")))?,
-        attempts: row.try_get("attempts")?,
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        last_status_code: row.try_get("last_status_code")?,
-        last_error: row.try_get("last_error")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        delivered_at: row.try_get("delivered_at")?,
-    })
 }
 
 impl PgStore {
