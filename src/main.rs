@@ -125,9 +125,22 @@ enum TokenCommand {
         #[command(flatten)]
         database: DatabaseConfig,
     },
-    /// Revoke a token by its id.
+    /// List the live tokens: id, name, role, when created (never a secret; the secrets are not
+    /// stored).
+    List {
+        /// Revoked tokens too, with when they were revoked.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Revoke a token by its id, or by its name (when one live token has it).
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "name"])))]
     Revoke {
-        id: String,
+        id: Option<String>,
+        /// The name the token was created with.
+        #[arg(long)]
+        name: Option<String>,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -461,6 +474,70 @@ async fn reprocess(
     Ok(())
 }
 
+/// Revokes the token with this id, or the one live token with this name; answers its id.
+async fn revoke(store: &Store, id: Option<String>, name: Option<String>) -> Result<String, String> {
+    let id = match (id, name) {
+        (Some(id), _) => id,
+        (None, Some(name)) => {
+            let tokens = store.list_tokens(false).await.map_err(|e| e.to_string())?;
+            let named: Vec<_> = tokens.iter().filter(|t| t.name == name.trim()).collect();
+            match named.as_slice() {
+                [] => return Err(format!("no live token named `{name}`")),
+                [token] => token.id.clone(),
+                several => {
+                    let ids: Vec<&str> = several.iter().map(|t| t.id.as_str()).collect();
+                    return Err(format!(
+                        "{} live tokens are named `{name}` (ids {}); revoke one by its id",
+                        several.len(),
+                        ids.join(", ")
+                    ));
+                }
+            }
+        }
+        (None, None) => return Err("name a token: its id, or --name".into()),
+    };
+    if store.revoke_token(&id).await.map_err(|e| e.to_string())? {
+        Ok(id)
+    } else {
+        Err(format!("no live token with id {id}"))
+    }
+}
+
+/// The tokens as aligned columns under a header.
+fn token_table(tokens: &[newsdesk::store::tokens::TokenRecord], with_revoked: bool) -> String {
+    let mut rows = vec![vec!["ID", "NAME", "ROLE", "CREATED"]];
+    if with_revoked {
+        rows[0].push("REVOKED");
+    }
+    for token in tokens {
+        let mut row = vec![
+            token.id.as_str(),
+            token.name.as_str(),
+            token.role.as_str(),
+            token.created_at.as_str(),
+        ];
+        if with_revoked {
+            row.push(token.revoked_at.as_deref().unwrap_or("-"));
+        }
+        rows.push(row);
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 async fn token(command: TokenCommand) -> Result<(), String> {
     match command {
         TokenCommand::Create {
@@ -483,16 +560,20 @@ async fn token(command: TokenCommand) -> Result<(), String> {
             println!("{secret}");
             Ok(())
         }
-        TokenCommand::Revoke { id, database } => {
+        TokenCommand::List { all, database } => {
             let store = open(&database).await?;
-            let revoked = store.revoke_token(&id).await.map_err(|e| e.to_string())?;
+            let tokens = store.list_tokens(all).await;
             store.close().await;
-            if revoked {
-                eprintln!("revoked token {id}");
-                Ok(())
-            } else {
-                Err(format!("no live token with id {id}"))
-            }
+            print!("{}", token_table(&tokens.map_err(|e| e.to_string())?, all));
+            Ok(())
+        }
+        TokenCommand::Revoke { id, name, database } => {
+            let store = open(&database).await?;
+            let outcome = revoke(&store, id, name).await;
+            store.close().await;
+            let id = outcome?;
+            eprintln!("revoked token {id}");
+            Ok(())
         }
     }
 }

@@ -43,7 +43,7 @@ use idempotency::SavedResponse;
 use postgres::PgStore;
 use sqlite::SqliteStore;
 use tags::{Tag, TagQuery};
-use tokens::{Role, TokenInfo};
+use tokens::{Role, TokenInfo, TokenRecord};
 
 /// What the store can fail with. Handlers map these onto problem documents.
 #[derive(Debug, thiserror::Error)]
@@ -406,6 +406,11 @@ impl Store {
     /// The live token whose hash this is.
     pub async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>> {
         dispatch!(self, s => s.find_token(token_hash).await)
+    }
+
+    /// Every token (never a secret), oldest first; revoked ones only when asked.
+    pub async fn list_tokens(&self, include_revoked: bool) -> StoreResult<Vec<TokenRecord>> {
+        dispatch!(self, s => s.list_tokens(include_revoked).await)
     }
 
     /// Revokes a token by id; answers whether one was revoked.

@@ -344,8 +344,32 @@ async fn invalid_list_parameters_are_400_problems_naming_the_parameter() {
             "{query}: {problem}"
         );
     }
-    // Unknown parameters are ignored.
-    assert_eq!(app.get("/v1/articles?colour=blue").await.status(), 200);
+    // A parameter the list does not take is named, with the ones it takes; so is a language
+    // code that is no language.
+    let problem = assert_problem(app.get("/v1/articles?colour=blue&tag=x&lmit=5").await, 400).await;
+    assert_eq!(problem["type"], "/problems/unknown-parameter");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("`colour`") && detail.contains("`lmit`"), "{detail}");
+    assert!(!detail.contains("`tag`"), "{detail}");
+    for accepted in ["tag", "entity", "lang", "q", "sort", "limit", "cursor", "fields"] {
+        assert!(detail.contains(accepted), "{accepted} missing: {detail}");
+    }
+    for code in ["xx", "zz", "qq"] {
+        let problem = assert_problem(app.get(&format!("/v1/articles?lang={code}")).await, 400).await;
+        assert_eq!(problem["type"], "/problems/invalid-parameter");
+        assert!(problem["detail"].as_str().unwrap().contains(&format!("`{code}`")), "{problem}");
+    }
+    // Search is the same list: its parameters, and nothing else.
+    let problem = assert_problem(app.get("/v1/articles?q=flood&query=flood").await, 400).await;
+    assert!(problem["detail"].as_str().unwrap().contains("`query`"), "{problem}");
+    // A language code is a filter even with nothing in that language; any case, blank is absent.
+    for query in ["lang=mr", "lang=HI", "lang=", "q=flood&lang=en&sort=relevance&limit=5"] {
+        assert_eq!(app.get(&format!("/v1/articles?{query}")).await.status(), 200, "{query}");
+    }
+    // One article: `fields` and `include` only.
+    let problem = assert_problem(app.get("/v1/articles/some-slug?field=title").await, 400).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("`field`") && detail.contains("fields, include"), "{detail}");
     app.stop().await;
 }
 

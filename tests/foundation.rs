@@ -368,3 +368,144 @@ async fn a_client_that_never_finishes_its_request_head_is_disconnected() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     app.stop().await;
 }
+
+common::backends!(every_json_api_operation_names_query_parameters_it_does_not_take);
+async fn every_json_api_operation_names_query_parameters_it_does_not_take() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    let doc: serde_json::Value = app.get("/openapi.json").await.json().await.unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        for (method, operation) in item.as_object().unwrap() {
+            let Ok(method) = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                continue;
+            };
+            let accepted: Vec<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            // Any identifier will do: the query is read before the resource is looked up.
+            let concrete = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "01ARZ3NDEKTSV4RRFFQ69G5FAV" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let response = app
+                .client
+                .request(method.clone(), app.url(&format!("{concrete}?colour=blue")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            let problem = assert_problem(response, 400).await;
+            assert_eq!(problem["type"], "/problems/unknown-parameter", "{method} {path}");
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(detail.contains("`colour`"), "{method} {path}: {detail}");
+            assert!(detail.contains(&format!("{method} {path}")), "{detail}");
+            for name in &accepted {
+                assert!(detail.contains(name), "{method} {path}: {name} not in {detail}");
+            }
+            if accepted.is_empty() {
+                assert!(detail.contains("no query parameters"), "{detail}");
+            }
+            // And the 400 is in the document.
+            assert!(operation["responses"].get("400").is_some(), "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 25, "only {checked} operations under /v1");
+    // Pages and documents outside the JSON API take what they take.
+    for path in ["/healthz?x=1", "/openapi.json?x=1", "/desk?x=1", "/?x=1", "/docs?x=1"] {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+    app.stop().await;
+}
+
+common::backends!(json_bodies_with_unknown_fields_are_named_with_the_fields_taken);
+async fn json_bodies_with_unknown_fields_are_named_with_the_fields_taken() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    // A field `takes_json`'s body type does not have, on a route outside the document too.
+    let app2 = spawn_app_with(|_| {}, misbehaving_routes()).await;
+    let response = app2
+        .client
+        .post(app2.url("/test/json"))
+        .json(&serde_json::json!({"count": 1, "cuont": 2}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 400).await;
+    assert_eq!(problem["type"], "/problems/malformed-body");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("`cuont`") && detail.contains("takes: count."), "{detail}");
+    app2.stop().await;
+
+    let created: serde_json::Value = app
+        .ingest_text(&token, common::FIXTURE)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let article = format!("/v1/articles/{}", created["id"].as_str().unwrap());
+    let entity: serde_json::Value = app
+        .client
+        .post(app.url("/v1/entities"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "Harbour Board", "type": "organization"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entity = format!("/v1/entities/{}", entity["id"].as_str().unwrap());
+    let tag = format!(
+        "/v1/tags/{}",
+        created["tags"][0]["slug"].as_str().expect("the fixture has tags")
+    );
+    for (path, allowed) in [
+        (article.as_str(), &["title", "summary", "blocks", "status", "add_tags"][..]),
+        (entity.as_str(), &["name", "type", "aliases", "add_aliases"][..]),
+        (tag.as_str(), &["name"][..]),
+        // The body is read before the webhook is looked up.
+        (
+            "/v1/webhooks/01ARZ3NDEKTSV4RRFFQ69G5FAV",
+            &["url", "events", "description", "enabled"][..],
+        ),
+    ] {
+        let response = app
+            .client
+            .patch(app.url(path))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"headline": "x"}))
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(response, 400).await;
+        assert_eq!(problem["type"], "/problems/malformed-body", "{path}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("unknown field `headline`"), "{path}: {detail}");
+        assert!(!detail.contains("Failed to deserialize"), "{path}: {detail}");
+        for field in allowed {
+            assert!(detail.contains(field), "{path}: {field} not in {detail}");
+        }
+    }
+    // Other faults are still named as before.
+    let response = app
+        .client
+        .patch(app.url(&article))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"title": 7}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 400).await;
+    assert!(problem["detail"].as_str().unwrap().contains("title"), "{problem}");
+    app.stop().await;
+}

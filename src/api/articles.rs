@@ -179,20 +179,7 @@ pub async fn article_page(
     if let Some(entity) = &scope.entity {
         entities.insert(0, entity.as_str());
     }
-    let language = params
-        .one("lang")
-        .map(|l| {
-            let l = l.trim().to_ascii_lowercase();
-            if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) {
-                Ok(l)
-            } else {
-                Err(ApiError::invalid_parameter(
-                    "lang",
-                    "expected a two-letter ISO 639-1 code such as `hi` or `en`",
-                ))
-            }
-        })
-        .transpose()?;
+    let language = super::params::parse_lang(params.one("lang"))?;
     let source = params.one("source").map(|s| s.trim().to_ascii_lowercase());
     let since = params
         .one("since")

@@ -19,6 +19,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub enum ProblemKind {
     BadRequest,
     InvalidParameter,
+    UnknownParameter,
     MalformedBody,
     Unauthorized,
     Forbidden,
@@ -44,9 +45,10 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 24] = [
+    pub const ALL: [ProblemKind; 25] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
+        ProblemKind::UnknownParameter,
         ProblemKind::MalformedBody,
         ProblemKind::Unauthorized,
         ProblemKind::Forbidden,
@@ -75,6 +77,7 @@ impl ProblemKind {
         match self {
             ProblemKind::BadRequest => "bad-request",
             ProblemKind::InvalidParameter => "invalid-parameter",
+            ProblemKind::UnknownParameter => "unknown-parameter",
             ProblemKind::MalformedBody => "malformed-body",
             ProblemKind::Unauthorized => "unauthorized",
             ProblemKind::Forbidden => "forbidden",
@@ -104,6 +107,7 @@ impl ProblemKind {
         match self {
             ProblemKind::BadRequest
             | ProblemKind::InvalidParameter
+            | ProblemKind::UnknownParameter
             | ProblemKind::MalformedBody => StatusCode::BAD_REQUEST,
             ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ProblemKind::Forbidden => StatusCode::FORBIDDEN,
@@ -134,6 +138,7 @@ impl ProblemKind {
         match self {
             ProblemKind::BadRequest => "Bad request",
             ProblemKind::InvalidParameter => "Invalid parameter",
+            ProblemKind::UnknownParameter => "Unknown query parameter",
             ProblemKind::MalformedBody => "Malformed request body",
             ProblemKind::Unauthorized => "Authentication required",
             ProblemKind::Forbidden => "Not allowed",
@@ -166,8 +171,12 @@ impl ProblemKind {
             ProblemKind::InvalidParameter => {
                 "A path or query parameter has a value the endpoint does not accept; `detail` names the parameter."
             }
+            ProblemKind::UnknownParameter => {
+                "The query string has a parameter this operation does not take (often a misspelling, which \
+                 would otherwise be silently ignored); `detail` names it and lists the ones the operation takes."
+            }
             ProblemKind::MalformedBody => {
-                "The request body is not valid for its content type: malformed JSON, wrong field types, invalid UTF-8."
+                "The request body is not valid for its content type: malformed JSON, wrong field types, a field the operation does not take (`detail` names it and lists the fields it takes), invalid UTF-8."
             }
             ProblemKind::Unauthorized => {
                 "Writes need `Authorization: Bearer <token>` with a valid editor or admin token."
@@ -304,6 +313,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("invalid value for `{name}`: {detail}")]
     InvalidParameter { name: String, detail: String },
+    /// A query parameter the operation does not take; the detail names it and lists the others.
+    #[error("{0}")]
+    UnknownParameter(String),
     #[error("{0}")]
     MalformedBody(String),
     #[error("{0}")]
@@ -371,6 +383,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => ProblemKind::BadRequest,
             ApiError::InvalidParameter { .. } => ProblemKind::InvalidParameter,
+            ApiError::UnknownParameter(_) => ProblemKind::UnknownParameter,
             ApiError::MalformedBody(_) => ProblemKind::MalformedBody,
             ApiError::Unauthorized(_) => ProblemKind::Unauthorized,
             ApiError::Forbidden(_) => ProblemKind::Forbidden,

@@ -255,20 +255,7 @@ async fn feed(
 /// The list query of a feed: the filters of `GET /v1/articles`, published articles only,
 /// newest first.
 fn feed_query(state: &AppState, params: &QueryPairs) -> ApiResult<ArticleQuery> {
-    let language = params
-        .one("lang")
-        .map(|l| {
-            let l = l.trim().to_ascii_lowercase();
-            if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) {
-                Ok(l)
-            } else {
-                Err(ApiError::invalid_parameter(
-                    "lang",
-                    "expected a two-letter ISO 639-1 code such as `hi` or `en`",
-                ))
-            }
-        })
-        .transpose()?;
+    let language = super::params::parse_lang(params.one("lang"))?;
     let search = match params.one("q") {
         None => None,
         Some(q) if q.chars().count() > super::limits::MAX_SEARCH_CHARS => {

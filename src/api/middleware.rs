@@ -1,6 +1,6 @@
 //! The middleware stack, outermost first: request id (set and propagated), `nosniff`, problem
 //! documents for every error response, tracing, panic catching, CORS, rate limits, timeout,
-//! response compression, request decompression, body limit.
+//! an ETag per content coding, response compression, request decompression, body limit.
 
 use std::any::Any;
 
@@ -64,6 +64,7 @@ pub fn stack(router: Router, state: &AppState) -> Router {
         // so counts decoded bytes: a small bomb is a 413); another encoding is a 415.
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new().compress_when(compression_predicate))
+        .layer(axum::middleware::from_fn(etag_per_coding))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout(),
@@ -82,6 +83,104 @@ pub fn stack(router: Router, state: &AppState) -> Router {
         .fallback_service(routed)
         .layer(from_fn_with_state(state.clone(), problem_details))
         .layer(outer)
+}
+
+/// Content codings the compression layer may answer with; each representation has its own ETag.
+const CODINGS: [&str; 3] = ["gzip", "br", "deflate"];
+
+/// `"abc"` → `"abc-gzip"` (weak tags stay weak); a tag not in quotes is left alone.
+fn tag_with_coding(tag: &str, coding: &str) -> Option<String> {
+    let open = tag.strip_suffix('"')?;
+    Some(format!("{open}-{coding}\""))
+}
+
+/// `"abc-gzip"` → (`"abc"`, Some(gzip)); any other tag as it is.
+fn split_coding(tag: &str) -> (String, Option<&'static str>) {
+    for coding in CODINGS {
+        if let Some(open) = tag.strip_suffix(&format!("-{coding}\"")) {
+            return (format!("{open}\""), Some(coding));
+        }
+    }
+    (tag.to_owned(), None)
+}
+
+/// The entity tags of a conditional header (`"a", W/"b"`), or `*`.
+fn listed_tags(headers: &axum::http::HeaderMap, name: &HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Weak comparison (RFC 9110 §8.8.3.2): the opaque tags are equal.
+fn weakly_equal(a: &str, b: &str) -> bool {
+    a.trim_start_matches("W/") == b.trim_start_matches("W/")
+}
+
+/// Gives the gzip (or brotli, deflate) body of a resource an ETag of its own (`"…-gzip"`), so a
+/// cache never takes one representation's bytes for the other's, and lets `If-None-Match` and
+/// `If-Match` name either: the handlers see the tags with the coding removed and compare them
+/// with their own, and a 304 answers with the tag the client holds. Every answer with an ETag
+/// says `Vary: Accept-Encoding`.
+async fn etag_per_coding(mut request: Request, next: Next) -> Response {
+    let sent = listed_tags(request.headers(), &header::IF_NONE_MATCH);
+    for name in [header::IF_NONE_MATCH, header::IF_MATCH] {
+        let tags = listed_tags(request.headers(), &name);
+        if tags.iter().any(|t| split_coding(t).1.is_some()) {
+            let plain: Vec<String> = tags.iter().map(|t| split_coding(t).0).collect();
+            if let Ok(value) = HeaderValue::from_str(&plain.join(", ")) {
+                request.headers_mut().insert(name, value);
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    let Some(etag) = response
+        .headers()
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return response;
+    };
+    let headers = response.headers_mut();
+    let varies = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|n| n.trim().eq_ignore_ascii_case("accept-encoding") || n.trim() == "*")
+        })
+    });
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    let coding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let tag = match coding {
+        Some(coding) => CODINGS
+            .iter()
+            .find(|c| **c == coding)
+            .and_then(|c| tag_with_coding(&etag, c)),
+        // Not modified: the representation the client holds is the one to keep.
+        None if response.status() == StatusCode::NOT_MODIFIED => sent
+            .iter()
+            .find(|t| {
+                let (plain, coding) = split_coding(t);
+                coding.is_some() && weakly_equal(&plain, &etag)
+            })
+            .filter(|_| !sent.iter().any(|t| weakly_equal(t, &etag)))
+            .cloned(),
+        None => None,
+    };
+    if let Some(value) = tag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
 }
 
 /// Reads are open to every origin; writes only to the configured ones.

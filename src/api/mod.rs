@@ -227,8 +227,15 @@ pub fn app(state: AppState) -> Router {
 /// routes that misbehave on purpose).
 pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (router, openapi) = routes().split_for_parts();
+    let document = docs::finish(openapi);
+    // Only the documented routes: the desk pages and the extra routes take what they take.
+    let accepted = params::AcceptedParameters::from_openapi(&document);
     let router = router
-        .merge(docs::openapi_route(docs::finish(openapi)))
+        .layer(axum::middleware::from_fn_with_state(
+            accepted,
+            params::reject_unknown,
+        ))
+        .merge(docs::openapi_route(document))
         .merge(crate::web::router())
         .merge(extra)
         .layer(axum::middleware::from_fn_with_state(

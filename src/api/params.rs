@@ -1,6 +1,16 @@
 //! Query-string parameters read by name, so every invalid value is a 400 that names its
-//! parameter; unknown parameters are ignored.
+//! parameter; a parameter the operation does not take is a 400 that names it and lists the
+//! ones it takes ([`reject_unknown`], checked once for every JSON API route from the OpenAPI
+//! document, so what is declared and what is accepted cannot drift).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
@@ -57,6 +67,141 @@ impl QueryPairs {
         }
         out.append_pair("cursor", cursor);
         format!("{path}?{}", out.finish())
+    }
+}
+
+/// The query parameters each operation of the JSON API (`/v1/…`) takes, by method and route
+/// template, as the finished OpenAPI document declares them.
+#[derive(Debug, Clone, Default)]
+pub struct AcceptedParameters {
+    by_operation: Arc<HashMap<(Method, String), Vec<String>>>,
+}
+
+/// Unknown names listed in one answer; the rest are counted.
+const MAX_NAMED_UNKNOWN: usize = 10;
+
+impl AcceptedParameters {
+    /// Reads the query parameters of every `/v1/` operation of an OpenAPI document.
+    pub fn from_openapi(document: &Value) -> AcceptedParameters {
+        let mut by_operation = HashMap::new();
+        let paths = document.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flatten() {
+            if !path.starts_with("/v1/") {
+                continue;
+            }
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for (method, operation) in item {
+                let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
+                    continue;
+                };
+                let names: Vec<String> = operation
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                    .collect();
+                by_operation.insert((method, path.clone()), names);
+            }
+        }
+        AcceptedParameters {
+            by_operation: Arc::new(by_operation),
+        }
+    }
+
+    /// The parameters `method route` takes; `None` for an operation not described (not under
+    /// `/v1/`, or a method the route does not have).
+    pub fn of(&self, method: &Method, route: &str) -> Option<&[String]> {
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        self.by_operation
+            .get(&(method.clone(), route.to_owned()))
+            .map(Vec::as_slice)
+    }
+
+    /// A 400 naming the parameters of `raw_query` that `method route` does not take.
+    pub fn check(&self, method: &Method, route: &str, raw_query: Option<&str>) -> ApiResult<()> {
+        let Some(accepted) = self.of(method, route) else {
+            return Ok(());
+        };
+        let mut unknown: Vec<String> = Vec::new();
+        let mut more = 0usize;
+        let pairs = raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()));
+        for (name, _) in pairs.into_iter().flatten() {
+            if accepted.iter().any(|a| *a == name) {
+                continue;
+            }
+            let name = truncate(&name);
+            if unknown.contains(&name) {
+                continue;
+            }
+            if unknown.len() < MAX_NAMED_UNKNOWN {
+                unknown.push(name);
+            } else {
+                more += 1;
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let named: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+        let mut detail = if named.len() == 1 {
+            format!("Unknown query parameter {}", named[0])
+        } else {
+            format!("Unknown query parameters {}", named.join(", "))
+        };
+        if more > 0 {
+            detail.push_str(&format!(" and {more} more"));
+        }
+        let operation = format!("{method} {route}");
+        if accepted.is_empty() {
+            detail.push_str(&format!("; {operation} takes no query parameters."));
+        } else {
+            detail.push_str(&format!("; {operation} takes: {}.", accepted.join(", ")));
+        }
+        Err(ApiError::UnknownParameter(detail))
+    }
+}
+
+/// Middleware (inside the router, where the matched route is known): refuses a request to the
+/// JSON API with a query parameter its operation does not take.
+pub async fn reject_unknown(
+    State(accepted): State<AcceptedParameters>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let verdict = match request.extensions().get::<MatchedPath>() {
+        Some(route) => accepted.check(request.method(), route.as_str(), request.uri().query()),
+        None => Ok(()),
+    };
+    match verdict {
+        Ok(()) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `lang`: an ISO 639-1 code, any case; blank is absent.
+pub fn parse_lang(value: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let code = value.trim().to_ascii_lowercase();
+    if crate::normalize::is_iso639_1(&code) {
+        Ok(Some(code))
+    } else {
+        Err(ApiError::invalid_parameter(
+            "lang",
+            format!(
+                "`{}` is not an ISO 639-1 language code; use two letters such as `hi` or `en`",
+                truncate(value)
+            ),
+        ))
     }
 }
 
@@ -184,6 +329,57 @@ mod tests {
             parse_date_bound("until", "9999-12-31T22:00:00-01:00").unwrap(),
             "9999-12-31T23:00:00Z"
         );
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(parse_lang(None).unwrap(), None);
+        assert_eq!(parse_lang(Some(" HI ")).unwrap().as_deref(), Some("hi"));
+        assert_eq!(parse_lang(Some("en")).unwrap().as_deref(), Some("en"));
+        for bad in ["xx", "zz", "hin", "h", "hi-IN", "१२"] {
+            let err = parse_lang(Some(bad)).unwrap_err().to_string();
+            assert!(err.contains(bad), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_parameters() {
+        let doc = serde_json::json!({"paths": {
+            "/v1/things": {"get": {"parameters": [
+                {"name": "limit", "in": "query"}, {"name": "If-Match", "in": "header"}]},
+                           "post": {}},
+            "/health": {"get": {}},
+        }});
+        let accepted = AcceptedParameters::from_openapi(&doc);
+        let get = Method::GET;
+        assert!(accepted.check(&get, "/v1/things", Some("limit=3")).is_ok());
+        assert!(accepted.check(&get, "/v1/things", None).is_ok());
+        assert!(accepted.check(&Method::HEAD, "/v1/things", Some("limit=3")).is_ok());
+        // Not described: not checked.
+        assert!(accepted.check(&get, "/health", Some("x=1")).is_ok());
+        assert!(accepted.check(&Method::PUT, "/v1/things", Some("x=1")).is_ok());
+        let err = accepted
+            .check(&get, "/v1/things", Some("limit=3&lmit=4&If-Match=x&lmit=5"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Unknown query parameters `lmit`, `If-Match`; GET /v1/things takes: limit."
+        );
+        let err = accepted
+            .check(&Method::POST, "/v1/things", Some("a=1"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Unknown query parameter `a`; POST /v1/things takes no query parameters."
+        );
+        let many: Vec<String> = (0..15).map(|i| format!("p{i}=1")).collect();
+        let err = accepted
+            .check(&get, "/v1/things", Some(&many.join("&")))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`p9`") && !err.contains("`p10`") && err.contains("and 5 more"), "{err}");
     }
 
     #[test]

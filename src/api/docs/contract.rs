@@ -141,7 +141,7 @@ fn add_shared_responses(doc: &mut Value) {
     responses.insert(
         "BadRequest".into(),
         problem_response(
-            "A parameter, header or the body is invalid; `detail` names it",
+            "A parameter, header or the body is invalid, or the query has a parameter the operation does not take (`/problems/unknown-parameter`) or the body a field it does not take; `detail` names it",
             &[],
         ),
     );
@@ -207,7 +207,8 @@ fn add_common_answers(path: &str, _method: &str, operation: &mut Map<String, Val
             .entry(status)
             .or_insert_with(|| json!({"$ref": format!("#/components/responses/{name}")}));
     }
-    if reads_input {
+    // Under /v1 a query parameter the operation does not take is a 400 too.
+    if reads_input || path.starts_with("/v1/") {
         responses
             .entry("400")
             .or_insert_with(|| json!({"$ref": "#/components/responses/BadRequest"}));
@@ -248,8 +249,9 @@ fn url_schema() -> Value {
     json!({"type": "string", "format": "uri", "pattern": HTTP_URL_START})
 }
 
-/// A pattern matching one of the ISO 639-1 codes in either case, with any region subtag.
-fn language_pattern() -> String {
+/// A pattern matching one of the ISO 639-1 codes in either case, with any region subtag when
+/// `region` (an envelope's `language`), else alone or blank (the `lang` filter).
+fn language_pattern(region: bool) -> String {
     let mut codes = Vec::new();
     for a in b'a'..=b'z' {
         for b in b'a'..=b'z' {
@@ -260,7 +262,11 @@ fn language_pattern() -> String {
             }
         }
     }
-    format!(r"^\s*(?:{})(?:[-_].*)?\s*$", codes.join("|"))
+    if region {
+        format!(r"^\s*(?:{})(?:[-_].*)?\s*$", codes.join("|"))
+    } else {
+        format!(r"^\s*(?:{})?\s*$", codes.join("|"))
+    }
 }
 
 fn set_schema(parameter: &mut Value, schema: Value) {
@@ -313,7 +319,7 @@ fn refine_parameters(path: &str, method: &str, operation: &mut Map<String, Value
             ),
             ("query", "lang") => set_schema(
                 parameter,
-                json!({"type": "string", "pattern": r"^\s*(?:[A-Za-z]{2})?\s*$"}),
+                json!({"type": "string", "pattern": language_pattern(false)}),
             ),
             ("query", "since" | "until") => set_schema(parameter, or_blank(date_schema())),
             ("query", "status") => {
@@ -482,7 +488,7 @@ fn refine_bodies(doc: &mut Value) {
     set(
         "Envelope",
         "language",
-        nullable(json!({"type": "string", "pattern": language_pattern()})),
+        nullable(json!({"type": "string", "pattern": language_pattern(true)})),
     );
     if let Some(envelope) = schemas.get_mut("Envelope").and_then(Value::as_object_mut) {
         envelope.insert(

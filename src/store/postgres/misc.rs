@@ -5,7 +5,9 @@ use crate::store::idempotency::SavedResponse;
 use time::OffsetDateTime;
 
 use crate::store::time::{format_timestamp, now_timestamp};
-use crate::store::tokens::{hash_token, new_secret, Role, TokenInfo};
+use crate::store::tokens::{
+    hash_token, new_secret, Role, TokenColumns, TokenInfo, TokenRecord,
+};
 use crate::store::{StoreError, StoreResult};
 
 impl PgStore {
@@ -54,6 +56,18 @@ impl PgStore {
             })
         })
         .transpose()
+    }
+
+    /// Every token, oldest first; revoked ones only when asked.
+    pub async fn list_tokens(&self, include_revoked: bool) -> StoreResult<Vec<TokenRecord>> {
+        let rows: Vec<TokenColumns> = sqlx::query_as(
+            "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
+             WHERE $1 OR revoked_at IS NULL ORDER BY created_at, id",
+        )
+        .bind(include_revoked)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(TokenRecord::from_columns).collect()
     }
 
     /// Revokes a token by id; answers whether one was revoked.

@@ -2,7 +2,9 @@
 
 use super::time::now_timestamp;
 use super::{SqliteStore, StoreError, StoreResult};
-pub(crate) use crate::store::tokens::{hash_token, new_secret, Role, TokenInfo};
+pub(crate) use crate::store::tokens::{
+    hash_token, new_secret, Role, TokenColumns, TokenInfo, TokenRecord,
+};
 
 impl SqliteStore {
     /// Creates a token and answers its secret, which is not stored.
@@ -51,6 +53,18 @@ impl SqliteStore {
             })
         })
         .transpose()
+    }
+
+    /// Every token, oldest first; revoked ones only when asked.
+    pub async fn list_tokens(&self, include_revoked: bool) -> StoreResult<Vec<TokenRecord>> {
+        let rows: Vec<TokenColumns> = sqlx::query_as(
+            "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
+             WHERE ? OR revoked_at IS NULL ORDER BY created_at, id",
+        )
+        .bind(include_revoked)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter().map(TokenRecord::from_columns).collect()
     }
 
     /// Revokes a token by id; answers whether one was revoked.

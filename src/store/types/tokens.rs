@@ -40,6 +40,36 @@ pub struct TokenInfo {
     pub role: Role,
 }
 
+/// A token as `newsdesk token list` shows it: who it is for, its role and its dates (never its
+/// secret, which is not stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenRecord {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// The columns `list_tokens` selects: id, name, role, created_at, revoked_at.
+pub(crate) type TokenColumns = (String, String, String, String, Option<String>);
+
+impl TokenRecord {
+    pub(crate) fn from_columns(
+        (id, name, role, created_at, revoked_at): TokenColumns,
+    ) -> Result<TokenRecord, crate::store::StoreError> {
+        Ok(TokenRecord {
+            role: Role::parse(&role).ok_or_else(|| {
+                crate::store::StoreError::Database(format!("unknown role `{role}`"))
+            })?,
+            id,
+            name,
+            created_at,
+            revoked_at,
+        })
+    }
+}
+
 /// SHA-256 of a token secret, hex.
 pub fn hash_token(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
