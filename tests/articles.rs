@@ -585,7 +585,24 @@ async fn bad_bodies_are_problems() {
     let big = vec![b'a'; 128 * 1024];
     assert_problem(post(Some("text/plain"), big).await.unwrap(), 413).await;
     let bad_url = json!({"text": FIXTURE, "url": "javascript:alert(1)"});
-    assert_problem(app.ingest_json(&token, &bad_url).await, 400).await;
+    assert_problem(app.ingest_json(&token, &bad_url).await, 422).await;
+    // An address that is none is about the address, not about the text, short or long.
+    for text in [FIXTURE, "Hello"] {
+        let envelope = json!({"text": text, "url": "not a url"});
+        let problem = assert_problem(app.ingest_json(&token, &envelope).await, 422).await;
+        assert_eq!(problem["type"], "/problems/invalid-article-url");
+        assert_eq!(problem["title"], "Invalid article URL");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("`url` \"not a url\""), "{detail}");
+    }
+    // One word is too short to be an article, and is not called boilerplate.
+    for text in ["Hello", "Budget\nApproved."] {
+        let problem = assert_problem(post(Some("text/plain"), text.into()).await.unwrap(), 422).await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("too short to be an article"), "{detail}");
+        assert!(detail.contains("at least 2 words"), "{detail}");
+        assert!(!detail.contains("boilerplate"), "{detail}");
+    }
     assert_problem(
         app.client
             .post(app.url("/v1/ingest?dry_run=perhaps"))
@@ -1113,5 +1130,95 @@ async fn a_batch_that_expects_100_continue_is_told_to_go_on_before_the_answer() 
     stream.read_to_string(&mut rest).await.unwrap();
     assert!(rest.starts_with("\r\nHTTP/1.1 200 OK\r\n"), "{rest}");
     assert_eq!(rest.matches("\"result\":\"created\"").count(), 3, "{rest}");
+    app.stop().await;
+}
+
+common::backends!(gzip_and_plain_bodies_have_their_own_etags);
+async fn gzip_and_plain_bodies_have_their_own_etags() {
+    let app = spawn_app().await;
+    let token = app.editor().await;
+    let created: Value = app.ingest_text(&token, FIXTURE).await.json().await.unwrap();
+    let article = format!("/v1/articles/{}", created["slug"].as_str().unwrap());
+    for path in [article.as_str(), "/v1/articles", "/v1/feed.atom"] {
+        let get = |encoding: Option<&'static str>, if_none_match: Option<String>| {
+            let mut request = app.client.get(app.url(path));
+            if let Some(encoding) = encoding {
+                request = request.header("accept-encoding", encoding);
+            }
+            if let Some(tag) = if_none_match {
+                request = request.header("if-none-match", tag);
+            }
+            request.send()
+        };
+        let header = |response: &reqwest::Response, name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let plain = get(None, None).await.unwrap();
+        assert_eq!(plain.status(), 200, "{path}");
+        assert_eq!(header(&plain, "content-encoding"), None, "{path}");
+        let plain_tag = header(&plain, "etag").expect("an ETag");
+        let gzip = get(Some("gzip"), None).await.unwrap();
+        assert_eq!(gzip.status(), 200, "{path}");
+        assert_eq!(header(&gzip, "content-encoding").as_deref(), Some("gzip"), "{path}");
+        let gzip_tag = header(&gzip, "etag").expect("an ETag");
+        assert_ne!(plain_tag, gzip_tag, "{path}");
+        assert_eq!(gzip_tag, format!("{}-gzip\"", plain_tag.trim_end_matches('"')), "{path}");
+        for response in [&plain, &gzip] {
+            let vary = header(response, "vary").unwrap_or_default().to_ascii_lowercase();
+            assert!(vary.contains("accept-encoding"), "{path}: {vary}");
+        }
+        // Either tag revalidates, and the 304 names the representation the client holds.
+        for (encoding, tag) in [
+            (Some("gzip"), gzip_tag.clone()),
+            (None, plain_tag.clone()),
+            (Some("gzip"), plain_tag.clone()),
+            (None, gzip_tag.clone()),
+        ] {
+            let again = get(encoding, Some(tag.clone())).await.unwrap();
+            assert_eq!(again.status(), 304, "{path} {encoding:?} {tag}");
+            assert_eq!(header(&again, "etag"), Some(tag.clone()), "{path}");
+            let vary = header(&again, "vary").unwrap_or_default().to_ascii_lowercase();
+            assert!(vary.contains("accept-encoding"), "{path}: {vary}");
+        }
+        // A tag of another version, in either coding, does not.
+        let stale = get(Some("gzip"), Some("\"0000-gzip\", \"0000\"".into())).await.unwrap();
+        assert_eq!(stale.status(), 200, "{path}");
+    }
+    // An editor may send back the gzip tag as the version an edit is based on.
+    let gzip_tag = app
+        .client
+        .get(app.url(&article))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(gzip_tag.ends_with("-gzip\""), "{gzip_tag}");
+    let patched = app
+        .client
+        .patch(app.url(&article))
+        .bearer_auth(&token)
+        .header("if-match", &gzip_tag)
+        .json(&json!({"title": "A new title"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let stale = app
+        .client
+        .patch(app.url(&article))
+        .bearer_auth(&token)
+        .header("if-match", &gzip_tag)
+        .json(&json!({"title": "Another title"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412).await;
     app.stop().await;
 }

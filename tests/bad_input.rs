@@ -403,34 +403,42 @@ async fn hostile_requests_are_answered_with_exact_problems() {
         .expect(400, "malformed-body"),
         Case::ingest_json("empty text in JSON", json!({"text": ""}))
             .expect(422, "unprocessable-article"),
-        // Explicit fields the envelope refuses: invalid parameters naming the field.
+        // The article's address, when it is none: a 422 titled for the URL, whatever the text.
+        Case::ingest_json("not a url", with_fixture(json!({"url": "not a url"})))
+            .expect(422, "invalid-article-url"),
+        Case::ingest_json(
+            "not a url with one word of text",
+            json!({"text": "Hello", "url": "not a url"}),
+        )
+        .expect(422, "invalid-article-url"),
         Case::ingest_json(
             "javascript: url",
             with_fixture(json!({"url": "javascript:alert(1)"})),
         )
-        .expect(400, "invalid-parameter"),
+        .expect(422, "invalid-article-url"),
         Case::ingest_json(
             "data: url",
             with_fixture(json!({"url": "data:text/html,<script>alert(1)</script>"})),
         )
-        .expect(400, "invalid-parameter"),
+        .expect(422, "invalid-article-url"),
         Case::ingest_json(
             "file: url",
             with_fixture(json!({"url": "file:///etc/passwd"})),
         )
-        .expect(400, "invalid-parameter"),
+        .expect(422, "invalid-article-url"),
         Case::ingest_json(
             "ftp: url",
             with_fixture(json!({"url": "ftp://example.com/a"})),
         )
-        .expect(400, "invalid-parameter"),
+        .expect(422, "invalid-article-url"),
         Case::ingest_json("a relative url", with_fixture(json!({"url": "/news/a"})))
-            .expect(400, "invalid-parameter"),
+            .expect(422, "invalid-article-url"),
         Case::ingest_json(
             "an http url without a host",
             with_fixture(json!({"url": "http://"})),
         )
-        .expect(400, "invalid-parameter"),
+        .expect(422, "invalid-article-url"),
+        // Other explicit fields the envelope refuses: invalid parameters naming the field.
         Case::ingest_json(
             "published_at in words",
             with_fixture(json!({"published_at": "yesterday"})),
@@ -1123,8 +1131,8 @@ async fn fts_syntax_in_q_is_searched_as_words_never_a_500() {
     app.stop().await;
 }
 
-common::backends!(unknown_query_parameters_are_ignored);
-async fn unknown_query_parameters_are_ignored() {
+common::backends!(unknown_query_parameters_are_named_never_ignored);
+async fn unknown_query_parameters_are_named_never_ignored() {
     let app = spawn_app().await;
     let token = app.editor().await;
     assert_eq!(
@@ -1134,22 +1142,27 @@ async fn unknown_query_parameters_are_ignored() {
         201
     );
     let plain = app.get_json("/v1/articles").await;
-    for query in [
-        "colour=blue",
-        "limit_=5",
-        "LIMIT=0",
-        "q_=%22",
-        "%00=%00",
-        "a=1&a=2&a=3",
-        "=value",
-        "flag",
-        "&&&",
-        "callback=alert(1)",
+    // Empty pairs are no parameters at all.
+    assert_eq!(app.get_json("/v1/articles?&&&").await["data"], plain["data"]);
+    for (query, named) in [
+        ("colour=blue", "`colour`"),
+        ("limit_=5", "`limit_`"),
+        ("LIMIT=0", "`LIMIT`"),
+        ("q_=%22", "`q_`"),
+        ("%00=%00", "`\u{0}`"),
+        ("a=1&a=2&a=3", "`a`"),
+        ("=value", "``"),
+        ("flag", "`flag`"),
+        ("callback=alert(1)", "`callback`"),
     ] {
-        let body = app.get_json(&format!("/v1/articles?{query}")).await;
-        assert_eq!(body["data"], plain["data"], "{query}");
+        let problem = assert_problem(app.get(&format!("/v1/articles?{query}")).await, 400).await;
+        assert_eq!(problem["type"], "/problems/unknown-parameter", "{query}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains(named), "{query}: {detail}");
+        assert_eq!(detail.matches(named).count(), 1, "{query}: named once: {detail}");
     }
-    let created = app
+    // A write with a parameter it does not take stores nothing.
+    let refused = app
         .client
         .post(app.url("/v1/ingest?colour=blue&force=true"))
         .bearer_auth(&token)
@@ -1158,7 +1171,11 @@ async fn unknown_query_parameters_are_ignored() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.status(), 201);
+    let problem = assert_problem(refused, 400).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("`colour`, `force`"), "{detail}");
+    assert!(detail.contains("dry_run, status, url"), "{detail}");
+    assert_eq!(app.get_json("/v1/articles").await["data"], plain["data"]);
     app.stop().await;
 }
 

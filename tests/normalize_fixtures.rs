@@ -427,10 +427,29 @@ fn refusals_are_typed_errors() {
         err.to_string(),
         "After removing 3 boilerplate lines nothing was left to publish; send the article's own paragraphs."
     );
-    assert!(matches!(
-        run("Only a title line"),
-        Err(NormalizeError::NothingLeft { removed: 0 })
-    ));
+    // Too short to be an article: said so, with the minimum, and never called boilerplate.
+    for (text, words) in [
+        ("Only a title line", 0),
+        ("Hello", 0),
+        ("Budget\nApproved.", 1),
+        ("नमस्ते\nभारत", 1),
+    ] {
+        let err = run(text).expect_err(text);
+        assert_eq!(
+            err,
+            NormalizeError::TooShort {
+                words,
+                minimum: 2
+            },
+            "{text}"
+        );
+        let message = err.to_string();
+        assert!(message.contains("too short to be an article"), "{message}");
+        assert!(message.contains("at least 2 words"), "{message}");
+        assert!(!message.contains("boilerplate"), "{message}");
+    }
+    // Two words after the title can be an article.
+    assert!(run("Rain\nIt rained.").is_ok());
 }
 
 #[test]

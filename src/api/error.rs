@@ -32,6 +32,7 @@ pub enum ProblemKind {
     UnsupportedMediaType,
     HeadersTooLarge,
     UnprocessableArticle,
+    InvalidArticleUrl,
     IdempotencyKeyReused,
     TooManyRequests,
     RequestTimeout,
@@ -45,7 +46,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 25] = [
+    pub const ALL: [ProblemKind; 26] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::UnknownParameter,
@@ -61,6 +62,7 @@ impl ProblemKind {
         ProblemKind::UnsupportedMediaType,
         ProblemKind::HeadersTooLarge,
         ProblemKind::UnprocessableArticle,
+        ProblemKind::InvalidArticleUrl,
         ProblemKind::IdempotencyKeyReused,
         ProblemKind::TooManyRequests,
         ProblemKind::RequestTimeout,
@@ -90,6 +92,7 @@ impl ProblemKind {
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
             ProblemKind::HeadersTooLarge => "headers-too-large",
             ProblemKind::UnprocessableArticle => "unprocessable-article",
+            ProblemKind::InvalidArticleUrl => "invalid-article-url",
             ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
             ProblemKind::TooManyRequests => "too-many-requests",
             ProblemKind::RequestTimeout => "request-timeout",
@@ -119,7 +122,9 @@ impl ProblemKind {
             ProblemKind::UriTooLong => StatusCode::URI_TOO_LONG,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemKind::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            ProblemKind::UnprocessableArticle | ProblemKind::IdempotencyKeyReused => {
+            ProblemKind::UnprocessableArticle
+            | ProblemKind::InvalidArticleUrl
+            | ProblemKind::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -151,6 +156,7 @@ impl ProblemKind {
             ProblemKind::UnsupportedMediaType => "Unsupported media type",
             ProblemKind::HeadersTooLarge => "Request headers too large",
             ProblemKind::UnprocessableArticle => "No article text found",
+            ProblemKind::InvalidArticleUrl => "Invalid article URL",
             ProblemKind::IdempotencyKeyReused => "Idempotency key reused",
             ProblemKind::TooManyRequests => "Too many requests",
             ProblemKind::RequestTimeout => "Request timed out",
@@ -203,6 +209,10 @@ impl ProblemKind {
             }
             ProblemKind::UnprocessableArticle => {
                 "The text was read, but no publishable article was left after normalization."
+            }
+            ProblemKind::InvalidArticleUrl => {
+                "The envelope's `url`, the article's address, is not an absolute http(s) URL with a host \
+                 (such as https://example.com/news/story); fix it or leave it out."
             }
             ProblemKind::IdempotencyKeyReused => {
                 "The Idempotency-Key was already used for a different request; use a new key for a new request."
@@ -338,6 +348,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// An envelope's `url` that is not an absolute http(s) URL.
+    #[error("{0}")]
+    InvalidArticleUrl(String),
     #[error("{0}")]
     IdempotencyKeyReused(String),
     #[error("rate limit exceeded")]
@@ -393,6 +406,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => ProblemKind::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ProblemKind::UnsupportedMediaType,
             ApiError::Unprocessable(_) => ProblemKind::UnprocessableArticle,
+            ApiError::InvalidArticleUrl(_) => ProblemKind::InvalidArticleUrl,
             ApiError::IdempotencyKeyReused(_) => ProblemKind::IdempotencyKeyReused,
             ApiError::TooManyRequests { .. } => ProblemKind::TooManyRequests,
             ApiError::Unavailable(_) => ProblemKind::Unavailable,
@@ -416,12 +430,14 @@ impl From<crate::normalize::NormalizeError> for ApiError {
             NormalizeError::UndecodableHtml { .. } => {
                 return ApiError::MalformedBody(err.to_string())
             }
-            NormalizeError::InvalidUrl { .. } => "url",
+            // The article's own address: the body was read, the article it names is wrong.
+            NormalizeError::InvalidUrl { .. } => return ApiError::InvalidArticleUrl(err.to_string()),
             NormalizeError::InvalidPublishedAt { .. } => "published_at",
             NormalizeError::InvalidLanguage { .. } => "language",
             NormalizeError::EmptyText
             | NormalizeError::NoProse
-            | NormalizeError::NothingLeft { .. } => {
+            | NormalizeError::NothingLeft { .. }
+            | NormalizeError::TooShort { .. } => {
                 return ApiError::Unprocessable(err.to_string())
             }
         };

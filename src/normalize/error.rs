@@ -11,6 +11,14 @@ pub enum NormalizeError {
          numbers or symbols. Send the article's paragraphs as text."
     )]
     NoProse,
+    /// Too few words after the title for any article (said instead of "boilerplate" when
+    /// what was sent is this short).
+    #[error("{}", too_short_detail(*words, *minimum))]
+    TooShort {
+        /// Words sent after the title line.
+        words: usize,
+        minimum: usize,
+    },
     #[error("{}", nothing_left_detail(*removed))]
     NothingLeft {
         /// How many lines were dropped as page leftovers.
@@ -35,12 +43,25 @@ impl NormalizeError {
             NormalizeError::EmptyText => "empty-text",
             NormalizeError::NoProse => "no-prose",
             NormalizeError::NothingLeft { .. } => "unprocessable-article",
+            NormalizeError::TooShort { .. } => "too-short",
             NormalizeError::InvalidUrl { .. } => "invalid-url",
             NormalizeError::InvalidPublishedAt { .. } => "invalid-published-at",
             NormalizeError::InvalidLanguage { .. } => "invalid-language",
             NormalizeError::UndecodableHtml { .. } => "undecodable-html",
         }
     }
+}
+
+fn too_short_detail(words: usize, minimum: usize) -> String {
+    let had = match words {
+        0 => "nothing follows the title line".to_string(),
+        1 => "1 word follows the title line".to_string(),
+        n => format!("{n} words follow the title line"),
+    };
+    format!(
+        "The text is too short to be an article: {had}. Send a title line and then the article's \
+         text, at least {minimum} words."
+    )
 }
 
 fn nothing_left_detail(removed: usize) -> String {

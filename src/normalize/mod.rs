@@ -142,6 +142,14 @@ fn run_pipeline(
 
     let body_text = stats::render_body_text(&article.blocks);
     if body_text.is_empty() {
+        // Lines this few are not page furniture: the text is simply not an article.
+        let sent = words_after_title(&raw, explicit.title.is_some());
+        if sent < MIN_BODY_WORDS {
+            return Err(NormalizeError::TooShort {
+                words: sent,
+                minimum: MIN_BODY_WORDS,
+            });
+        }
         return Err(NormalizeError::NothingLeft {
             removed: article.removed.len(),
         });
@@ -220,6 +228,23 @@ fn run_pipeline(
         entities,
         removed: article.removed,
     })
+}
+
+/// Fewest words after the title line a text that leaves no article can have before the refusal
+/// says it is too short rather than that its lines were page leftovers: one word ("Approved.",
+/// "Hello") is never an article's text.
+pub const MIN_BODY_WORDS: usize = 2;
+
+/// Words of the lines after the title line (the first line with words), or of every line when
+/// the envelope gives the title.
+fn words_after_title(raw: &[blocks::RawBlock], titled: bool) -> usize {
+    let mut lines = raw
+        .iter()
+        .filter(|b| b.text.chars().any(char::is_alphabetic));
+    if !titled {
+        lines.next();
+    }
+    lines.map(|b| stats::word_count(&b.text)).sum()
 }
 
 /// A sample of the input's longest lines, where its language shows best.

@@ -94,7 +94,7 @@ pub fn normalize_html_with(
     };
     let mut article = match judged {
         Ok(article) => article,
-        Err(NormalizeError::NothingLeft { .. }) => {
+        Err(NormalizeError::NothingLeft { .. } | NormalizeError::TooShort { .. }) => {
             super::normalize_extracted(&prepared, dictionary, now)?
         }
         Err(e) => return Err(e),
