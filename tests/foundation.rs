@@ -509,3 +509,107 @@ async fn json_bodies_with_unknown_fields_are_named_with_the_fields_taken() {
     assert!(problem["detail"].as_str().unwrap().contains("title"), "{problem}");
     app.stop().await;
 }
+
+/// `newsdesk ARGS --database-url URL`: (success, stdout, stderr).
+fn newsdesk(args: &[&str], database_url: &str) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(args)
+        .args(["--database-url", database_url])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run newsdesk");
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+common::backends!(tokens_are_listed_without_secrets_and_revoked_by_name);
+async fn tokens_are_listed_without_secrets_and_revoked_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, _database) = match common::backend() {
+        common::Backend::Sqlite => (
+            format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+            None,
+        ),
+        common::Backend::Postgres => {
+            let database = common::PgTestDatabase::create().await;
+            (database.url.clone(), Some(database))
+        }
+    };
+    let create = |name: &str, role: &str| {
+        let (ok, secret, stderr) = newsdesk(
+            &["token", "create", "--name", name, "--role", role],
+            &database_url,
+        );
+        assert!(ok, "{stderr}");
+        secret.trim().to_owned()
+    };
+    let (ok, listed, _) = newsdesk(&["token", "list"], &database_url);
+    assert!(ok);
+    assert_eq!(listed.lines().count(), 1, "only the header: {listed}");
+    let desk = create("desk", "editor");
+    let wire = create("wire feed", "reader");
+    let twin_a = create("twin", "admin");
+    let twin_b = create("twin", "editor");
+
+    let (ok, listed, stderr) = newsdesk(&["token", "list"], &database_url);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 5, "{listed}");
+    assert!(lines[0].starts_with("ID") && lines[0].contains("NAME  ") && lines[0].contains("ROLE"));
+    assert!(lines[0].contains("CREATED"), "{listed}");
+    assert!(lines[1].contains("desk") && lines[1].contains("editor"), "{listed}");
+    assert!(lines[2].contains("wire feed") && lines[2].contains("reader"), "{listed}");
+    for secret in [&desk, &wire, &twin_a, &twin_b] {
+        assert!(secret.starts_with("nd_"), "{secret}");
+        assert!(!listed.contains(secret.as_str()), "a secret is listed");
+        assert!(!listed.contains(&secret[3..13]), "part of a secret is listed");
+    }
+    // The creation time is an RFC 3339 timestamp.
+    assert!(lines[1].split_whitespace().any(|w| w.ends_with('Z') && w.contains('T')), "{listed}");
+
+    // By name: the one live token so named.
+    let (ok, _, stderr) = newsdesk(&["token", "revoke", "--name", "wire feed"], &database_url);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("revoked token"), "{stderr}");
+    let (_, listed, _) = newsdesk(&["token", "list"], &database_url);
+    assert!(!listed.contains("wire feed"), "{listed}");
+    let (_, all, _) = newsdesk(&["token", "list", "--all"], &database_url);
+    let line = all.lines().find(|l| l.contains("wire feed")).expect("listed with --all");
+    assert!(all.lines().next().unwrap().contains("REVOKED"), "{all}");
+    assert_eq!(line.split_whitespace().filter(|w| w.ends_with('Z')).count(), 2, "{line}");
+    // Revoked means refused; the others still work.
+    let store = newsdesk::store::Store::open(&newsdesk::store::StoreOptions::new(&database_url))
+        .await
+        .unwrap();
+    let hash = newsdesk::store::tokens::hash_token;
+    assert_eq!(store.find_token(&hash(&wire)).await.unwrap(), None);
+    assert!(store.find_token(&hash(&desk)).await.unwrap().is_some());
+    store.close().await;
+    // Twice by name: nothing live is so named any more.
+    let (ok, _, stderr) = newsdesk(&["token", "revoke", "--name", "wire feed"], &database_url);
+    assert!(!ok);
+    assert!(stderr.contains("no live token named `wire feed`"), "{stderr}");
+    // Two live tokens share a name: refused, naming their ids, and both stay live.
+    let (ok, _, stderr) = newsdesk(&["token", "revoke", "--name", "twin"], &database_url);
+    assert!(!ok);
+    assert!(stderr.contains("2 live tokens are named `twin`"), "{stderr}");
+    let (_, listed, _) = newsdesk(&["token", "list"], &database_url);
+    assert_eq!(listed.matches("twin").count(), 2, "{listed}");
+    // By id, as before.
+    let id = listed
+        .lines()
+        .find(|l| l.contains("twin"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let (ok, _, stderr) = newsdesk(&["token", "revoke", &id], &database_url);
+    assert!(ok, "{stderr}");
+    let (_, listed, _) = newsdesk(&["token", "list"], &database_url);
+    assert_eq!(listed.matches("twin").count(), 1, "{listed}");
+    // Neither an id nor a name: a usage error.
+    let (ok, _, _) = newsdesk(&["token", "revoke"], &database_url);
+    assert!(!ok);
+}
