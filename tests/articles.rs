@@ -349,27 +349,54 @@ async fn invalid_list_parameters_are_400_problems_naming_the_parameter() {
     let problem = assert_problem(app.get("/v1/articles?colour=blue&tag=x&lmit=5").await, 400).await;
     assert_eq!(problem["type"], "/problems/unknown-parameter");
     let detail = problem["detail"].as_str().unwrap();
-    assert!(detail.contains("`colour`") && detail.contains("`lmit`"), "{detail}");
+    assert!(
+        detail.contains("`colour`") && detail.contains("`lmit`"),
+        "{detail}"
+    );
     assert!(!detail.contains("`tag`"), "{detail}");
-    for accepted in ["tag", "entity", "lang", "q", "sort", "limit", "cursor", "fields"] {
+    for accepted in [
+        "tag", "entity", "lang", "q", "sort", "limit", "cursor", "fields",
+    ] {
         assert!(detail.contains(accepted), "{accepted} missing: {detail}");
     }
     for code in ["xx", "zz", "qq"] {
-        let problem = assert_problem(app.get(&format!("/v1/articles?lang={code}")).await, 400).await;
+        let problem =
+            assert_problem(app.get(&format!("/v1/articles?lang={code}")).await, 400).await;
         assert_eq!(problem["type"], "/problems/invalid-parameter");
-        assert!(problem["detail"].as_str().unwrap().contains(&format!("`{code}`")), "{problem}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("`{code}`")),
+            "{problem}"
+        );
     }
     // Search is the same list: its parameters, and nothing else.
     let problem = assert_problem(app.get("/v1/articles?q=flood&query=flood").await, 400).await;
-    assert!(problem["detail"].as_str().unwrap().contains("`query`"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("`query`"),
+        "{problem}"
+    );
     // A language code is a filter even with nothing in that language; any case, blank is absent.
-    for query in ["lang=mr", "lang=HI", "lang=", "q=flood&lang=en&sort=relevance&limit=5"] {
-        assert_eq!(app.get(&format!("/v1/articles?{query}")).await.status(), 200, "{query}");
+    for query in [
+        "lang=mr",
+        "lang=HI",
+        "lang=",
+        "q=flood&lang=en&sort=relevance&limit=5",
+    ] {
+        assert_eq!(
+            app.get(&format!("/v1/articles?{query}")).await.status(),
+            200,
+            "{query}"
+        );
     }
     // One article: `fields` and `include` only.
     let problem = assert_problem(app.get("/v1/articles/some-slug?field=title").await, 400).await;
     let detail = problem["detail"].as_str().unwrap();
-    assert!(detail.contains("`field`") && detail.contains("fields, include"), "{detail}");
+    assert!(
+        detail.contains("`field`") && detail.contains("fields, include"),
+        "{detail}"
+    );
     app.stop().await;
 }
 
@@ -597,7 +624,8 @@ async fn bad_bodies_are_problems() {
     }
     // One word is too short to be an article, and is not called boilerplate.
     for text in ["Hello", "Budget\nApproved."] {
-        let problem = assert_problem(post(Some("text/plain"), text.into()).await.unwrap(), 422).await;
+        let problem =
+            assert_problem(post(Some("text/plain"), text.into()).await.unwrap(), 422).await;
         let detail = problem["detail"].as_str().unwrap();
         assert!(detail.contains("too short to be an article"), "{detail}");
         assert!(detail.contains("at least 2 words"), "{detail}");
@@ -1162,12 +1190,22 @@ async fn gzip_and_plain_bodies_have_their_own_etags() {
         let plain_tag = header(&plain, "etag").expect("an ETag");
         let gzip = get(Some("gzip"), None).await.unwrap();
         assert_eq!(gzip.status(), 200, "{path}");
-        assert_eq!(header(&gzip, "content-encoding").as_deref(), Some("gzip"), "{path}");
+        assert_eq!(
+            header(&gzip, "content-encoding").as_deref(),
+            Some("gzip"),
+            "{path}"
+        );
         let gzip_tag = header(&gzip, "etag").expect("an ETag");
         assert_ne!(plain_tag, gzip_tag, "{path}");
-        assert_eq!(gzip_tag, format!("{}-gzip\"", plain_tag.trim_end_matches('"')), "{path}");
+        assert_eq!(
+            gzip_tag,
+            format!("{}-gzip\"", plain_tag.trim_end_matches('"')),
+            "{path}"
+        );
         for response in [&plain, &gzip] {
-            let vary = header(response, "vary").unwrap_or_default().to_ascii_lowercase();
+            let vary = header(response, "vary")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             assert!(vary.contains("accept-encoding"), "{path}: {vary}");
         }
         // Either tag revalidates, and the 304 names the representation the client holds.
@@ -1180,11 +1218,15 @@ async fn gzip_and_plain_bodies_have_their_own_etags() {
             let again = get(encoding, Some(tag.clone())).await.unwrap();
             assert_eq!(again.status(), 304, "{path} {encoding:?} {tag}");
             assert_eq!(header(&again, "etag"), Some(tag.clone()), "{path}");
-            let vary = header(&again, "vary").unwrap_or_default().to_ascii_lowercase();
+            let vary = header(&again, "vary")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             assert!(vary.contains("accept-encoding"), "{path}: {vary}");
         }
         // A tag of another version, in either coding, does not.
-        let stale = get(Some("gzip"), Some("\"0000-gzip\", \"0000\"".into())).await.unwrap();
+        let stale = get(Some("gzip"), Some("\"0000-gzip\", \"0000\"".into()))
+            .await
+            .unwrap();
         assert_eq!(stale.status(), 200, "{path}");
     }
     // An editor may send back the gzip tag as the version an edit is based on.

@@ -1143,7 +1143,10 @@ async fn unknown_query_parameters_are_named_never_ignored() {
     );
     let plain = app.get_json("/v1/articles").await;
     // Empty pairs are no parameters at all.
-    assert_eq!(app.get_json("/v1/articles?&&&").await["data"], plain["data"]);
+    assert_eq!(
+        app.get_json("/v1/articles?&&&").await["data"],
+        plain["data"]
+    );
     for (query, named) in [
         ("colour=blue", "`colour`"),
         ("limit_=5", "`limit_`"),
@@ -1159,7 +1162,11 @@ async fn unknown_query_parameters_are_named_never_ignored() {
         assert_eq!(problem["type"], "/problems/unknown-parameter", "{query}");
         let detail = problem["detail"].as_str().unwrap();
         assert!(detail.contains(named), "{query}: {detail}");
-        assert_eq!(detail.matches(named).count(), 1, "{query}: named once: {detail}");
+        assert_eq!(
+            detail.matches(named).count(),
+            1,
+            "{query}: named once: {detail}"
+        );
     }
     // A write with a parameter it does not take stores nothing.
     let refused = app

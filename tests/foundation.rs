@@ -393,7 +393,13 @@ async fn every_json_api_operation_names_query_parameters_it_does_not_take() {
             // Any identifier will do: the query is read before the resource is looked up.
             let concrete = path
                 .split('/')
-                .map(|s| if s.starts_with('{') { "01ARZ3NDEKTSV4RRFFQ69G5FAV" } else { s })
+                .map(|s| {
+                    if s.starts_with('{') {
+                        "01ARZ3NDEKTSV4RRFFQ69G5FAV"
+                    } else {
+                        s
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("/");
             let response = app
@@ -404,24 +410,39 @@ async fn every_json_api_operation_names_query_parameters_it_does_not_take() {
                 .await
                 .unwrap();
             let problem = assert_problem(response, 400).await;
-            assert_eq!(problem["type"], "/problems/unknown-parameter", "{method} {path}");
+            assert_eq!(
+                problem["type"], "/problems/unknown-parameter",
+                "{method} {path}"
+            );
             let detail = problem["detail"].as_str().unwrap();
             assert!(detail.contains("`colour`"), "{method} {path}: {detail}");
             assert!(detail.contains(&format!("{method} {path}")), "{detail}");
             for name in &accepted {
-                assert!(detail.contains(name), "{method} {path}: {name} not in {detail}");
+                assert!(
+                    detail.contains(name),
+                    "{method} {path}: {name} not in {detail}"
+                );
             }
             if accepted.is_empty() {
                 assert!(detail.contains("no query parameters"), "{detail}");
             }
             // And the 400 is in the document.
-            assert!(operation["responses"].get("400").is_some(), "{method} {path}");
+            assert!(
+                operation["responses"].get("400").is_some(),
+                "{method} {path}"
+            );
             checked += 1;
         }
     }
     assert!(checked >= 25, "only {checked} operations under /v1");
     // Pages and documents outside the JSON API take what they take.
-    for path in ["/healthz?x=1", "/openapi.json?x=1", "/desk?x=1", "/?x=1", "/docs?x=1"] {
+    for path in [
+        "/healthz?x=1",
+        "/openapi.json?x=1",
+        "/desk?x=1",
+        "/?x=1",
+        "/docs?x=1",
+    ] {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
     }
     app.stop().await;
@@ -443,7 +464,10 @@ async fn json_bodies_with_unknown_fields_are_named_with_the_fields_taken() {
     let problem = assert_problem(response, 400).await;
     assert_eq!(problem["type"], "/problems/malformed-body");
     let detail = problem["detail"].as_str().unwrap();
-    assert!(detail.contains("`cuont`") && detail.contains("takes: count."), "{detail}");
+    assert!(
+        detail.contains("`cuont`") && detail.contains("takes: count."),
+        "{detail}"
+    );
     app2.stop().await;
 
     let created: serde_json::Value = app
@@ -467,11 +491,19 @@ async fn json_bodies_with_unknown_fields_are_named_with_the_fields_taken() {
     let entity = format!("/v1/entities/{}", entity["id"].as_str().unwrap());
     let tag = format!(
         "/v1/tags/{}",
-        created["tags"][0]["slug"].as_str().expect("the fixture has tags")
+        created["tags"][0]["slug"]
+            .as_str()
+            .expect("the fixture has tags")
     );
     for (path, allowed) in [
-        (article.as_str(), &["title", "summary", "blocks", "status", "add_tags"][..]),
-        (entity.as_str(), &["name", "type", "aliases", "add_aliases"][..]),
+        (
+            article.as_str(),
+            &["title", "summary", "blocks", "status", "add_tags"][..],
+        ),
+        (
+            entity.as_str(),
+            &["name", "type", "aliases", "add_aliases"][..],
+        ),
         (tag.as_str(), &["name"][..]),
         // The body is read before the webhook is looked up.
         (
@@ -490,8 +522,14 @@ async fn json_bodies_with_unknown_fields_are_named_with_the_fields_taken() {
         let problem = assert_problem(response, 400).await;
         assert_eq!(problem["type"], "/problems/malformed-body", "{path}");
         let detail = problem["detail"].as_str().unwrap();
-        assert!(detail.contains("unknown field `headline`"), "{path}: {detail}");
-        assert!(!detail.contains("Failed to deserialize"), "{path}: {detail}");
+        assert!(
+            detail.contains("unknown field `headline`"),
+            "{path}: {detail}"
+        );
+        assert!(
+            !detail.contains("Failed to deserialize"),
+            "{path}: {detail}"
+        );
         for field in allowed {
             assert!(detail.contains(field), "{path}: {field} not in {detail}");
         }
@@ -506,7 +544,10 @@ async fn json_bodies_with_unknown_fields_are_named_with_the_fields_taken() {
         .await
         .unwrap();
     let problem = assert_problem(response, 400).await;
-    assert!(problem["detail"].as_str().unwrap().contains("title"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("title"),
+        "{problem}"
+    );
     app.stop().await;
 }
 
@@ -560,15 +601,29 @@ async fn tokens_are_listed_without_secrets_and_revoked_by_name() {
     assert_eq!(lines.len(), 5, "{listed}");
     assert!(lines[0].starts_with("ID") && lines[0].contains("NAME  ") && lines[0].contains("ROLE"));
     assert!(lines[0].contains("CREATED"), "{listed}");
-    assert!(lines[1].contains("desk") && lines[1].contains("editor"), "{listed}");
-    assert!(lines[2].contains("wire feed") && lines[2].contains("reader"), "{listed}");
+    assert!(
+        lines[1].contains("desk") && lines[1].contains("editor"),
+        "{listed}"
+    );
+    assert!(
+        lines[2].contains("wire feed") && lines[2].contains("reader"),
+        "{listed}"
+    );
     for secret in [&desk, &wire, &twin_a, &twin_b] {
         assert!(secret.starts_with("nd_"), "{secret}");
         assert!(!listed.contains(secret.as_str()), "a secret is listed");
-        assert!(!listed.contains(&secret[3..13]), "part of a secret is listed");
+        assert!(
+            !listed.contains(&secret[3..13]),
+            "part of a secret is listed"
+        );
     }
     // The creation time is an RFC 3339 timestamp.
-    assert!(lines[1].split_whitespace().any(|w| w.ends_with('Z') && w.contains('T')), "{listed}");
+    assert!(
+        lines[1]
+            .split_whitespace()
+            .any(|w| w.ends_with('Z') && w.contains('T')),
+        "{listed}"
+    );
 
     // By name: the one live token so named.
     let (ok, _, stderr) = newsdesk(&["token", "revoke", "--name", "wire feed"], &database_url);
@@ -577,9 +632,16 @@ async fn tokens_are_listed_without_secrets_and_revoked_by_name() {
     let (_, listed, _) = newsdesk(&["token", "list"], &database_url);
     assert!(!listed.contains("wire feed"), "{listed}");
     let (_, all, _) = newsdesk(&["token", "list", "--all"], &database_url);
-    let line = all.lines().find(|l| l.contains("wire feed")).expect("listed with --all");
+    let line = all
+        .lines()
+        .find(|l| l.contains("wire feed"))
+        .expect("listed with --all");
     assert!(all.lines().next().unwrap().contains("REVOKED"), "{all}");
-    assert_eq!(line.split_whitespace().filter(|w| w.ends_with('Z')).count(), 2, "{line}");
+    assert_eq!(
+        line.split_whitespace().filter(|w| w.ends_with('Z')).count(),
+        2,
+        "{line}"
+    );
     // Revoked means refused; the others still work.
     let store = newsdesk::store::Store::open(&newsdesk::store::StoreOptions::new(&database_url))
         .await
@@ -591,11 +653,17 @@ async fn tokens_are_listed_without_secrets_and_revoked_by_name() {
     // Twice by name: nothing live is so named any more.
     let (ok, _, stderr) = newsdesk(&["token", "revoke", "--name", "wire feed"], &database_url);
     assert!(!ok);
-    assert!(stderr.contains("no live token named `wire feed`"), "{stderr}");
+    assert!(
+        stderr.contains("no live token named `wire feed`"),
+        "{stderr}"
+    );
     // Two live tokens share a name: refused, naming their ids, and both stay live.
     let (ok, _, stderr) = newsdesk(&["token", "revoke", "--name", "twin"], &database_url);
     assert!(!ok);
-    assert!(stderr.contains("2 live tokens are named `twin`"), "{stderr}");
+    assert!(
+        stderr.contains("2 live tokens are named `twin`"),
+        "{stderr}"
+    );
     let (_, listed, _) = newsdesk(&["token", "list"], &database_url);
     assert_eq!(listed.matches("twin").count(), 2, "{listed}");
     // By id, as before.

@@ -437,10 +437,7 @@ fn refusals_are_typed_errors() {
         let err = run(text).expect_err(text);
         assert_eq!(
             err,
-            NormalizeError::TooShort {
-                words,
-                minimum: 2
-            },
+            NormalizeError::TooShort { words, minimum: 2 },
             "{text}"
         );
         let message = err.to_string();

@@ -124,9 +124,7 @@ impl ProblemKind {
             ProblemKind::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ProblemKind::UnprocessableArticle
             | ProblemKind::InvalidArticleUrl
-            | ProblemKind::IdempotencyKeyReused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            | ProblemKind::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ProblemKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -431,15 +429,15 @@ impl From<crate::normalize::NormalizeError> for ApiError {
                 return ApiError::MalformedBody(err.to_string())
             }
             // The article's own address: the body was read, the article it names is wrong.
-            NormalizeError::InvalidUrl { .. } => return ApiError::InvalidArticleUrl(err.to_string()),
+            NormalizeError::InvalidUrl { .. } => {
+                return ApiError::InvalidArticleUrl(err.to_string())
+            }
             NormalizeError::InvalidPublishedAt { .. } => "published_at",
             NormalizeError::InvalidLanguage { .. } => "language",
             NormalizeError::EmptyText
             | NormalizeError::NoProse
             | NormalizeError::NothingLeft { .. }
-            | NormalizeError::TooShort { .. } => {
-                return ApiError::Unprocessable(err.to_string())
-            }
+            | NormalizeError::TooShort { .. } => return ApiError::Unprocessable(err.to_string()),
         };
         ApiError::invalid_parameter(field, err.to_string())
     }

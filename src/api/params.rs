@@ -354,10 +354,14 @@ mod tests {
         let get = Method::GET;
         assert!(accepted.check(&get, "/v1/things", Some("limit=3")).is_ok());
         assert!(accepted.check(&get, "/v1/things", None).is_ok());
-        assert!(accepted.check(&Method::HEAD, "/v1/things", Some("limit=3")).is_ok());
+        assert!(accepted
+            .check(&Method::HEAD, "/v1/things", Some("limit=3"))
+            .is_ok());
         // Not described: not checked.
         assert!(accepted.check(&get, "/health", Some("x=1")).is_ok());
-        assert!(accepted.check(&Method::PUT, "/v1/things", Some("x=1")).is_ok());
+        assert!(accepted
+            .check(&Method::PUT, "/v1/things", Some("x=1"))
+            .is_ok());
         let err = accepted
             .check(&get, "/v1/things", Some("limit=3&lmit=4&If-Match=x&lmit=5"))
             .unwrap_err()
@@ -379,7 +383,10 @@ mod tests {
             .check(&get, "/v1/things", Some(&many.join("&")))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`p9`") && !err.contains("`p10`") && err.contains("and 5 more"), "{err}");
+        assert!(
+            err.contains("`p9`") && !err.contains("`p10`") && err.contains("and 5 more"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,9 +5,7 @@ use crate::store::idempotency::SavedResponse;
 use time::OffsetDateTime;
 
 use crate::store::time::{format_timestamp, now_timestamp};
-use crate::store::tokens::{
-    hash_token, new_secret, Role, TokenColumns, TokenInfo, TokenRecord,
-};
+use crate::store::tokens::{hash_token, new_secret, Role, TokenColumns, TokenInfo, TokenRecord};
 use crate::store::{StoreError, StoreResult};
 
 impl PgStore {
