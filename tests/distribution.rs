@@ -6,8 +6,8 @@ mod common;
 use std::sync::Arc;
 
 use common::{
-    backends, dispatch_once, dispatch_until, spawn_app, spawn_app_with, spawn_on, webhook_app,
-    Receiver, TestApp,
+    assert_problem, backends, dispatch_once, dispatch_until, spawn_app, spawn_app_with, spawn_on,
+    webhook_app, Receiver, TestApp,
 };
 use newsdesk::store::tokens::Role;
 use serde_json::{json, Value};
@@ -1153,4 +1153,38 @@ async fn sigkill_after_the_commit_still_delivers_after_restart() {
     let requests = receiver.requests();
     assert_eq!(requests.len(), 1, "delivered after the restart");
     assert!(verify(&secret, &requests[0].0, &requests[0].1));
+}
+
+backends!(feeds_and_webhook_lists_name_parameters_they_do_not_take);
+async fn feeds_and_webhook_lists_name_parameters_they_do_not_take() {
+    let app = webhook_app().await;
+    let editor = app.editor().await;
+    for feed in ["/v1/feed.atom", "/v1/feed.rss", "/v1/feed.json"] {
+        let problem = assert_problem(app.get(&format!("{feed}?lang=xx")).await, 400).await;
+        assert_eq!(problem["type"], "/problems/invalid-parameter", "{feed}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("`xx`"),
+            "{problem}"
+        );
+        let problem = assert_problem(app.get(&format!("{feed}?format=atom")).await, 400).await;
+        assert_eq!(problem["type"], "/problems/unknown-parameter", "{feed}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("`format`") && detail.contains("lang"),
+            "{detail}"
+        );
+        assert_eq!(
+            app.get(&format!("{feed}?lang=hi&limit=5")).await.status(),
+            200
+        );
+    }
+    let list = |path: &'static str| app.client.get(app.url(path)).bearer_auth(&editor).send();
+    assert_eq!(list("/v1/webhooks").await.unwrap().status(), 200);
+    let problem = assert_problem(list("/v1/webhooks?limit=5").await.unwrap(), 400).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("`limit`") && detail.contains("takes no query parameters"),
+        "{detail}"
+    );
+    app.stop().await;
 }

@@ -553,3 +553,42 @@ async fn kept_article_documents_follow_every_change_that_shows_in_them() {
     assert_docs_current(&app, &ids).await;
     app.stop().await;
 }
+
+common::backends!(entity_and_tag_lists_name_parameters_they_do_not_take);
+async fn entity_and_tag_lists_name_parameters_they_do_not_take() {
+    let app = spawn_app().await;
+    for (path, unknown, taken) in [
+        ("/v1/entities?kind=person", "`kind`", "type"),
+        (
+            "/v1/entities/putin/articles?lang=hi&order=new",
+            "`order`",
+            "sort",
+        ),
+        ("/v1/tags?name=budget", "`name`", "q"),
+        ("/v1/tags/budget/articles?page=2", "`page`", "cursor"),
+    ] {
+        let problem = assert_problem(app.get(path).await, 400).await;
+        assert_eq!(problem["type"], "/problems/unknown-parameter", "{path}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains(unknown) && detail.contains(taken),
+            "{path}: {detail}"
+        );
+    }
+    let token = app.editor().await;
+    let created = app
+        .ingest_json(&token, &common::english_article(1, "Budget"))
+        .await;
+    assert_eq!(created.status(), 201);
+    let problem = assert_problem(app.get("/v1/tags/budget/articles?lang=zz").await, 400).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("`zz`"),
+        "{problem}"
+    );
+    assert_eq!(
+        app.get("/v1/entities?type=person&q=put").await.status(),
+        200
+    );
+    assert_eq!(app.get("/v1/tags?sort=name&limit=5").await.status(), 200);
+    app.stop().await;
+}
