@@ -363,10 +363,12 @@ async fn requests_at_the_stated_edges_get_the_stated_answers() {
         400
     );
 
-    // An explicit field the sender got wrong names the field (400), for the envelope and `?url=`.
+    // The envelope's `url` that is no http(s) URL is a 422 about the article's address; the
+    // `?url=` parameter is an invalid parameter (400); both name `url`.
     let mut envelope = english_article(2, "Budget");
     envelope["url"] = json!("ftp://example.com/a");
-    let problem = assert_problem(app.ingest_json(&token, &envelope).await, 400).await;
+    let problem = assert_problem(app.ingest_json(&token, &envelope).await, 422).await;
+    assert_eq!(problem["type"], "/problems/invalid-article-url");
     assert!(
         problem["detail"].as_str().unwrap().contains("url"),
         "{problem}"

@@ -115,7 +115,7 @@ struct ArticleCursor {
     params(
         ("tag" = Option<Vec<String>>, Query, description = "Tag slug; repeat for AND"),
         ("entity" = Option<Vec<String>>, Query, description = "Entity slug; repeat for AND"),
-        ("lang" = Option<String>, Query, description = "ISO 639-1 language"),
+        ("lang" = Option<String>, Query, description = "ISO 639-1 language code, any case (`hi`, `en`); another value is a 400 naming it"),
         ("source" = Option<String>, Query, description = "Source domain, e.g. abplive.com"),
         ("since" = Option<String>, Query, description = "published_at on or after (RFC 3339 or YYYY-MM-DD)"),
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),

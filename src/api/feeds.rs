@@ -184,7 +184,7 @@ struct FeedParams {
     tag: Option<Vec<String>>,
     /// Entity slug; repeat for AND.
     entity: Option<Vec<String>>,
-    /// ISO 639-1 language, e.g. `hi`.
+    /// ISO 639-1 language code, e.g. `hi`; another value is a 400 naming it.
     #[param(pattern = "^[A-Za-z]{2}$")]
     lang: Option<String>,
     /// Source domain, e.g. abplive.com.
