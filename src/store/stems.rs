@@ -9,12 +9,15 @@
 //! mixing letters and digits, are their own stems. Nothing here guesses at misspellings: `पातिन`
 //! and `पुतिन` stay apart.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
 
-use super::search::tokens;
+use super::search::for_each_token;
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
@@ -32,26 +35,71 @@ static HINDI_SUFFIXES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 /// Fewest characters a Hindi word keeps after its ending goes (`में`, `की`, `कई` stay whole).
 const MIN_HINDI_STEM_CHARS: usize = 2;
 
-/// The stem of one token (as [`tokens`] makes them: lowercased, Latin diacritics removed).
+/// The stem of one token (as [`crate::store::search::tokens`] makes them: lowercased, Latin diacritics removed).
 pub fn stem(token: &str) -> String {
-    if token.chars().all(|c| c.is_ascii_lowercase()) {
-        return ENGLISH.stem(token).into_owned();
+    let mut out = String::with_capacity(token.len());
+    push_stem(&mut out, token);
+    out
+}
+
+/// [`stem`], borrowing the token when it is its own stem.
+fn stem_of(token: &str) -> Cow<'_, str> {
+    if is_english_word(token) {
+        return ENGLISH.stem(token);
     }
     if token.chars().all(is_devanagari) {
-        return stem_hindi(token).to_owned();
+        return Cow::Borrowed(stem_hindi(token));
     }
-    token.to_owned()
+    Cow::Borrowed(token)
+}
+
+fn is_english_word(token: &str) -> bool {
+    token.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// English words this thread has stemmed, and their stems, up to this many (then forgotten
+/// all at once). Text repeats its words, and a lookup costs a fraction of the Snowball
+/// algorithm: every stored article's text passes through here.
+const STEM_CACHE_WORDS: usize = 16_384;
+
+/// Longest word kept in the cache (a longer one is stemmed each time).
+const STEM_CACHE_WORD_BYTES: usize = 32;
+
+thread_local! {
+    static ENGLISH_STEMS: RefCell<HashMap<Box<str>, Box<str>, foldhash::fast::RandomState>> =
+        RefCell::new(HashMap::default());
+}
+
+/// Appends a token's stem to `out`.
+fn push_stem(out: &mut String, token: &str) {
+    if !is_english_word(token) || token.len() > STEM_CACHE_WORD_BYTES {
+        out.push_str(&stem_of(token));
+        return;
+    }
+    ENGLISH_STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(token) {
+            out.push_str(stem);
+            return;
+        }
+        let stem = ENGLISH.stem(token);
+        out.push_str(&stem);
+        if cache.len() >= STEM_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(token.into(), stem.into());
+    });
 }
 
 /// The stems of a text's tokens, in order, one space apart.
 pub fn stemmed_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for token in tokens(text) {
+    for_each_token(text, |token| {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&stem(&token));
-    }
+        push_stem(&mut out, token);
+    });
     out
 }
 
@@ -128,5 +176,29 @@ mod tests {
         assert_eq!(stemmed_text("Floods, flooding!"), "flood flood");
         assert_eq!(stemmed_text("लोगों और घरों में"), "लोग और घर में");
         assert_eq!(stemmed_text(""), "");
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stems() {
+        // Twice over more distinct words than the cache holds: each word stemmed fresh, then
+        // remembered, then forgotten when the cache fills, and stemmed again.
+        let words: Vec<String> = (0..super::STEM_CACHE_WORDS + 100)
+            .map(|n| format!("flooding{}", to_letters(n)))
+            .collect();
+        for _ in 0..2 {
+            for word in &words {
+                assert_eq!(stemmed_text(word), super::stem_of(word), "{word}");
+            }
+        }
+        let long = "internationalizations".repeat(2);
+        assert_eq!(stemmed_text(&long), super::stem_of(&long));
+    }
+
+    /// `n` written in the letters a–j, so every word is an English token.
+    fn to_letters(n: usize) -> String {
+        n.to_string()
+            .bytes()
+            .map(|d| (b'a' + d - b'0') as char)
+            .collect()
     }
 }

@@ -36,11 +36,12 @@ impl SqliteStore {
         article: &NormalizedArticle,
         status: ArticleStatus,
     ) -> StoreResult<Inserted> {
-        let conn = self.write.acquire().await?;
         let article = article.clone();
+        let stems = FtsStems::of_normalized(&article);
+        let conn = self.write.acquire().await?;
         let written = handle::on_handle_blocking(conn, move |conn| {
             let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let written = insert_in(&tx, &mut EntityMemo::default(), &article, status)?;
+            let written = insert_in(&tx, &mut EntityMemo::default(), &article, &stems, status)?;
             tx.commit()?;
             Ok(written)
         })
@@ -66,6 +67,17 @@ impl SqliteStore {
         &self,
         articles: Vec<(NormalizedArticle, ArticleStatus)>,
     ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
+        let articles = tokio::task::spawn_blocking(move || {
+            articles
+                .into_iter()
+                .map(|(article, status)| {
+                    let stems = FtsStems::of_normalized(&article);
+                    (article, status, stems)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("stemming thread: {e}")))?;
         let conn = self.write.acquire().await?;
         let checkpointer = self.checkpointer.clone();
         let results = handle::on_handle_blocking(conn, move |conn| {
@@ -478,13 +490,13 @@ impl Written {
 /// article fails, nothing is written and the answer is `None`.
 fn insert_all_or_none(
     conn: &rusqlite::Connection,
-    articles: &[(NormalizedArticle, ArticleStatus)],
+    articles: &[(NormalizedArticle, ArticleStatus, FtsStems)],
 ) -> StoreResult<Option<Vec<StoreResult<BatchInserted>>>> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let mut memo = EntityMemo::default();
     let mut results = Vec::with_capacity(articles.len());
-    for (article, status) in articles {
-        match insert_in(&tx, &mut memo, article, *status) {
+    for (article, status, stems) in articles {
+        match insert_in(&tx, &mut memo, article, stems, *status) {
             Ok(written) => results.push(Ok(written.outcome())),
             // Dropping the transaction rolls it back.
             Err(_) => return Ok(None),
@@ -498,14 +510,14 @@ fn insert_all_or_none(
 /// never undoes the others.
 fn insert_each(
     conn: &rusqlite::Connection,
-    articles: &[(NormalizedArticle, ArticleStatus)],
+    articles: &[(NormalizedArticle, ArticleStatus, FtsStems)],
 ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let mut memo = EntityMemo::default();
     let mut results = Vec::with_capacity(articles.len());
-    for (article, status) in articles {
+    for (article, status, stems) in articles {
         tx.execute_batch("SAVEPOINT article")?;
-        match insert_in(&tx, &mut memo, article, *status) {
+        match insert_in(&tx, &mut memo, article, stems, *status) {
             Ok(written) => {
                 tx.execute_batch("RELEASE article")?;
                 results.push(Ok(written.outcome()));
@@ -527,6 +539,7 @@ fn insert_in(
     conn: &rusqlite::Connection,
     memo: &mut EntityMemo,
     article: &NormalizedArticle,
+    stems: &FtsStems,
     status: ArticleStatus,
 ) -> StoreResult<Written> {
     let id = ulid::Ulid::new().to_string();
@@ -625,7 +638,7 @@ fn insert_in(
     stored.tags = attach_tags(conn, &stored.id, &article.tags, &now)?;
     stored.entities =
         entities::link_article_entities(conn, memo, &stored.id, &article.entities, &now)?;
-    write_fts(conn, rowid, &stored, false)?;
+    write_fts_text(conn, rowid, &FtsText::of(&stored), stems, false)?;
     docs::keep_new(conn, rowid, &stored)?;
     webhooks::record_article_event(conn, None, Some(status), &stored)?;
     Ok(Written::Created(Box::new(stored)))
@@ -695,6 +708,40 @@ impl<'a> FtsText<'a> {
             extra: fts_extra(&article.kickers, article.lead_image.as_ref()),
         }
     }
+
+    /// The fields a normalized article will be stored with (the stored article's are the same).
+    fn of_normalized(article: &'a NormalizedArticle) -> FtsText<'a> {
+        FtsText {
+            title: &article.title,
+            summary: article.summary.as_deref().unwrap_or(""),
+            body: &article.body_text,
+            extra: fts_extra(&article.kickers, article.lead_image.as_ref()),
+        }
+    }
+}
+
+/// The stems of an article's searchable fields. A batch computes them before it takes the
+/// writer, so the one writer thread spends its time on SQLite only.
+struct FtsStems {
+    title: String,
+    summary: String,
+    body: String,
+    extra: String,
+}
+
+impl FtsStems {
+    fn of(text: &FtsText<'_>) -> FtsStems {
+        FtsStems {
+            title: stemmed_text(text.title),
+            summary: stemmed_text(text.summary),
+            body: stemmed_text(text.body),
+            extra: stemmed_text(&text.extra),
+        }
+    }
+
+    fn of_normalized(article: &NormalizedArticle) -> FtsStems {
+        FtsStems::of(&FtsText::of_normalized(article))
+    }
 }
 
 /// Writes an article's full-text row (`replace`: over the one it had): each field as written
@@ -705,13 +752,15 @@ fn write_fts(
     article: &Article,
     replace: bool,
 ) -> StoreResult<()> {
-    write_fts_text(conn, rowid, &FtsText::of(article), replace)
+    let text = FtsText::of(article);
+    write_fts_text(conn, rowid, &text, &FtsStems::of(&text), replace)
 }
 
 fn write_fts_text(
     conn: &rusqlite::Connection,
     rowid: i64,
     text: &FtsText<'_>,
+    stems: &FtsStems,
     replace: bool,
 ) -> StoreResult<()> {
     if replace {
@@ -728,10 +777,10 @@ fn write_fts_text(
         text.summary,
         text.body,
         &text.extra,
-        stemmed_text(text.title),
-        stemmed_text(text.summary),
-        stemmed_text(text.body),
-        stemmed_text(&text.extra),
+        stems.title,
+        stems.summary,
+        stems.body,
+        stems.extra,
     ])?;
     Ok(())
 }
@@ -785,7 +834,7 @@ impl SqliteStore {
                             body: &body,
                             extra: fts_extra(&kickers, lead_image.as_ref()),
                         };
-                        write_fts_text(&tx, *rowid, &text, true)?;
+                        write_fts_text(&tx, *rowid, &text, &FtsStems::of(&text), true)?;
                         indexed += 1;
                     }
                     tx.prepare_cached(
