@@ -143,6 +143,21 @@ pub fn extract_entities(
     )
 }
 
+/// The written form of tokens `from..to`; a dotted abbreviation ("U.S.", "D.C.", "J.D.") keeps
+/// its final period, which the tokenizer leaves between tokens.
+fn surface_text<'s>(seg: &'s Segment, from: usize, to: usize) -> &'s str {
+    let span = seg.span_text(from, to);
+    let last = &seg.tokens[to - 1];
+    let dotted = to - from >= 2
+        && rules::is_initial(seg, to - 1)
+        && &seg.text[seg.tokens[to - 2].end..last.start] == ".";
+    if dotted && seg.text.as_bytes().get(last.end) == Some(&b'.') {
+        &seg.text[seg.tokens[from].start..last.end + 1]
+    } else {
+        span
+    }
+}
+
 /// Records matches whose tokens are all still unclaimed.
 fn claim(
     si: usize,
@@ -220,7 +235,7 @@ fn assemble(
             continue;
         }
         let seg = &segs[m.seg];
-        let surface = seg.span_text(m.from, m.to);
+        let surface = surface_text(seg, m.from, m.to);
         let a = acc.entry(d).or_insert(Acc {
             forms: Vec::new(),
             mentions: 0,
