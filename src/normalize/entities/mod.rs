@@ -143,6 +143,24 @@ pub fn extract_entities(
     )
 }
 
+/// The type of a lone capitalized Latin word that nothing typed, once the article is linked
+/// (a surname of a named person has joined that person by then): a given name is a person; a
+/// common English word ("Updates", "Summer") is no name; any other word ("Netflix",
+/// "Dataminr") is most often a company or an organization in news copy.
+fn single_word_kind(name: &str) -> Option<EntityType> {
+    let lex = &*LEXICON;
+    if name.contains(' ') || script_of(name) != Script::Latin {
+        return Some(EntityType::Other);
+    }
+    if lex.given_names.contains(name) {
+        Some(EntityType::Person)
+    } else if lex.common_words.contains(&name.to_lowercase()) {
+        None
+    } else {
+        Some(EntityType::Organization)
+    }
+}
+
 /// The written form of tokens `from..to`; a dotted abbreviation ("U.S.", "D.C.", "J.D.") keeps
 /// its final period, which the tokenizer leaves between tokens.
 fn surface_text<'s>(seg: &'s Segment, from: usize, to: usize) -> &'s str {
@@ -286,6 +304,13 @@ fn assemble(
                 (name, key, None)
             }
         };
+        let mut kind = draft.kind;
+        if kind == EntityType::Other && latin_article {
+            match single_word_kind(&name) {
+                Some(k) => kind = k,
+                None => continue,
+            }
+        }
         if name.is_empty()
             || lex.not_entities.contains(&name)
             || lex.calendar.contains(&name)
@@ -298,7 +323,7 @@ fn assemble(
             + 0.2 * (1.0 - (a.first.min(total_len) as f64 / total_len as f64));
         out.push(ExtractedEntity {
             name,
-            kind: draft.kind,
+            kind,
             key,
             surface_forms: a
                 .forms

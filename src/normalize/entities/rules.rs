@@ -68,22 +68,30 @@ fn initial_goes_on(seg: &Segment, j: usize) -> bool {
     let tight = |k: usize| &seg.text[seg.tokens[k - 1].end..seg.tokens[k].start] == ".";
     is_initial(seg, j - 1)
         && (tight(j)
-            || (!seg.has(j, flag::STOP) && !(j >= 2 && is_initial(seg, j - 2) && tight(j - 1))))
+            || !(seg.has(j, flag::STOP) && !is_initial(seg, j)
+                || j >= 2 && is_initial(seg, j - 2) && tight(j - 1)))
 }
 
 /// A line in title case ("Enterprise Claims Victory In Competitive Car Rental Market", a
-/// heading): at least four in five of its Latin words other than function words are
-/// capitalized, and it has at least three. Capitals there say nothing of names.
+/// heading): at least nine in ten of its Latin words are capitalized, and it has at least
+/// three, not counting initials and the short function words title case leaves in small
+/// letters ("of", "the", "with"). Capitals there say nothing of names.
 pub(super) fn is_title_case(seg: &Segment) -> bool {
     let (mut words, mut capitalized) = (0usize, 0usize);
     for (i, t) in seg.tokens.iter().enumerate() {
-        if t.script != Script::Latin || seg.has(i, flag::NUMERIC | flag::STOP) {
+        if t.script != Script::Latin
+            || seg.has(i, flag::NUMERIC)
+            || t.end - t.start == 1
+            || (seg.has(i, flag::STOP)
+                && !seg.has(i, flag::CAPITALIZED)
+                && seg.token_text(i).len() <= 4)
+        {
             continue;
         }
         words += 1;
         capitalized += usize::from(seg.has(i, flag::CAPITALIZED));
     }
-    words >= 3 && capitalized * 5 >= words * 4
+    words >= 3 && capitalized * 10 >= words * 9
 }
 
 /// A word with a capital after a small letter ("PayPal", "OpenAI", "SRLabs"): a brand's
@@ -108,6 +116,59 @@ fn joined_in_word(seg: &Segment, j: usize) -> bool {
             &seg.text[seg.tokens[j - 1].end..seg.tokens[j].start],
             "-" | "'" | "’"
         )
+}
+
+/// A place the gazetteer claimed and an organization word next to it make one organization:
+/// "Boston University", "Los Angeles Times" (the run `from..to` after the place ends with the
+/// word), "University of Toronto" (the run is the word and "of" comes before the place). The
+/// place's mention becomes the organization's; whether it happened.
+fn joins_place(
+    si: usize,
+    seg: &Segment,
+    covered: &mut [bool],
+    out: &mut [Mention],
+    from: usize,
+    to: usize,
+) -> bool {
+    let place_at = |out: &[Mention], test: &dyn Fn(&Mention) -> bool| {
+        out.iter().rposition(|m| {
+            m.seg == si
+                && m.kind == EntityType::Place
+                && matches!(m.origin, Origin::Gazetteer(_))
+                && test(m)
+        })
+    };
+    if from > 0
+        && covered[from - 1]
+        && !seg.tokens[from].break_before
+        && seg.has(to - 1, flag::ORGANIZATION)
+    {
+        if let Some(k) = place_at(out, &|m| m.to == from) {
+            out[k].to = to;
+            out[k].kind = EntityType::Organization;
+            out[k].origin = Origin::Found;
+            covered[from..to].iter_mut().for_each(|c| *c = true);
+            return true;
+        }
+    }
+    let n = seg.tokens.len();
+    if to + 1 < n
+        && to == from + 1
+        && seg.has(from, flag::ORGANIZATION)
+        && seg.token_text(to) == "of"
+        && !seg.tokens[to].break_before
+        && !seg.tokens[to + 1].break_before
+        && covered[to + 1]
+    {
+        if let Some(k) = place_at(out, &|m| m.from == to + 1) {
+            out[k].from = from;
+            out[k].kind = EntityType::Organization;
+            out[k].origin = Origin::Found;
+            covered[from..=to].iter_mut().for_each(|c| *c = true);
+            return true;
+        }
+    }
+    false
 }
 
 /// Token `i` is written "and" (joining two halves of one name: "Securities and Exchange
@@ -430,6 +491,10 @@ pub(super) fn find_latin(
             }
         }
         let run_end = j;
+        if joins_place(si, seg, covered, out, i, run_end) {
+            i = run_end;
+            continue;
+        }
         let mut s = i;
         let mut person =
             s > 0 && !seg.tokens[s].break_before && seg.has(s - 1, flag::TITLE_CUE_LOWER);
@@ -438,7 +503,8 @@ pub(super) fn find_latin(
             .rev()
             .find_map(|k| cue_len_at(seg, k).map(|l| (k, l)))
         {
-            if k + l < run_end {
+            // (Not a title before "of": "VP of Sales" is read below.)
+            if k + l < run_end && seg.token_text(k + l) != "of" {
                 s = k + l;
                 person = true;
             }
@@ -466,6 +532,7 @@ pub(super) fn find_latin(
                 s += l;
                 person = true;
             } else if seg.has(s, flag::STOP)
+                && !(is_initial(seg, s) && s + 1 < run_end && gap_is_only_period(seg, s + 1))
                 && (seg.tokens[s].sentence_start || s == i)
                 && (s + 1 < run_end || !headed)
             {
