@@ -634,7 +634,11 @@ pub(super) fn find_latin(
             // A run opening with a given name is a person ("Jasmine Chang"); one holding a
             // common English word is an organization or a product ("Enterprise Mobility",
             // "Prompt Security"); other unknown words are most often a person's name.
-            if given || !(s..e).any(|k| seg.has(k, flag::COMMON) && !seg.has(k, flag::STOP)) {
+            // A dotted abbreviation of initials alone ("J.D.") is no person's name.
+            if (s..e).all(|k| is_initial(seg, k)) {
+                EntityType::Organization
+            } else if given || !(s..e).any(|k| seg.has(k, flag::COMMON) && !seg.has(k, flag::STOP))
+            {
                 EntityType::Person
             } else {
                 EntityType::Organization
