@@ -87,13 +87,28 @@ pub fn extract_entities(
     }
 
     let mid_sentence = rules::capitalized_mid_sentence(&segs);
+    // The gazetteer's places, by segment: an organization word next to one makes an
+    // organization of it ("Boston University").
+    let mut gazetteer_places: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
+    for (k, m) in mentions.iter().enumerate() {
+        if m.kind == EntityType::Place && matches!(m.origin, Origin::Gazetteer(_)) {
+            gazetteer_places[m.seg].push(k);
+        }
+    }
     for (si, seg) in segs.iter().enumerate() {
         if seg.kind == SegmentKind::Kicker {
             continue;
         }
         rules::find_devanagari(si, seg, &mut covered[si], &mut mentions);
         if latin_article {
-            rules::find_latin(si, seg, &mut covered[si], &mut mentions, &mid_sentence);
+            rules::find_latin(
+                si,
+                seg,
+                &mut covered[si],
+                &mut mentions,
+                &mid_sentence,
+                &gazetteer_places[si],
+            );
         }
     }
 

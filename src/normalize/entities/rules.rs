@@ -1,7 +1,7 @@
 //! Finding names by rule: cue words around Devanagari names (titles before, postpositions
 //! after, organization and place words), and capitalized runs in Latin text.
 
-use super::lexicon::{flag, FastSet, LEXICON};
+use super::lexicon::{flag, FastMap, FastSet, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -118,32 +118,34 @@ fn joined_in_word(seg: &Segment, j: usize) -> bool {
         )
 }
 
+/// A segment's gazetteer places (indices into the mentions) by where they end and start.
+struct PlaceIndex {
+    by_end: FastMap<usize, usize>,
+    by_start: FastMap<usize, usize>,
+}
+
 /// A place the gazetteer claimed and an organization word next to it make one organization:
 /// "Boston University", "Los Angeles Times" (the run `from..to` after the place ends with the
 /// word), "University of Toronto" (the run is the word and "of" comes before the place). The
 /// place's mention becomes the organization's; whether it happened.
 fn joins_place(
-    si: usize,
     seg: &Segment,
     covered: &mut [bool],
     out: &mut [Mention],
+    places: &PlaceIndex,
     from: usize,
     to: usize,
 ) -> bool {
-    let place_at = |out: &[Mention], test: &dyn Fn(&Mention) -> bool| {
-        out.iter().rposition(|m| {
-            m.seg == si
-                && m.kind == EntityType::Place
-                && matches!(m.origin, Origin::Gazetteer(_))
-                && test(m)
-        })
+    // A mention taken over once is no longer a gazetteer place.
+    let still_place = |out: &[Mention], k: usize| {
+        out[k].kind == EntityType::Place && matches!(out[k].origin, Origin::Gazetteer(_))
     };
     if from > 0
         && covered[from - 1]
         && !seg.tokens[from].break_before
         && seg.has(to - 1, flag::ORGANIZATION)
     {
-        if let Some(k) = place_at(out, &|m| m.to == from) {
+        if let Some(&k) = places.by_end.get(&from).filter(|&&k| still_place(out, k)) {
             out[k].to = to;
             out[k].kind = EntityType::Organization;
             out[k].origin = Origin::Found;
@@ -160,7 +162,11 @@ fn joins_place(
         && !seg.tokens[to + 1].break_before
         && covered[to + 1]
     {
-        if let Some(k) = place_at(out, &|m| m.from == to + 1) {
+        if let Some(&k) = places
+            .by_start
+            .get(&(to + 1))
+            .filter(|&&k| still_place(out, k))
+        {
             out[k].from = from;
             out[k].kind = EntityType::Organization;
             out[k].origin = Origin::Found;
@@ -442,8 +448,14 @@ pub(super) fn find_latin(
     covered: &mut [bool],
     out: &mut Vec<Mention>,
     mid_sentence: &FastSet<&str>,
+    gazetteer_places: &[usize],
 ) {
     let lex = &*LEXICON;
+    // The segment's gazetteer places by their last token + 1 and by their first token.
+    let places = PlaceIndex {
+        by_end: gazetteer_places.iter().map(|&k| (out[k].to, k)).collect(),
+        by_start: gazetteer_places.iter().map(|&k| (out[k].from, k)).collect(),
+    };
     let n = seg.tokens.len();
     let usable = |i: usize, covered: &[bool]| {
         !covered[i] && seg.tokens[i].script == Script::Latin && !seg.has(i, flag::NEVER)
@@ -491,7 +503,7 @@ pub(super) fn find_latin(
             }
         }
         let run_end = j;
-        if joins_place(si, seg, covered, out, i, run_end) {
+        if joins_place(seg, covered, out, &places, i, run_end) {
             i = run_end;
             continue;
         }
