@@ -208,6 +208,43 @@ fn short_forms(name: &str) -> Vec<String> {
     out
 }
 
+/// Legal-form and group words that end company names: "SoftBank" is "SoftBank Group Corp"
+/// without them.
+const COMPANY_SUFFIXES: &[&str] = &[
+    "Corp",
+    "Corporation",
+    "Inc",
+    "Incorporated",
+    "Ltd",
+    "Limited",
+    "Co",
+    "Company",
+    "Group",
+    "Holdings",
+    "PLC",
+    "Plc",
+    "LLC",
+    "LLP",
+    "LP",
+    "GmbH",
+    "AG",
+    "SA",
+    "NV",
+];
+
+/// The shorter names a company's name stands for once its legal-form and group words are
+/// dropped from the end, one at a time ("SoftBank Group Corp" → "SoftBank Group", "SoftBank").
+fn company_short_forms(name: &str) -> Vec<String> {
+    let words: Vec<&str> = split_spaces(name).collect();
+    let mut end = words.len();
+    let mut out = Vec::new();
+    while end >= 2 && COMPANY_SUFFIXES.contains(&words[end - 1].trim_end_matches('.')) {
+        end -= 1;
+        out.push(words[..end].join(" "));
+    }
+    out
+}
+
 /// Phrase → draft, for the phrases claimed by one draft only.
 struct Unambiguous(FastMap<String, Option<usize>>);
 
@@ -289,6 +326,34 @@ pub(super) fn link_short_forms(
         }
     }
     let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
+    // A company named once in full and elsewhere without its legal form is one entity.
+    let company_shorts = unambiguous(
+        (0..drafts.len())
+            .filter(|&d| drafts[d].alive && drafts[d].kind == EntityType::Organization)
+            .flat_map(|d| {
+                names[d]
+                    .iter()
+                    .flat_map(|n| company_short_forms(n))
+                    .map(move |s| (s, d))
+            }),
+        names.total(),
+    );
+    for d in 0..drafts.len() {
+        if !drafts[d].alive || drafts[d].origin != Origin::Found {
+            continue;
+        }
+        let targets: Vec<usize> = names[d]
+            .iter()
+            .filter_map(|n| company_shorts.get(n))
+            .collect();
+        if let Some(&t) = targets.first() {
+            if targets.iter().all(|&x| x == t) && t != d {
+                drafts[d].kind = EntityType::Organization;
+                merge(drafts, entity_of, d, t);
+            }
+        }
+    }
+    let names = names_of(segs, mentions, entity_of, drafts.len(), &mut memo.names);
     let mut phrases: FastMap<String, usize> =
         FastMap::with_capacity_and_hasher(names.total() * 2, Default::default());
     phrases.extend(
@@ -300,7 +365,7 @@ pub(super) fn link_short_forms(
         )
         .into_pairs(),
     );
-    for (s, d) in shorts.into_pairs() {
+    for (s, d) in shorts.into_pairs().chain(company_shorts.into_pairs()) {
         if drafts[d].alive {
             phrases.entry(s).or_insert(d);
         }

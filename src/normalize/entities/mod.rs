@@ -87,13 +87,28 @@ pub fn extract_entities(
     }
 
     let mid_sentence = rules::capitalized_mid_sentence(&segs);
+    // The gazetteer's places, by segment: an organization word next to one makes an
+    // organization of it ("Boston University").
+    let mut gazetteer_places: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
+    for (k, m) in mentions.iter().enumerate() {
+        if m.kind == EntityType::Place && matches!(m.origin, Origin::Gazetteer(_)) {
+            gazetteer_places[m.seg].push(k);
+        }
+    }
     for (si, seg) in segs.iter().enumerate() {
         if seg.kind == SegmentKind::Kicker {
             continue;
         }
         rules::find_devanagari(si, seg, &mut covered[si], &mut mentions);
         if latin_article {
-            rules::find_latin(si, seg, &mut covered[si], &mut mentions, &mid_sentence);
+            rules::find_latin(
+                si,
+                seg,
+                &mut covered[si],
+                &mut mentions,
+                &mid_sentence,
+                &gazetteer_places[si],
+            );
         }
     }
 
@@ -141,6 +156,39 @@ pub fn extract_entities(
         latin_article,
         &mut memo.keys,
     )
+}
+
+/// The type of a lone capitalized Latin word that nothing typed, once the article is linked
+/// (a surname of a named person has joined that person by then): a given name is a person; a
+/// common English word ("Updates", "Summer") is no name; any other word ("Netflix",
+/// "Dataminr") is most often a company or an organization in news copy.
+fn single_word_kind(name: &str) -> Option<EntityType> {
+    let lex = &*LEXICON;
+    if name.contains(' ') || script_of(name) != Script::Latin {
+        return Some(EntityType::Other);
+    }
+    if lex.given_names.contains(name) {
+        Some(EntityType::Person)
+    } else if lex.common_words.contains(&name.to_lowercase()) {
+        None
+    } else {
+        Some(EntityType::Organization)
+    }
+}
+
+/// The written form of tokens `from..to`; a dotted abbreviation ("U.S.", "D.C.", "J.D.") keeps
+/// its final period, which the tokenizer leaves between tokens.
+fn surface_text<'s>(seg: &'s Segment, from: usize, to: usize) -> &'s str {
+    let span = seg.span_text(from, to);
+    let last = &seg.tokens[to - 1];
+    let dotted = to - from >= 2
+        && rules::is_initial(seg, to - 1)
+        && &seg.text[seg.tokens[to - 2].end..last.start] == ".";
+    if dotted && seg.text.as_bytes().get(last.end) == Some(&b'.') {
+        &seg.text[seg.tokens[from].start..last.end + 1]
+    } else {
+        span
+    }
 }
 
 /// Records matches whose tokens are all still unclaimed.
@@ -220,7 +268,7 @@ fn assemble(
             continue;
         }
         let seg = &segs[m.seg];
-        let surface = seg.span_text(m.from, m.to);
+        let surface = surface_text(seg, m.from, m.to);
         let a = acc.entry(d).or_insert(Acc {
             forms: Vec::new(),
             mentions: 0,
@@ -271,6 +319,13 @@ fn assemble(
                 (name, key, None)
             }
         };
+        let mut kind = draft.kind;
+        if kind == EntityType::Other && latin_article {
+            match single_word_kind(&name) {
+                Some(k) => kind = k,
+                None => continue,
+            }
+        }
         if name.is_empty()
             || lex.not_entities.contains(&name)
             || lex.calendar.contains(&name)
@@ -283,7 +338,7 @@ fn assemble(
             + 0.2 * (1.0 - (a.first.min(total_len) as f64 / total_len as f64));
         out.push(ExtractedEntity {
             name,
-            kind: draft.kind,
+            kind,
             key,
             surface_forms: a
                 .forms

@@ -1,7 +1,7 @@
 //! Finding names by rule: cue words around Devanagari names (titles before, postpositions
 //! after, organization and place words), and capitalized runs in Latin text.
 
-use super::lexicon::{flag, FastSet, LEXICON};
+use super::lexicon::{flag, FastMap, FastSet, LEXICON};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -52,6 +52,135 @@ fn counted(seg: &Segment, i: usize) -> bool {
 
 fn gap_is_only_period(seg: &Segment, j: usize) -> bool {
     j > 0 && seg.text[seg.tokens[j - 1].end..seg.tokens[j].start].trim() == "."
+}
+
+/// Token `i` is one capital Latin letter: an initial ("Noah A. Smith") or a letter of a dotted
+/// abbreviation ("U.S.", "J.D. Power").
+pub(super) fn is_initial(seg: &Segment, i: usize) -> bool {
+    let t = seg.token_text(i).as_bytes();
+    t.len() == 1 && t[0].is_ascii_uppercase()
+}
+
+/// The period before token `j` follows an initial and does not end the name: inside a dotted
+/// abbreviation ("U.S", "J.D"), or after a middle initial before a name word ("Noah A. Smith");
+/// the final period of a dotted abbreviation ends it ("U.S. President").
+fn initial_goes_on(seg: &Segment, j: usize) -> bool {
+    let tight = |k: usize| &seg.text[seg.tokens[k - 1].end..seg.tokens[k].start] == ".";
+    is_initial(seg, j - 1)
+        && (tight(j)
+            || !(seg.has(j, flag::STOP) && !is_initial(seg, j)
+                || j >= 2 && is_initial(seg, j - 2) && tight(j - 1)))
+}
+
+/// A line in title case ("Enterprise Claims Victory In Competitive Car Rental Market", a
+/// heading): at least nine in ten of its Latin words are capitalized, and it has at least
+/// three, not counting initials and the short function words title case leaves in small
+/// letters ("of", "the", "with"). Capitals there say nothing of names.
+pub(super) fn is_title_case(seg: &Segment) -> bool {
+    let (mut words, mut capitalized) = (0usize, 0usize);
+    for (i, t) in seg.tokens.iter().enumerate() {
+        if t.script != Script::Latin
+            || seg.has(i, flag::NUMERIC)
+            || t.end - t.start == 1
+            || (seg.has(i, flag::STOP)
+                && !seg.has(i, flag::CAPITALIZED)
+                && seg.token_text(i).len() <= 4)
+        {
+            continue;
+        }
+        words += 1;
+        capitalized += usize::from(seg.has(i, flag::CAPITALIZED));
+    }
+    words >= 3 && capitalized * 10 >= words * 9
+}
+
+/// A word with a capital after a small letter ("PayPal", "OpenAI", "SRLabs"): a brand's
+/// spelling, not a person's or a place's.
+fn is_camel_case(word: &str) -> bool {
+    let mut seen_lower = false;
+    for c in word.chars().skip(1) {
+        if c.is_lowercase() {
+            seen_lower = true;
+        } else if c.is_uppercase() && (seen_lower || word.chars().any(char::is_lowercase)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Token `j` is joined to the one before by a hyphen or an apostrophe alone ("Al-Ibrahim",
+/// "O'Connor", "Winston-Salem").
+fn joined_in_word(seg: &Segment, j: usize) -> bool {
+    j > 0
+        && matches!(
+            &seg.text[seg.tokens[j - 1].end..seg.tokens[j].start],
+            "-" | "'" | "’"
+        )
+}
+
+/// A segment's gazetteer places (indices into the mentions) by where they end and start.
+struct PlaceIndex {
+    by_end: FastMap<usize, usize>,
+    by_start: FastMap<usize, usize>,
+}
+
+/// A place the gazetteer claimed and an organization word next to it make one organization:
+/// "Boston University", "Los Angeles Times" (the run `from..to` after the place ends with the
+/// word), "University of Toronto" (the run is the word and "of" comes before the place). The
+/// place's mention becomes the organization's; whether it happened.
+fn joins_place(
+    seg: &Segment,
+    covered: &mut [bool],
+    out: &mut [Mention],
+    places: &PlaceIndex,
+    from: usize,
+    to: usize,
+) -> bool {
+    // A mention taken over once is no longer a gazetteer place.
+    let still_place = |out: &[Mention], k: usize| {
+        out[k].kind == EntityType::Place && matches!(out[k].origin, Origin::Gazetteer(_))
+    };
+    if from > 0
+        && covered[from - 1]
+        && !seg.tokens[from].break_before
+        && seg.has(to - 1, flag::ORGANIZATION)
+    {
+        if let Some(&k) = places.by_end.get(&from).filter(|&&k| still_place(out, k)) {
+            out[k].to = to;
+            out[k].kind = EntityType::Organization;
+            out[k].origin = Origin::Found;
+            covered[from..to].iter_mut().for_each(|c| *c = true);
+            return true;
+        }
+    }
+    let n = seg.tokens.len();
+    if to + 1 < n
+        && to == from + 1
+        && seg.has(from, flag::ORGANIZATION)
+        && seg.token_text(to) == "of"
+        && !seg.tokens[to].break_before
+        && !seg.tokens[to + 1].break_before
+        && covered[to + 1]
+    {
+        if let Some(&k) = places
+            .by_start
+            .get(&(to + 1))
+            .filter(|&&k| still_place(out, k))
+        {
+            out[k].from = from;
+            out[k].kind = EntityType::Organization;
+            out[k].origin = Origin::Found;
+            covered[from..=to].iter_mut().for_each(|c| *c = true);
+            return true;
+        }
+    }
+    false
+}
+
+/// Token `i` is written "and" (joining two halves of one name: "Securities and Exchange
+/// Commission", "Department of Health and Human Services").
+fn is_and(seg: &Segment, i: usize) -> bool {
+    seg.token_text(i) == "and"
 }
 
 /// A Devanagari token that can be part of a name (`first`: it would open the name).
@@ -296,6 +425,7 @@ fn demonym_len_at(seg: &Segment, i: usize, end: usize) -> Option<usize> {
 /// word is only taken for a name when it also appears like this.
 pub(super) fn capitalized_mid_sentence<'s>(segs: &'s [Segment<'_>]) -> FastSet<&'s str> {
     segs.iter()
+        .filter(|s| !is_title_case(s))
         .flat_map(|s| {
             s.tokens
                 .iter()
@@ -318,13 +448,20 @@ pub(super) fn find_latin(
     covered: &mut [bool],
     out: &mut Vec<Mention>,
     mid_sentence: &FastSet<&str>,
+    gazetteer_places: &[usize],
 ) {
     let lex = &*LEXICON;
+    // The segment's gazetteer places by their last token + 1 and by their first token.
+    let places = PlaceIndex {
+        by_end: gazetteer_places.iter().map(|&k| (out[k].to, k)).collect(),
+        by_start: gazetteer_places.iter().map(|&k| (out[k].from, k)).collect(),
+    };
     let n = seg.tokens.len();
     let usable = |i: usize, covered: &[bool]| {
         !covered[i] && seg.tokens[i].script == Script::Latin && !seg.has(i, flag::NEVER)
     };
     let capitalized = |i: usize| seg.has(i, flag::CAPITALIZED);
+    let title_case = is_title_case(seg);
     let mut i = 0;
     while i < n {
         if !usable(i, covered) || !capitalized(i) {
@@ -335,7 +472,9 @@ pub(super) fn find_latin(
         while j < n
             && usable(j, covered)
             && (!seg.tokens[j].break_before
-                || gap_is_only_period(seg, j) && cue_len_at(seg, j - 1).is_some())
+                || joined_in_word(seg, j)
+                || gap_is_only_period(seg, j)
+                    && (cue_len_at(seg, j - 1).is_some() || initial_goes_on(seg, j)))
         {
             let particle_then_name = seg.has(j, flag::PARTICLE)
                 && j + 1 < n
@@ -347,7 +486,27 @@ pub(super) fn find_latin(
             }
             j += 1;
         }
+        // "Securities and Exchange Commission": "and" joins two capitalized parts into one
+        // name when the part after it ends with an organization word.
+        if j + 2 < n && is_and(seg, j) && !seg.tokens[j].break_before && j > i {
+            let mut k = j + 1;
+            while k < n
+                && usable(k, covered)
+                && capitalized(k)
+                && !seg.tokens[k].break_before
+                && !seg.has(k, flag::STOP)
+            {
+                k += 1;
+            }
+            if k >= j + 3 && seg.has(k - 1, flag::ORGANIZATION) {
+                j = k;
+            }
+        }
         let run_end = j;
+        if joins_place(seg, covered, out, &places, i, run_end) {
+            i = run_end;
+            continue;
+        }
         let mut s = i;
         let mut person =
             s > 0 && !seg.tokens[s].break_before && seg.has(s - 1, flag::TITLE_CUE_LOWER);
@@ -356,7 +515,8 @@ pub(super) fn find_latin(
             .rev()
             .find_map(|k| cue_len_at(seg, k).map(|l| (k, l)))
         {
-            if k + l < run_end {
+            // (Not a title before "of": "VP of Sales" is read below.)
+            if k + l < run_end && seg.token_text(k + l) != "of" {
                 s = k + l;
                 person = true;
             }
@@ -365,11 +525,26 @@ pub(super) fn find_latin(
         // first words whatever they are.
         let headed =
             run_end - i >= 2 && seg.has(run_end - 1, flag::ORGANIZATION | flag::PLACE_SUFFIX);
+        let mut of_title = false;
         while s < run_end {
             if let Some(l) = cue_len_at(seg, s) {
+                if s + l + 1 < run_end && seg.token_text(s + l) == "of" {
+                    // "VP of Platform Engineering": a job title; what follows "of" is an
+                    // organization ("CEO of Vectara") unless it is only common words (a
+                    // department).
+                    let rest = s + l + 1;
+                    if (rest..run_end).all(|k| seg.has(k, flag::COMMON | flag::STOP)) {
+                        s = run_end;
+                    } else {
+                        s = rest;
+                        of_title = true;
+                    }
+                    break;
+                }
                 s += l;
                 person = true;
             } else if seg.has(s, flag::STOP)
+                && !(is_initial(seg, s) && s + 1 < run_end && gap_is_only_period(seg, s + 1))
                 && (seg.tokens[s].sentence_start || s == i)
                 && (s + 1 < run_end || !headed)
             {
@@ -393,10 +568,28 @@ pub(super) fn find_latin(
             }
         }
         let mut e = run_end;
+        i = run_end;
+        if s >= e {
+            continue;
+        }
+        // "Piarul Islam of Phulbari", "Naomi Simon of MGH": unless the run is an
+        // organization's name ("Department of Justice", "Bank of America"), "of" parts a
+        // person from the place or organization after it, which is read on its own.
+        if !person
+            && !of_title
+            && !seg.has(e - 1, flag::ORGANIZATION | flag::PLACE_SUFFIX)
+            && !seg.has(s, flag::ORGANIZATION)
+        {
+            if let Some(k) = (s + 2..e.saturating_sub(1)).find(|&k| seg.token_text(k) == "of") {
+                if seg.has(s, flag::GIVEN_NAME) || !(s..k).any(|x| seg.has(x, flag::COMMON)) {
+                    e = k;
+                    i = k + 1;
+                }
+            }
+        }
         while e > s && seg.has(e - 1, flag::PARTICLE) {
             e -= 1;
         }
-        i = run_end;
         if e <= s {
             continue;
         }
@@ -415,8 +608,19 @@ pub(super) fn find_latin(
         {
             continue;
         }
+        let given = seg.has(s, flag::GIVEN_NAME) && e - s >= 2;
+        // In a title-case line only a run something types is a name.
+        if title_case
+            && !person
+            && !given
+            && !seg.has(e - 1, flag::ORGANIZATION | flag::PLACE_SUFFIX)
+        {
+            continue;
+        }
         let kind = if person {
             EntityType::Person
+        } else if of_title {
+            EntityType::Organization
         } else if seg.has(e - 1, flag::ORGANIZATION)
             || (e - s >= 3
                 && seg.has(s, flag::ORGANIZATION)
@@ -432,17 +636,34 @@ pub(super) fn find_latin(
             EntityType::Place
         } else if e - s == 1
             && (possessor
+                || is_camel_case(first)
                 || (first.len() >= 2
                     && first.len() <= 6
                     && first.chars().all(|c| c.is_ascii_uppercase())))
         {
             EntityType::Organization
         } else if e - s >= 2 {
-            EntityType::Person
+            // A run opening with a given name is a person ("Jasmine Chang"); one holding a
+            // common English word is an organization or a product ("Enterprise Mobility",
+            // "Prompt Security"); other unknown words are most often a person's name.
+            // A dotted abbreviation of initials alone ("J.D.") is no person's name.
+            if (s..e).all(|k| is_initial(seg, k)) {
+                EntityType::Organization
+            } else if given || !(s..e).any(|k| seg.has(k, flag::COMMON) && !seg.has(k, flag::STOP))
+            {
+                EntityType::Person
+            } else {
+                EntityType::Organization
+            }
         } else {
             EntityType::Other
         };
         if lex.not_entities.contains(&*seg.joined_cow(s, e)) {
+            continue;
+        }
+        // An organization word alone ("Times", "Group", "Commission") is a left-over part of
+        // a longer name or a common noun, not a name.
+        if e - s == 1 && seg.has(s, flag::ORGANIZATION) && !possessor {
             continue;
         }
         push(out, covered, si, s, e, kind);

@@ -486,3 +486,184 @@ fn official_designations_and_honorifics_before_a_name() {
         assert_eq!(kind_of(&e, form), None, "{form}: {e:#?}");
     }
 }
+
+/// Checks each (surface form, expected type) of `table` against `e`; `None`: no entity has the form.
+fn check_table(e: &[ExtractedEntity], table: &[(&str, Option<EntityType>)]) {
+    for (form, want) in table {
+        assert_eq!(kind_of(e, form), *want, "{form}: {}", dump(e));
+    }
+}
+
+#[test]
+fn time_zones_units_vehicle_classes_and_months_are_not_names() {
+    let e = extract(
+        "Carmaker recalls SUVs",
+        &[
+            "The SUV and two EVs with 512 GB of storage and a 3.8 GHz chip go on sale at 9 a.m. EST \
+             in March, the company said at 14:00 GMT on Friday. Analyst Maria Lopez of Toyota said CEOs \
+             expect more PHEVs.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("SUVs", None),
+            ("SUV", None),
+            ("EVs", None),
+            ("PHEVs", None),
+            ("GB", None),
+            ("GHz", None),
+            ("EST", None),
+            ("GMT", None),
+            ("March", None),
+            ("Friday", None),
+            ("CEOs", None),
+            ("Toyota", Some(EntityType::Organization)),
+        ],
+    );
+}
+
+#[test]
+fn dotted_abbreviations_keep_their_final_period_and_initials_stay_in_names() {
+    let e = extract(
+        "Study",
+        &[
+            "Researchers in the U.S. and in Washington, D.C. met. Noah A. Smith led the work \
+             with J. K. Rowling in London.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    assert!(find(&e, "U.S.").is_some(), "{}", dump(&e));
+    assert!(find(&e, "U.S").is_none(), "{}", dump(&e));
+    assert!(find(&e, "D.C.").is_some(), "{}", dump(&e));
+    check_table(
+        &e,
+        &[
+            ("Noah A. Smith", Some(EntityType::Person)),
+            ("J. K. Rowling", Some(EntityType::Person)),
+            ("London", Some(EntityType::Place)),
+        ],
+    );
+}
+
+#[test]
+fn names_joined_by_and_by_hyphens_and_apostrophes_are_whole() {
+    let e = extract(
+        "Regulators act",
+        &[
+            "The Securities and Exchange Commission fined the firm, and actor Josh O'Connor met \
+             Anna Sztyber-Betley and Farah Al-Ibrahim in Winston-Salem.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            (
+                "Securities and Exchange Commission",
+                Some(EntityType::Organization),
+            ),
+            ("Exchange Commission", None),
+            ("Josh O'Connor", Some(EntityType::Person)),
+            ("Anna Sztyber-Betley", Some(EntityType::Person)),
+            ("Farah Al-Ibrahim", Some(EntityType::Person)),
+        ],
+    );
+}
+
+#[test]
+fn job_titles_are_not_names_and_an_organization_after_of_is_kept() {
+    let e = extract(
+        "Hiring",
+        &[
+            "Priya Raman, VP of Platform Engineering at the firm, spoke. Amr Awadallah, CEO of \
+             Vectara, agreed, and CFO Jane Doe said nothing.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("VP of Platform Engineering", None),
+            ("Platform Engineering", None),
+            ("Vectara", Some(EntityType::Organization)),
+            ("Jane Doe", Some(EntityType::Person)),
+        ],
+    );
+}
+
+#[test]
+fn a_company_named_without_its_legal_form_is_the_same_entity() {
+    let e = extract(
+        "SoftBank sells stake",
+        &["SoftBank Group Corp said on Monday it sold the stake. SoftBank had bought it in 2017."],
+        &EntityDictionary::empty(),
+    );
+    let full = find(&e, "SoftBank Group Corp").expect("full name");
+    assert_eq!(full.kind, EntityType::Organization);
+    assert!(
+        full.surface_forms.iter().any(|f| f.text == "SoftBank"),
+        "{}",
+        dump(&e)
+    );
+    assert_eq!(
+        e.iter()
+            .filter(|x| x.surface_forms.iter().any(|f| f.text == "SoftBank"))
+            .count(),
+        1,
+        "{}",
+        dump(&e)
+    );
+}
+
+#[test]
+fn title_case_lines_and_sentence_initial_common_words_make_no_names() {
+    let e = extract(
+        "Enterprise Claims Victory In Competitive Car Rental Market",
+        &[
+            "Architecture matters, the report said.",
+            "Study Reveals Benefits Of Counter-Free Rental Experience",
+            "Times change. The Los Angeles Times reported that Jasmine Chang won.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Enterprise Claims Victory", None),
+            ("Competitive Car Rental Market", None),
+            ("Architecture", None),
+            ("Study Reveals Benefits", None),
+            ("Times", None),
+            ("Los Angeles Times", Some(EntityType::Organization)),
+            ("Jasmine Chang", Some(EntityType::Person)),
+        ],
+    );
+}
+
+#[test]
+fn runs_are_typed_by_given_names_common_words_and_brand_spelling() {
+    let e = extract(
+        "Deals",
+        &[
+            "The firm bought Prompt Security and Nozomi Networks, and PayPal and Dataminr \
+             invested, said Hunter Wimmer. Piarul Islam of Phulbari grows beans. Boston \
+             University and the University of Toronto joined.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Prompt Security", Some(EntityType::Organization)),
+            ("PayPal", Some(EntityType::Organization)),
+            ("Dataminr", Some(EntityType::Organization)),
+            ("Hunter Wimmer", Some(EntityType::Person)),
+            ("Piarul Islam", Some(EntityType::Person)),
+            ("Piarul Islam of Phulbari", None),
+            ("Boston University", Some(EntityType::Organization)),
+            ("University of Toronto", Some(EntityType::Organization)),
+        ],
+    );
+}
