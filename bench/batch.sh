@@ -5,6 +5,9 @@
 #   bench/batch.sh                          # 20,000 articles, 5,000 a request
 #   ARTICLES=100000 PER_REQUEST=10000 bench/batch.sh
 #   BACKEND=postgres bench/batch.sh         # into a new PostgreSQL database (PG_URL: the server)
+#   NDJSON=seed.ndjson BIN=old/newsdesk bench/batch.sh   # the same input for builds compared
+#   PERF=perf.data bench/batch.sh           # the server under `perf record -g` from its start
+#                                           # (perf -p would miss threads started later)
 #
 # Prints articles stored per second (from the first request sent to the last answer read), the
 # answers counted by result, the server's peak RSS and its CPU time per article. Rate limits are off for the run.
@@ -20,7 +23,11 @@ BIN=${BIN:-target/release/newsdesk}
 [ -x "$BIN" ] || cargo build --release --bin newsdesk
 
 rm -rf "$WORK" && mkdir -p "$WORK"
-"$BIN" seed --ndjson --articles "$ARTICLES" | split -l "$PER_REQUEST" - "$WORK/part-"
+if [ -n "${NDJSON:-}" ]; then
+    split -l "$PER_REQUEST" "$NDJSON" "$WORK/part-"
+else
+    "$BIN" seed --ndjson --articles "$ARTICLES" | split -l "$PER_REQUEST" - "$WORK/part-"
+fi
 export DATABASE_URL="sqlite://$WORK/batch.db?mode=rwc"
 PG_RUN=""
 if [ "${BACKEND:-sqlite}" = postgres ]; then
@@ -31,8 +38,10 @@ if [ "${BACKEND:-sqlite}" = postgres ]; then
 fi
 TOKEN=$("$BIN" token create --name batch --role editor 2>/dev/null)
 
+WRAP=()
+[ -n "${PERF:-}" ] && WRAP=(perf record -F 499 -g -o "$PERF" --)
 NEWSDESK_BIND="127.0.0.1:$PORT" NEWSDESK_WRITE_RATE=0 NEWSDESK_READ_RATE=0 RUST_LOG=warn \
-    "$BIN" serve >"$WORK/server.log" 2>&1 &
+    "${WRAP[@]}" "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
 cleanup() {
     kill $SERVER 2>/dev/null || true
@@ -43,6 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+# Under perf, the server is perf's child: its counters are the ones read below.
+[ -n "${PERF:-}" ] && SERVER=$(pgrep -P "$SERVER" | head -1)
 
 started=$(date +%s.%N)
 for part in "$WORK"/part-*; do
