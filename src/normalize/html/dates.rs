@@ -443,21 +443,27 @@ pub(super) fn texts_before_headline(doc: &Document, max: usize) -> Vec<String> {
     };
     let mut current = headline;
     let mut texts: Vec<String> = Vec::new();
+    let mut visited = 0;
     for _ in 0..3 {
         let mut sibling = current.prev_sibling();
         while let Some(node) = sibling {
-            let mut own: Vec<String> = std::iter::once(node)
-                .chain(node.descendants_it())
-                .filter(|d| d.is_text())
-                .map(|t| t.text().trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
-            own.reverse();
-            for t in own {
-                if texts.len() >= max {
+            // The sibling's nodes in reverse page order (last child first), so that only the
+            // nodes nearest the headline are read.
+            let mut stack = vec![node];
+            while let Some(n) = stack.pop() {
+                visited += 1;
+                if texts.len() >= max || visited > MAX_BEFORE_HEADLINE_WALK {
                     return texts;
                 }
-                texts.push(t);
+                if n.is_text() {
+                    let text = n.text();
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        texts.push(text.to_string());
+                    }
+                } else {
+                    stack.extend(n.children());
+                }
             }
             sibling = node.prev_sibling();
         }
@@ -468,6 +474,9 @@ pub(super) fn texts_before_headline(doc: &Document, max: usize) -> Vec<String> {
     }
     texts
 }
+
+/// At most this many nodes are visited looking for the text nodes before the headline.
+const MAX_BEFORE_HEADLINE_WALK: usize = 2000;
 
 /// The text nodes just after the page's first `<h1>`, in page order, at most `max`: the
 /// headline's following siblings, then its parent's, up to a few levels.
