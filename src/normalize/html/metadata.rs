@@ -455,6 +455,8 @@ fn read_authors(
     site_name: Option<&str>,
 ) -> Vec<String> {
     let site = site_name.map(title_words).unwrap_or_default();
+    // A name equal to the site's: the author only when no source names anyone else.
+    let site_named: std::cell::RefCell<Vec<String>> = std::cell::RefCell::new(Vec::new());
     let collect_as = |raws: &mut dyn Iterator<Item = String>, declared: bool| {
         let mut out: Vec<String> = Vec::new();
         for raw in raws {
@@ -468,6 +470,10 @@ fn read_authors(
             };
             for name in names {
                 if !site.is_empty() && title_words(&name) == site {
+                    let mut kept = site_named.borrow_mut();
+                    if kept.is_empty() {
+                        kept.push(name);
+                    }
                     continue;
                 }
                 push_unique(&mut out, name);
@@ -544,7 +550,11 @@ fn read_authors(
     if !found.is_empty() {
         return found;
     }
-    collect(&mut labelled_byline(doc).into_iter())
+    let found = collect(&mut labelled_byline(doc).into_iter());
+    if !found.is_empty() {
+        return found;
+    }
+    site_named.into_inner()
 }
 
 /// How many text nodes after and before the headline are searched for a "By …" line.
@@ -925,9 +935,12 @@ mod tests {
     }
 
     #[test]
-    fn the_site_itself_is_not_an_author() {
+    fn the_site_is_the_author_only_when_no_one_else_is() {
         let page = r#"<meta property="og:site_name" content="Example Daily">
-            <meta name="author" content="Example Daily">"#;
-        assert!(authors_of(page, &[]).is_empty());
+            <meta name="author" content="Example Daily"><p class="byline">By Ann Lee</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+        let page = r#"<meta property="og:site_name" content="Example Daily">
+            <meta name="author" content="Example Daily"><p>Text.</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Example Daily"]);
     }
 }
