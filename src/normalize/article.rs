@@ -167,6 +167,9 @@ pub enum DateSource {
     TimeElement,
     /// A dateline written near the title ("Published 12 March 2024").
     Text,
+    /// A publication date in the page's script data (`__NEXT_DATA__`, Next.js flight data,
+    /// state objects: keys such as `datePublished`, `publishedAt`, `publish_date`).
+    ScriptData,
     /// A modification date the page declares, when it declares no publication date.
     Modified,
 }
@@ -184,6 +187,7 @@ impl DateSource {
             DateSource::Microdata => "microdata",
             DateSource::TimeElement => "time_element",
             DateSource::Text => "text",
+            DateSource::ScriptData => "script_data",
             DateSource::Modified => "modified",
         }
     }
@@ -200,6 +204,7 @@ impl DateSource {
             "microdata" => DateSource::Microdata,
             "time_element" => DateSource::TimeElement,
             "text" => DateSource::Text,
+            "script_data" => DateSource::ScriptData,
             "modified" => DateSource::Modified,
             _ => return None,
         })

@@ -95,11 +95,15 @@ pub struct JsonLdDates {
 
 /// Every date the page declares, in order of trust. `metas` finds a `<meta>` tag's content by
 /// its lower-cased name; `article_meta` holds the asides and footers of the page's `<article>`
-/// (cut from `doc` with the page's other asides), read after `doc` for each kind of source.
+/// (cut from `doc` with the page's other asides), read after `doc` for each kind of source;
+/// `script_dates` are publication dates found in the page's script data (see
+/// [`super::prune`]), read when the page's markup gives none. `<time>` elements and datelines
+/// that are items of a list of dated items (related posts, comments) are not the article's.
 pub fn date_candidates(
     doc: &Document,
     article_meta: Option<&Document>,
     ld: &JsonLdDates,
+    script_dates: &[String],
     metas: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<DateCandidate> {
     let docs: Vec<&Document> = std::iter::once(doc).chain(article_meta).collect();
@@ -150,6 +154,12 @@ pub fn date_candidates(
     }
     if let Some(v) = date_after_headline(doc) {
         push(v, DateSource::Text);
+    }
+    if let Some(v) = date_before_headline(doc) {
+        push(v, DateSource::Text);
+    }
+    for v in script_dates {
+        push(v.clone(), DateSource::ScriptData);
     }
     for v in updated {
         push(v, DateSource::Modified);
@@ -208,14 +218,17 @@ pub fn choose_date(
 fn time_elements(doc: &Document) -> Vec<String> {
     let mut marked = Vec::new();
     let mut others = Vec::new();
-    for node in doc
-        .select("time")
+    let selection = doc.select("time");
+    let nodes: Vec<NodeRef> = selection
         .nodes()
         .iter()
         .take(MAX_DATELINE_ELEMENTS)
-    {
+        .copied()
+        .collect();
+    let lists = DatedLists::new(doc, &nodes);
+    for node in &nodes {
         let label = labels(node);
-        if is_modified_label(&label) {
+        if is_modified_label(&label) || lists.is_item(node) {
             continue;
         }
         let Some(value) = node
@@ -267,15 +280,11 @@ fn is_modified_label(label: &str) -> bool {
 /// is not introduced as a modification ("Updated …"), in page order; and apart, the dates that
 /// are ("Last updated on …").
 fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut updated = Vec::new();
-    for node in doc
-        .select(DATELINE_SELECTOR)
-        .nodes()
-        .iter()
-        .take(MAX_DATELINE_ELEMENTS * 4)
-    {
-        if out.len() >= MAX_DATELINE_ELEMENTS {
+    // Each dated element, whether its date is a modification date, and the date's text.
+    let mut found: Vec<(NodeRef, bool, String)> = Vec::new();
+    let selection = doc.select(DATELINE_SELECTOR);
+    for node in selection.nodes().iter().take(MAX_DATELINE_ELEMENTS * 4) {
+        if found.len() >= MAX_DATELINE_ELEMENTS {
             break;
         }
         if node
@@ -290,17 +299,101 @@ fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
         }
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some(date) = published_date_in(&text) {
-            out.push(date);
+            found.push((*node, false, date));
         } else if let Some((_, at)) = find_written_date(&text) {
-            updated.push(text[at..].to_string());
+            found.push((*node, true, text[at..].to_string()));
         } else if let Some(title) = node
             .attr("title")
             .filter(|_| node.node_name().is_some_and(|n| &*n == "abbr"))
         {
-            out.push(title.to_string());
+            found.push((*node, false, title.to_string()));
+        }
+    }
+    let nodes: Vec<NodeRef> = found.iter().map(|(n, _, _)| *n).collect();
+    let lists = DatedLists::new(doc, &nodes);
+    let mut out = Vec::new();
+    let mut updated = Vec::new();
+    for (node, is_update, date) in found {
+        if lists.is_item(&node) {
+            continue;
+        }
+        if is_update {
+            updated.push(date);
+        } else {
+            out.push(date);
         }
     }
     (out, updated)
+}
+
+/// How many levels above a dated element are weighed as the item of a list.
+const LIST_ITEM_DEPTH: usize = 6;
+/// At most this many siblings are compared with a possible list item.
+const MAX_LIST_SIBLINGS: usize = 64;
+/// A list of at least this many items of one shape, each with a date, lists other items.
+const MIN_DATED_ITEMS: usize = 3;
+
+/// Where the page's dated elements sit: items of a list whose items of one shape each carry a
+/// date (related posts, a feed, comments) date other items than the article. The element that
+/// holds the page's headline is the article's, not a list's item.
+struct DatedLists {
+    /// How many of the dated elements each element holds (itself included), up to
+    /// [`LIST_ITEM_DEPTH`] levels up.
+    dated_under: std::collections::HashMap<dom_query::NodeId, usize>,
+    /// The page's first `<h1>` and its ancestors.
+    headline: std::collections::HashSet<dom_query::NodeId>,
+}
+
+impl DatedLists {
+    fn new(doc: &Document, dated: &[NodeRef]) -> DatedLists {
+        let mut dated_under = std::collections::HashMap::new();
+        for node in dated {
+            for a in std::iter::once(*node).chain(node.ancestors_it(Some(LIST_ITEM_DEPTH))) {
+                *dated_under.entry(a.id).or_insert(0) += 1;
+            }
+        }
+        let headline = doc
+            .select("h1")
+            .nodes()
+            .first()
+            .map(|h| {
+                std::iter::once(h.id)
+                    .chain(h.ancestors_it(None).map(|a| a.id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        DatedLists {
+            dated_under,
+            headline,
+        }
+    }
+
+    fn is_item(&self, node: &NodeRef) -> bool {
+        let shape = |n: &NodeRef| (n.node_name(), n.attr("class"));
+        for item in std::iter::once(*node).chain(node.ancestors_it(Some(LIST_ITEM_DEPTH))) {
+            if self.headline.contains(&item.id)
+                || item
+                    .node_name()
+                    .is_some_and(|n| matches!(&*n, "body" | "html" | "main"))
+            {
+                return false;
+            }
+            let Some(parent) = item.parent() else {
+                return false;
+            };
+            let own = shape(&item);
+            let dated_items = parent
+                .element_children()
+                .iter()
+                .take(MAX_LIST_SIBLINGS)
+                .filter(|s| self.dated_under.contains_key(&s.id) && shape(s) == own)
+                .count();
+            if dated_items >= MIN_DATED_ITEMS {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// How many text nodes after the headline are searched for a date standing alone.
@@ -311,11 +404,89 @@ const MAX_DATE_NODE_BYTES: usize = 60;
 /// A date standing alone in a short text node soon after the page's first `<h1>` ("October 3,
 /// 2024" under the headline), not introduced as a modification.
 fn date_after_headline(doc: &Document) -> Option<String> {
-    let headline = *doc.select("h1").nodes().first()?;
+    texts_after_headline(doc, AFTER_HEADLINE_NODES)
+        .iter()
+        .find_map(|t| standing_date(t))
+}
+
+/// A date standing alone in a short text node (a few words before it at most, not saying it is
+/// a modification date).
+fn standing_date(text: &str) -> Option<String> {
+    if text.len() > MAX_DATE_NODE_BYTES {
+        return None;
+    }
+    let (_, at) = find_written_date(text)?;
+    let before = text[..at].to_lowercase();
+    (before.split_whitespace().count() <= 3
+        && !is_modified_label(&before)
+        && !before.contains("update"))
+    .then(|| text[at..].to_string())
+}
+
+/// How many text nodes before the headline are searched for a date standing alone.
+const BEFORE_HEADLINE_NODES: usize = 6;
+
+/// A date standing alone in one of the few short text nodes just before the page's first
+/// `<h1>`, in the same header ("January 23, 2025" over the headline): the headline's preceding
+/// siblings, then its parent's, up to two levels.
+fn date_before_headline(doc: &Document) -> Option<String> {
+    texts_before_headline(doc, BEFORE_HEADLINE_NODES)
+        .iter()
+        .find_map(|t| standing_date(t))
+}
+
+/// The text nodes just before the page's first `<h1>`, nearest first, at most `max`: the
+/// headline's preceding siblings, then its parent's, up to two levels.
+pub(super) fn texts_before_headline(doc: &Document, max: usize) -> Vec<String> {
+    let Some(headline) = doc.select("h1").nodes().first().copied() else {
+        return Vec::new();
+    };
+    let mut current = headline;
+    let mut texts: Vec<String> = Vec::new();
+    let mut visited = 0;
+    for _ in 0..3 {
+        let mut sibling = current.prev_sibling();
+        while let Some(node) = sibling {
+            // The sibling's nodes in reverse page order (last child first), so that only the
+            // nodes nearest the headline are read.
+            let mut stack = vec![node];
+            while let Some(n) = stack.pop() {
+                visited += 1;
+                if texts.len() >= max || visited > MAX_BEFORE_HEADLINE_WALK {
+                    return texts;
+                }
+                if n.is_text() {
+                    let text = n.text();
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        texts.push(text.to_string());
+                    }
+                } else {
+                    stack.extend(n.children());
+                }
+            }
+            sibling = node.prev_sibling();
+        }
+        match current.parent() {
+            Some(p) => current = p,
+            None => break,
+        }
+    }
+    texts
+}
+
+/// At most this many nodes are visited looking for the text nodes before the headline.
+const MAX_BEFORE_HEADLINE_WALK: usize = 2000;
+
+/// The text nodes just after the page's first `<h1>`, in page order, at most `max`: the
+/// headline's following siblings, then its parent's, up to a few levels.
+pub(super) fn texts_after_headline(doc: &Document, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(headline) = doc.select("h1").nodes().first().copied() else {
+        return out;
+    };
     let mut after = headline.next_sibling();
     let mut parent = headline.parent();
-    let mut seen = 0;
-    // The headline's following siblings, then its parent's, up to a few levels.
     for _ in 0..4 {
         while let Some(node) = after {
             for t in std::iter::once(node)
@@ -327,28 +498,17 @@ fn date_after_headline(doc: &Document) -> Option<String> {
                 if text.is_empty() {
                     continue;
                 }
-                seen += 1;
-                if seen > AFTER_HEADLINE_NODES {
-                    return None;
+                if out.len() >= max {
+                    return out;
                 }
-                if text.len() <= MAX_DATE_NODE_BYTES {
-                    if let Some((_, at)) = find_written_date(text) {
-                        let before = text[..at].to_lowercase();
-                        if before.split_whitespace().count() <= 3
-                            && !is_modified_label(&before)
-                            && !before.contains("update")
-                        {
-                            return Some(text[at..].to_string());
-                        }
-                    }
-                }
+                out.push(text.to_string());
             }
             after = node.next_sibling();
         }
         after = parent.as_ref().and_then(NodeRef::next_sibling);
         parent = parent.and_then(|p| p.parent());
     }
-    None
+    out
 }
 
 /// The text from the first date in `text` not introduced as a modification date.
@@ -436,7 +596,7 @@ mod tests {
     fn date_of(page: &str, ld: &JsonLdDates, url_has_date: bool) -> Option<(String, DateSource)> {
         let doc = Document::from(page);
         let metas = meta_of(&doc);
-        let c = date_candidates(&doc, None, ld, &metas);
+        let c = date_candidates(&doc, None, ld, &[], &metas);
         choose_date(&c, url_has_date, datetime!(2026-01-01 00:00 UTC))
             .map(|(t, s)| (t.date().to_string(), s))
     }
@@ -538,7 +698,7 @@ mod tests {
             Document::from(r#"<footer><time datetime="2021-06-06">June 6</time></footer>"#);
         let doc = Document::from(page);
         let metas = meta_of(&doc);
-        let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &metas);
+        let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &[], &metas);
         assert_eq!(
             choose_date(&c, false, datetime!(2026-01-01 00:00 UTC))
                 .map(|(t, s)| (t.date().to_string(), s)),
@@ -546,7 +706,7 @@ mod tests {
         );
         // The page's own `<time>` comes first.
         let doc = Document::from(r#"<time datetime="2022-02-02">Feb 2</time>"#);
-        let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &metas);
+        let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &[], &metas);
         assert_eq!(c.first().map(|c| c.value.as_str()), Some("2022-02-02"));
     }
 
@@ -558,6 +718,95 @@ mod tests {
             date_of(page, &JsonLdDates::default(), false),
             d("2024-10-03", DateSource::Text)
         );
+    }
+
+    #[test]
+    fn dates_of_a_list_of_other_items_are_not_the_articles() {
+        let related = r#"<ul class="related">
+            <li class="card"><a href="/a">A</a><time datetime="2024-01-05">Jan 5</time></li>
+            <li class="card"><a href="/b">B</a><time datetime="2024-02-06">Feb 6</time></li>
+            <li class="card"><a href="/c">C</a><time datetime="2024-03-07">Mar 7</time></li>
+            </ul>"#;
+        let page = format!("<article><h1>Story</h1><p>Text.</p></article>{related}");
+        assert_eq!(date_of(&page, &JsonLdDates::default(), false), None);
+        // The same list with the article's own date in its header: the header's.
+        let page = format!(
+            r#"<article><header><h1>Story</h1><time datetime="2023-09-09">Sep 9</time></header>
+            <p>Text.</p></article>{related}"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2023-09-09", DateSource::TimeElement)
+        );
+        // Datelines of teasers after the story, one shape each with a date, likewise.
+        let story = "<p>Text of the story.</p>".repeat(30);
+        let page = format!(
+            r#"<h1>Story</h1>{story}
+            <div class="teaser"><span class="post-date">May 1, 2024</span></div>
+            <div class="teaser"><span class="post-date">May 2, 2024</span></div>
+            <div class="teaser"><span class="post-date">May 3, 2024</span></div>"#
+        );
+        assert_eq!(date_of(&page, &JsonLdDates::default(), false), None);
+        // Two dated items are not yet a list.
+        let page = format!(
+            r#"<h1>Story</h1>{story}
+            <div class="meta"><span class="post-date">May 1, 2024</span></div>
+            <div class="meta"><span class="post-date">May 2, 2024</span></div>"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2024-05-01", DateSource::Text)
+        );
+    }
+
+    #[test]
+    fn a_date_over_the_headline() {
+        let page = r#"<header><div><span>News</span><span>January 23, 2025</span></div>
+            <h1>Story</h1></header><p>Text of the story.</p>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2025-01-23", DateSource::Text)
+        );
+        // Said to be an update, it is not the publication date.
+        let page = r#"<header><p>Updated January 23, 2025</p><h1>Story</h1></header>"#;
+        assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
+        // Far from the headline (more than a few text nodes away), it is not the article's.
+        let page = r#"<div><p>January 23, 2025</p><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p>
+            <p>f</p><h1>Story</h1></div>"#;
+        assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
+    }
+
+    #[test]
+    fn script_data_dates_the_page_when_its_markup_does_not() {
+        let doc = Document::from("<h1>Story</h1><p>Text.</p>");
+        let metas = meta_of(&doc);
+        let script = vec!["2024-05-02T10:00:00Z".to_string()];
+        let now = datetime!(2026-01-01 00:00 UTC);
+        let chosen = |doc: &Document, script: &[String], url_has_date: bool| {
+            let metas = meta_of(doc);
+            let c = date_candidates(doc, None, &JsonLdDates::default(), script, &metas);
+            choose_date(&c, url_has_date, now).map(|(t, s)| (t.date().to_string(), s))
+        };
+        assert_eq!(
+            chosen(&doc, &script, false),
+            d("2024-05-02", DateSource::ScriptData)
+        );
+        // The article URL's date comes first.
+        assert_eq!(chosen(&doc, &script, true), None);
+        // A dateline in the markup comes before it; a modification date after it.
+        let doc = Document::from(r#"<h1>Story</h1><p class="date">March 3, 2023</p>"#);
+        assert_eq!(
+            chosen(&doc, &script, false),
+            d("2023-03-03", DateSource::Text)
+        );
+        let doc = Document::from(
+            r#"<meta property="article:modified_time" content="2025-01-01"><h1>Story</h1>"#,
+        );
+        assert_eq!(
+            chosen(&doc, &script, false),
+            d("2024-05-02", DateSource::ScriptData)
+        );
+        drop(metas);
     }
 
     #[test]

@@ -91,18 +91,26 @@ struct JsonLdArticle {
 /// Read the metadata of a parsed page; `json_ld` are the page's JSON-LD blocks.
 #[cfg(test)]
 pub fn read_metadata(doc: &Document, json_ld: &[String]) -> PageMetadata {
-    read_metadata_with(doc, None, json_ld)
+    read_metadata_with(doc, None, json_ld, &[])
 }
 
 /// [`read_metadata`], with the asides and footers of the page's `<article>` (cut from `doc`)
-/// parsed apart: their dates and bylines are read after `doc`'s.
+/// parsed apart: their dates and bylines are read after `doc`'s; and the publication dates
+/// found in the page's script data, read when its markup dates it nowhere.
 pub fn read_metadata_with(
     doc: &Document,
     article_meta: Option<&Document>,
     json_ld: &[String],
+    script_dates: &[String],
 ) -> PageMetadata {
-    let ld = json_ld_article(json_ld);
     let metas = MetaTags::read(doc);
+    let ld = if metas.json_ld.is_empty() {
+        json_ld_article(json_ld)
+    } else {
+        let mut blocks = json_ld.to_vec();
+        blocks.extend(metas.json_ld.iter().cloned());
+        json_ld_article(&blocks)
+    };
     let meta = |key: &str| metas.get(key);
 
     let declared: Vec<String> = [
@@ -135,7 +143,9 @@ pub fn read_metadata_with(
         .attr("href")
         .and_then(|h| clean(&h))
         .or_else(|| meta("og:url"));
-    let dates = date_candidates(doc, article_meta, &ld.dates, &|k: &str| metas.get(k));
+    let dates = date_candidates(doc, article_meta, &ld.dates, script_dates, &|k: &str| {
+        metas.get(k)
+    });
 
     let mut tags: Vec<String> = Vec::new();
     for t in metas.tags.iter().cloned() {
@@ -267,17 +277,33 @@ struct MetaTags {
     tags: Vec<String>,
     /// Every `citation_author` (scholarly pages list one tag an author).
     citation_authors: Vec<String>,
+    /// JSON-LD written into a tag's `content` (`<meta name="script:ld+json" content="{…}">`):
+    /// a value that is a JSON object naming a schema.org `@type`.
+    json_ld: Vec<String>,
 }
+
+/// At most this many JSON-LD objects are read from `<meta>` contents, each at most this long.
+const MAX_META_JSON_LD: usize = 4;
+const MAX_META_JSON_LD_BYTES: usize = 64 * 1024;
 
 impl MetaTags {
     fn read(doc: &Document) -> MetaTags {
         let mut first = std::collections::HashMap::new();
         let mut tags = Vec::new();
         let mut citation_authors = Vec::new();
+        let mut json_ld = Vec::new();
         for node in doc.select("meta").nodes() {
             let Some(content) = node.attr("content").and_then(|c| clean(&c)) else {
                 continue;
             };
+            if content.starts_with('{')
+                && content.len() <= MAX_META_JSON_LD_BYTES
+                && json_ld.len() < MAX_META_JSON_LD
+                && content.contains("\"@type\"")
+            {
+                json_ld.push(content);
+                continue;
+            }
             for attr in ["property", "name", "itemprop"] {
                 let Some(key) = node.attr(attr) else {
                     continue;
@@ -296,6 +322,7 @@ impl MetaTags {
             first,
             tags,
             citation_authors,
+            json_ld,
         }
     }
 
@@ -428,6 +455,8 @@ fn read_authors(
     site_name: Option<&str>,
 ) -> Vec<String> {
     let site = site_name.map(title_words).unwrap_or_default();
+    // A name equal to the site's: the author only when no source names anyone else.
+    let site_named: std::cell::RefCell<Vec<String>> = std::cell::RefCell::new(Vec::new());
     let collect_as = |raws: &mut dyn Iterator<Item = String>, declared: bool| {
         let mut out: Vec<String> = Vec::new();
         for raw in raws {
@@ -441,6 +470,10 @@ fn read_authors(
             };
             for name in names {
                 if !site.is_empty() && title_words(&name) == site {
+                    let mut kept = site_named.borrow_mut();
+                    if kept.is_empty() {
+                        kept.push(name);
+                    }
                     continue;
                 }
                 push_unique(&mut out, name);
@@ -513,7 +546,37 @@ fn read_authors(
             return found;
         }
     }
-    collect(&mut labelled_byline(doc).into_iter())
+    let found = collect(&mut headline_byline(doc).into_iter());
+    if !found.is_empty() {
+        return found;
+    }
+    let found = collect(&mut labelled_byline(doc).into_iter());
+    if !found.is_empty() {
+        return found;
+    }
+    site_named.into_inner()
+}
+
+/// How many text nodes after and before the headline are searched for a "By …" line.
+const BYLINE_AFTER_HEADLINE: usize = 24;
+const BYLINE_BEFORE_HEADLINE: usize = 6;
+/// A "By …" text longer than this (in bytes) is prose, not a byline.
+const MAX_BY_LINE_BYTES: usize = 80;
+
+/// A short "By …" or "Written by …" text node near the page's first `<h1>` (after it first,
+/// then just before it): a byline in the article's header that no element names as one.
+fn headline_byline(doc: &Document) -> Option<String> {
+    super::dates::texts_after_headline(doc, BYLINE_AFTER_HEADLINE)
+        .into_iter()
+        .chain(super::dates::texts_before_headline(
+            doc,
+            BYLINE_BEFORE_HEADLINE,
+        ))
+        .find(|t| {
+            let lower = t.to_lowercase();
+            t.len() <= MAX_BY_LINE_BYTES
+                && (lower.starts_with("by ") || lower.starts_with("written by "))
+        })
 }
 
 /// An element's text with its text nodes apart (`Written by | Jane Doe`), so that a byline's
@@ -833,14 +896,51 @@ mod tests {
         let page = r#"<article><h1>Story</h1><p>Text.</p></article>"#;
         let footer =
             Document::from(r#"<footer><a rel="author" href="/u/ann">Ann Lee</a></footer>"#);
-        let m = read_metadata_with(&Document::from(page), Some(&footer), &[]);
+        let m = read_metadata_with(&Document::from(page), Some(&footer), &[], &[]);
         assert_eq!(m.authors, vec!["Ann Lee"]);
     }
 
     #[test]
-    fn the_site_itself_is_not_an_author() {
-        let page = r#"<meta property="og:site_name" content="Example Daily">
-            <meta name="author" content="Example Daily">"#;
+    fn json_ld_in_a_meta_content() {
+        let page = r#"<meta name="script:ld+json" content="{&quot;@type&quot;:&quot;Article&quot;,
+            &quot;datePublished&quot;:&quot;2025-11-17T09:00:00-05:00&quot;,
+            &quot;author&quot;:{&quot;@type&quot;:&quot;Person&quot;,&quot;name&quot;:&quot;Ann Lee&quot;}}">
+            <meta name="description" content="{not JSON-LD} a description">"#;
+        let m = read_metadata(&Document::from(page), &[]);
+        assert_eq!(
+            m.dates.first().map(|c| (c.value.as_str(), c.source)),
+            Some((
+                "2025-11-17T09:00:00-05:00",
+                crate::normalize::article::DateSource::JsonLd
+            ))
+        );
+        assert_eq!(m.authors, vec!["Ann Lee"]);
+        assert_eq!(
+            m.description.as_deref(),
+            Some("{not JSON-LD} a description")
+        );
+    }
+
+    #[test]
+    fn a_by_line_near_the_headline() {
+        let page = r#"<div class="header"><h1>Story</h1><div><p><time>Mar 24, 2025</time></p>
+            <p>By Amy Lee</p></div></div><p>Text of the story.</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Amy Lee"]);
+        let page = r#"<div><p>Written by Bo Chan</p><h1>Story</h1></div><p>Text.</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Bo Chan"]);
+        // Prose that starts with "By" is not a byline.
+        let page = r#"<h1>Story</h1><p>By the end of the year the council had voted twice on the
+            bridge, and both times it lost.</p>"#;
         assert!(authors_of(page, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_site_is_the_author_only_when_no_one_else_is() {
+        let page = r#"<meta property="og:site_name" content="Example Daily">
+            <meta name="author" content="Example Daily"><p class="byline">By Ann Lee</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Ann Lee"]);
+        let page = r#"<meta property="og:site_name" content="Example Daily">
+            <meta name="author" content="Example Daily"><p>Text.</p>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Example Daily"]);
     }
 }

@@ -151,7 +151,12 @@ pub fn extract_page(html: &str, page_url: Option<&str>, extractor: Extractor) ->
     let doc = Document::from(markup.as_ref());
     let article_meta = (!pruned.article_meta.is_empty())
         .then(|| Document::from(pruned.article_meta.concat().as_str()));
-    let metadata = metadata::read_metadata_with(&doc, article_meta.as_ref(), &pruned.json_ld);
+    let metadata = metadata::read_metadata_with(
+        &doc,
+        article_meta.as_ref(),
+        &pruned.json_ld,
+        &pruned.script_dates,
+    );
     let page = page_url.and_then(http_url);
     let base = metadata
         .canonical_url

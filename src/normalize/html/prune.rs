@@ -27,6 +27,30 @@ const MAX_JSON_LD_BYTES: usize = 256 * 1024;
 /// apart for the metadata, at most this many, each at most this long.
 const MAX_ARTICLE_META: usize = 8;
 const MAX_ARTICLE_META_BYTES: usize = 8 * 1024;
+/// Script data (`__NEXT_DATA__`, Next.js flight data, state objects) is searched for
+/// publication dates: at most this much of each script, this much in all, for at most this many
+/// values.
+const MAX_SCRIPT_SCAN_BYTES: usize = 512 * 1024;
+const MAX_SCRIPT_SCAN_TOTAL: usize = 2 * 1024 * 1024;
+const MAX_SCRIPT_DATES: usize = 4;
+/// Keys whose names say publication, as script data writes them (JSON, or JSON inside a
+/// JavaScript string with escaped quotes). Creation and modification keys are not read.
+const PUBLICATION_KEYS: &[&str] = &[
+    "datePublished",
+    "publishedAt",
+    "published_at",
+    "publishDate",
+    "publish_date",
+    "publishedDate",
+    "published_date",
+    "publicationDate",
+    "publication_date",
+    "firstPublished",
+    "firstPublishedAt",
+    "first_published_at",
+];
+/// A script-data date value longer than this is not a date.
+const MAX_SCRIPT_DATE_CHARS: usize = 40;
 
 /// The page without dropped elements, the JSON-LD blocks it held, and the asides and footers
 /// its `<article>` elements held.
@@ -35,6 +59,8 @@ pub struct Pruned {
     pub html: String,
     pub json_ld: Vec<String>,
     pub article_meta: Vec<String>,
+    /// Publication dates written in the page's other scripts, as written, in page order.
+    pub script_dates: Vec<String>,
 }
 
 /// Cut dropped elements and comments out of `html`.
@@ -50,7 +76,9 @@ fn prune_counting(html: &str) -> (Pruned, usize) {
         html: String::with_capacity(html.len().min(MAX_MARKUP_BYTES) / 2),
         json_ld: Vec::new(),
         article_meta: Vec::new(),
+        script_dates: Vec::new(),
     };
+    let mut script_scanned = 0;
     let mut copied = 0;
     let mut i = 0;
     // Where a search for a structural element's end tag found none: none is after any later
@@ -121,6 +149,15 @@ fn prune_counting(html: &str) -> (Pruned, usize) {
                     if let Some(text) = html.get(open_end..content_end) {
                         out.json_ld.push(text.to_string());
                     }
+                } else if name == "script"
+                    && out.script_dates.len() < MAX_SCRIPT_DATES
+                    && script_scanned < MAX_SCRIPT_SCAN_TOTAL
+                {
+                    let len = (content_end - open_end)
+                        .min(MAX_SCRIPT_SCAN_BYTES)
+                        .min(MAX_SCRIPT_SCAN_TOTAL - script_scanned);
+                    script_scanned += len;
+                    script_dates(&bytes[open_end..open_end + len], &mut out.script_dates);
                 }
                 if matches!(name, "aside" | "footer")
                     && articles_open > 0
@@ -157,6 +194,66 @@ fn prune_counting(html: &str) -> (Pruned, usize) {
         out.html.truncate(cut);
     }
     (out, searched)
+}
+
+/// The values of publication keys in a script (`"publishedAt":"2024-05-02T10:00:00Z"`, or
+/// `\"datePublished\":\"…\"` inside a string), added to `out` up to [`MAX_SCRIPT_DATES`];
+/// `null`s and values too long to be dates are skipped. Linear in the script: one search for
+/// the letters every key shares ("ubli").
+fn script_dates(script: &[u8], out: &mut Vec<String>) {
+    let finder = memchr::memmem::Finder::new(b"ubli");
+    for at in finder.find_iter(script) {
+        if out.len() >= MAX_SCRIPT_DATES {
+            return;
+        }
+        // The key: from the quote before these letters to the quote after them.
+        let Some(start) = script[at.saturating_sub(8)..at]
+            .iter()
+            .rposition(|&b| b == b'"')
+            .map(|q| at.saturating_sub(8) + q + 1)
+        else {
+            continue;
+        };
+        let Some(len) = script[start..]
+            .iter()
+            .take(24)
+            .position(|&b| matches!(b, b'"' | b'\\'))
+        else {
+            continue;
+        };
+        let key = &script[start..start + len];
+        if !PUBLICATION_KEYS.iter().any(|k| k.as_bytes() == key) {
+            continue;
+        }
+        // `":"`, `\":\"`, or `": "` and an unquoted number, then the value up to its quote.
+        let mut i = start + len;
+        let mut colon = false;
+        while let Some(&b) = script.get(i) {
+            match b {
+                b'"' | b'\\' | b' ' => {}
+                b':' if !colon => colon = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if !colon {
+            continue;
+        }
+        let value: Vec<u8> = script[i..]
+            .iter()
+            .take(MAX_SCRIPT_DATE_CHARS + 1)
+            .take_while(|&&b| !matches!(b, b'"' | b'\\' | b',' | b'}' | b']'))
+            .copied()
+            .collect();
+        if value.is_empty() || value.len() > MAX_SCRIPT_DATE_CHARS || value.starts_with(b"null") {
+            continue;
+        }
+        if let Ok(v) = String::from_utf8(value) {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
 }
 
 fn dropped_element(after_lt: &[u8]) -> Option<&'static str> {
@@ -225,6 +322,34 @@ mod tests {
         let page = "<article><p>a</p><article class=comment><p>Nice</p>\
                     <footer class=comment-meta>Bo says</footer></article></article>";
         assert!(prune_markup(page).article_meta.is_empty());
+    }
+
+    #[test]
+    fn publication_dates_in_script_data() {
+        let page = r#"<script id="__NEXT_DATA__" type="application/json">{"props":{"page":
+            {"createdAt":"2020-01-01","dateModified":"2025-01-01","publishedAt":"2024-05-02T10:00:00Z"}}}
+            </script><p>a</p>
+            <script>self.__next_f.push([1,"{"datePublished":"2023-03-04","publish_date":null,"unpublished":"2022-01-01"}"])</script>
+            <script>window.state = {"publication_date": 1700000000, "published": true};</script>"#;
+        let pruned = prune_markup(page);
+        assert_eq!(pruned.html.trim(), "<p>a</p>");
+        assert_eq!(
+            pruned.script_dates,
+            vec!["2024-05-02T10:00:00Z", "2023-03-04", "1700000000"]
+        );
+        // JSON-LD is read as JSON-LD, not as script data.
+        let page = r#"<script type="application/ld+json">{"datePublished":"2021-01-01"}</script>"#;
+        assert!(prune_markup(page).script_dates.is_empty());
+        // At most a few values, however many the scripts hold.
+        let page = format!(
+            "<script>{}</script>",
+            r#"{"publishDate":"2024-01-01"},"#.repeat(1000)
+                + &r#"{"publishDate":"2023-01-01"},"#.repeat(1000)
+        );
+        assert_eq!(
+            prune_markup(&page).script_dates,
+            vec!["2024-01-01", "2023-01-01"]
+        );
     }
 
     #[test]

@@ -52,6 +52,7 @@
     microdata: 'from the page’s microdata',
     time_element: 'from a time element on the page',
     text: 'from a dateline in the text',
+    script_data: 'from the page’s script data',
     modified: 'from the page’s last-modified date',
   };
 
