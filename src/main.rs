@@ -505,7 +505,7 @@ async fn revoke(store: &Store, id: Option<String>, name: Option<String>) -> Resu
 
 /// The tokens as aligned columns under a header.
 fn token_table(tokens: &[newsdesk::store::tokens::TokenRecord], with_revoked: bool) -> String {
-    let mut rows = vec![vec!["ID", "NAME", "ROLE", "CREATED"]];
+    let mut rows = vec![vec!["ID", "NAME", "ROLE", "CREATED", "LAST USED"]];
     if with_revoked {
         rows[0].push("REVOKED");
     }
@@ -515,6 +515,7 @@ fn token_table(tokens: &[newsdesk::store::tokens::TokenRecord], with_revoked: bo
             token.name.as_str(),
             token.role.as_str(),
             token.created_at.as_str(),
+            token.last_used_at.as_deref().unwrap_or("never"),
         ];
         if with_revoked {
             row.push(token.revoked_at.as_deref().unwrap_or("-"));

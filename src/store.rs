@@ -413,6 +413,11 @@ impl Store {
         dispatch!(self, s => s.list_tokens(include_revoked).await)
     }
 
+    /// Records that a token authenticated a request at `at` (RFC 3339 UTC).
+    pub async fn touch_token(&self, id: &str, at: &str) -> StoreResult<()> {
+        dispatch!(self, s => s.touch_token(id, at).await)
+    }
+
     /// Revokes a token by id; answers whether one was revoked.
     pub async fn revoke_token(&self, id: &str) -> StoreResult<bool> {
         dispatch!(self, s => s.revoke_token(id).await)

@@ -681,3 +681,55 @@ async fn tokens_are_listed_without_secrets_and_revoked_by_name() {
     let (ok, _, _) = newsdesk(&["token", "revoke"], &database_url);
     assert!(!ok);
 }
+
+common::backends!(a_tokens_last_use_is_recorded_and_listed);
+async fn a_tokens_last_use_is_recorded_and_listed() {
+    let app = common::spawn_app().await;
+    let token = app.editor().await;
+    let listed = app.state.store.list_tokens(false).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_used_at, None, "not used yet");
+
+    let before = newsdesk::store::time::now_timestamp();
+    let response = app
+        .client
+        .get(app.url("/v1/articles?status=draft"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    // Written off the request's path: wait for it.
+    let mut last_used = None;
+    for _ in 0..100 {
+        last_used = app.state.store.list_tokens(false).await.unwrap()[0]
+            .last_used_at
+            .clone();
+        if last_used.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let last_used = last_used.expect("the use is recorded");
+    assert!(last_used >= before, "{last_used} < {before}");
+
+    // A bad token records nothing for anyone; a second use within the minute is not written again.
+    let response = app
+        .client
+        .get(app.url("/v1/articles"))
+        .bearer_auth("nd_not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    app.client
+        .get(app.url("/v1/articles?status=draft"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let listed = app.state.store.list_tokens(false).await.unwrap();
+    assert_eq!(listed[0].last_used_at.as_deref(), Some(last_used.as_str()));
+    app.stop().await;
+}

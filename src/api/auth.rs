@@ -2,7 +2,11 @@
 //! valid token (`reader` and up); writes need an editor (or admin) token. Missing or unknown
 //! tokens are 401 with `WWW-Authenticate`; a token whose role is too low is 403. Secrets are
 //! compared as SHA-256 hashes, in constant time for the environment's admin token, and never
-//! logged.
+//! logged. Each stored token's last use is recorded, to the minute ([`TokenUse`]).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -12,6 +16,56 @@ use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState};
 use crate::store::tokens::{hash_token, Role, TokenInfo};
+
+/// A token's `last_used_at` is written at most this often (per token and app server), so
+/// authenticated reads do not each become a write.
+const LAST_USED_EVERY: Duration = Duration::from_secs(60);
+
+/// Tokens whose last write this server remembers, at most (then it forgets them all, and the
+/// next use of each is written again).
+const LAST_USED_TOKENS: usize = 10_000;
+
+/// When this server last wrote each token's use.
+#[derive(Debug, Default)]
+pub struct TokenUse {
+    written: Mutex<HashMap<String, Instant>>,
+}
+
+impl TokenUse {
+    /// Whether the use of token `id` at `now` is to be written (and, if so, remembers it).
+    pub fn due(&self, id: &str, now: Instant) -> bool {
+        let mut written = match self.written.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match written.get(id) {
+            Some(at) if now.saturating_duration_since(*at) < LAST_USED_EVERY => false,
+            _ => {
+                if written.len() >= LAST_USED_TOKENS {
+                    written.clear();
+                }
+                written.insert(id.to_owned(), now);
+                true
+            }
+        }
+    }
+}
+
+/// Records a stored token's use off the request's path (a failed write is logged; the
+/// request never waits for it).
+fn record_use(state: &AppState, token: &TokenInfo) {
+    if !state.token_use.due(&token.id, Instant::now()) {
+        return;
+    }
+    let store = state.store.clone();
+    let id = token.id.clone();
+    tokio::spawn(async move {
+        let at = crate::store::time::now_timestamp();
+        if let Err(e) = store.touch_token(&id, &at).await {
+            tracing::warn!(error = %e, token = %id, "could not record the token's last use");
+        }
+    });
+}
 
 /// Whoever a valid token identifies.
 #[derive(Debug, Clone)]
@@ -125,7 +179,10 @@ async fn check_bearer(
         }
     }
     match state.store.find_token(&hash).await? {
-        Some(token) => Ok(Some(token)),
+        Some(token) => {
+            record_use(state, &token);
+            Ok(Some(token))
+        }
         None => Err(ApiError::Unauthorized(
             "The bearer token is not valid (unknown or revoked).".into(),
         )),
@@ -175,5 +232,28 @@ impl FromRequestParts<AppState> for MaybePrincipal {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         authenticate(parts, state).await.map(MaybePrincipal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TokenUse, LAST_USED_EVERY, LAST_USED_TOKENS};
+    use std::time::Instant;
+
+    #[test]
+    fn a_tokens_use_is_written_at_most_once_a_minute() {
+        let uses = TokenUse::default();
+        let start = Instant::now();
+        assert!(uses.due("a", start));
+        assert!(!uses.due("a", start));
+        assert!(uses.due("b", start), "each token has its own minute");
+        assert!(!uses.due("a", start + LAST_USED_EVERY / 2));
+        assert!(uses.due("a", start + LAST_USED_EVERY));
+        // Past the bound it forgets, and writes again rather than grow.
+        for n in 0..LAST_USED_TOKENS {
+            uses.due(&n.to_string(), start);
+        }
+        assert!(uses.written.lock().unwrap().len() <= LAST_USED_TOKENS);
+        assert!(uses.due("b", start));
     }
 }

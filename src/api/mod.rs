@@ -84,6 +84,8 @@ pub struct AppState {
     list_cache: Arc<cache::ResponseCache>,
     /// Where articles are normalized.
     pub workers: workers::Workers,
+    /// When each token's use was last written.
+    pub token_use: Arc<auth::TokenUse>,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
             store,
             cursors: CursorCodec::new(secret.as_bytes()),
             dictionary: Arc::new(RwLock::new(dictionary)),
+            token_use: Arc::new(auth::TokenUse::default()),
         })
     }
 

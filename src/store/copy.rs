@@ -207,10 +207,10 @@ async fn sqlite_to_postgres(from: &SqliteStore, to: &PgStore) -> StoreResult<Cop
     copy_paged(
         &mut src,
         &mut dst,
-        "SELECT rowid AS k, id, name, role, token_hash, created_at, revoked_at FROM api_tokens",
-        "INSERT INTO api_tokens (id, name, role, token_hash, created_at, revoked_at) \
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
-        &[Col::Text("id"), Col::Text("name"), Col::Text("role"), Col::Text("token_hash"), Col::Text("created_at"), Col::Text("revoked_at")],
+        "SELECT rowid AS k, id, name, role, token_hash, created_at, revoked_at, last_used_at FROM api_tokens",
+        "INSERT INTO api_tokens (id, name, role, token_hash, created_at, revoked_at, last_used_at) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
+        &[Col::Text("id"), Col::Text("name"), Col::Text("role"), Col::Text("token_hash"), Col::Text("created_at"), Col::Text("revoked_at"), Col::Text("last_used_at")],
     )
     .await?;
     // WITHOUT ROWID tables are paged by a row number of their key order.

@@ -59,13 +59,26 @@ impl PgStore {
     /// Every token, oldest first; revoked ones only when asked.
     pub async fn list_tokens(&self, include_revoked: bool) -> StoreResult<Vec<TokenRecord>> {
         let rows: Vec<TokenColumns> = sqlx::query_as(
-            "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
+            "SELECT id, name, role, created_at, revoked_at, last_used_at FROM api_tokens \
              WHERE $1 OR revoked_at IS NULL ORDER BY created_at, id",
         )
         .bind(include_revoked)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(TokenRecord::from_columns).collect()
+    }
+
+    /// Records that a token authenticated a request at `at` (never moving the time back).
+    pub async fn touch_token(&self, id: &str, at: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 \
+             WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Revokes a token by id; answers whether one was revoked.

@@ -49,14 +49,23 @@ pub struct TokenRecord {
     pub role: Role,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// When it last authenticated a request, to the minute (see `src/api/auth.rs`).
+    pub last_used_at: Option<String>,
 }
 
-/// The columns `list_tokens` selects: id, name, role, created_at, revoked_at.
-pub(crate) type TokenColumns = (String, String, String, String, Option<String>);
+/// The columns `list_tokens` selects: id, name, role, created_at, revoked_at, last_used_at.
+pub(crate) type TokenColumns = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 impl TokenRecord {
     pub(crate) fn from_columns(
-        (id, name, role, created_at, revoked_at): TokenColumns,
+        (id, name, role, created_at, revoked_at, last_used_at): TokenColumns,
     ) -> Result<TokenRecord, crate::store::StoreError> {
         Ok(TokenRecord {
             role: Role::parse(&role).ok_or_else(|| {
@@ -66,6 +75,7 @@ impl TokenRecord {
             name,
             created_at,
             revoked_at,
+            last_used_at,
         })
     }
 }
