@@ -74,8 +74,13 @@ impl QueryPairs {
 /// template, as the finished OpenAPI document declares them.
 #[derive(Debug, Clone, Default)]
 pub struct AcceptedParameters {
-    by_operation: Arc<HashMap<(Method, String), Vec<String>>>,
+    /// By route template, then by method (a route has a few): looked up with the matched
+    /// route as it is, on every request, without building a key.
+    by_operation: Arc<HashMap<String, RouteParameters>>,
 }
+
+/// A route's methods, each with the query parameters it takes.
+type RouteParameters = Vec<(Method, Vec<String>)>;
 
 /// Unknown names listed in one answer; the rest are counted.
 const MAX_NAMED_UNKNOWN: usize = 10;
@@ -83,7 +88,7 @@ const MAX_NAMED_UNKNOWN: usize = 10;
 impl AcceptedParameters {
     /// Reads the query parameters of every `/v1/` operation of an OpenAPI document.
     pub fn from_openapi(document: &Value) -> AcceptedParameters {
-        let mut by_operation = HashMap::new();
+        let mut by_operation: HashMap<String, RouteParameters> = HashMap::new();
         let paths = document.get("paths").and_then(Value::as_object);
         for (path, item) in paths.into_iter().flatten() {
             if !path.starts_with("/v1/") {
@@ -104,7 +109,10 @@ impl AcceptedParameters {
                     .filter(|p| p["in"] == "query")
                     .filter_map(|p| p["name"].as_str().map(str::to_owned))
                     .collect();
-                by_operation.insert((method, path.clone()), names);
+                by_operation
+                    .entry(path.clone())
+                    .or_default()
+                    .push((method, names));
             }
         }
         AcceptedParameters {
@@ -121,8 +129,10 @@ impl AcceptedParameters {
             method
         };
         self.by_operation
-            .get(&(method.clone(), route.to_owned()))
-            .map(Vec::as_slice)
+            .get(route)?
+            .iter()
+            .find(|(m, _)| m == method)
+            .map(|(_, names)| names.as_slice())
     }
 
     /// A 400 naming the parameters of `raw_query` that `method route` does not take.
