@@ -115,7 +115,8 @@ async fn a_date_beyond_the_horizon_is_refused_unless_scheduled_on_purpose() {
     assert_eq!(article["status"], "scheduled");
     let id = article["id"].as_str().unwrap();
 
-    // `scheduled` without a date ahead is a contradiction.
+    // `scheduled` without a date ahead is a contradiction: a valid request (the parameter is
+    // right) about an article that cannot be scheduled.
     let response = app
         .client
         .post(app.url("/v1/ingest?status=scheduled"))
@@ -124,7 +125,12 @@ async fn a_date_beyond_the_horizon_is_refused_unless_scheduled_on_purpose() {
         .send()
         .await
         .unwrap();
-    common::assert_problem(response, 400).await;
+    let problem = common::assert_problem(response, 422).await;
+    assert_eq!(problem["type"], "/problems/not-schedulable", "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("2020-01-01"),
+        "{problem}"
+    );
 
     // An edit moving a published article's date beyond the horizon is refused too; moving it
     // back into the past publishes the scheduled one.

@@ -42,11 +42,12 @@ pub enum ProblemKind {
     InputTooComplex,
     QueryTimeout,
     DateTooFarAhead,
+    NotSchedulable,
     WebhookUrlNotAllowed,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 26] = [
+    pub const ALL: [ProblemKind; 27] = [
         ProblemKind::BadRequest,
         ProblemKind::InvalidParameter,
         ProblemKind::UnknownParameter,
@@ -72,6 +73,7 @@ impl ProblemKind {
         ProblemKind::InputTooComplex,
         ProblemKind::QueryTimeout,
         ProblemKind::DateTooFarAhead,
+        ProblemKind::NotSchedulable,
         ProblemKind::WebhookUrlNotAllowed,
     ];
 
@@ -102,6 +104,7 @@ impl ProblemKind {
             ProblemKind::InputTooComplex => "input-too-complex",
             ProblemKind::QueryTimeout => "query-timeout",
             ProblemKind::DateTooFarAhead => "date-too-far-ahead",
+            ProblemKind::NotSchedulable => "not-schedulable",
             ProblemKind::WebhookUrlNotAllowed => "webhook-url-not-allowed",
         }
     }
@@ -133,6 +136,7 @@ impl ProblemKind {
             }
             ProblemKind::InputTooComplex
             | ProblemKind::DateTooFarAhead
+            | ProblemKind::NotSchedulable
             | ProblemKind::WebhookUrlNotAllowed => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -164,6 +168,7 @@ impl ProblemKind {
             ProblemKind::InputTooComplex => "Input too complex",
             ProblemKind::QueryTimeout => "Query took too long",
             ProblemKind::DateTooFarAhead => "Publication date too far ahead",
+            ProblemKind::NotSchedulable => "Nothing to schedule",
             ProblemKind::WebhookUrlNotAllowed => "Webhook URL not allowed",
         }
     }
@@ -231,6 +236,11 @@ impl ProblemKind {
                 "The article's `published_at` lies further ahead than the server's scheduling horizon \
                  (NEWSDESK_SCHEDULE_HORIZON_DAYS, one year by default): most likely a wrong date. Fix the date, \
                  or ask for `status=scheduled` to schedule it that far ahead on purpose."
+            }
+            ProblemKind::NotSchedulable => {
+                "`status=scheduled` asks for an article dated ahead, and this article's `published_at` \
+                 (sent, or found in its text, page or URL) is not in the future, or there is none. Send a \
+                 future `published_at`, or another status."
             }
             ProblemKind::WebhookUrlNotAllowed => {
                 "A webhook URL must be http(s) and resolve only to public addresses: loopback, private, \
@@ -375,6 +385,8 @@ pub enum ApiError {
     #[error("{0}")]
     DateTooFarAhead(String),
     #[error("{0}")]
+    NotSchedulable(String),
+    #[error("{0}")]
     WebhookUrlNotAllowed(String),
 }
 
@@ -414,6 +426,7 @@ impl ApiError {
             ApiError::RequestTimeout(_) => ProblemKind::RequestTimeout,
             ApiError::Internal(_) => ProblemKind::Internal,
             ApiError::DateTooFarAhead(_) => ProblemKind::DateTooFarAhead,
+            ApiError::NotSchedulable(_) => ProblemKind::NotSchedulable,
             ApiError::WebhookUrlNotAllowed(_) => ProblemKind::WebhookUrlNotAllowed,
         }
     }

@@ -74,7 +74,7 @@ fn location(id: &str) -> String {
         (status = 403, description = "The token may not write", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over the limit (`--body-limit` for text, `--html-body-limit` for pages)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Unsupported Content-Type", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No article left after normalization, an Idempotency-Key reused, or a `published_at` beyond the scheduling horizon", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "No article left after normalization, an Idempotency-Key reused, a `published_at` beyond the scheduling horizon, or `status=scheduled` for an article not dated ahead", body = Problem, content_type = "application/problem+json")))]
 async fn ingest(
     State(state): State<AppState>,
     Editor(token): Editor,

@@ -34,10 +34,16 @@ pub fn effective_status(
             }
             Ok(ArticleStatus::Scheduled)
         }
-        _ if asked_scheduled => Err(ApiError::invalid_parameter(
-            "status",
-            "`scheduled` needs a `published_at` in the future",
-        )),
+        _ if asked_scheduled => Err(ApiError::NotSchedulable(match published_at {
+            Some(at) => format!(
+                "`status=scheduled` needs a `published_at` in the future; this article's is {}.",
+                format_timestamp(at)
+            ),
+            None => {
+                "`status=scheduled` needs a `published_at` in the future; this article has none."
+                    .to_owned()
+            }
+        })),
         _ => Ok(ArticleStatus::Published),
     }
 }
@@ -87,7 +93,7 @@ mod tests {
         );
         assert!(matches!(
             effective_status(Scheduled, true, past, now, year),
-            Err(ApiError::InvalidParameter { .. })
+            Err(ApiError::NotSchedulable(_))
         ));
     }
 }
