@@ -80,7 +80,16 @@ pub struct AcceptedParameters {
 }
 
 /// A route's methods, each with the query parameters it takes.
-type RouteParameters = Vec<(Method, Vec<String>)>;
+type RouteParameters = Vec<Operation>;
+
+/// One operation's query parameters: all it takes, and those that take one value (not an
+/// array in the document), which a request may not repeat.
+#[derive(Debug, Clone)]
+struct Operation {
+    method: Method,
+    names: Vec<String>,
+    single: Vec<String>,
+}
 
 /// Unknown names listed in one answer; the rest are counted.
 const MAX_NAMED_UNKNOWN: usize = 10;
@@ -101,18 +110,28 @@ impl AcceptedParameters {
                 let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
                     continue;
                 };
-                let names: Vec<String> = operation
+                let query: Vec<&Value> = operation
                     .get("parameters")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                     .filter(|p| p["in"] == "query")
-                    .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                    .collect();
+                let name_of = |p: &&Value| p["name"].as_str().map(str::to_owned);
+                let names = query.iter().filter_map(name_of).collect();
+                let single = query
+                    .iter()
+                    .filter(|p| p["schema"]["type"] != "array")
+                    .filter_map(name_of)
                     .collect();
                 by_operation
                     .entry(path.clone())
                     .or_default()
-                    .push((method, names));
+                    .push(Operation {
+                        method,
+                        names,
+                        single,
+                    });
             }
         }
         AcceptedParameters {
@@ -120,9 +139,9 @@ impl AcceptedParameters {
         }
     }
 
-    /// The parameters `method route` takes; `None` for an operation not described (not under
-    /// `/v1/`, or a method the route does not have).
-    pub fn of(&self, method: &Method, route: &str) -> Option<&[String]> {
+    /// The operation `method route` is (`None`: not described: not under `/v1/`, or a method
+    /// the route does not have).
+    fn operation(&self, method: &Method, route: &str) -> Option<&Operation> {
         let method = if method == Method::HEAD {
             &Method::GET
         } else {
@@ -131,15 +150,31 @@ impl AcceptedParameters {
         self.by_operation
             .get(route)?
             .iter()
-            .find(|(m, _)| m == method)
-            .map(|(_, names)| names.as_slice())
+            .find(|o| o.method == method)
     }
 
     /// A 400 naming the parameters of `raw_query` that `method route` does not take.
     pub fn check(&self, method: &Method, route: &str, raw_query: Option<&str>) -> ApiResult<()> {
-        let Some(accepted) = self.of(method, route) else {
+        let Some(operation) = self.operation(method, route) else {
             return Ok(());
         };
+        let accepted = operation.names.as_slice();
+        // A parameter that takes one value, given more than once (blank ones aside): which one
+        // was meant cannot be told, so none is guessed.
+        let pairs = raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()));
+        for name in &operation.single {
+            let given = pairs
+                .into_iter()
+                .flatten()
+                .filter(|(k, v)| k == name && !v.trim().is_empty())
+                .count();
+            if given > 1 {
+                return Err(ApiError::invalid_parameter(
+                    name.as_str(),
+                    format!("given {given} times; `{name}` takes one value"),
+                ));
+            }
+        }
         let mut unknown: Vec<String> = Vec::new();
         let mut more = 0usize;
         let pairs = raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()));
@@ -350,6 +385,26 @@ mod tests {
             let err = parse_lang(Some(bad)).unwrap_err().to_string();
             assert!(err.contains(bad), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn one_valued_parameters_are_not_repeated() {
+        let doc = serde_json::json!({"paths": {
+            "/v1/things": {"get": {"parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {"name": "tag", "in": "query", "schema": {"type": "array", "items": {}}}]}},
+        }});
+        let accepted = AcceptedParameters::from_openapi(&doc);
+        let get = Method::GET;
+        assert!(accepted
+            .check(&get, "/v1/things", Some("q=a&tag=x&tag=y"))
+            .is_ok());
+        assert!(accepted.check(&get, "/v1/things", Some("q=&q=a")).is_ok());
+        let err = accepted
+            .check(&get, "/v1/things", Some("q=a&q=b&q=c"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`q`") && err.contains("3 times"), "{err}");
     }
 
     #[test]
