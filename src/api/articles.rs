@@ -139,7 +139,7 @@ async fn list_articles(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let params = QueryPairs::parse(raw.as_deref());
-    let mut response = article_page(
+    article_page(
         &state,
         &principal,
         &headers,
@@ -147,11 +147,7 @@ async fn list_articles(
         "/v1/articles",
         Scope::default(),
     )
-    .await?;
-    for link in super::feeds::alternate_links(&params, &Scope::default()) {
-        response.headers_mut().append(header::LINK, link);
-    }
-    Ok(response)
+    .await
 }
 
 /// What a nested article list (`/v1/tags/{slug}/articles`, `/v1/entities/{id}/articles`) is
@@ -162,8 +158,25 @@ pub struct Scope {
     pub entity: Option<String>,
 }
 
-/// One page of articles for a list endpoint at `path`.
+/// One page of articles for a list endpoint at `path`, linked to the feeds of the same
+/// articles.
 pub async fn article_page(
+    state: &AppState,
+    principal: &MaybePrincipal,
+    headers: &HeaderMap,
+    params: &QueryPairs,
+    path: &str,
+    scope: Scope,
+) -> ApiResult<Response> {
+    let links = super::feeds::alternate_links(params, &scope);
+    let mut response = scoped_page(state, principal, headers, params, path, scope).await?;
+    for link in links {
+        response.headers_mut().append(header::LINK, link);
+    }
+    Ok(response)
+}
+
+async fn scoped_page(
     state: &AppState,
     principal: &MaybePrincipal,
     headers: &HeaderMap,

@@ -431,12 +431,7 @@ async fn entity_articles(
         entity: Some(entity.slug),
         ..Scope::default()
     };
-    let links = super::feeds::alternate_links(&params, &scope);
-    let mut response = article_page(&state, &principal, &headers, &params, &path, scope).await?;
-    for link in links {
-        response.headers_mut().append(header::LINK, link);
-    }
-    Ok(response)
+    article_page(&state, &principal, &headers, &params, &path, scope).await
 }
 
 /// Re-run entity extraction on an article with the current dictionary (editors).

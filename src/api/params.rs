@@ -159,27 +159,17 @@ impl AcceptedParameters {
             return Ok(());
         };
         let accepted = operation.names.as_slice();
-        // A parameter that takes one value, given more than once (blank ones aside): which one
-        // was meant cannot be told, so none is guessed.
-        let pairs = raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()));
-        for name in &operation.single {
-            let given = pairs
-                .into_iter()
-                .flatten()
-                .filter(|(k, v)| k == name && !v.trim().is_empty())
-                .count();
-            if given > 1 {
-                return Err(ApiError::invalid_parameter(
-                    name.as_str(),
-                    format!("given {given} times; `{name}` takes one value"),
-                ));
-            }
-        }
+        // One pass: the names the operation does not take, and how often each one-valued
+        // parameter came with a value.
+        let mut given = vec![0usize; operation.single.len()];
         let mut unknown: Vec<String> = Vec::new();
         let mut more = 0usize;
         let pairs = raw_query.map(|q| url::form_urlencoded::parse(q.as_bytes()));
-        for (name, _) in pairs.into_iter().flatten() {
+        for (name, value) in pairs.into_iter().flatten() {
             if accepted.iter().any(|a| *a == name) {
+                if let Some(n) = operation.single.iter().position(|s| *s == name) {
+                    given[n] += usize::from(!value.trim().is_empty());
+                }
                 continue;
             }
             let name = truncate(&name);
@@ -191,6 +181,14 @@ impl AcceptedParameters {
             } else {
                 more += 1;
             }
+        }
+        // A parameter that takes one value, given more than once (blank ones aside): which one
+        // was meant cannot be told, so none is guessed.
+        if let Some((name, count)) = operation.single.iter().zip(given).find(|(_, c)| *c > 1) {
+            return Err(ApiError::invalid_parameter(
+                name.as_str(),
+                format!("given {count} times; `{name}` takes one value"),
+            ));
         }
         if unknown.is_empty() {
             return Ok(());

@@ -240,10 +240,5 @@ async fn tag_articles(
         tag: Some(tag.slug),
         ..Scope::default()
     };
-    let links = super::feeds::alternate_links(&params, &scope);
-    let mut response = article_page(&state, &principal, &headers, &params, &path, scope).await?;
-    for link in links {
-        response.headers_mut().append(header::LINK, link);
-    }
-    Ok(response)
+    article_page(&state, &principal, &headers, &params, &path, scope).await
 }

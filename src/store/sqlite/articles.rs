@@ -701,21 +701,38 @@ struct FtsText<'a> {
 
 impl<'a> FtsText<'a> {
     fn of(article: &'a Article) -> FtsText<'a> {
-        FtsText {
-            title: &article.title,
-            summary: article.summary.as_deref().unwrap_or(""),
-            body: &article.body_text,
-            extra: fts_extra(&article.kickers, article.lead_image.as_ref()),
-        }
+        FtsText::new(
+            &article.title,
+            article.summary.as_deref(),
+            &article.body_text,
+            &article.kickers,
+            article.lead_image.as_ref(),
+        )
     }
 
     /// The fields a normalized article will be stored with (the stored article's are the same).
     fn of_normalized(article: &'a NormalizedArticle) -> FtsText<'a> {
+        FtsText::new(
+            &article.title,
+            article.summary.as_deref(),
+            &article.body_text,
+            &article.kickers,
+            article.lead_image.as_ref(),
+        )
+    }
+
+    fn new(
+        title: &'a str,
+        summary: Option<&'a str>,
+        body: &'a str,
+        kickers: &[String],
+        lead_image: Option<&Image>,
+    ) -> FtsText<'a> {
         FtsText {
-            title: &article.title,
-            summary: article.summary.as_deref().unwrap_or(""),
-            body: &article.body_text,
-            extra: fts_extra(&article.kickers, article.lead_image.as_ref()),
+            title,
+            summary: summary.unwrap_or(""),
+            body,
+            extra: fts_extra(kickers, lead_image),
         }
     }
 }
@@ -828,12 +845,13 @@ impl SqliteStore {
                         let kickers: Vec<String> = from_json(kickers)?;
                         let lead_image: Option<Image> = lead_image.map(from_json).transpose()?;
                         let body = normalize::render_body_text(&blocks);
-                        let text = FtsText {
-                            title: &title,
-                            summary: summary.as_deref().unwrap_or(""),
-                            body: &body,
-                            extra: fts_extra(&kickers, lead_image.as_ref()),
-                        };
+                        let text = FtsText::new(
+                            &title,
+                            summary.as_deref(),
+                            &body,
+                            &kickers,
+                            lead_image.as_ref(),
+                        );
                         write_fts_text(&tx, *rowid, &text, &FtsStems::of(&text), true)?;
                         indexed += 1;
                     }
