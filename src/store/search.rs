@@ -5,7 +5,8 @@
 //! Syntax: words (all must match), `"a phrase"`, `prefix*`, `a OR b`, `-excluded`.
 //!
 //! A plain word finds every word with its stem (`floods`: flood, flooding; `लोगों`: लोग; see
-//! [`crate::store::stems`]); a quoted phrase or word, and a prefix, find the text as written.
+//! [`crate::store::stems`]); a quoted phrase or word, a prefix, and a plain term of several
+//! tokens (`covid-19`) find the text as written.
 //!
 //! The cost of a search grows with its terms, and a prefix term costs a walk over every indexed
 //! word it starts (a one-letter prefix: most of the vocabulary). So an expression is bounded
@@ -36,16 +37,24 @@ pub struct Term {
 }
 
 impl Term {
-    /// Whether the term is looked up by its words' stems (a plain word, neither quoted nor a
-    /// prefix).
+    /// Whether the term is looked up by its stem: a plain word (neither quoted nor a prefix)
+    /// of one token. A plain term of several tokens (`covid-19`, `title:x`) is a phrase, found
+    /// as written.
     pub fn by_stems(&self) -> bool {
-        !self.exact && !self.prefix
+        if self.exact || self.prefix {
+            return false;
+        }
+        let mut count = 0;
+        for_each_token(&self.text, |_| count += 1);
+        count == 1
     }
 }
 
-/// The FTS5 columns of the text as written, and of its stems (migration 0009).
-const FTS_EXACT_COLUMNS: &str = "{title summary body extra}";
-const FTS_STEM_COLUMNS: &str = "{title_stems summary_stems body_stems extra_stems}";
+/// What begins a stem in SQLite's full-text index (migration 0011): each column holds the text
+/// as written, then the stems of its words that are not their own stem, marked. A private-use
+/// character: a token character to FTS5 (the mark and the stem are one token) that no word
+/// begins with, so stems and words as written never meet and no column filter is needed.
+pub const FTS_STEM_MARK: char = '\u{E000}';
 
 /// A parsed search: groups that must all match (each group matches when any of its terms
 /// does), and terms that must not match.
@@ -73,10 +82,17 @@ pub enum QueryError {
 impl SearchExpr {
     /// Parses reader input, within the bounds above.
     pub fn parse(input: &str) -> Result<SearchExpr, QueryError> {
-        // Control characters separate words; a NUL inside an FTS5 string ends it early.
+        // Control characters separate words; a NUL inside an FTS5 string ends it early. The
+        // stem mark too: a query reaches stems only through its plain words.
         let input: String = input
             .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c.is_control() || c == FTS_STEM_MARK {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let mut expr = SearchExpr::default();
         let mut pending_or = false;
@@ -176,18 +192,22 @@ impl SearchExpr {
     }
 }
 
-/// One term as an FTS5 phrase with its column filter: the stems' columns for a plain word, the
-/// written text's for the rest.
+/// One term as FTS5 phrases: a plain word as its stem written (a word that is its own stem) or
+/// marked (a word that is not), the rest as written.
 fn render_term(term: &Term) -> String {
-    let stems = crate::store::stems::stemmed_text(&term.text);
-    if term.by_stems() && !stems.is_empty() {
-        return format!("{FTS_STEM_COLUMNS} : \"{}\"", stems.replace('"', "\"\""));
+    let quoted = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    if term.by_stems() {
+        let stem = crate::store::stems::stemmed_text(&term.text);
+        return format!(
+            "({} OR {})",
+            quoted(&stem),
+            quoted(&format!("{FTS_STEM_MARK}{stem}"))
+        );
     }
-    let quoted = format!("\"{}\"", term.text.replace('"', "\"\""));
     if term.prefix {
-        format!("{FTS_EXACT_COLUMNS} : {quoted}*")
+        format!("{}*", quoted(&term.text))
     } else {
-        format!("{FTS_EXACT_COLUMNS} : {quoted}")
+        quoted(&term.text)
     }
 }
 
@@ -393,12 +413,12 @@ mod tests {
         SearchExpr::parse(q).ok().map(|e| e.to_fts5())
     }
 
-    /// A plain word's phrase of stems, and a phrase or prefix as written.
-    fn s(stems: &str) -> String {
-        format!("{{title_stems summary_stems body_stems extra_stems}} : \"{stems}\"")
+    /// A plain word by its stem (written or marked), and a phrase or prefix as written.
+    fn s(stem: &str) -> String {
+        format!("(\"{stem}\" OR \"\u{E000}{stem}\")")
     }
     fn e(text: &str) -> String {
-        format!("{{title summary body extra}} : \"{text}\"")
+        format!("\"{text}\"")
     }
 
     #[test]
@@ -427,9 +447,10 @@ mod tests {
     fn fts_syntax_is_never_passed_through() {
         assert_eq!(
             fts("NEAR(a b)"),
-            Some(format!("{} AND {}", s("near a"), s("b")))
+            Some(format!("{} AND {}", e("NEAR(a"), s("b")))
         );
-        assert_eq!(fts("title:x"), Some(s("titl x")));
+        assert_eq!(fts("title:x"), Some(e("title:x")));
+        assert_eq!(fts("covid-19"), Some(e("covid-19")));
         assert_eq!(fts("\"unbalanced"), Some(e("unbalanced")));
         assert_eq!(fts("a\"b"), Some(format!("{} AND {}", s("a"), e("b"))));
         assert_eq!(fts("\"it's\""), Some(e("it's")));
@@ -448,6 +469,7 @@ mod tests {
         );
         assert_eq!(fts("\"a\0b\""), Some(e("a b")));
         assert_eq!(fts("\0\u{1}\u{7f}"), None);
+        assert_eq!(fts("\u{E000}flood"), Some(s("flood")));
     }
 
     #[test]

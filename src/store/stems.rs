@@ -103,6 +103,25 @@ pub fn stemmed_text(text: &str) -> String {
     out
 }
 
+/// `text`, then the stems of its tokens that are not their own stem, each begun by `mark` (so a
+/// stem is a token of its own kind): the SQLite index's column text (see
+/// [`crate::store::search::FTS_STEM_MARK`]). A token that is its own stem is found as written.
+pub fn text_with_marked_stems(text: &str, mark: char) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    out.push_str(text);
+    let mut stem = String::new();
+    for_each_token(text, |token| {
+        stem.clear();
+        push_stem(&mut stem, token);
+        if stem != token {
+            out.push(' ');
+            out.push(mark);
+            out.push_str(&stem);
+        }
+    });
+    out
+}
+
 fn is_devanagari(c: char) -> bool {
     matches!(c as u32, 0x0900..=0x097F | 0xA8E0..=0xA8FF)
 }
@@ -176,6 +195,19 @@ mod tests {
         assert_eq!(stemmed_text("Floods, flooding!"), "flood flood");
         assert_eq!(stemmed_text("लोगों और घरों में"), "लोग और घर में");
         assert_eq!(stemmed_text(""), "");
+    }
+
+    #[test]
+    fn only_the_stems_that_differ_follow_the_text() {
+        assert_eq!(
+            super::text_with_marked_stems("Floods hit the flood plain", '#'),
+            "Floods hit the flood plain #flood"
+        );
+        assert_eq!(
+            super::text_with_marked_stems("लोगों और घरों में", '#'),
+            "लोगों और घरों में #लोग #घर"
+        );
+        assert_eq!(super::text_with_marked_stems("", '#'), "");
     }
 
     #[test]

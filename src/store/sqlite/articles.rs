@@ -16,7 +16,8 @@ pub(crate) use crate::store::articles::{
     ArticleSummary, BatchInserted, IfMatch, Inserted, Page, TagRef,
 };
 use crate::store::search::SearchExpr;
-use crate::store::stems::stemmed_text;
+use crate::store::search::FTS_STEM_MARK;
+use crate::store::stems::text_with_marked_stems;
 use rusqlite::OptionalExtension;
 
 const ARTICLE_COLUMNS: &str = "a.rowid AS rowid, a.id, a.slug, a.status, a.title, a.summary, a.kickers, a.language, \
@@ -37,11 +38,11 @@ impl SqliteStore {
         status: ArticleStatus,
     ) -> StoreResult<Inserted> {
         let article = article.clone();
-        let stems = FtsStems::of_normalized(&article);
+        let fts_row = FtsRow::of_normalized(&article);
         let conn = self.write.acquire().await?;
         let written = handle::on_handle_blocking(conn, move |conn| {
             let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let written = insert_in(&tx, &mut EntityMemo::default(), &article, &stems, status)?;
+            let written = insert_in(&tx, &mut EntityMemo::default(), &article, &fts_row, status)?;
             tx.commit()?;
             Ok(written)
         })
@@ -71,8 +72,8 @@ impl SqliteStore {
             articles
                 .into_iter()
                 .map(|(article, status)| {
-                    let stems = FtsStems::of_normalized(&article);
-                    (article, status, stems)
+                    let fts_row = FtsRow::of_normalized(&article);
+                    (article, status, fts_row)
                 })
                 .collect::<Vec<_>>()
         })
@@ -136,11 +137,25 @@ impl SqliteStore {
             ));
         }
         let mut conn = self.read.acquire().await?;
-        let rows = list_query(query, order, window)
+        // A search with no filter but the status sorts only as many of its ranked matches as a
+        // page can use, twice over (matches of another status are passed over): sorting every
+        // match of the window cost a third of such a search. Fewer rows than a page and one
+        // (the last page, or many matches of another status) are looked up again, uncapped.
+        let capped =
+            order == ArticleOrder::Relevance && query.search.is_some() && only_status_filter(query);
+        let cap = capped.then(|| 2 * (limit as i64 + 1));
+        let mut rows = list_query(query, order, window, cap)
             .build()
             .fetch_all(&mut *conn)
             .await
             .map_err(fts_error)?;
+        if capped && rows.len() <= limit {
+            rows = list_query(query, order, window, None)
+                .build()
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(fts_error)?;
+        }
         let has_more = rows.len() > limit;
         let items = rows
             .iter()
@@ -490,13 +505,13 @@ impl Written {
 /// article fails, nothing is written and the answer is `None`.
 fn insert_all_or_none(
     conn: &rusqlite::Connection,
-    articles: &[(NormalizedArticle, ArticleStatus, FtsStems)],
+    articles: &[(NormalizedArticle, ArticleStatus, FtsRow)],
 ) -> StoreResult<Option<Vec<StoreResult<BatchInserted>>>> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let mut memo = EntityMemo::default();
     let mut results = Vec::with_capacity(articles.len());
-    for (article, status, stems) in articles {
-        match insert_in(&tx, &mut memo, article, stems, *status) {
+    for (article, status, fts_row) in articles {
+        match insert_in(&tx, &mut memo, article, fts_row, *status) {
             Ok(written) => results.push(Ok(written.outcome())),
             // Dropping the transaction rolls it back.
             Err(_) => return Ok(None),
@@ -510,14 +525,14 @@ fn insert_all_or_none(
 /// never undoes the others.
 fn insert_each(
     conn: &rusqlite::Connection,
-    articles: &[(NormalizedArticle, ArticleStatus, FtsStems)],
+    articles: &[(NormalizedArticle, ArticleStatus, FtsRow)],
 ) -> StoreResult<Vec<StoreResult<BatchInserted>>> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let mut memo = EntityMemo::default();
     let mut results = Vec::with_capacity(articles.len());
-    for (article, status, stems) in articles {
+    for (article, status, fts_row) in articles {
         tx.execute_batch("SAVEPOINT article")?;
-        match insert_in(&tx, &mut memo, article, stems, *status) {
+        match insert_in(&tx, &mut memo, article, fts_row, *status) {
             Ok(written) => {
                 tx.execute_batch("RELEASE article")?;
                 results.push(Ok(written.outcome()));
@@ -539,7 +554,7 @@ fn insert_in(
     conn: &rusqlite::Connection,
     memo: &mut EntityMemo,
     article: &NormalizedArticle,
-    stems: &FtsStems,
+    fts_row: &FtsRow,
     status: ArticleStatus,
 ) -> StoreResult<Written> {
     let id = ulid::Ulid::new().to_string();
@@ -638,7 +653,7 @@ fn insert_in(
     stored.tags = attach_tags(conn, &stored.id, &article.tags, &now)?;
     stored.entities =
         entities::link_article_entities(conn, memo, &stored.id, &article.entities, &now)?;
-    write_fts_text(conn, rowid, &FtsText::of(&stored), stems, false)?;
+    write_fts_row(conn, rowid, fts_row, false)?;
     docs::keep_new(conn, rowid, &stored)?;
     webhooks::record_article_event(conn, None, Some(status), &stored)?;
     Ok(Written::Created(Box::new(stored)))
@@ -737,47 +752,46 @@ impl<'a> FtsText<'a> {
     }
 }
 
-/// The stems of an article's searchable fields. A batch computes them before it takes the
-/// writer, so the one writer thread spends its time on SQLite only.
-struct FtsStems {
+/// An article's full-text row: each searchable field as written, then the marked stems of its
+/// words that are not their own stem (migration 0011; [`text_with_marked_stems`]). A batch makes
+/// the rows before it takes the writer, so the one writer thread spends its time on SQLite only.
+struct FtsRow {
     title: String,
     summary: String,
     body: String,
     extra: String,
 }
 
-impl FtsStems {
-    fn of(text: &FtsText<'_>) -> FtsStems {
-        FtsStems {
-            title: stemmed_text(text.title),
-            summary: stemmed_text(text.summary),
-            body: stemmed_text(text.body),
-            extra: stemmed_text(&text.extra),
+impl FtsRow {
+    fn of(text: &FtsText<'_>) -> FtsRow {
+        let column = |text: &str| text_with_marked_stems(text, FTS_STEM_MARK);
+        FtsRow {
+            title: column(text.title),
+            summary: column(text.summary),
+            body: column(text.body),
+            extra: column(&text.extra),
         }
     }
 
-    fn of_normalized(article: &NormalizedArticle) -> FtsStems {
-        FtsStems::of(&FtsText::of_normalized(article))
+    fn of_normalized(article: &NormalizedArticle) -> FtsRow {
+        FtsRow::of(&FtsText::of_normalized(article))
     }
 }
 
-/// Writes an article's full-text row (`replace`: over the one it had): each field as written
-/// and its stems (migration 0009).
+/// Writes an article's full-text row (`replace`: over the one it had).
 fn write_fts(
     conn: &rusqlite::Connection,
     rowid: i64,
     article: &Article,
     replace: bool,
 ) -> StoreResult<()> {
-    let text = FtsText::of(article);
-    write_fts_text(conn, rowid, &text, &FtsStems::of(&text), replace)
+    write_fts_row(conn, rowid, &FtsRow::of(&FtsText::of(article)), replace)
 }
 
-fn write_fts_text(
+fn write_fts_row(
     conn: &rusqlite::Connection,
     rowid: i64,
-    text: &FtsText<'_>,
-    stems: &FtsStems,
+    row: &FtsRow,
     replace: bool,
 ) -> StoreResult<()> {
     if replace {
@@ -785,19 +799,14 @@ fn write_fts_text(
             .execute([rowid])?;
     }
     conn.prepare_cached(
-        "INSERT INTO articles_fts (rowid, title, summary, body, extra, \
-         title_stems, summary_stems, body_stems, extra_stems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
     )?
     .execute(rusqlite::params![
         rowid,
-        text.title,
-        text.summary,
-        text.body,
-        &text.extra,
-        stems.title,
-        stems.summary,
-        stems.body,
-        stems.extra,
+        row.title,
+        row.summary,
+        row.body,
+        row.extra,
     ])?;
     Ok(())
 }
@@ -852,7 +861,7 @@ impl SqliteStore {
                             &kickers,
                             lead_image.as_ref(),
                         );
-                        write_fts_text(&tx, *rowid, &text, &FtsStems::of(&text), true)?;
+                        write_fts_row(&tx, *rowid, &FtsRow::of(&text), true)?;
                         indexed += 1;
                     }
                     tx.prepare_cached(
@@ -885,10 +894,10 @@ fn fts(query: &ArticleQuery) -> Option<String> {
     query.search.as_ref().map(SearchExpr::to_fts5)
 }
 
-/// bm25 over title (weight 10), summary (4), body (3) and extra (1: kickers, alt text), as
-/// written and as stems; the weights go to the columns in their order (title, summary, body,
-/// extra), and rank the fields as PostgreSQL's `A`–`D` labels do.
-const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0, 10.0, 4.0, 3.0, 1.0)";
+/// bm25 over title (weight 10), summary (4), body (3) and extra (1: kickers, alt text); the
+/// weights go to the columns in their order, and rank the fields as PostgreSQL's `A`–`D`
+/// labels do.
+const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0)";
 
 /// The filter a time-ordered page walks, by its links' (filter, sort_at, article) index, so the
 /// page reads its own rows and stops (migration 0007): an entity when there is one (entities are
@@ -912,10 +921,13 @@ const TAGS_JSON: &str = "(SELECT json_group_array(json_object('slug', slug, 'nam
 /// The SQL of one list page. A relevance page ranks the newest `window` matches that pass the
 /// filters (every match when `0`); a time-ordered page walks an index in the page's order (see
 /// [`driving_filter`]), keeping the rows the search (if any) matched, without ranking anything.
+/// `ranked_cap`: of a search with no filter but the status, the best this many ranked matches
+/// are read for the page (all when `None`).
 fn list_query(
     query: &ArticleQuery,
     order: ArticleOrder,
     window: u32,
+    ranked_cap: Option<i64>,
 ) -> QueryBuilder<'static, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
     let driver = driving_filter(query, order);
@@ -952,9 +964,11 @@ fn list_query(
                     .push_bind(*rowid)
                     .push("))");
             }
-            // `LIMIT -1` keeps this subquery ordered on its own (not flattened into the join), so
-            // the page below reads articles best first and stops when it is full.
-            qb.push(" ORDER BY rank, rowid LIMIT -1) SELECT ")
+            // A LIMIT (`-1`: none) keeps this subquery ordered on its own (not flattened into
+            // the join), so the page below reads articles best first and stops when it is full.
+            qb.push(" ORDER BY rank, rowid LIMIT ")
+                .push_bind(ranked_cap.unwrap_or(-1))
+                .push(") SELECT ")
                 .push(SUMMARY_COLUMNS)
                 .push(", ")
                 .push(TAGS_JSON)
@@ -1420,6 +1434,55 @@ mod tests {
             }
         }
         panic!("the cursor did not move on: {seen:?}");
+    }
+
+    #[tokio::test]
+    async fn published_matches_ranked_below_many_drafts_are_found() {
+        // Ten drafts rank above every published match (the word in their titles, thrice in
+        // their bodies): more than a capped page reads (twice a page and one).
+        let store = SqliteStore::open(&StoreOptions::new("sqlite::memory:"))
+            .await
+            .unwrap();
+        let now = OffsetDateTime::now_utc();
+        for n in 0..13 {
+            let draft = n < 10;
+            let text = if draft {
+                format!(
+                    "Harbour draft number {n}\n\nThe harbour board met. The harbour rates rose. \
+                     The harbour works went on through the week, item {n}."
+                )
+            } else {
+                format!(
+                    "Council story number {n}\n\nThe council met on Tuesday to discuss the \
+                     budget, the harbour among the items, item {n}, before the recess."
+                )
+            };
+            let envelope = Envelope {
+                text,
+                ..Envelope::default()
+            };
+            let article = normalize(&envelope, now).unwrap();
+            let status = if draft {
+                ArticleStatus::Draft
+            } else {
+                ArticleStatus::Published
+            };
+            store.insert_article(&article, status).await.unwrap();
+        }
+        for limit in [1, 2, 3, 20] {
+            assert_eq!(walk(&store, limit, 0).await.len(), 3, "limit {limit}");
+        }
+        let mut drafts = ArticleQuery {
+            search: SearchExpr::parse("harbour").ok(),
+            order: Some(ArticleOrder::Relevance),
+            statuses: vec![ArticleStatus::Draft],
+            limit: 2,
+            ..ArticleQuery::default()
+        };
+        let page = store.list_articles(&drafts).await.unwrap();
+        assert_eq!((page.items.len(), page.has_more), (2, true));
+        drafts.limit = 100;
+        assert_eq!(store.list_articles(&drafts).await.unwrap().items.len(), 10);
     }
 
     #[tokio::test]

@@ -192,7 +192,8 @@ impl SqliteStore {
             doc_reader,
             checkpointer,
         };
-        // Articles stored before the index held stems (migration 0009) are indexed now.
+        // Articles stored before the index held stems as it does now (migrations 0009, 0011) are
+        // indexed now.
         store.reindex_pending().await?;
         Ok(store)
     }
