@@ -70,14 +70,18 @@ fn wider_reading(
     base: Option<&Url>,
 ) -> Vec<HtmlBlock> {
     let (first_chars, _) = text_and_link_chars(&first);
-    let far_more =
-        |chars: usize| chars * WIDER_READING_GAIN_DIVISOR > first_chars * WIDER_READING_GAIN;
+    let far_more = |chars: usize| {
+        chars.saturating_mul(WIDER_READING_GAIN_DIVISOR)
+            > first_chars.saturating_mul(WIDER_READING_GAIN)
+    };
     if !far_more(page_chars) {
         return first;
     }
     let wider = readability_blocks(Document::from(html), base, Some(ParsePolicy::Clean));
     let (chars, link_chars) = text_and_link_chars(&wider);
-    if far_more(chars) && link_chars * 100 < chars * MAX_WIDER_LINK_PERCENT {
+    if far_more(chars)
+        && link_chars.saturating_mul(100) < chars.saturating_mul(MAX_WIDER_LINK_PERCENT)
+    {
         wider
     } else {
         first
