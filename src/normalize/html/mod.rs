@@ -82,22 +82,18 @@ pub fn normalize_html_with(
     options: HtmlOptions,
 ) -> Result<NormalizedArticle, NormalizeError> {
     let text = decode_html(html, charset)?;
-    let page = extract_page(&text, envelope.url.as_deref(), options.extractor);
+    let mut page = extract_page(&text, envelope.url.as_deref(), options.extractor);
     let page_date = page_date_of(envelope, &page, now);
-    let prepared = prepare_envelope(envelope, &page, page_date);
-    // The whole page (no main content found) is judged line by line; when that leaves nothing
-    // (a short page, CJK lines too short for the prose signals), its text is taken as it is.
-    let judged = if page.whole_page {
-        super::normalize_with_dictionary(&prepared, dictionary, now)
-    } else {
-        Err(NormalizeError::NothingLeft { removed: 0 })
-    };
-    let mut article = match judged {
-        Ok(article) => article,
-        Err(NormalizeError::NothingLeft { .. } | NormalizeError::TooShort { .. }) => {
-            super::normalize_extracted(&prepared, dictionary, now)?
+    let mut article = match article_of(envelope, &page, page_date, dictionary, now) {
+        // The extractor's region held no article text (a teaser, a notice, furniture): a page
+        // with an article never comes back empty, so the whole page is read instead.
+        Err(NormalizeError::NothingLeft { .. } | NormalizeError::TooShort { .. })
+            if !page.whole_page =>
+        {
+            page = whole_page(&text, page);
+            article_of(envelope, &page, page_date, dictionary, now)?
         }
-        Err(e) => return Err(e),
+        other => other?,
     };
     let explicit_summary = envelope
         .summary
@@ -108,6 +104,45 @@ pub fn normalize_html_with(
     }
     finish_article(&mut article, &page, page_date.map(|(_, source)| source));
     Ok(article)
+}
+
+/// The article the text pipeline makes of the page's blocks. The whole page (no main content
+/// found) is judged line by line; when that leaves nothing (a short page, CJK lines too short
+/// for the prose signals), its text is taken as it is. An extracted region is trusted.
+fn article_of(
+    envelope: &Envelope,
+    page: &ExtractedPage,
+    page_date: Option<(OffsetDateTime, DateSource)>,
+    dictionary: &EntityDictionary,
+    now: OffsetDateTime,
+) -> Result<NormalizedArticle, NormalizeError> {
+    let prepared = prepare_envelope(envelope, page, page_date);
+    let judged = if page.whole_page {
+        super::normalize_with_dictionary(&prepared, dictionary, now)
+    } else {
+        Err(NormalizeError::NothingLeft { removed: 0 })
+    };
+    match judged {
+        Err(NormalizeError::NothingLeft { .. } | NormalizeError::TooShort { .. }) => {
+            super::normalize_extracted(&prepared, dictionary, now)
+        }
+        other => other,
+    }
+}
+
+/// `page` with the whole page's blocks in place of the extracted region's.
+fn whole_page(html: &str, page: ExtractedPage) -> ExtractedPage {
+    let pruned = prune::prune_markup(html);
+    let (markup, _) = limits::bound_markup(&pruned.html);
+    let base = page.base_url.as_deref().and_then(http_url);
+    let mut blocks = blocks::content_blocks(&markup, base.as_ref());
+    drop_repeated_blocks(&mut blocks);
+    blocks::drop_gallery_text(&mut blocks);
+    ExtractedPage {
+        blocks,
+        whole_page: true,
+        ..page
+    }
 }
 
 /// The date the page gives for itself, unless the sender gave one: its declarations first,
@@ -471,4 +506,84 @@ fn starts_with_number_marker(s: &str) -> bool {
     (1..=3).contains(&digits)
         && matches!(s.as_bytes().get(digits), Some(b'.' | b')'))
         && s.as_bytes().get(digits + 1) == Some(&b' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story() -> String {
+        (0..6)
+            .map(|n| {
+                format!(
+                    "<p>On the {n}th morning the ferry crew checked the engines, the ropes and \
+                     the radio, and the captain, who had sailed the route for years, wrote in \
+                     the log that the sea was calm and the passengers were few.</p>"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_story_streamed_hidden_is_the_article() {
+        let page = format!(
+            "<html><head><title>Ferry log</title></head><body><main>\
+             <template id=\"B:0\"></template><p>Loading…</p></main>\
+             <div hidden id=\"S:0\"><article><h1>Ferry log</h1>{}</article></div></body></html>",
+            story()
+        );
+        let article = normalize_html(
+            page.as_bytes(),
+            None,
+            &Envelope::default(),
+            &EntityDictionary::empty(),
+            OffsetDateTime::now_utc(),
+        )
+        .expect("the streamed story is an article");
+        assert!(
+            article.body_text.contains("On the 5th morning"),
+            "{}",
+            article.body_text
+        );
+    }
+
+    #[test]
+    fn a_region_with_no_article_text_falls_back_to_the_whole_page() {
+        let page = format!(
+            "<html><head><title>Ferry log</title></head><body>{}</body></html>",
+            story()
+        );
+        let cookie = HtmlBlock {
+            kind: HtmlBlockKind::Paragraph,
+            markdown: "We use cookies to improve your experience.".into(),
+            url: None,
+            alt: None,
+            caption: None,
+        };
+        let region = ExtractedPage {
+            blocks: vec![cookie],
+            ..ExtractedPage::default()
+        };
+        let (envelope, dictionary, now) = (
+            Envelope::default(),
+            EntityDictionary::empty(),
+            OffsetDateTime::now_utc(),
+        );
+        let region_only = article_of(&envelope, &region, None, &dictionary, now);
+        assert!(
+            matches!(
+                region_only,
+                Err(NormalizeError::NothingLeft { .. } | NormalizeError::TooShort { .. })
+            ),
+            "{region_only:?}"
+        );
+        let page = whole_page(&page, region);
+        let article = article_of(&envelope, &page, None, &dictionary, now)
+            .expect("the whole page holds the story");
+        assert!(
+            article.body_text.contains("On the 5th morning"),
+            "{}",
+            article.body_text
+        );
+    }
 }

@@ -63,9 +63,25 @@ pub struct Pruned {
     pub script_dates: Vec<String>,
 }
 
-/// Cut dropped elements and comments out of `html`.
+/// How React's streaming server rendering sends content that was not ready with the page's
+/// shell: hidden at the end of the body, for a script to move into the placeholder
+/// (`<template id="B:0">`). Without scripts it stays hidden, and a whole article can be in it.
+const STREAMED_CONTENT: &str = "<div hidden id=\"S:";
+const STREAMED_CONTENT_SHOWN: &str = "<div id=\"S:";
+
+/// Cut dropped elements and comments out of `html`, and show streamed content.
 pub fn prune_markup(html: &str) -> Pruned {
-    prune_counting(html).0
+    let mut pruned = prune_counting(html).0;
+    reveal_streamed_content(&mut pruned.html);
+    pruned
+}
+
+/// Take the `hidden` attribute off React's streamed content (the page as its script would show
+/// it; the content stays where it was sent, after the shell).
+fn reveal_streamed_content(html: &mut String) {
+    if memchr::memmem::find(html.as_bytes(), STREAMED_CONTENT.as_bytes()).is_some() {
+        *html = html.replace(STREAMED_CONTENT, STREAMED_CONTENT_SHOWN);
+    }
 }
 
 /// [`prune_markup`], and how many bytes the searches for end tags read (linear in the page).
@@ -349,6 +365,19 @@ mod tests {
         assert_eq!(
             prune_markup(&page).script_dates,
             vec!["2024-01-01", "2023-01-01"]
+        );
+    }
+
+    #[test]
+    fn streamed_content_is_shown() {
+        let page = "<main><template id=\"B:0\"></template><p>Loading…</p></main>\
+                    <div hidden id=\"S:0\"><article><p>The story.</p></article></div>\
+                    <div hidden class=\"x\"><p>Hidden.</p></div>";
+        assert_eq!(
+            prune_markup(page).html,
+            "<main><p>Loading…</p></main>\
+             <div id=\"S:0\"><article><p>The story.</p></article></div>\
+             <div hidden class=\"x\"><p>Hidden.</p></div>"
         );
     }
 
