@@ -6,8 +6,10 @@
 //! to a `Person` elsewhere in the graph), the author `<meta>` tags (`author`, `article:author`
 //! when it is a name, `parsely-author`, `sailthru.author`, `dc.creator`, `citation_author`, a
 //! "Written by" Twitter card label), then the page's byline elements (`itemprop="author"`,
-//! `rel="author"`, classes naming the author or byline). Each is cleaned by
-//! [`crate::normalize::byline::clean_byline`]. Dates: see [`super::dates`].
+//! `rel="author"`, classes naming the author or byline, not those about the author: a title, a
+//! biography, a picture). Each is cleaned by [`crate::normalize::byline::clean_byline`]. The
+//! site's own name and a JSON-LD author typed as an organisation are the author only when no
+//! source names anyone else. Dates: see [`super::dates`].
 
 use dom_query::Document;
 use serde_json::Value;
