@@ -411,6 +411,28 @@ fn is_account_like(name: &str) -> bool {
         .chars()
         .any(|c| matches!(c, '{' | '}' | '=' | '<' | '>'))
         && name.split_whitespace().count() <= 3
+        && !is_template_key(name)
+}
+
+/// A template's key left unfilled (`page.head.extra.author`, `post.author_name`): words
+/// joined by dots, no space, one of them naming the field (`author`, `name`, `byline`, …). An
+/// account name with dots (`sara.r.peter`) names no field.
+fn is_template_key(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    !name.contains(' ')
+        && parts.len() >= 2
+        && parts.iter().all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+        && parts.iter().any(|w| {
+            let w = w.to_lowercase();
+            ["author", "byline", "creator", "writer"]
+                .iter()
+                .any(|f| w.contains(f))
+                || w == "name"
+        })
 }
 
 /// An organisation's name: three to eight words, capitalised except for a connecting word
@@ -632,6 +654,11 @@ mod tests {
         assert!(clean_declared_author("admin").is_empty());
         assert!(clean_declared_author("read more about the team here").is_empty());
         assert!(clean_declared_author("{{author}}").is_empty());
+        // A template's key left unfilled; an account with one dot stays.
+        assert!(clean_declared_author("page.head.extra.author").is_empty());
+        assert_eq!(clean_declared_author("h.szeyee"), vec!["h.szeyee"]);
+        assert_eq!(clean_declared_author("sara.r.peter"), vec!["sara.r.peter"]);
+        assert!(clean_declared_author("post.author_name").is_empty());
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! to a `Person` elsewhere in the graph), the author `<meta>` tags (`author`, `article:author`
 //! when it is a name, `parsely-author`, `sailthru.author`, `dc.creator`, `citation_author`, a
 //! "Written by" Twitter card label), then the page's byline elements (`itemprop="author"`,
-//! `rel="author"`, classes naming the author or byline). Each is cleaned by
-//! [`crate::normalize::byline::clean_byline`]. Dates: see [`super::dates`].
+//! `rel="author"`, classes naming the author or byline, not those about the author: a title, a
+//! biography, a picture). Each is cleaned by [`crate::normalize::byline::clean_byline`]. The
+//! site's own name and a JSON-LD author typed as an organisation are the author only when no
+//! source names anyone else. Dates: see [`super::dates`].
 
 use dom_query::Document;
 use serde_json::Value;
@@ -83,6 +85,9 @@ struct JsonLdArticle {
     headline: Option<String>,
     dates: JsonLdDates,
     authors: Vec<String>,
+    /// Authors the JSON-LD types as an organisation (`"@type": "Organization"`): the company
+    /// that publishes the page, named when no person is.
+    organisations: Vec<String>,
     keywords: Vec<String>,
     image: Option<String>,
     description: Option<String>,
@@ -155,7 +160,13 @@ pub fn read_metadata_with(
         push_unique(&mut tags, k);
     }
 
-    let authors = read_authors(doc, article_meta, &ld.authors, &metas, site_name.as_deref());
+    let authors = read_authors(
+        doc,
+        article_meta,
+        (&ld.authors, &ld.organisations),
+        &metas,
+        site_name.as_deref(),
+    );
 
     let language = doc
         .select("html")
@@ -363,14 +374,18 @@ fn json_ld_article(blocks: &[String]) -> JsonLdArticle {
     }
     let mut out = JsonLdArticle::default();
     if let Some(obj) = values.iter().find_map(|v| find_article(v, 0)) {
+        let named = obj
+            .get("author")
+            .or_else(|| obj.get("creator"))
+            .map(|a| names(a, &ids, 0))
+            .unwrap_or_default();
+        let (organisations, authors): (Vec<_>, Vec<_>) =
+            named.into_iter().partition(|(_, org)| *org);
         out = JsonLdArticle {
             headline: obj.get("headline").and_then(as_text),
             dates: JsonLdDates::default(),
-            authors: obj
-                .get("author")
-                .or_else(|| obj.get("creator"))
-                .map(|a| names(a, &ids, 0))
-                .unwrap_or_default(),
+            authors: authors.into_iter().map(|(n, _)| n).collect(),
+            organisations: organisations.into_iter().map(|(n, _)| n).collect(),
             keywords: obj.get("keywords").map(keywords).unwrap_or_default(),
             image: obj.get("image").and_then(image_url),
             description: obj.get("description").and_then(as_text),
@@ -445,12 +460,12 @@ fn any_dates(value: &Value, depth: usize, dates: &mut JsonLdDates) {
 
 /// The page's authors: the first source that names any (JSON-LD, the author meta tags, the
 /// byline elements), each value cleaned (the declared fields as fields that hold only a name,
-/// see [`clean_declared_author`]). A name equal to the site's own is the publisher, not a
-/// byline, and is left out.
+/// see [`clean_declared_author`]). A name equal to the site's own, and a JSON-LD author typed
+/// as an organisation, are the publisher: the author only when no source names anyone else.
 fn read_authors(
     doc: &Document,
     article_meta: Option<&Document>,
-    ld_authors: &[String],
+    (ld_authors, ld_organisations): (&[String], &[String]),
     metas: &MetaTags,
     site_name: Option<&str>,
 ) -> Vec<String> {
@@ -486,6 +501,9 @@ fn read_authors(
     if !from_ld.is_empty() {
         return from_ld;
     }
+    // An organisation the JSON-LD names as the author is the publisher signing the page: the
+    // author only when no other source names someone (as the site's own name).
+    let organisations = collect_as(&mut ld_organisations.iter().cloned(), true);
     let mut meta_values: Vec<String> = AUTHOR_META.iter().filter_map(|k| metas.get(k)).collect();
     // Scholarly pages write `Last, First`, one tag an author.
     meta_values.extend(
@@ -525,7 +543,8 @@ fn read_authors(
         {
             if node.node_name().is_some_and(|n| {
                 matches!(&*n, "meta" | "link" | "body" | "html" | "article" | "main")
-            }) {
+            }) || is_about_the_author(node)
+            {
                 continue;
             }
             let text = node.text();
@@ -554,6 +573,9 @@ fn read_authors(
     if !found.is_empty() {
         return found;
     }
+    if !organisations.is_empty() {
+        return organisations;
+    }
     site_named.into_inner()
 }
 
@@ -577,6 +599,29 @@ fn headline_byline(doc: &Document) -> Option<String> {
             t.len() <= MAX_BY_LINE_BYTES
                 && (lower.starts_with("by ") || lower.starts_with("written by "))
         })
+}
+
+/// Parts of an author's box that are about the author, not the name: a job title, a
+/// description or biography, a picture, social links (words in the element's class, as in
+/// `author-title`, `author__bio`, `dynamic-author-description`).
+const ABOUT_THE_AUTHOR: &[&str] = &[
+    "title",
+    "description",
+    "bio",
+    "role",
+    "job",
+    "position",
+    "avatar",
+    "image",
+    "photo",
+    "social",
+];
+
+fn is_about_the_author(node: &dom_query::NodeRef) -> bool {
+    node.attr("class").is_some_and(|c| {
+        let c = c.to_ascii_lowercase();
+        ABOUT_THE_AUTHOR.iter().any(|w| c.contains(w))
+    })
 }
 
 /// An element's text with its text nodes apart (`Written by | Jane Doe`), so that a byline's
@@ -638,6 +683,28 @@ fn find_article(value: &Value, depth: usize) -> Option<&serde_json::Map<String, 
     }
 }
 
+/// schema.org's organisation types: `Organization` and its subtypes (`NewsMediaOrganization`,
+/// `Corporation`, `LocalBusiness`, …), and a `Brand`.
+fn is_organisation_type(t: &Value) -> bool {
+    let org = |s: &str| {
+        s.ends_with("Organization")
+            || matches!(
+                s,
+                "Corporation"
+                    | "LocalBusiness"
+                    | "NGO"
+                    | "OnlineBusiness"
+                    | "OnlineStore"
+                    | "Brand"
+            )
+    };
+    match t {
+        Value::String(s) => org(s),
+        Value::Array(items) => items.iter().filter_map(Value::as_str).any(org),
+        _ => false,
+    }
+}
+
 fn is_article_type(t: &Value) -> bool {
     let article = |s: &str| {
         s.ends_with("Article") || matches!(s, "BlogPosting" | "LiveBlogPosting" | "Report")
@@ -682,22 +749,34 @@ fn as_text(v: &Value) -> Option<String> {
 
 type Ids<'a> = std::collections::HashMap<&'a str, &'a serde_json::Map<String, Value>>;
 
-fn names(v: &Value, ids: &Ids, depth: usize) -> Vec<String> {
+/// The names an `author` value gives, each with whether it is typed as an organisation.
+fn names(v: &Value, ids: &Ids, depth: usize) -> Vec<(String, bool)> {
     if depth > MAX_JSON_DEPTH {
         return Vec::new();
     }
     match v {
-        Value::String(s) => clean(&decode_entities(s)).into_iter().collect(),
+        Value::String(s) => clean(&decode_entities(s))
+            .map(|n| (n, false))
+            .into_iter()
+            .collect(),
         Value::Object(obj) => {
-            let own = obj.get("name").and_then(as_text);
-            if own.is_some() {
-                return own.into_iter().collect();
-            }
-            obj.get("@id")
-                .and_then(Value::as_str)
-                .and_then(|id| ids.get(id))
-                .filter(|target| !std::ptr::eq(**target, obj))
-                .and_then(|target| target.get("name").and_then(as_text))
+            let target = match obj.get("name").and_then(as_text) {
+                Some(_) => Some(obj),
+                None => obj
+                    .get("@id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| ids.get(id))
+                    .copied()
+                    .filter(|target| !std::ptr::eq(*target, obj)),
+            };
+            target
+                .and_then(|t| {
+                    let org = obj
+                        .get("@type")
+                        .or_else(|| t.get("@type"))
+                        .is_some_and(is_organisation_type);
+                    t.get("name").and_then(as_text).map(|n| (n, org))
+                })
                 .into_iter()
                 .collect()
         }
@@ -932,6 +1011,26 @@ mod tests {
         let page = r#"<h1>Story</h1><p>By the end of the year the council had voted twice on the
             bridge, and both times it lost.</p>"#;
         assert!(authors_of(page, &[]).is_empty());
+    }
+
+    #[test]
+    fn an_authors_title_and_biography_are_not_names() {
+        let page = r#"<div class="author-box"><span class="author-name">Asser Lund</span>
+            <span class="author-title">Licensed Q Grader</span>
+            <p class="dynamic-author-description">Coffee Writer, M.A. Journalism</p></div>"#;
+        assert_eq!(authors_of(page, &[]), vec!["Asser Lund"]);
+    }
+
+    #[test]
+    fn an_organisation_is_the_author_only_when_no_one_else_is() {
+        let ld = r#"{"@type":"BlogPosting","author":{"@type":"Organization","name":"Acme Tools"}}"#;
+        let page = r#"<h1>Story</h1><p class="text__author">Shauna Lee</p><p>Text.</p>"#;
+        assert_eq!(authors_of(page, &[ld]), vec!["Shauna Lee"]);
+        assert_eq!(authors_of("<p>Text.</p>", &[ld]), vec!["Acme Tools"]);
+        // A person the JSON-LD names comes first, as before.
+        let ld = r#"{"@type":"Article","author":[{"@type":"Person","name":"Bo Chan"},
+            {"@type":"NewsMediaOrganization","name":"Acme News"}]}"#;
+        assert_eq!(authors_of(page, &[ld]), vec!["Bo Chan"]);
     }
 
     #[test]
