@@ -256,23 +256,6 @@ fn numeric_date(text: &str) -> Option<(OffsetDateTime, usize)> {
     ))
 }
 
-/// The other reading of a date written in numbers whose day and month could be either
-/// (`03-09-2026`: 3 September or 9 March), when it is the first date in `value` and it is not
-/// an ISO date; `None` otherwise.
-pub fn other_numeric_reading(value: &str) -> Option<OffsetDateTime> {
-    let (first, at) = find_written_date(value)?;
-    let (_, numeric_at) = numeric_date(value)?;
-    if numeric_at != at || iso_date(value).is_some_and(|(_, i)| i == at) {
-        return None;
-    }
-    let (day, month) = (first.day(), u8::from(first.month()));
-    if day > 12 || day == month {
-        return None;
-    }
-    let date = Date::from_calendar_date(first.year(), Month::try_from(day).ok()?, month).ok()?;
-    Some(date.with_time(first.time()).assume_utc())
-}
-
 fn month_number(name: &str) -> Option<u8> {
     if let Ok(n) = name.parse::<u8>() {
         return Some(n);
@@ -368,24 +351,6 @@ mod tests {
     use time::macros::datetime;
 
     const IMG: &str = "https://feeds.abplive.com/onecms/images/uploaded-images/2023/09/15/6500f714f4f8517a52db57b0b325c4851694756492397843_original.jpg?impolicy=abp_cdn&imwidth=1200&height=675";
-
-    #[test]
-    fn the_other_reading_of_a_date_in_numbers() {
-        let day = |t: Option<OffsetDateTime>| t.map(|t| t.date().to_string());
-        assert_eq!(
-            day(other_numeric_reading("03-09-2026")).as_deref(),
-            Some("2026-03-09")
-        );
-        assert_eq!(
-            day(other_numeric_reading("03/09/2026 10:00")).as_deref(),
-            Some("2026-09-03")
-        );
-        // One reading only: a day over 12, the same number twice, an ISO or written date.
-        assert_eq!(other_numeric_reading("13.11.2025"), None);
-        assert_eq!(other_numeric_reading("05.05.2025"), None);
-        assert_eq!(other_numeric_reading("2025-03-09"), None);
-        assert_eq!(other_numeric_reading("March 9, 2026"), None);
-    }
 
     #[test]
     fn image_path_with_epoch() {

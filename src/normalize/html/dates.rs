@@ -11,7 +11,7 @@ use dom_query::{Document, NodeRef};
 use time::OffsetDateTime;
 
 use super::super::article::DateSource;
-use super::super::dates::{find_written_date, other_numeric_reading, parse_declared, plausible};
+use super::super::dates::{find_written_date, parse_declared, plausible};
 
 /// Publication-date `<meta>` names (`name`, `property` or `itemprop`, lower-cased), most
 /// trusted first: Open Graph's `article:*`, schema.org's, then the common CMS and Dublin Core
@@ -183,32 +183,11 @@ pub fn choose_date(
     url_has_date: bool,
     now: OffsetDateTime,
 ) -> Option<(OffsetDateTime, DateSource)> {
-    let read = |c: &DateCandidate| match c.source {
-        DateSource::Text => find_written_date(&c.value).map(|(t, _)| t),
-        _ => parse_declared(&c.value),
-    };
     let parsed = |c: &DateCandidate| {
-        let t = read(c)?;
-        // A date in numbers whose day and month could be either ("03-09-2026") is read the
-        // other way when that is the day the page writes elsewhere ("March 9, 2026") and the
-        // first reading is not.
-        let t = match other_numeric_reading(&c.value) {
-            Some(other) if plausible(other, now) => {
-                let written = |day: time::Date| {
-                    candidates
-                        .iter()
-                        .filter(|o| o.value != c.value)
-                        .filter_map(read)
-                        .any(|o| o.date() == day)
-                };
-                if written(other.date()) && !written(t.date()) {
-                    other
-                } else {
-                    t
-                }
-            }
-            _ => t,
-        };
+        let t = match c.source {
+            DateSource::Text => find_written_date(&c.value).map(|(t, _)| t),
+            _ => parse_declared(&c.value),
+        }?;
         plausible(t, now).then_some((t, c.source))
     };
     let declared = |s: DateSource| {
@@ -318,7 +297,7 @@ fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
         if text.len() > MAX_DATELINE_CHARS * 4 || text.chars().count() > MAX_DATELINE_CHARS {
             continue;
         }
-        let text = joined_text(node, MAX_DATELINE_CHARS * 4);
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some(date) = published_date_in(&text) {
             found.push((*node, false, date));
         } else if let Some((_, at)) = find_written_date(&text) {
@@ -346,22 +325,6 @@ fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
     }
     (out, updated)
 }
-
-/// How many levels above a dated element are searched for a section of other articles.
-const OTHER_ARTICLES_DEPTH: usize = 16;
-/// Words in the class or id of a section that lists other articles or comments (lower-case
-/// substrings).
-const OTHER_ARTICLES: &[&str] = &[
-    "related",
-    "recent",
-    "popular",
-    "trending",
-    "recommend",
-    "comment",
-    "read-next",
-    "more-stories",
-    "more-articles",
-];
 
 /// How many levels above a dated element are weighed as the item of a list.
 const LIST_ITEM_DEPTH: usize = 6;
@@ -406,33 +369,6 @@ impl DatedLists {
     }
 
     fn is_item(&self, node: &NodeRef) -> bool {
-        self.is_list_item(node) || self.in_other_articles(node)
-    }
-
-    /// Whether one of the element's ancestors, below the one holding the headline, is named as
-    /// a section of other articles (`related-posts`, `recent-articles`, `comments`, …).
-    fn in_other_articles(&self, node: &NodeRef) -> bool {
-        for a in node.ancestors_it(Some(OTHER_ARTICLES_DEPTH)) {
-            if self.headline.contains(&a.id)
-                || a.node_name()
-                    .is_some_and(|n| matches!(&*n, "body" | "html" | "main"))
-            {
-                return false;
-            }
-            let named = ["class", "id"].iter().any(|attr| {
-                a.attr(attr).is_some_and(|v| {
-                    let v = v.to_ascii_lowercase();
-                    OTHER_ARTICLES.iter().any(|w| v.contains(w))
-                })
-            });
-            if named {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn is_list_item(&self, node: &NodeRef) -> bool {
         let shape = |n: &NodeRef| (n.node_name(), n.attr("class"));
         for item in std::iter::once(*node).chain(node.ancestors_it(Some(LIST_ITEM_DEPTH))) {
             if self.headline.contains(&item.id)
@@ -608,53 +544,15 @@ fn next_char_boundary(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
-/// The text of an element as a reader sees it: its text nodes in page order, a space put
-/// between two that would otherwise run a word into the next (`Luke Kim` + `December 17,
-/// 2025`, a label and its date in separate elements), runs of white space as one; at most
-/// `max` bytes are read.
-pub(super) fn joined_text(node: &NodeRef, max: usize) -> String {
-    let mut out = String::new();
-    for t in node.descendants_it().filter(|d| d.is_text()) {
-        if out.len() >= max {
-            break;
-        }
-        let text = t.text();
-        let mut words = text.split_whitespace().peekable();
-        let Some(first) = words.peek() else {
-            continue;
-        };
-        if !out.is_empty() && !out.ends_with(' ') {
-            let next = first.chars().next().unwrap_or(' ');
-            let space = text.starts_with(char::is_whitespace)
-                || out.ends_with(char::is_alphabetic) && next.is_alphanumeric()
-                || out.ends_with(|c: char| c.is_ascii_digit()) && next.is_ascii_digit();
-            if space {
-                out.push(' ');
-            }
-        }
-        for (i, w) in words.enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        if text.ends_with(char::is_whitespace) {
-            out.push(' ');
-        }
-    }
-    let end = floor_char_boundary(&out, out.len().min(max));
-    out.truncate(end);
-    out.trim_end().to_string()
-}
-
 /// Words that introduce a publication date in running text.
 const PUBLISHED_WORDS: &[&str] = &["published", "posted", "written on", "released", "date:"];
 
 /// A date introduced by "Published", "Posted", … in the page's text (htmldate's
 /// "idiosyncrasies", read once over the start of the page's text).
 fn published_phrase(doc: &Document) -> Option<String> {
-    let body = doc.select("body");
-    let text = &joined_text(body.nodes().first()?, MAX_PHRASE_TEXT);
+    let body = doc.select("body").text();
+    let end = floor_char_boundary(&body, body.len().min(MAX_PHRASE_TEXT));
+    let text = &body[..end];
     let lower = text.to_ascii_lowercase();
     for word in PUBLISHED_WORDS {
         let mut from = 0;
@@ -929,62 +827,6 @@ mod tests {
         );
         let page = r#"<p>The law passed on October 3, 2019.</p>"#;
         assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
-    }
-
-    #[test]
-    fn a_date_in_its_own_element_after_a_name() {
-        // `Luke Kim` and the date are two elements with no space between them in the markup.
-        let page = r#"<div class="post-author"><p>Luke Kim</p><small>December 17, 2025</small>
-            </div><p>Text.</p>"#;
-        assert_eq!(
-            date_of(page, &JsonLdDates::default(), false),
-            d("2025-12-17", DateSource::Text)
-        );
-        // A "Posted on" label in one element, the date in another, far apart in the source.
-        let gap = " ".repeat(200);
-        let page = format!(
-            r#"<p>Story.</p><span>Posted on</span>{gap}<div>{gap}<span>Nov 21, 2018</span></div>"#
-        );
-        assert_eq!(
-            date_of(&page, &JsonLdDates::default(), false),
-            d("2018-11-21", DateSource::Text)
-        );
-        // Parts of one date in several elements stay one date.
-        let doc = Document::from(r#"<p class="date"><span>9</span><sup>th</sup> March 2024</p>"#);
-        let node = *doc.select("p").nodes().first().unwrap();
-        assert_eq!(joined_text(&node, 100), "9th March 2024");
-    }
-
-    #[test]
-    fn a_date_in_numbers_is_read_as_the_page_writes_it_out() {
-        let page = r#"<meta name="article:published_time" content="03-09-2025">
-            <h1>Story</h1><p class="date">March 9, 2025</p>"#;
-        assert_eq!(
-            date_of(page, &JsonLdDates::default(), false),
-            d("2025-03-09", DateSource::Meta)
-        );
-        // Without a date written out, the separator's usual order (day first).
-        let page = r#"<meta name="article:published_time" content="03-09-2025"><h1>Story</h1>"#;
-        assert_eq!(
-            date_of(page, &JsonLdDates::default(), false),
-            d("2025-09-03", DateSource::Meta)
-        );
-    }
-
-    #[test]
-    fn dates_in_a_section_of_other_articles_are_not_the_articles() {
-        let page = r#"<article><header><h1>Story</h1>
-            <div class="byline"><span>Ann Lee</span> <span>January 27, 2025</span></div></header>
-            <p>Text.</p></article>"#;
-        let related = r#"<div class="related-articles"><div class="card">
-            <div class="card-byline"><span class="byline__date">January 31, 2025</span></div>
-            </div><div class="card"><p>No date</p></div></div>"#;
-        // Before the article in the page's order, the related card is still not its date.
-        let page = format!("{related}{page}");
-        assert_eq!(
-            date_of(&page, &JsonLdDates::default(), false),
-            d("2025-01-27", DateSource::Text)
-        );
     }
 
     #[test]
