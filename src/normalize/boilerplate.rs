@@ -38,6 +38,10 @@ const UNPUNCTUATED_MAX_CHARS: usize = 130;
 
 /// A repeated heading or emphasized line of at most this many words is a section label.
 const SECTION_LABEL_WORDS: usize = 4;
+/// A section heading (`##` and below) of up to this many words, repeated, is the article's
+/// structure too ("### Why We Chose This School" over each entry of a ranking); a page's
+/// menus are list items and `#` headings, not sub-headings.
+const SECTION_HEADING_WORDS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -296,8 +300,11 @@ fn classify(
     // A label the article repeats for each of its sections ("**Pros**", "### Features") is its
     // structure, not a menu repeated at the top and bottom of the page: context decides. (A
     // repeated headline is a teaser shown twice.)
+    let words = block.text.split_whitespace().count();
     let label = (emphasized || matches!(block.kind, LineKind::Heading(_)))
-        && block.text.split_whitespace().count() <= SECTION_LABEL_WORDS;
+        && words <= SECTION_LABEL_WORDS
+        || matches!(block.kind, LineKind::Heading(level) if level >= 2)
+            && words <= SECTION_HEADING_WORDS;
     if (block.chars < 120 || list_item)
         && !label
         && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1
@@ -805,6 +812,46 @@ fn cut_tail(verdicts: &mut [Verdict], classes: &[Class], blocks: &[RawBlock], pr
     }
 }
 
+/// Fewest words a line needs to be kept as the article when nothing else is left.
+const FALLBACK_MIN_WORDS: usize = 8;
+
+/// A line that reads as a sentence of some length: a paragraph, whatever its place.
+pub fn is_prose_line(text: &str) -> bool {
+    ends_like_sentence(text)
+        && text.split_whitespace().count() >= FALLBACK_MIN_WORDS
+        && marker_reason(text).is_none()
+}
+
+/// When the rules leave no article, the text's own prose is the best candidate: every line
+/// removed only for where it stands (outside the densest run, between page furniture, after a
+/// related marker) that reads as a sentence of some length and is not mostly links. `None` when
+/// the text holds no such line (a refusal is then right).
+pub fn fallback_prose(blocks: &[RawBlock], verdicts: &[Verdict]) -> Option<Vec<Verdict>> {
+    let positional = |reason: &str| {
+        matches!(
+            reason,
+            "outside_main_text" | "short_fragment" | "low_prose" | "after_related_marker"
+        )
+    };
+    let mut out = verdicts.to_vec();
+    let mut found = false;
+    for (v, b) in out.iter_mut().zip(blocks) {
+        let Verdict::Remove(reason) = *v else {
+            continue;
+        };
+        let prose = matches!(
+            b.kind,
+            LineKind::Text | LineKind::Quote | LineKind::ListItem
+        ) && b.link_density() <= MAX_LINK_DENSITY
+            && is_prose_line(&b.text);
+        if positional(reason) && prose {
+            *v = Verdict::Keep;
+            found = true;
+        }
+    }
+    found.then_some(out)
+}
+
 /// `char::is_alphabetic`, answered without the table search for ASCII and for the Devanagari
 /// letters U+0904..=U+0939 (all alphabetic), which open most lines.
 fn is_alphabetic(c: char) -> bool {
@@ -844,6 +891,63 @@ mod tests {
         assert_eq!(marker_reason("আরও পড়ুন"), Some("related_marker"));
         assert_eq!(marker_reason("Shareholders said so."), None);
         assert_eq!(marker_reason("© 2023 ABP Network"), Some("copyright"));
+    }
+
+    #[test]
+    fn repeated_sub_headings_of_a_ranking_are_its_structure() {
+        let text = "# Best online schools\n\n\
+            We compared dozens of programs by cost, flexibility and the support they give to \
+            working students, and these are the ones that stood out for us this year.\n\n\
+            ### Why We Chose This School\n\n\
+            * Complete a certificate in as few as four months.\n\
+            * Tutoring and career advice are open to every student.\n\n\
+            ### Why We Chose This School\n\n\
+            * Some certificates can lead to a licence in the state.\n\
+            * Classes follow your own schedule, with no set meeting times.\n";
+        let blocks = crate::normalize::blocks::split_blocks(text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        for (b, v) in blocks.iter().zip(&verdicts) {
+            if b.text == "Why We Chose This School" {
+                assert_ne!(*v, Verdict::Remove("repeated"), "{verdicts:?}");
+            }
+        }
+        // A repeated menu entry written as a list item is still a menu.
+        let menu = "* Why We Chose This School\n\nA paragraph.\n\n* Why We Chose This School\n";
+        let blocks = crate::normalize::blocks::split_blocks(menu);
+        let verdicts = strip_boilerplate(&blocks, "en", &[]);
+        assert_eq!(verdicts[0], Verdict::Remove("repeated"));
+    }
+
+    #[test]
+    fn fallback_keeps_prose_removed_for_its_place_only() {
+        let text = "Weather desk\n\n\
+            The storm will reach the coast on Friday night, forecasters said.\n\n\
+            Share this article on social media\n\n\
+            Read more: flood warnings for the county are kept up to date.\n\n\
+            Menu";
+        let blocks = crate::normalize::blocks::split_blocks(text);
+        let verdicts: Vec<Verdict> = blocks
+            .iter()
+            .map(|b| match marker_reason(&b.text) {
+                Some(reason) => Verdict::Remove(reason),
+                None => Verdict::Remove("outside_main_text"),
+            })
+            .collect();
+        let kept = fallback_prose(&blocks, &verdicts).expect("a prose line is there");
+        let kept: Vec<&str> = blocks
+            .iter()
+            .zip(&kept)
+            .filter(|(_, v)| **v == Verdict::Keep)
+            .map(|(b, _)| b.text.as_str())
+            .collect();
+        assert_eq!(
+            kept,
+            ["The storm will reach the coast on Friday night, forecasters said."]
+        );
+        // Nothing that reads as a sentence: no candidate, the refusal stands.
+        let blocks = crate::normalize::blocks::split_blocks("Menu\n\nHome\n\nContact us");
+        let verdicts = vec![Verdict::Remove("outside_main_text"); blocks.len()];
+        assert_eq!(fallback_prose(&blocks, &verdicts), None);
     }
 
     #[test]

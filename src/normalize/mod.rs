@@ -137,6 +137,43 @@ fn run_pipeline(
         explicit.title.as_deref(),
         explicit.summary.as_deref(),
     );
+    // Nothing left of a text with prose in it: its best candidate, not a refusal. First the
+    // prose lines removed for where they stand, else the summary line as the body.
+    if stats::render_body_text(&article.blocks).is_empty() {
+        let retry = match boilerplate::fallback_prose(&raw, &verdicts) {
+            Some(v) => Some((v, heads)),
+            None if heads.summary.is_some() && explicit.summary.is_none() => Some((
+                verdicts.clone(),
+                structure::Heads {
+                    summary: None,
+                    ..heads
+                },
+            )),
+            None => None,
+        };
+        if let Some((v, h)) = retry {
+            let again = structure::build_structure(
+                &raw,
+                &v,
+                h,
+                explicit.title.as_deref(),
+                explicit.summary.as_deref(),
+            );
+            if !stats::render_body_text(&again.blocks).is_empty() {
+                article = again;
+            }
+        }
+    }
+    // A text whose one paragraph was taken for its title: that paragraph is the body too.
+    if stats::render_body_text(&article.blocks).is_empty()
+        && explicit.title.is_none()
+        && boilerplate::is_prose_line(&article.title)
+    {
+        article.blocks.push(article::Block::text(
+            article::BlockType::Paragraph,
+            article.title.clone(),
+        ));
+    }
 
     let kickers = kickers::extract_kickers(&mut article.summary, &mut article.blocks);
 
@@ -341,6 +378,21 @@ mod tests {
             article.entities
         );
         warm_up();
+    }
+
+    #[test]
+    fn a_text_of_one_paragraph_is_not_refused() {
+        let text =
+            "The council agreed on Tuesday to close the coast road for a week of repairs.\n\n\
+            Share\n\nTweet\n";
+        let a =
+            normalize(&Envelope::from_text(text), OffsetDateTime::UNIX_EPOCH).expect("normalizes");
+        assert_eq!(
+            a.body_text,
+            "The council agreed on Tuesday to close the coast road for a week of repairs."
+        );
+        // The paragraph stays the title as well: nothing else can be.
+        assert_eq!(a.title, a.body_text);
     }
 
     #[test]
