@@ -667,3 +667,26 @@ fn runs_are_typed_by_given_names_common_words_and_brand_spelling() {
         ],
     );
 }
+
+#[test]
+fn towns_of_english_speaking_countries_are_places() {
+    let e = extract(
+        "Weather",
+        &[
+            "Storms moved from Greensboro toward Greenville on Tuesday, and schools in Miami \
+             closed. Andrew Jackson Reading Club members met.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Greensboro", Some(EntityType::Place)),
+            ("Greenville", Some(EntityType::Place)),
+            ("Miami", Some(EntityType::Place)),
+            // A town spelled like a given name or a common word is not claimed.
+            ("Jackson", None),
+            ("Reading", None),
+        ],
+    );
+}
