@@ -690,3 +690,26 @@ fn towns_of_english_speaking_countries_are_places() {
         ],
     );
 }
+
+#[test]
+fn acronyms_used_as_common_nouns_are_not_names() {
+    let e = extract(
+        "Security notes",
+        &[
+            "The module exploits two CVEs. Every image ships an SBOM and a signature. The SBOM \
+             lists CVE numbers. An FBI agent said the NIH and the FDA were told.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("CVEs", None),
+            ("CVE", None),
+            ("SBOM", None),
+            ("FBI", Some(EntityType::Organization)),
+            ("NIH", Some(EntityType::Organization)),
+            ("FDA", Some(EntityType::Organization)),
+        ],
+    );
+}
