@@ -501,9 +501,22 @@ pub(super) fn find_latin(
     };
     let capitalized = |i: usize| seg.has(i, flag::CAPITALIZED);
     let title_case = is_title_case(seg);
+    // "Jan Betley", "June Carter": a month that is also a given name opens a name when a
+    // capitalized word that is neither a function word nor a common word follows it at once.
+    let month_before_name = |i: usize, covered: &[bool]| {
+        !covered[i]
+            && seg.tokens[i].script == Script::Latin
+            && seg.has(i, flag::GIVEN_NAME)
+            && lex.calendar.contains(seg.token_text(i))
+            && i + 1 < n
+            && !seg.tokens[i + 1].break_before
+            && usable(i + 1, covered)
+            && capitalized(i + 1)
+            && !seg.has(i + 1, flag::STOP | flag::COMMON)
+    };
     let mut i = 0;
     while i < n {
-        if !usable(i, covered) || !capitalized(i) {
+        if !(usable(i, covered) || month_before_name(i, covered)) || !capitalized(i) {
             i += 1;
             continue;
         }

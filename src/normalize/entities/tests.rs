@@ -713,3 +713,24 @@ fn acronyms_used_as_common_nouns_are_not_names() {
         ],
     );
 }
+
+#[test]
+fn a_month_that_is_a_given_name_opens_a_name_before_a_surname() {
+    let e = extract(
+        "Paper",
+        &[
+            "The paper by Jan Kowalczyk came out on Jan 5, and in Jan the team met. June Whitfield \
+             spoke in June.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Jan Kowalczyk", Some(EntityType::Person)),
+            ("June Whitfield", Some(EntityType::Person)),
+            ("Jan", None),
+            ("June", None),
+        ],
+    );
+}
