@@ -734,3 +734,24 @@ fn a_month_that_is_a_given_name_opens_a_name_before_a_surname() {
         ],
     );
 }
+
+#[test]
+fn police_ranks_and_clergy_before_a_name_make_a_person() {
+    let e = extract(
+        "Town news",
+        &[
+            "Police said Officer Dana Kowalski found the car. Trooper Mia Olsen and Pastor Ruth \
+             Abernathy were there.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Dana Kowalski", Some(EntityType::Person)),
+            ("Mia Olsen", Some(EntityType::Person)),
+            ("Ruth Abernathy", Some(EntityType::Person)),
+            ("Officer Dana Kowalski", None),
+        ],
+    );
+}
