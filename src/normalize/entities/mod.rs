@@ -87,6 +87,7 @@ pub fn extract_entities(
     }
 
     let mid_sentence = rules::capitalized_mid_sentence(&segs);
+    let common_acronyms = rules::common_noun_acronyms(&segs);
     // The gazetteer's places, by segment: an organization word next to one makes an
     // organization of it ("Boston University").
     let mut gazetteer_places: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
@@ -107,6 +108,7 @@ pub fn extract_entities(
                 &mut covered[si],
                 &mut mentions,
                 &mid_sentence,
+                &common_acronyms,
                 &gazetteer_places[si],
             );
         }

@@ -440,6 +440,44 @@ pub(super) fn capitalized_mid_sentence<'s>(segs: &'s [Segment<'_>]) -> FastSet<&
         .collect()
 }
 
+/// An acronym of 2 to 6 capitals ("API", "FBI").
+fn is_acronym(word: &str) -> bool {
+    (2..=6).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// An acronym with a plural "s" ("CVEs", "LLMs"): a common noun, never a name.
+fn is_plural_acronym(word: &str) -> bool {
+    word.strip_suffix('s').is_some_and(is_acronym)
+}
+
+/// Acronyms the article uses as common nouns: written in the plural ("two CVEs") or after
+/// "a"/"an" with nothing of a name after them ("an LLM that", "an SBOM and"; but "an FBI
+/// agent" leaves FBI a name). Such an acronym alone is no name anywhere in the article.
+pub(super) fn common_noun_acronyms<'s>(segs: &'s [Segment<'_>]) -> FastSet<&'s str> {
+    let mut out = FastSet::default();
+    for s in segs {
+        for (i, t) in s.tokens.iter().enumerate() {
+            if t.script != Script::Latin {
+                continue;
+            }
+            let word = s.token_text(i);
+            if let Some(stem) = word.strip_suffix('s').filter(|w| is_acronym(w)) {
+                out.insert(stem);
+            } else if is_acronym(word)
+                && i > 0
+                && !t.break_before
+                && matches!(s.token_text(i - 1), "a" | "an" | "An")
+                && s.tokens
+                    .get(i + 1)
+                    .is_none_or(|n| n.break_before || s.has(i + 1, flag::STOP))
+            {
+                out.insert(word);
+            }
+        }
+    }
+    out
+}
+
 /// Latin names: capitalized runs (with particles such as "of" or "bin" inside), typed by a
 /// title before them, an organization or place word at their end, or their shape.
 pub(super) fn find_latin(
@@ -448,6 +486,7 @@ pub(super) fn find_latin(
     covered: &mut [bool],
     out: &mut Vec<Mention>,
     mid_sentence: &FastSet<&str>,
+    common_acronyms: &FastSet<&str>,
     gazetteer_places: &[usize],
 ) {
     let lex = &*LEXICON;
@@ -462,9 +501,22 @@ pub(super) fn find_latin(
     };
     let capitalized = |i: usize| seg.has(i, flag::CAPITALIZED);
     let title_case = is_title_case(seg);
+    // "Jan Betley", "June Carter": a month that is also a given name opens a name when a
+    // capitalized word that is neither a function word nor a common word follows it at once.
+    let month_before_name = |i: usize, covered: &[bool]| {
+        !covered[i]
+            && seg.tokens[i].script == Script::Latin
+            && seg.has(i, flag::GIVEN_NAME)
+            && lex.calendar.contains(seg.token_text(i))
+            && i + 1 < n
+            && !seg.tokens[i + 1].break_before
+            && usable(i + 1, covered)
+            && capitalized(i + 1)
+            && !seg.has(i + 1, flag::STOP | flag::COMMON)
+    };
     let mut i = 0;
     while i < n {
-        if !usable(i, covered) || !capitalized(i) {
+        if !(usable(i, covered) || month_before_name(i, covered)) || !capitalized(i) {
             i += 1;
             continue;
         }
@@ -659,6 +711,9 @@ pub(super) fn find_latin(
             EntityType::Other
         };
         if lex.not_entities.contains(&*seg.joined_cow(s, e)) {
+            continue;
+        }
+        if e - s == 1 && (is_plural_acronym(first) || common_acronyms.contains(first)) {
             continue;
         }
         // An organization word alone ("Times", "Group", "Commission") is a left-over part of

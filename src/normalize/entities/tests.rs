@@ -667,3 +667,91 @@ fn runs_are_typed_by_given_names_common_words_and_brand_spelling() {
         ],
     );
 }
+
+#[test]
+fn towns_of_english_speaking_countries_are_places() {
+    let e = extract(
+        "Weather",
+        &[
+            "Storms moved from Greensboro toward Greenville on Tuesday, and schools in Miami \
+             closed. Andrew Jackson Reading Club members met.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Greensboro", Some(EntityType::Place)),
+            ("Greenville", Some(EntityType::Place)),
+            ("Miami", Some(EntityType::Place)),
+            // A town spelled like a given name or a common word is not claimed.
+            ("Jackson", None),
+            ("Reading", None),
+        ],
+    );
+}
+
+#[test]
+fn acronyms_used_as_common_nouns_are_not_names() {
+    let e = extract(
+        "Security notes",
+        &[
+            "The module exploits two CVEs. Every image ships an SBOM and a signature. The SBOM \
+             lists CVE numbers. An FBI agent said the NIH and the FDA were told.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("CVEs", None),
+            ("CVE", None),
+            ("SBOM", None),
+            ("FBI", Some(EntityType::Organization)),
+            ("NIH", Some(EntityType::Organization)),
+            ("FDA", Some(EntityType::Organization)),
+        ],
+    );
+}
+
+#[test]
+fn a_month_that_is_a_given_name_opens_a_name_before_a_surname() {
+    let e = extract(
+        "Paper",
+        &[
+            "The paper by Jan Kowalczyk came out on Jan 5, and in Jan the team met. June Whitfield \
+             spoke in June.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Jan Kowalczyk", Some(EntityType::Person)),
+            ("June Whitfield", Some(EntityType::Person)),
+            ("Jan", None),
+            ("June", None),
+        ],
+    );
+}
+
+#[test]
+fn police_ranks_and_clergy_before_a_name_make_a_person() {
+    let e = extract(
+        "Town news",
+        &[
+            "Police said Officer Dana Kowalski found the car. Trooper Mia Olsen and Pastor Ruth \
+             Abernathy were there.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Dana Kowalski", Some(EntityType::Person)),
+            ("Mia Olsen", Some(EntityType::Person)),
+            ("Ruth Abernathy", Some(EntityType::Person)),
+            ("Officer Dana Kowalski", None),
+        ],
+    );
+}
