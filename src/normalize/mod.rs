@@ -137,42 +137,8 @@ fn run_pipeline(
         explicit.title.as_deref(),
         explicit.summary.as_deref(),
     );
-    // Nothing left of a text with prose in it: its best candidate, not a refusal. First the
-    // prose lines removed for where they stand, else the summary line as the body.
-    if stats::render_body_text(&article.blocks).is_empty() {
-        let retry = match boilerplate::fallback_prose(&raw, &verdicts) {
-            Some(v) => Some((v, heads)),
-            None if heads.summary.is_some() && explicit.summary.is_none() => Some((
-                verdicts.clone(),
-                structure::Heads {
-                    summary: None,
-                    ..heads
-                },
-            )),
-            None => None,
-        };
-        if let Some((v, h)) = retry {
-            let again = structure::build_structure(
-                &raw,
-                &v,
-                h,
-                explicit.title.as_deref(),
-                explicit.summary.as_deref(),
-            );
-            if !stats::render_body_text(&again.blocks).is_empty() {
-                article = again;
-            }
-        }
-    }
-    // A text whose one paragraph was taken for its title: that paragraph is the body too.
-    if stats::render_body_text(&article.blocks).is_empty()
-        && explicit.title.is_none()
-        && boilerplate::is_prose_line(&article.title)
-    {
-        article.blocks.push(article::Block::text(
-            article::BlockType::Paragraph,
-            article.title.clone(),
-        ));
+    if !has_body_text(&article.blocks) {
+        article = best_candidate(&raw, &verdicts, heads, &explicit, article);
     }
 
     let kickers = kickers::extract_kickers(&mut article.summary, &mut article.blocks);
@@ -265,6 +231,56 @@ fn run_pipeline(
         entities,
         removed: article.removed,
     })
+}
+
+/// Whether any block holds text (not an image): what [`stats::render_body_text`] would render,
+/// without rendering it.
+fn has_body_text(blocks: &[article::Block]) -> bool {
+    blocks
+        .iter()
+        .any(|b| b.kind != article::BlockType::Image && !b.text.is_empty())
+}
+
+/// A text with prose in it whose structure left no body: its best candidate, not a refusal.
+/// First the prose lines removed for where they stand, else the summary line as the body; else,
+/// when its one paragraph was taken for its title, that paragraph is the body too.
+fn best_candidate(
+    raw: &[blocks::RawBlock],
+    verdicts: &[boilerplate::Verdict],
+    heads: structure::Heads,
+    explicit: &explicit::Explicit,
+    mut article: structure::Structure,
+) -> structure::Structure {
+    let retry = match boilerplate::fallback_prose(raw, verdicts) {
+        Some(v) => Some((v, heads)),
+        None if heads.summary.is_some() && explicit.summary.is_none() => Some((
+            verdicts.to_vec(),
+            structure::Heads {
+                summary: None,
+                ..heads
+            },
+        )),
+        None => None,
+    };
+    if let Some((v, h)) = retry {
+        let again = structure::build_structure(
+            raw,
+            &v,
+            h,
+            explicit.title.as_deref(),
+            explicit.summary.as_deref(),
+        );
+        if has_body_text(&again.blocks) {
+            return again;
+        }
+    }
+    if explicit.title.is_none() && boilerplate::is_prose_line(&article.title) {
+        article.blocks.push(article::Block::text(
+            article::BlockType::Paragraph,
+            article.title.clone(),
+        ));
+    }
+    article
 }
 
 /// Fewest words after the title line a text that leaves no article can have before the refusal
