@@ -273,6 +273,35 @@ async fn requests_at_the_stated_edges_get_the_stated_answers() {
     // `relevance` with nothing to rank by is the newest first, not an error.
     assert_eq!(app.get("/v1/articles?sort=relevance").await.status(), 200);
 
+    // A search needs what the document's `q` pattern asks, as a JSON Schema validator with full
+    // Unicode tables reads it: letters of any script (a CJK extension's, a Roman numeral) pass; a
+    // vowel sign alone (a mark) or symbols and punctuation alone are refused. The same on the
+    // article list and the feeds.
+    let doc = document();
+    for path in ["/v1/articles", "/v1/feed.atom", "/v1/feed.json"] {
+        let operation = &doc["paths"][path]["get"];
+        let q = parameter_schema(operation, "q").expect("q is documented");
+        assert_eq!(q["pattern"], NAME_PATTERN, "{path}");
+        let schema = jsonschema::validator_for(&q).expect("the q schema compiles");
+        for text in [
+            "पुतिन",
+            "G7",
+            "\u{2E7D3}£(",
+            "\u{216B}",
+            "\u{093E}",
+            "£(",
+            "\u{201C}-\u{201D}",
+        ] {
+            let expected = if schema.is_valid(&json!(text)) {
+                200
+            } else {
+                400
+            };
+            let status = status_of(&app, app.client.get(app.url(path)).query(&[("q", text)])).await;
+            assert_eq!(status, expected, "{path}?q={text:?}");
+        }
+    }
+
     // Names: the longest passes, one more character or no letter or digit is a 400.
     let post = |path: &str, body: Value| {
         app.client

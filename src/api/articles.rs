@@ -18,8 +18,7 @@ use super::cache::Rendered;
 use super::cursor::fingerprint;
 use super::extract::{JsonBody, PathParams};
 use super::limits::{
-    MAX_BLOCKS, MAX_ENTITY_EDITS, MAX_IDENTIFIER_BYTES, MAX_KICKERS, MAX_NAME_CHARS,
-    MAX_SEARCH_CHARS, MAX_TAGS,
+    MAX_BLOCKS, MAX_ENTITY_EDITS, MAX_IDENTIFIER_BYTES, MAX_KICKERS, MAX_NAME_CHARS, MAX_TAGS,
 };
 use super::params::{parse_date_bound, parse_limit, parse_list, QueryPairs};
 use super::{ApiError, ApiResult, AppState, Problem};
@@ -227,18 +226,7 @@ async fn scoped_page(
             ))
         }
     };
-    let search = match params.one("q") {
-        None => None,
-        Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
-            return Err(ApiError::invalid_parameter(
-                "q",
-                format!("at most {MAX_SEARCH_CHARS} characters"),
-            ))
-        }
-        Some(q) => Some(
-            SearchExpr::parse(q).map_err(|e| ApiError::invalid_parameter("q", e.to_string()))?,
-        ),
-    };
+    let search = super::params::parse_search(params.one("q"))?;
     let order = match params.one("sort") {
         None if search.is_some() => ArticleOrder::Relevance,
         None | Some("-published_at") => ArticleOrder::NewestFirst,
@@ -564,7 +552,7 @@ async fn update_article(
         ..ArticleChanges::default()
     };
     if let Some(title) = &patch.title {
-        if !title.chars().any(char::is_alphanumeric) {
+        if !super::limits::has_letter_or_digit(title) {
             return Err(ApiError::invalid_parameter(
                 "title",
                 "the title needs a letter or a digit",

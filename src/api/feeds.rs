@@ -19,7 +19,6 @@ use super::{ApiError, ApiResult, AppState, Problem};
 use crate::normalize::{Block, BlockType, Image};
 use crate::store::articles::{ArticleOrder, ArticleQuery, ArticleStatus};
 use crate::store::docs::etag_of;
-use crate::store::search::SearchExpr;
 
 /// The filters of `GET /v1/articles` a feed takes (and carries in the lists' `Link` to it).
 pub const FEED_FILTERS: [&str; 7] = ["tag", "entity", "lang", "source", "since", "until", "q"];
@@ -256,18 +255,7 @@ async fn feed(
 /// newest first.
 fn feed_query(state: &AppState, params: &QueryPairs) -> ApiResult<ArticleQuery> {
     let language = super::params::parse_lang(params.one("lang"))?;
-    let search = match params.one("q") {
-        None => None,
-        Some(q) if q.chars().count() > super::limits::MAX_SEARCH_CHARS => {
-            return Err(ApiError::invalid_parameter(
-                "q",
-                format!("at most {} characters", super::limits::MAX_SEARCH_CHARS),
-            ))
-        }
-        Some(q) => Some(
-            SearchExpr::parse(q).map_err(|e| ApiError::invalid_parameter("q", e.to_string()))?,
-        ),
-    };
+    let search = super::params::parse_search(params.one("q"))?;
     let limit = match params.one("limit") {
         None => state.config.distribution.feed_length,
         Some(raw) => match raw.parse::<u32>() {

@@ -15,7 +15,9 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
+use super::limits::{has_letter_or_digit, MAX_SEARCH_CHARS};
 use super::{ApiError, ApiResult};
+use crate::store::search::SearchExpr;
 use crate::store::time::format_timestamp;
 
 pub use super::limits::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -227,6 +229,29 @@ pub async fn reject_unknown(
         Ok(()) => next.run(request).await,
         Err(e) => e.into_response(),
     }
+}
+
+/// `q` on article lists and feeds: at most [`MAX_SEARCH_CHARS`] characters holding a letter or a
+/// digit (the document's pattern), parsed into a search.
+pub fn parse_search(value: Option<&str>) -> ApiResult<Option<SearchExpr>> {
+    let Some(q) = value else {
+        return Ok(None);
+    };
+    if q.chars().count() > MAX_SEARCH_CHARS {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            format!("at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    if !has_letter_or_digit(q) {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            "a search needs a letter or a digit",
+        ));
+    }
+    SearchExpr::parse(q)
+        .map(Some)
+        .map_err(|e| ApiError::invalid_parameter("q", e.to_string()))
 }
 
 /// `lang`: an ISO 639-1 code, any case; blank is absent.
