@@ -869,7 +869,8 @@ async fn ensure_tags<'a>(
         .collect())
 }
 
-/// Links each article to its tags, in their order.
+/// Links each article to its tags, in their order, each link with its article's sort key (read
+/// in the statement, so no trigger runs a query for every link: migration 0008).
 async fn link_tags(
     conn: &mut PgConnection,
     articles: &[Article],
@@ -889,8 +890,10 @@ async fn link_tags(
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO article_tags (article_id, tag_id, position) \
-         SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[]) ON CONFLICT DO NOTHING",
+        "INSERT INTO article_tags (article_id, tag_id, position, sort_at) \
+         SELECT u.*, a.sort_at FROM unnest($1::text[], $2::int8[], $3::int8[]) \
+           AS u(article_id, tag_id, position) \
+         JOIN articles a ON a.id = u.article_id ON CONFLICT DO NOTHING",
     )
     .bind(ids)
     .bind(tag_ids)
