@@ -69,6 +69,8 @@ pub struct Document {
 const WEIGHTS: [(u16, char); 4] = [(3, 'A'), (2, 'B'), (1, 'C'), (0, 'D')];
 
 /// The search document of an article's fields.
+// `position` counts the tokens inside the closure too, not only the fields' gaps.
+#[allow(clippy::explicit_counter_loop)]
 pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> Document {
     let mut lexemes: Vec<(String, Vec<u16>)> = Vec::new();
     let mut index: HashMap<String, usize, foldhash::fast::RandomState> = HashMap::default();
@@ -103,9 +105,9 @@ pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> Document
                 };
                 let positions = &mut lexemes[slot].1;
                 if positions.len() < MAX_POSITIONS_PER_LEXEME
-                    && positions
-                        .last()
-                        .is_none_or(|p| usize::from(p & POSITION_BITS) < usize::from(at & POSITION_BITS))
+                    && positions.last().is_none_or(|p| {
+                        usize::from(p & POSITION_BITS) < usize::from(at & POSITION_BITS)
+                    })
                 {
                     positions.push(at);
                     bytes += 2;
@@ -135,7 +137,12 @@ impl Document {
                 }
                 out.push_str(&(at & POSITION_BITS).to_string());
                 let weight = at >> 14;
-                out.extend(WEIGHTS.iter().filter(|(w, _)| *w == weight).map(|(_, c)| *c));
+                out.extend(
+                    WEIGHTS
+                        .iter()
+                        .filter(|(w, _)| *w == weight)
+                        .map(|(_, c)| *c),
+                );
             }
         }
         out
@@ -278,7 +285,12 @@ mod tests {
         let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
         let long = "word ".repeat(20_000);
         let documents = [
-            document("Putin meets Kim", "a summary, it's", "Kim Putin floods", "kicker"),
+            document(
+                "Putin meets Kim",
+                "a summary, it's",
+                "Kim Putin floods",
+                "kicker",
+            ),
             document("", "", "लोगों के घर पुतिन", ""),
             document("", "", &long, ""),
             document("", "", "", ""),
