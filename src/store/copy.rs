@@ -486,12 +486,12 @@ async fn copy_articles(
              SELECT id, slug, status, sort_at, published_at, published_at_source, language, script, \
                source_domain, content_hash, created_at, updated_at, deleted_at, title, summary, \
                kickers, lead_image, url, authors, removed, seq, word_count, reading_time_minutes, \
-               version, blocks, search::tsvector \
+               version, blocks, search \
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
                $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], \
                $19::text[], $20::text[], $21::int8[], $22::int8[], $23::int8[], $24::int8[], \
-               $25::text[], $26::text[]) \
+               $25::text[], $26::tsvector[]) \
              AS u(id, slug, status, sort_at, published_at, published_at_source, language, script, \
                source_domain, content_hash, created_at, updated_at, deleted_at, title, summary, \
                kickers, lead_image, url, authors, removed, seq, word_count, reading_time_minutes, \
@@ -513,7 +513,10 @@ async fn copy_articles(
 }
 
 /// The search document of a stored SQLite article row (as the PostgreSQL backend writes it).
-fn search_document(row: &sqlx::sqlite::SqliteRow, blocks: &str) -> StoreResult<String> {
+fn search_document(
+    row: &sqlx::sqlite::SqliteRow,
+    blocks: &str,
+) -> StoreResult<super::postgres::search::Document> {
     let parse = |what: &str, text: &str| -> StoreResult<serde_json::Value> {
         serde_json::from_str(text).map_err(|e| StoreError::Database(format!("stored {what}: {e}")))
     };

@@ -71,7 +71,7 @@ thread_local! {
 }
 
 /// Appends a token's stem to `out`.
-fn push_stem(out: &mut String, token: &str) {
+pub(crate) fn push_stem(out: &mut String, token: &str) {
     if !is_english_word(token) || token.len() > STEM_CACHE_WORD_BYTES {
         out.push_str(&stem_of(token));
         return;

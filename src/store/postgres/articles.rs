@@ -731,7 +731,7 @@ impl PgStore {
 }
 
 /// The article's search document.
-fn search_document(article: &Article) -> String {
+fn search_document(article: &Article) -> search::Document {
     search::document(
         &article.title,
         article.summary.as_deref().unwrap_or(""),
@@ -762,11 +762,11 @@ async fn insert_rows(conn: &mut PgConnection, articles: &[Article], now: &str) -
            updated_at, search) \
          SELECT id, slug, status, title, summary, kickers, language, script, lead_image, blocks, \
            word_count, reading_time_minutes, published_at, published_at_source, sort_at, url, \
-           source_domain, authors, content_hash, removed, 1, $21, $21, search::tsvector \
+           source_domain, authors, content_hash, removed, 1, $21, $21, search \
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
            $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::int8[], $13::text[], \
            $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], \
-           $20::text[], $22::text[]) WITH ORDINALITY \
+           $20::text[], $22::tsvector[]) WITH ORDINALITY \
            AS u(id, slug, status, title, summary, kickers, language, script, lead_image, blocks, \
            word_count, reading_time_minutes, published_at, published_at_source, sort_at, url, \
            source_domain, authors, content_hash, removed, search, n) \
@@ -793,7 +793,7 @@ async fn insert_rows(conn: &mut PgConnection, articles: &[Article], now: &str) -
     .bind(column(&|a| a.content_hash.clone()))
     .bind(column(&|a| to_json(&a.removed)))
     .bind(now)
-    .bind(column(&search_document))
+    .bind(articles.iter().map(search_document).collect::<Vec<_>>())
     .fetch_all(&mut *conn)
     .await?;
     if inserted.len() != articles.len() {
@@ -869,7 +869,8 @@ async fn ensure_tags<'a>(
         .collect())
 }
 
-/// Links each article to its tags, in their order.
+/// Links each article to its tags, in their order, each link with its article's sort key (read
+/// in the statement, so no trigger runs a query for every link: migration 0008).
 async fn link_tags(
     conn: &mut PgConnection,
     articles: &[Article],
@@ -889,8 +890,10 @@ async fn link_tags(
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO article_tags (article_id, tag_id, position) \
-         SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[]) ON CONFLICT DO NOTHING",
+        "INSERT INTO article_tags (article_id, tag_id, position, sort_at) \
+         SELECT u.*, a.sort_at FROM unnest($1::text[], $2::int8[], $3::int8[]) \
+           AS u(article_id, tag_id, position) \
+         JOIN articles a ON a.id = u.article_id ON CONFLICT DO NOTHING",
     )
     .bind(ids)
     .bind(tag_ids)

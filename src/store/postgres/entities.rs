@@ -313,7 +313,8 @@ pub(crate) async fn resolve_and_link(
     Ok(all_links)
 }
 
-/// Stores articles' links to entities.
+/// Stores articles' links to entities, each with its article's sort key (read in the statement,
+/// so no trigger runs a query for every link: migration 0008).
 pub(crate) async fn insert_links(
     conn: &mut PgConnection,
     article_ids: &[&str],
@@ -335,8 +336,12 @@ pub(crate) async fn insert_links(
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO article_entities (article_id, entity_id, mentions, salience, first_position) \
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[], $5::int8[])",
+        "INSERT INTO article_entities \
+           (article_id, entity_id, mentions, salience, first_position, sort_at) \
+         SELECT u.*, a.sort_at \
+         FROM unnest($1::text[], $2::text[], $3::int8[], $4::float8[], $5::int8[]) \
+           AS u(article_id, entity_id, mentions, salience, first_position) \
+         JOIN articles a ON a.id = u.article_id",
     )
     .bind(articles)
     .bind(entities)

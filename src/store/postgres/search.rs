@@ -15,9 +15,17 @@
 //! never meet): a query's plain words are looked up by their marked stems, its phrases and
 //! prefixes by the words as written, as the SQLite backend's stem columns do.
 
+use std::collections::HashMap;
+
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::types::Oid;
+use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo};
+use sqlx::Postgres;
+
 pub use crate::store::search::tokens;
-use crate::store::search::{SearchExpr, Term};
-use crate::store::stems::stem;
+use crate::store::search::{for_each_token, SearchExpr, Term};
+use crate::store::stems::{push_stem, stem};
 
 /// What begins a stem's lexeme: not a token character, so no written word is a stem and no
 /// prefix of a written word reaches one.
@@ -47,62 +55,135 @@ fn quote(lexeme: &str) -> String {
     out
 }
 
-/// The search document of an article's fields, as a `tsvector` literal.
-pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> String {
-    // Lexemes in first-seen order, each with its (position, weight) list.
-    let mut lexemes: Vec<(String, Vec<(usize, char)>)> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+/// An article's search document: each lexeme with its positions, in first-seen order. Sent to
+/// PostgreSQL in `tsvector`'s binary form ([`Document`] encodes as a `tsvector` parameter), so
+/// the server need not parse a text literal of every lexeme of every article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// (lexeme, positions): each position is PostgreSQL's `WordEntryPos`, the weight in the two
+    /// high bits (A 3, B 2, C 1, D 0) and the position in the others, strictly increasing.
+    lexemes: Vec<(String, Vec<u16>)>,
+}
+
+/// A field's weight in a `WordEntryPos`'s two high bits, and as a literal writes it.
+const WEIGHTS: [(u16, char); 4] = [(3, 'A'), (2, 'B'), (1, 'C'), (0, 'D')];
+
+/// The search document of an article's fields.
+// `position` counts the tokens inside the closure too, not only the fields' gaps.
+#[allow(clippy::explicit_counter_loop)]
+pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> Document {
+    let mut lexemes: Vec<(String, Vec<u16>)> = Vec::new();
+    let mut index: HashMap<String, usize, foldhash::fast::RandomState> = HashMap::default();
     let mut bytes = 0usize;
     let mut position = 0usize;
-    for (text, weight) in [(title, 'A'), (summary, 'B'), (extra, 'D'), (body, 'C')] {
+    let mut stemmed = String::new();
+    let fields = [(title, 3u16), (summary, 2), (extra, 0), (body, 1)];
+    for (text, weight) in fields {
         // A gap: no phrase spans two fields.
         position += 1;
-        for token in tokens(text) {
+        for_each_token(text, |token| {
             position += 1;
-            let at = position.min(MAX_POSITION);
-            let stemmed = format!("{STEM_MARK}{}", stem(&token));
-            for lexeme in [token, stemmed] {
+            let at = (weight << 14) | position.min(MAX_POSITION) as u16;
+            stemmed.clear();
+            stemmed.push(STEM_MARK);
+            push_stem(&mut stemmed, token);
+            for lexeme in [token, stemmed.as_str()] {
                 if lexeme.len() >= MAX_LEXEME_BYTES {
                     continue;
                 }
-                let slot = match index.get(&lexeme) {
+                let slot = match index.get(lexeme) {
                     Some(slot) => *slot,
                     None => {
                         if bytes + lexeme.len() > MAX_DOCUMENT_BYTES {
                             continue;
                         }
                         bytes += lexeme.len() + 8;
-                        index.insert(lexeme.clone(), lexemes.len());
-                        lexemes.push((lexeme, Vec::new()));
+                        index.insert(lexeme.to_owned(), lexemes.len());
+                        lexemes.push((lexeme.to_owned(), Vec::new()));
                         lexemes.len() - 1
                     }
                 };
                 let positions = &mut lexemes[slot].1;
                 if positions.len() < MAX_POSITIONS_PER_LEXEME
-                    && positions.last().is_none_or(|(p, _)| *p < at)
+                    && positions.last().is_none_or(|p| {
+                        usize::from(p & POSITION_BITS) < usize::from(at & POSITION_BITS)
+                    })
                 {
-                    positions.push((at, weight));
+                    positions.push(at);
                     bytes += 2;
                 }
             }
-        }
+        });
     }
-    let mut out = String::with_capacity(bytes + lexemes.len() * 8);
-    for (lexeme, positions) in &lexemes {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&quote(lexeme));
-        out.push(':');
-        for (n, (at, weight)) in positions.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
+    Document { lexemes }
+}
+
+/// The position bits of a `WordEntryPos`.
+const POSITION_BITS: u16 = 0x3fff;
+
+impl Document {
+    /// The document as a `tsvector` literal (lexemes in first-seen order).
+    pub fn to_literal(&self) -> String {
+        let mut out = String::new();
+        for (lexeme, positions) in &self.lexemes {
+            if !out.is_empty() {
+                out.push(' ');
             }
-            out.push_str(&at.to_string());
-            out.push(*weight);
+            out.push_str(&quote(lexeme));
+            out.push(':');
+            for (n, at) in positions.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&(at & POSITION_BITS).to_string());
+                let weight = at >> 14;
+                out.extend(
+                    WEIGHTS
+                        .iter()
+                        .filter(|(w, _)| *w == weight)
+                        .map(|(_, c)| *c),
+                );
+            }
         }
+        out
     }
-    out
+}
+
+impl sqlx::Type<Postgres> for Document {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(Oid(TSVECTOR_OID))
+    }
+}
+
+impl PgHasArrayType for Document {
+    fn array_type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(Oid(TSVECTOR_ARRAY_OID))
+    }
+}
+
+/// PostgreSQL's built-in type ids of `tsvector` and `tsvector[]` (fixed in `pg_type`).
+const TSVECTOR_OID: u32 = 3614;
+const TSVECTOR_ARRAY_OID: u32 = 3643;
+
+impl sqlx::Encode<'_, Postgres> for Document {
+    /// `tsvector`'s binary form (as `tsvectorsend` writes it): the lexeme count, then each
+    /// lexeme in byte order, NUL-terminated, with its position count and positions, big-endian.
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        let mut order: Vec<&(String, Vec<u16>)> = self.lexemes.iter().collect();
+        order.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let count = i32::try_from(order.len())?;
+        buf.extend_from_slice(&count.to_be_bytes());
+        for (lexeme, positions) in order {
+            buf.extend_from_slice(lexeme.as_bytes());
+            buf.push(0);
+            let npos = u16::try_from(positions.len())?;
+            buf.extend_from_slice(&npos.to_be_bytes());
+            for at in positions {
+                buf.extend_from_slice(&at.to_be_bytes());
+            }
+        }
+        Ok(IsNull::No)
+    }
 }
 
 /// One term as a `tsquery` operand: its tokens (a plain word's: their marked stems) as a phrase,
@@ -181,15 +262,60 @@ mod tests {
 
     #[test]
     fn documents_weight_fields_and_never_join_them() {
-        let doc = document("Putin meets Kim", "", "Kim Putin", "");
+        let doc = document("Putin meets Kim", "", "Kim Putin", "").to_literal();
         assert_eq!(
             doc,
             "'putin':2A,9C '~putin':2A,9C 'meets':3A '~meet':3A 'kim':4A,8C '~kim':4A,8C"
         );
-        let quoted = document("it's", "", "", "");
+        let quoted = document("it's", "", "", "").to_literal();
         assert_eq!(quoted, "'it':2A '~it':2A 's':3A '~s':3A");
-        let hindi = document("", "", "लोगों के घर", "");
+        let hindi = document("", "", "लोगों के घर", "").to_literal();
         assert_eq!(hindi, "'लोगों':5C '~लोग':5C 'के':6C '~के':6C 'घर':7C '~घर':7C");
+    }
+
+    /// The binary form PostgreSQL receives is the document the literal spells. Runs on the
+    /// server named by `NEWSDESK_TEST_POSTGRES_URL`; skipped (and says so) without it.
+    #[tokio::test]
+    async fn the_binary_document_is_the_literal_document() {
+        use sqlx::Connection;
+        let Ok(url) = std::env::var("NEWSDESK_TEST_POSTGRES_URL") else {
+            eprintln!("skipped: NEWSDESK_TEST_POSTGRES_URL is not set");
+            return;
+        };
+        let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+        let long = "word ".repeat(20_000);
+        let documents = [
+            document(
+                "Putin meets Kim",
+                "a summary, it's",
+                "Kim Putin floods",
+                "kicker",
+            ),
+            document("", "", "लोगों के घर पुतिन", ""),
+            document("", "", &long, ""),
+            document("", "", "", ""),
+        ];
+        for doc in &documents {
+            let (same, lexemes): (bool, i32) =
+                sqlx::query_as("SELECT $1 = $2::tsvector, length($1)")
+                    .bind(doc)
+                    .bind(doc.to_literal())
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("compare");
+            assert!(same, "{}", doc.to_literal());
+            assert_eq!(lexemes as usize, doc.lexemes.len());
+        }
+        let all: Vec<Option<Document>> = vec![Some(documents[0].clone()), None];
+        let matched: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM unnest($1::tsvector[]) AS d WHERE d @@ '''~flood'''::tsquery",
+        )
+        .bind(&all)
+        .fetch_one(&mut conn)
+        .await
+        .expect("array");
+        assert_eq!(matched, 1);
+        conn.close().await.expect("close");
     }
 
     #[test]
