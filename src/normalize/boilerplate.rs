@@ -970,7 +970,8 @@ mod tests {
             .expect("the list item");
         assert_eq!(verdicts[item], Verdict::Keep, "{verdicts:?}");
         // Laid out once, a line shown twice is a menu.
-        let once = format!("# Bridge to close\n\n* Home\n\n{story}* Home\n");
+        let once =
+            format!("# Bridge to close\n\n* Council meetings\n\n{story}* Council meetings\n");
         let blocks = crate::normalize::blocks::split_blocks(&once);
         assert_eq!(page_copies(&blocks), 1);
         let verdicts = strip_boilerplate(&blocks, "en", &[0]);
