@@ -723,8 +723,9 @@ fn neighbour(classes: &[Class], from: usize, forward: bool, ignore_near: bool) -
             Class::Good => return Side::Good,
             // An inline "Also read: …" line interrupts an article without ending it.
             Class::Bad("related_marker") => {}
-            // Nor does a photo credit under a picture ("Source: statista.com").
-            Class::Bad("credit") => {}
+            // Nor does a photo credit under a picture ("Source: statista.com"), for the lines
+            // after it (a caption before it stays with the picture).
+            Class::Bad("credit") if !forward => {}
             // Nor does a time stamp under a video or photo inside the prose, for the lines after it.
             Class::Bad("dateline")
                 if !forward
