@@ -5,7 +5,11 @@
 //! of it (a fence, an HTML block, a lazy continuation); the inline part is `inline`'s (see its
 //! module docs for why that is not `pulldown-cmark`).
 
+use super::hygiene::LineShape;
 use super::inline::{parse_inline, ImageRef};
+
+/// Markdown's indent for a code listing.
+const CODE_INDENT: u8 = 4;
 
 /// The markdown shape of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +43,8 @@ pub struct RawBlock {
     pub images: Vec<ImageRef>,
     /// The line ended in a hard break and the next line follows it: one paragraph with it.
     pub continues: bool,
+    /// A line of an indented code listing, kept as written (no markdown read in it).
+    pub code: bool,
 }
 
 impl RawBlock {
@@ -70,22 +76,55 @@ pub fn split_blocks(text: &str) -> Vec<RawBlock> {
     split_blocks_with_breaks(text, &[])
 }
 
-/// [`split_blocks`], with `hard_breaks[i]` telling whether line `i` ended in a hard break.
-pub fn split_blocks_with_breaks(text: &str, hard_breaks: &[bool]) -> Vec<RawBlock> {
-    // Room for every line at once (`hard_breaks` has one entry a line ending, when given):
-    // blocks are large, and growing moves them all.
-    let mut blocks = Vec::with_capacity(hard_breaks.len() + 1);
+/// [`split_blocks`], with `shapes[i]` telling how line `i` ended and how far it was indented.
+///
+/// A code listing is markdown's indented block: it opens after a blank line with a line indented
+/// by four or more that is not a list item (a nested list is indented too), and goes on over
+/// every line indented as far, blank lines included, whatever markers they hold.
+pub fn split_blocks_with_breaks(text: &str, shapes: &[LineShape]) -> Vec<RawBlock> {
+    // Room for every line at once (`shapes` has one entry a line, when given): blocks are
+    // large, and growing moves them all.
+    let mut blocks = Vec::with_capacity(shapes.len() + 1);
     let mut lines = text.split('\n').map(str::trim).enumerate().peekable();
+    let mut in_code = false;
+    let mut after_blank = true;
     while let Some((i, line)) = lines.next() {
+        let shape = shapes.get(i).copied().unwrap_or_default();
         if line.is_empty() {
+            after_blank = true;
             continue;
         }
-        let mut block = parse_line(line);
-        block.continues = hard_breaks.get(i).copied().unwrap_or(false)
-            && lines.peek().is_some_and(|(_, next)| !next.is_empty());
+        let indented = shape.indent >= CODE_INDENT;
+        in_code = indented && (in_code || after_blank && list_marker(line).is_none());
+        after_blank = false;
+        let mut block = if in_code {
+            code_line(line)
+        } else {
+            parse_line(line)
+        };
+        block.continues =
+            shape.hard_break && !in_code && lines.peek().is_some_and(|(_, next)| !next.is_empty());
         blocks.push(block);
     }
     blocks
+}
+
+/// A line of a code listing: its text as written.
+fn code_line(line: &str) -> RawBlock {
+    let chars = line.chars().count();
+    RawBlock {
+        kind: LineKind::Text,
+        line: line.to_string(),
+        text: line.to_string(),
+        chars,
+        visible: chars - line.bytes().filter(|&b| b == b' ').count(),
+        link_chars: 0,
+        links: 0,
+        emphasis_chars: 0,
+        images: Vec::new(),
+        continues: false,
+        code: true,
+    }
 }
 
 fn parse_line(line: &str) -> RawBlock {
@@ -110,6 +149,7 @@ fn parse_line(line: &str) -> RawBlock {
         emphasis_chars: inline.emphasis_chars,
         images: inline.images,
         continues: false,
+        code: false,
     }
 }
 
@@ -225,5 +265,27 @@ mod tests {
         assert_eq!(b[1].text, "Home");
         assert_eq!(b[5].text, "first");
         assert_eq!(b[6].text, "plain text");
+    }
+
+    #[test]
+    fn indented_listings_are_code() {
+        let text = "Run it:\n\n    # build it\n    make  *all*\n\n    * not a list\nAfter.\n\n  * item\n    * nested item\n\n    * also nested";
+        let (clean, shapes) = super::super::hygiene::clean_text_with_breaks(text);
+        let b = split_blocks_with_breaks(&clean, &shapes);
+        let code: Vec<(&str, bool)> = b.iter().map(|b| (b.text.as_str(), b.code)).collect();
+        assert_eq!(
+            code,
+            vec![
+                ("Run it:", false),
+                ("# build it", true),
+                ("make *all*", true),
+                ("* not a list", true),
+                ("After.", false),
+                ("item", false),
+                ("nested item", false),
+                ("also nested", false),
+            ]
+        );
+        assert_eq!(b[1].kind, LineKind::Text);
     }
 }

@@ -201,7 +201,11 @@ pub fn is_promo_image(url: &str, alt: &str) -> bool {
 pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize]) -> Vec<Verdict> {
     let stopwords = stopwords_for(language);
     let cjk = matches!(language, "zh" | "ja" | "ko" | "th");
-    let repeats = repeated_lines(blocks);
+    let mut repeats = repeated_lines(blocks);
+    let copies = page_copies(blocks);
+    if copies > 1 {
+        repeats.retain(|_, n| *n > copies);
+    }
     let mut classes: Vec<Class> = blocks
         .iter()
         .map(|b| classify(b, stopwords, cjk, &repeats))
@@ -273,7 +277,7 @@ fn classify(
         }
         _ => {}
     }
-    if block.text.is_empty() && block.links == 0 {
+    if block.text.is_empty() && block.links == 0 || block.code {
         return Class::Neutral;
     }
     if block.text.is_empty() {
@@ -412,6 +416,28 @@ fn repeated_lines(blocks: &[RawBlock]) -> HashMap<&str, usize> {
     counts
 }
 
+/// How many times the page holds its own text: a page laid out once for each screen size
+/// (desktop, tablet, phone) repeats every paragraph, and a line repeated that often is its
+/// text, not a menu shown at the top and the bottom. The count most of the long paragraphs
+/// (`LENGTH_HIGH` characters and more) share, the median; 1 on a page without them.
+fn page_copies(blocks: &[RawBlock]) -> usize {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for b in blocks {
+        if b.kind == LineKind::Text && b.chars >= LENGTH_HIGH && !b.code {
+            *counts.entry(b.text.as_str()).or_default() += 1;
+        }
+    }
+    let mut per_paragraph: Vec<usize> = blocks
+        .iter()
+        .filter_map(|b| counts.get(b.text.as_str()).copied())
+        .collect();
+    if per_paragraph.len() < 2 {
+        return 1;
+    }
+    per_paragraph.sort_unstable();
+    per_paragraph[per_paragraph.len() / 2]
+}
+
 /// Ends with sentence punctuation of any script (closing quotes and brackets looked through).
 pub fn ends_like_sentence(text: &str) -> bool {
     let trimmed = text.trim_end_matches(['"', '\'', '”', '’', ')', '»', ']', ' ']);
@@ -499,6 +525,7 @@ fn judge_broken_paragraphs(
             emphasis_chars: 0,
             images: Vec::new(),
             continues: false,
+            code: false,
         };
         for b in &texts {
             if !whole.text.is_empty() {
@@ -656,6 +683,8 @@ fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList
                     });
                     break;
                 }
+                // Nor does a photo credit under a picture ("Source: statista.com").
+                Class::Bad("credit") => {}
                 Class::Short | Class::Neutral if blocks[j].kind != LineKind::ListItem => {
                     distance += blocks[j].chars;
                     if distance > LENGTH_HIGH {
@@ -694,6 +723,9 @@ fn neighbour(classes: &[Class], from: usize, forward: bool, ignore_near: bool) -
             Class::Good => return Side::Good,
             // An inline "Also read: …" line interrupts an article without ending it.
             Class::Bad("related_marker") => {}
+            // Nor does a photo credit under a picture ("Source: statista.com"), for the lines
+            // after it (a caption before it stays with the picture).
+            Class::Bad("credit") if !forward => {}
             // Nor does a time stamp under a video or photo inside the prose, for the lines after it.
             Class::Bad("dateline")
                 if !forward
@@ -916,6 +948,88 @@ mod tests {
         let blocks = crate::normalize::blocks::split_blocks(menu);
         let verdicts = strip_boilerplate(&blocks, "en", &[]);
         assert_eq!(verdicts[0], Verdict::Remove("repeated"));
+    }
+
+    #[test]
+    fn a_page_laid_out_twice_keeps_its_short_lines() {
+        let story =
+            "The council voted on Tuesday to close the old bridge to cars for a year while \
+            engineers replace the deck, a job that has been put off since the last inspection in \
+            spring found rust in the beams that carry the road over the river.\n\n\
+            * Buses will run every ten minutes.\n\n\
+            Traders on both banks said they feared losing customers during the works, and asked \
+            the council to pay for signs that point drivers to the car parks that stay open \
+            while the bridge is shut for the whole of next year.\n\n";
+        // The desktop and the phone layout of one page: every line twice.
+        let page = format!("# Bridge to close\n\n{story}{story}");
+        let blocks = crate::normalize::blocks::split_blocks(&page);
+        assert_eq!(page_copies(&blocks), 2);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let item = blocks
+            .iter()
+            .position(|b| b.text == "Buses will run every ten minutes.")
+            .expect("the list item");
+        assert_eq!(verdicts[item], Verdict::Keep, "{verdicts:?}");
+        // Laid out once, a line shown twice is a menu.
+        let once =
+            format!("# Bridge to close\n\n* Council meetings\n\n{story}* Council meetings\n");
+        let blocks = crate::normalize::blocks::split_blocks(&once);
+        assert_eq!(page_copies(&blocks), 1);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        assert_eq!(verdicts[1], Verdict::Remove("repeated"));
+    }
+
+    #[test]
+    fn a_picture_credit_does_not_end_the_article() {
+        let text = "# Markets\n\n\
+            Shares rose across Asia on Monday as traders bet that the central bank would hold \
+            rates steady at its meeting next week, and the yen weakened against the dollar after \
+            a report showed that prices in the capital rose less than expected in November.\n\n\
+            ![Traders at work](https://example.com/photo.jpg)\n\n\
+            Source: Reuters Pictures\n\n\
+            The index closed higher.\n\n\
+            Bond yields fell for a third day, with the ten-year note at its lowest level since \
+            March, as investors moved money out of stocks in the banking and property sectors \
+            and into the safety of government debt before the holiday weekend in the United States.\n\n\
+            ![Chart](https://example.com/chart.png)\n\n\
+            Source: company reports\n\n\
+            * Exports grew by four per cent\n\
+            * Imports fell by two per cent\n";
+        let blocks = crate::normalize::blocks::split_blocks(text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let verdict = |t: &str| {
+            let i = blocks.iter().position(|b| b.text == t).expect("the line");
+            verdicts[i].clone()
+        };
+        assert_eq!(
+            verdict("Source: Reuters Pictures"),
+            Verdict::Remove("credit")
+        );
+        assert_eq!(verdict("The index closed higher."), Verdict::Keep);
+        assert_eq!(verdict("Exports grew by four per cent"), Verdict::Keep);
+        assert_eq!(verdict("Imports fell by two per cent"), Verdict::Keep);
+    }
+
+    #[test]
+    fn code_listings_inside_the_article_are_kept() {
+        let text = "# Logging requests\n\n\
+            The client can write every request it sends to the log, which helps when a server \
+            answers in ways the documentation does not describe and you need to see the bytes.\n\n\
+            \x20   # turn it on\n\
+            \x20   client.log = true\n\n\
+            With the setting on, each request appears in the log with its headers and its body, \
+            and secrets such as tokens are replaced by stars before anything is written out.\n";
+        let (clean, shapes) = crate::normalize::hygiene::clean_text_with_breaks(text);
+        let blocks = crate::normalize::blocks::split_blocks_with_breaks(&clean, &shapes);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let kept: Vec<&str> = blocks
+            .iter()
+            .zip(&verdicts)
+            .filter(|(_, v)| **v == Verdict::Keep)
+            .map(|(b, _)| b.text.as_str())
+            .collect();
+        assert!(kept.contains(&"# turn it on"), "{kept:?}");
+        assert!(kept.contains(&"client.log = true"), "{kept:?}");
     }
 
     #[test]

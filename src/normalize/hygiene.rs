@@ -15,11 +15,25 @@ pub fn clean_text(raw: &str) -> String {
     clean_text_with_breaks(raw).0
 }
 
-/// [`clean_text`], and for each line of the result whether it ended in a markdown hard break (two
-/// or more trailing spaces, html2text's `<br>`): such a line and the next are one paragraph.
-pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
+/// What cleaning takes off a line that the later steps still read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineShape {
+    /// The line ended in a markdown hard break (two or more trailing spaces, html2text's `<br>`):
+    /// it and the next line are one paragraph.
+    pub hard_break: bool,
+    /// Spaces before the line's first character (a tab counting four, at most 255): markdown
+    /// writes a code listing indented by four.
+    pub indent: u8,
+}
+
+/// [`clean_text`], and the [`LineShape`] of each line of the result (one entry a line ending,
+/// and one for the last line).
+pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<LineShape>) {
     let mut breaks = Vec::new();
     let mut trailing = 0usize;
+    // Leading spaces of the line being read, and whether nothing but spaces came yet.
+    let mut indent = 0u8;
+    let mut at_line_start = true;
     let mut out = String::with_capacity(raw.len());
     let mut prev: Option<char> = None;
     let mut pending_space = false;
@@ -37,6 +51,7 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
                 out.push_str(plain);
                 prev = plain.chars().next_back();
                 trailing = 0;
+                at_line_start = false;
             }
             i += run;
             continue;
@@ -51,14 +66,20 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
                 if next() == Some('\n') {
                     i += 1;
                 }
-                breaks.push(trailing >= 2);
-                trailing = 0;
+                breaks.push(LineShape {
+                    hard_break: trailing >= 2,
+                    indent,
+                });
+                (trailing, indent, at_line_start) = (0, 0, true);
                 end_line(&mut out, &mut pending_space);
                 prev = Some('\n');
             }
             '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{0B}' | '\u{0C}' => {
-                breaks.push(trailing >= 2);
-                trailing = 0;
+                breaks.push(LineShape {
+                    hard_break: trailing >= 2,
+                    indent,
+                });
+                (trailing, indent, at_line_start) = (0, 0, true);
                 end_line(&mut out, &mut pending_space);
                 prev = Some('\n');
             }
@@ -70,6 +91,7 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
                     out.push(c);
                     prev = Some(c);
                     trailing = 0;
+                    at_line_start = false;
                 }
             }
             c if is_invisible(c) => {}
@@ -79,6 +101,9 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
                 }
                 prev = Some(' ');
                 trailing += 1;
+                if at_line_start {
+                    indent = indent.saturating_add(if c == '\t' { 4 } else { 1 });
+                }
             }
             c if c.is_control() => {}
             c => {
@@ -87,9 +112,14 @@ pub fn clean_text_with_breaks(raw: &str) -> (String, Vec<bool>) {
                 out.push(c);
                 prev = Some(c);
                 trailing = 0;
+                at_line_start = false;
             }
         }
     }
+    breaks.push(LineShape {
+        hard_break: false,
+        indent,
+    });
     if out.ends_with('\n') {
         let trimmed = out.trim_end_matches('\n').len();
         out.truncate(trimmed);
@@ -626,9 +656,19 @@ mod tests {
 
     #[test]
     fn marks_hard_breaks() {
-        let (text, breaks) = clean_text_with_breaks("one  \ntwo \nthree  \r\n\nfour");
+        let (text, lines) = clean_text_with_breaks("one  \ntwo \nthree  \r\n\nfour");
         assert_eq!(text, "one\ntwo\nthree\n\nfour");
-        assert_eq!(breaks, vec![true, false, true, false]);
+        let breaks: Vec<bool> = lines.iter().map(|l| l.hard_break).collect();
+        assert_eq!(breaks, vec![true, false, true, false, false]);
+    }
+
+    #[test]
+    fn measures_indents() {
+        let (text, lines) =
+            clean_text_with_breaks("Intro:\n\n    let x = 1;\n\t  y\n  * item  two\nend");
+        assert_eq!(text, "Intro:\n\nlet x = 1;\ny\n* item two\nend");
+        let indents: Vec<u8> = lines.iter().map(|l| l.indent).collect();
+        assert_eq!(indents, vec![0, 0, 4, 6, 2, 0]);
     }
 
     #[test]

@@ -109,12 +109,12 @@ fn run_pipeline(
 ) -> Result<NormalizedArticle, NormalizeError> {
     let explicit = explicit::validate_explicit(envelope)?;
 
-    let (text, hard_breaks) = hygiene::clean_text_with_breaks(&envelope.text);
+    let (text, line_shapes) = hygiene::clean_text_with_breaks(&envelope.text);
     if text.trim().is_empty() {
         return Err(NormalizeError::EmptyText);
     }
 
-    let mut raw = blocks::split_blocks_with_breaks(&text, &hard_breaks);
+    let mut raw = blocks::split_blocks_with_breaks(&text, &line_shapes);
     if leftovers == Leftovers::TrustRegion {
         html::keep_own_numbers(&mut raw);
     }
