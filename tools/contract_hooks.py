@@ -45,10 +45,10 @@ def filter_case(ctx, case):
     cursor = query.get("cursor")
     if isinstance(cursor, str) and cursor.strip():
         return False
-    return not _query_type_lost_on_the_wire(case, query)
+    return not _valid_on_the_wire(case, query)
 
 
-def _query_type_lost_on_the_wire(case, query):
+def _valid_on_the_wire(case, query):
     """A negative case whose query, as it reaches the server, is valid after all. Two ways this
     happens with Schemathesis 4.32.5:
 

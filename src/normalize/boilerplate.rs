@@ -898,6 +898,16 @@ fn is_alphabetic(c: char) -> bool {
 mod tests {
     use super::*;
 
+    /// The texts of the blocks a verdict keeps, in order.
+    fn kept_texts<'a>(blocks: &'a [RawBlock], verdicts: &[Verdict]) -> Vec<&'a str> {
+        blocks
+            .iter()
+            .zip(verdicts)
+            .filter(|(_, v)| **v == Verdict::Keep)
+            .map(|(b, _)| b.text.as_str())
+            .collect()
+    }
+
     #[test]
     fn alphabetic_fast_path_agrees_with_the_library() {
         for c in ('\u{0}'..='\u{3000}').chain(['😀', 'Ａ']) {
@@ -1022,12 +1032,7 @@ mod tests {
         let (clean, shapes) = crate::normalize::hygiene::clean_text_with_breaks(text);
         let blocks = crate::normalize::blocks::split_blocks_with_breaks(&clean, &shapes);
         let verdicts = strip_boilerplate(&blocks, "en", &[0]);
-        let kept: Vec<&str> = blocks
-            .iter()
-            .zip(&verdicts)
-            .filter(|(_, v)| **v == Verdict::Keep)
-            .map(|(b, _)| b.text.as_str())
-            .collect();
+        let kept = kept_texts(&blocks, &verdicts);
         assert!(kept.contains(&"# turn it on"), "{kept:?}");
         assert!(kept.contains(&"client.log = true"), "{kept:?}");
     }
@@ -1048,12 +1053,7 @@ mod tests {
             })
             .collect();
         let kept = fallback_prose(&blocks, &verdicts).expect("a prose line is there");
-        let kept: Vec<&str> = blocks
-            .iter()
-            .zip(&kept)
-            .filter(|(_, v)| **v == Verdict::Keep)
-            .map(|(b, _)| b.text.as_str())
-            .collect();
+        let kept = kept_texts(&blocks, &kept);
         assert_eq!(
             kept,
             ["The storm will reach the coast on Friday night, forecasters said."]
