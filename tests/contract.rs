@@ -275,8 +275,9 @@ async fn requests_at_the_stated_edges_get_the_stated_answers() {
 
     // A search needs what the document's `q` pattern asks, as a JSON Schema validator with full
     // Unicode tables reads it: letters of any script (a CJK extension's, a Roman numeral) pass; a
-    // vowel sign alone (a mark) or symbols and punctuation alone are refused. The same on the
-    // article list and the feeds.
+    // vowel sign alone (a mark) or symbols and punctuation alone are refused. The search grammar
+    // answers every query of that form (exclusions alone, `OR` alone, one-letter prefixes, five
+    // prefixes, the shapes a client's generator found). The same on the article list and the feeds.
     let doc = document();
     for path in ["/v1/articles", "/v1/feed.atom", "/v1/feed.json"] {
         let operation = &doc["paths"][path]["get"];
@@ -291,6 +292,13 @@ async fn requests_at_the_stated_edges_get_the_stated_answers() {
             "\u{093E}",
             "£(",
             "\u{201C}-\u{201D}",
+            "-K-",
+            "-ź -0",
+            "OR",
+            "OR OR",
+            "*ą*",
+            "e*\u{E9}@",
+            "ab* cd* ef* gh* ij*",
         ] {
             let expected = if schema.is_valid(&json!(text)) {
                 200

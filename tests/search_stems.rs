@@ -1,7 +1,7 @@
 //! Search that understands words (issue 21): a plain word finds the other forms of its word
 //! (English by Snowball stems, Hindi by its plural and oblique endings), a quoted phrase or word
 //! only the text as written, and nothing guesses at misspellings. On both backends, and on a
-//! database stored before the index held stems.
+//! database stored before the index held stems. Every query with a letter or a digit is answered.
 
 mod common;
 
@@ -171,4 +171,68 @@ async fn articles_stored_before_the_stems_are_found_by_them_after_the_upgrade() 
     assert_eq!(response.status(), 201);
     assert_eq!(count(&upgraded.get_json("/v1/articles?q=floods").await), 2);
     upgraded.stop().await;
+}
+
+/// Every query the document allows is answered: `OR` alone is the word, a search of exclusions
+/// only lists every article without them (newest first, with time cursors), and a prefix too
+/// short to be one is the word as written.
+common::backends!(every_search_with_a_letter_is_answered);
+async fn every_search_with_a_letter_is_answered() {
+    let app = spawn_app().await;
+    let editor = app.editor().await;
+    for text in [FLOODING, FLOOD, UNRELATED, KISAN] {
+        let response = app.ingest_json(&editor, &json!({ "text": text })).await;
+        assert_eq!(response.status(), 201, "{text}");
+    }
+    // Exclusions by stems, in any script; no ranking, so no relevance cursor either.
+    let without = app.get_json("/v1/articles?q=-floods").await;
+    assert_eq!(
+        titles(&without),
+        [
+            "Library extends its opening hours in the winter",
+            "गांव के किसान ने इस साल नई फसल उगाई",
+        ],
+        "{without}"
+    );
+    let pages = app
+        .get_json("/v1/articles?q=-floods%20-किसानों&limit=1")
+        .await;
+    assert_eq!(
+        titles(&pages),
+        ["Library extends its opening hours in the winter"],
+        "{pages}"
+    );
+    assert_eq!(
+        count(&app.get_json("/v1/articles?q=-floods&sort=relevance").await),
+        2
+    );
+    let newest = app.get_json("/v1/articles?limit=1&q=-nosuchword").await;
+    let next = newest["next_cursor"].as_str().expect("a cursor").to_owned();
+    let second = app
+        .get_json(&format!("/v1/articles?limit=1&q=-nosuchword&cursor={next}"))
+        .await;
+    assert_eq!(count(&second), 1, "{second}");
+    assert_ne!(second["data"][0]["id"], newest["data"][0]["id"]);
+    // `OR` with nothing before it is the word; a one-letter prefix is the word as written.
+    let or = app
+        .client
+        .get(app.url("/v1/articles?q=OR"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(or.status(), 200);
+    // (`a` stands in the three English articles, not in the Hindi one.)
+    assert_eq!(count(&app.get_json("/v1/articles?q=a*").await), 3);
+    assert_eq!(count(&app.get_json("/v1/articles?q=a*%20flood").await), 2);
+    // The feeds take the same searches.
+    let feed = app
+        .client
+        .get(app.url("/v1/feed.json?q=-floods"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), 200);
+    let feed: Value = feed.json().await.unwrap();
+    assert_eq!(feed["items"].as_array().map(Vec::len), Some(2), "{feed}");
+    app.stop().await;
 }

@@ -119,7 +119,7 @@ struct ArticleCursor {
         ("since" = Option<String>, Query, description = "published_at on or after (RFC 3339 or YYYY-MM-DD)"),
         ("until" = Option<String>, Query, description = "published_at before (RFC 3339 or YYYY-MM-DD)"),
         ("status" = Option<String>, Query, description = "published (default), draft, scheduled or any; all but published need a token (any role)"),
-        ("q" = Option<String>, Query, description = "Full-text search in any script: words (in any form: `floods` finds flood and flooding, a Hindi plural or oblique form its direct form), \"phrases\" and \"words\" as written, prefix* (as written), OR, -exclude"),
+        ("q" = Option<String>, Query, description = "Full-text search in any script: words (in any form: `floods` finds flood and flooding, a Hindi plural or oblique form its direct form), \"phrases\" and \"words\" as written, prefix* (as written; at least 2 letters and at most 4 prefixes, other `w*` terms are the word as written), OR, -exclude (exclusions alone: every article without them, newest first); at most 16 distinct terms"),
         ("sort" = Option<String>, Query, description = "-published_at (default), published_at, or relevance (default with q: bm25, title weighted highest, over the newest 5,000 stored matches that pass the other filters, see NEWSDESK_SEARCH_WINDOW)"),
         ("limit" = Option<u32>, Query, description = "1..=100, default 20"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
@@ -227,11 +227,13 @@ async fn scoped_page(
         }
     };
     let search = super::params::parse_search(params.one("q"))?;
+    // A search of exclusions only (`-word`) ranks nothing: every article it finds lacks the words.
+    let ranks = search.as_ref().is_some_and(|s| !s.excludes_only());
     let order = match params.one("sort") {
-        None if search.is_some() => ArticleOrder::Relevance,
+        None if ranks => ArticleOrder::Relevance,
         None | Some("-published_at") => ArticleOrder::NewestFirst,
         Some("published_at") => ArticleOrder::OldestFirst,
-        Some("relevance") if search.is_some() => ArticleOrder::Relevance,
+        Some("relevance") if ranks => ArticleOrder::Relevance,
         // With nothing to rank by, every article is as relevant as the next: newest first.
         Some("relevance") => ArticleOrder::NewestFirst,
         Some(_) => {

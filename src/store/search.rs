@@ -2,7 +2,10 @@
 //! query. Every term is quoted for FTS5, so no input can reach its syntax (`NEAR(`, `*`, column
 //! filters, unbalanced quotes).
 //!
-//! Syntax: words (all must match), `"a phrase"`, `prefix*`, `a OR b`, `-excluded`.
+//! Syntax: words (all must match), `"a phrase"`, `prefix*`, `a OR b`, `-excluded`. Every query
+//! with a letter or a digit is answered: `OR` with no term before it is the word, a search of
+//! exclusions only finds every article without them (newest first: nothing to rank by), and a
+//! prefix too short or beyond the prefixes allowed is the word as written.
 //!
 //! A plain word finds every word with its stem (`floods`: flood, flooding; `लोगों`: लोग; see
 //! [`crate::store::stems`]); a quoted phrase or word, a prefix, and a plain term of several
@@ -11,7 +14,8 @@
 //! The cost of a search grows with its terms, and a prefix term costs a walk over every indexed
 //! word it starts (a one-letter prefix: most of the vocabulary). So an expression is bounded
 //! before it reaches the index: repeated terms count once, at most [`MAX_TERMS`] distinct terms
-//! and [`MAX_PREFIX_TERMS`] prefix terms, each prefix at least [`MIN_PREFIX_LETTERS`] letters.
+//! (more is refused), and at most [`MAX_PREFIX_TERMS`] prefix terms of at least
+//! [`MIN_PREFIX_LETTERS`] letters each (other `word*` terms are searched as the word written).
 //! Real queries are a few words; 160 copies of `a*` were 13.5 s of one read connection.
 
 use std::sync::LazyLock;
@@ -21,10 +25,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Most distinct terms (words, phrases, prefixes, exclusions) in one search.
 pub const MAX_TERMS: usize = 16;
-/// Most prefix terms in one search.
+/// Most prefix terms in one search; a further `word*` is the word as written.
 pub const MAX_PREFIX_TERMS: usize = 4;
 /// Fewest letters or digits before a prefix term's `*` (vowel signs and other marks not
-/// counted: `पुत*` has two).
+/// counted: `पुत*` has two); a shorter `w*` is the word as written.
 pub const MIN_PREFIX_LETTERS: usize = 2;
 
 /// One searchable unit.
@@ -57,7 +61,8 @@ impl Term {
 pub const FTS_STEM_MARK: char = '\u{E000}';
 
 /// A parsed search: groups that must all match (each group matches when any of its terms
-/// does), and terms that must not match.
+/// does), and terms that must not match. With no group, every article without the excluded
+/// terms matches.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchExpr {
     pub required: Vec<Vec<Term>>,
@@ -71,12 +76,6 @@ pub enum QueryError {
     NothingSearchable,
     #[error("at most {MAX_TERMS} different terms in one search (this one has {0})")]
     TooManyTerms(usize),
-    #[error("at most {MAX_PREFIX_TERMS} prefix terms (`word*`) in one search (this one has {0})")]
-    TooManyPrefixes(usize),
-    #[error(
-        "the prefix term `{0}*` is too short: give at least {MIN_PREFIX_LETTERS} letters before `*`"
-    )]
-    PrefixTooShort(String),
 }
 
 impl SearchExpr {
@@ -96,9 +95,11 @@ impl SearchExpr {
             .collect();
         let mut expr = SearchExpr::default();
         let mut pending_or = false;
+        let mut prefixes: Vec<String> = Vec::new();
         for (raw, quoted) in split_terms(&input) {
-            if !quoted && raw == "OR" {
-                pending_or = !expr.required.is_empty();
+            // `OR` joins the term before it to the next; with none before, it is the word.
+            if !quoted && raw == "OR" && !expr.required.is_empty() {
+                pending_or = true;
                 continue;
             }
             let (negated, body) = match raw.strip_prefix('-') {
@@ -110,22 +111,29 @@ impl SearchExpr {
                 _ => (false, body),
             };
             let text: String = body.chars().filter(|c| *c != '"').collect();
-            if !text.chars().any(is_word_char) {
+            // Something the index holds: a letter, a digit or a mark (a danda alone is not).
+            if !text.chars().any(|c| is_word_char(c) && is_token_char(c)) {
                 continue;
             }
+            // A prefix of too few letters, or one more than the search may hold, is searched as
+            // the word written (`a*`: the word `a`), not refused.
             let letters = text
                 .chars()
                 .filter(|&c| {
                     c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c)
                 })
                 .count();
-            if prefix && letters < MIN_PREFIX_LETTERS {
-                return Err(QueryError::PrefixTooShort(text));
+            let was_prefix = prefix;
+            let prefix = prefix
+                && letters >= MIN_PREFIX_LETTERS
+                && (prefixes.contains(&text) || prefixes.len() < MAX_PREFIX_TERMS);
+            if prefix && !prefixes.contains(&text) {
+                prefixes.push(text.clone());
             }
             let term = Term {
                 text,
                 prefix,
-                exact: quoted,
+                exact: quoted || (was_prefix && !prefix),
             };
             if negated {
                 if !expr.excluded.contains(&term) {
@@ -145,7 +153,7 @@ impl SearchExpr {
         // The same group twice (`putin putin`) asks nothing more.
         let mut seen = std::collections::HashSet::new();
         expr.required.retain(|group| seen.insert(group.clone()));
-        if expr.required.is_empty() {
+        if expr.required.is_empty() && expr.excluded.is_empty() {
             return Err(QueryError::NothingSearchable);
         }
         let terms: std::collections::HashSet<&Term> = expr
@@ -157,14 +165,17 @@ impl SearchExpr {
         if terms.len() > MAX_TERMS {
             return Err(QueryError::TooManyTerms(terms.len()));
         }
-        let prefixes = terms.iter().filter(|t| t.prefix).count();
-        if prefixes > MAX_PREFIX_TERMS {
-            return Err(QueryError::TooManyPrefixes(prefixes));
-        }
         Ok(expr)
     }
 
-    /// The FTS5 MATCH expression.
+    /// Whether the search only excludes: it finds every article without its terms, and has
+    /// nothing to rank them by.
+    pub fn excludes_only(&self) -> bool {
+        self.required.is_empty()
+    }
+
+    /// The FTS5 MATCH expression of the articles the search finds; for a search that
+    /// [excludes only](SearchExpr::excludes_only), see [`SearchExpr::excluded_fts5`].
     pub fn to_fts5(&self) -> String {
         let group = |terms: &[Term]| {
             let rendered: Vec<String> = terms.iter().map(render_term).collect();
@@ -186,9 +197,23 @@ impl SearchExpr {
         out
     }
 
+    /// The FTS5 MATCH expression of the articles a search of exclusions only leaves out: those
+    /// holding any of its terms.
+    pub fn excluded_fts5(&self) -> String {
+        self.excluded
+            .iter()
+            .map(render_term)
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    }
+
     /// A canonical rendering, for telling queries apart.
     pub fn canonical(&self) -> String {
-        self.to_fts5()
+        if self.excludes_only() {
+            format!("NOT ({})", self.excluded_fts5())
+        } else {
+            self.to_fts5()
+        }
     }
 }
 
@@ -460,8 +485,12 @@ mod tests {
         );
         assert_eq!(fts("*"), None);
         assert_eq!(fts("\"\""), None);
-        assert_eq!(fts("OR"), None);
-        assert_eq!(fts("-only"), None);
+        assert_eq!(fts("OR"), Some(s("or")));
+        assert_eq!(
+            fts("OR putin"),
+            Some(format!("{} AND {}", s("or"), s("putin")))
+        );
+        assert_eq!(fts("putin OR"), Some(s("putin")));
         assert_eq!(fts("   "), None);
         assert_eq!(
             fts("council\0harbour"),
@@ -484,25 +513,47 @@ mod tests {
 
     #[test]
     fn searches_are_bounded() {
-        assert_eq!(
-            SearchExpr::parse(&vec!["a*"; 160].join(" ")),
-            Err(QueryError::PrefixTooShort("a".into()))
-        );
-        assert_eq!(
-            SearchExpr::parse("पु*"),
-            Err(QueryError::PrefixTooShort("पु".into()))
-        );
-        assert!(SearchExpr::parse("पुत*").is_ok());
+        // A prefix of one letter (vowel signs not counted) is the word as written.
+        assert_eq!(fts(&vec!["a*"; 160].join(" ")), Some(e("a")));
+        assert_eq!(fts("पु*"), Some(e("पु")));
+        assert_eq!(fts("*ą*"), Some(e("*ą")));
+        assert_eq!(fts("पुत*"), Some(format!("{}*", e("पुत"))));
         let many: Vec<String> = (0..=MAX_TERMS).map(|i| format!("word{i}")).collect();
         assert_eq!(
             SearchExpr::parse(&many.join(" ")),
             Err(QueryError::TooManyTerms(MAX_TERMS + 1))
         );
         assert!(SearchExpr::parse(&many[..MAX_TERMS].join(" ")).is_ok());
+        // Prefixes past the fourth distinct one are words as written; a repeated one is no
+        // new prefix.
         let prefixes: Vec<String> = (0..=MAX_PREFIX_TERMS).map(|i| format!("wo{i}*")).collect();
+        let expr = SearchExpr::parse(&format!("{} wo0*", prefixes.join(" OR "))).unwrap();
+        let terms: Vec<_> = expr.required.iter().flatten().collect();
+        let distinct: std::collections::HashSet<_> = terms.iter().filter(|t| t.prefix).collect();
+        assert_eq!(distinct.len(), MAX_PREFIX_TERMS);
+        let fifth = terms.iter().find(|t| t.text == "wo4");
+        assert_eq!(fifth.map(|t| (t.prefix, t.exact)), Some((false, true)));
+    }
+
+    #[test]
+    fn a_search_of_exclusions_only_leaves_out_their_matches() {
+        let expr = SearchExpr::parse("-putin -covid-19 -पुत*").unwrap();
+        assert!(expr.excludes_only());
         assert_eq!(
-            SearchExpr::parse(&prefixes.join(" OR ")),
-            Err(QueryError::TooManyPrefixes(MAX_PREFIX_TERMS + 1))
+            expr.excluded_fts5(),
+            format!("{} OR {} OR {}*", s("putin"), e("covid-19"), e("पुत"))
+        );
+        assert_ne!(
+            expr.canonical(),
+            SearchExpr::parse("putin OR covid-19 OR पुत*")
+                .unwrap()
+                .canonical()
+        );
+        assert!(!SearchExpr::parse("kim -putin").unwrap().excludes_only());
+        // Punctuation alone is nothing to search for, excluded or not.
+        assert_eq!(
+            SearchExpr::parse("-। -,"),
+            Err(QueryError::NothingSearchable)
         );
     }
 }

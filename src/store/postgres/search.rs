@@ -220,8 +220,17 @@ fn term_query(term: &Term) -> Option<String> {
 }
 
 /// The search as a `tsquery` literal; `None` when it can match nothing (a required group with
-/// no searchable term).
+/// no searchable term). A search of exclusions only is their negations (`!a & !b`).
 pub fn query(expr: &SearchExpr) -> Option<String> {
+    if expr.excludes_only() {
+        let left_out: Vec<String> = expr
+            .excluded
+            .iter()
+            .filter_map(term_query)
+            .map(|t| format!("!{t}"))
+            .collect();
+        return (!left_out.is_empty()).then(|| left_out.join(" & "));
+    }
     let mut groups = Vec::with_capacity(expr.required.len());
     for group in &expr.required {
         let terms: Vec<String> = group.iter().filter_map(term_query).collect();

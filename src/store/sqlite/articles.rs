@@ -889,9 +889,23 @@ impl SqliteStore {
     }
 }
 
-/// The query's search as an FTS5 expression.
+/// The query's search as an FTS5 expression of the articles it finds (`None`: no search, or one
+/// of exclusions only, which [`fts_left_out`] gives).
 fn fts(query: &ArticleQuery) -> Option<String> {
-    query.search.as_ref().map(SearchExpr::to_fts5)
+    query
+        .search
+        .as_ref()
+        .filter(|s| !s.excludes_only())
+        .map(SearchExpr::to_fts5)
+}
+
+/// Of a search of exclusions only, the FTS5 expression of the articles it leaves out.
+fn fts_left_out(query: &ArticleQuery) -> Option<String> {
+    query
+        .search
+        .as_ref()
+        .filter(|s| s.excludes_only())
+        .map(SearchExpr::excluded_fts5)
 }
 
 /// bm25 over title (weight 10), summary (4), body (3) and extra (1: kickers, alt text); the
@@ -1052,6 +1066,13 @@ fn list_query(
                     " AND a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
                 )
                 .push_bind(fts)
+                .push(")");
+            }
+            if let Some(left_out) = fts_left_out(query) {
+                qb.push(
+                    " AND a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
+                )
+                .push_bind(left_out)
                 .push(")");
             }
         }
