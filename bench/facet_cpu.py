@@ -101,7 +101,7 @@ def random_filter():
 
 OLD_BM25 = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0)"
 NEW_BM25 = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0, 0.0)"
-olds, news, same, same_set, nonempty = [], [], 0, 0, 0
+olds, news, same, same_set, nonempty, masses, overlaps = [], [], 0, 0, 0, [], []
 for i in range(pairs):
     word = random.choice(by_decade[random.choice(decades)])
     kind, slug = random_filter()
@@ -118,7 +118,13 @@ for i in range(pairs):
     same += ids_old == ids_new
     same_set += set(ids_old) == set(ids_new)
     nonempty += bool(ids_old)
-    if ids_old != ids_new and i < 1000:
+    if ids_old != ids_new:
+        # The new page judged by the old ranking: its rows' old bm25 summed over the old page's.
+        window = {r[1]: r[-1] for r in old.execute(
+            relevance(OLD_BM25, m, kind).replace(f"LIMIT {LIMIT + 1}", "LIMIT -1"), {"m": m, "slug": slug})}
+        mass = sum(window.get(x, 0.0) for x in ids_new) / sum(window[x] for x in ids_old)
+        masses.append(mass)
+        overlaps.append(len(set(ids_old) & set(ids_new)) / len(ids_old))
         print(f"differs: {word} {kind}={slug}: {len(ids_old)} vs {len(ids_new)} rows, "
               f"same set {set(ids_old) == set(ids_new)}", file=sys.stderr)
 
@@ -134,6 +140,10 @@ print("| --- | --- | --- | --- | --- |")
 for name, xs in [("before (CPU ms)", olds), ("after (CPU ms, with the facet look-up)", news)]:
     print(f"| {name} | {statistics.median(xs):.2f} | {q(xs, .9):.2f} | {q(xs, .99):.2f} | {max(xs):.2f} |")
 print(f"same page (ids in order): {same}/{pairs}; same set: {same_set}/{pairs}")
+if masses:
+    print(f"pages that differ: {len(masses)}; overlap of the page: mean {statistics.mean(overlaps):.3f}, "
+          f"min {min(overlaps):.3f}; old bm25 of the new page over the old page's: mean {statistics.mean(masses):.4f}, "
+          f"min {min(masses):.4f}")
 
 # Archive pages: a filter with a language or source its articles rarely have, one day's until.
 langs = [r[0] for r in old.execute("SELECT DISTINCT language FROM articles")]
