@@ -74,11 +74,15 @@ struct Desk {
 const TAGS: [&str; 3] = ["Alpha", "Beta", "Gamma"];
 
 async fn create_entity(app: &TestApp, editor: &str, name: &str) -> Value {
+    create_typed_entity(app, editor, name, "person").await
+}
+
+async fn create_typed_entity(app: &TestApp, editor: &str, name: &str, kind: &str) -> Value {
     let response = app
         .client
         .post(app.url("/v1/entities"))
         .bearer_auth(editor)
-        .json(&json!({"name": name, "type": "person"}))
+        .json(&json!({"name": name, "type": kind}))
         .send()
         .await
         .unwrap();
@@ -381,10 +385,17 @@ async fn filtered_searches_agree_after_entities_are_merged() {
 common::backends!(filtered_searches_agree_after_reprocessing);
 async fn filtered_searches_agree_after_reprocessing() {
     let mut desk = desk().await;
-    // An entity the stored articles name, made after they were stored: only reprocessing
-    // links them to it.
-    let late = create_entity(&desk.app, &desk.editor, "Lena Varga").await;
+    // An entity the stored articles name, made after they were stored (of another type than
+    // the one found in them, so a new one): only reprocessing links them to it.
+    let late = create_typed_entity(&desk.app, &desk.editor, "Lena Varga", "organization").await;
     let id = desk.first_of("q=varga").await;
+    let slug = late["slug"].as_str().unwrap().to_owned();
+    assert!(
+        walk(&desk.app, &format!("/v1/articles?entity={slug}"))
+            .await
+            .is_empty(),
+        "no article is linked to the new entity before reprocessing"
+    );
     let response = desk
         .app
         .client
@@ -394,7 +405,6 @@ async fn filtered_searches_agree_after_reprocessing() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let slug = late["slug"].as_str().unwrap().to_owned();
     assert!(
         walk(&desk.app, &format!("/v1/articles?entity={slug}"))
             .await
