@@ -918,7 +918,7 @@ const REINDEX_BATCH: i64 = 200;
 
 impl SqliteStore {
     /// Indexes the articles `articles_search_pending` lists (all live ones, after migration
-    /// 0009 made the index anew), a batch a transaction, so an interrupted run goes on where it
+    /// 0009, 0011 or 0012 made the index anew), a batch a transaction, so an interrupted run goes on where it
     /// stopped. Answers how many it indexed.
     pub(crate) async fn reindex_pending(&self) -> StoreResult<u64> {
         let mut indexed = 0u64;
@@ -957,7 +957,7 @@ impl SqliteStore {
             self.bump_generation();
             tracing::info!(
                 articles = indexed,
-                "indexed the stems of stored articles for search"
+                "indexed stored articles for search (stems and facets)"
             );
         }
         Ok(indexed)
