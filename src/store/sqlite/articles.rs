@@ -954,6 +954,9 @@ impl SqliteStore {
             }
         }
         if indexed > 0 {
+            // A bulk load leaves the index in many segments (one or more a batch), which every
+            // search then walks, each term looked up in each: merged once, as after a seed.
+            self.optimize_search_index().await?;
             self.bump_generation();
             tracing::info!(
                 articles = indexed,
