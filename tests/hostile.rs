@@ -683,6 +683,7 @@ async fn a_backup_is_a_working_copy_and_a_migration_keeps_one_first() {
             9 => include_str!("../bench/undo_0009.sql"),
             10 => include_str!("../bench/undo_0010.sql"),
             11 => include_str!("../bench/undo_0011.sql"),
+            12 => include_str!("../bench/undo_0012.sql"),
             _ => "DROP TABLE IF EXISTS article_entity_exclusions",
         })
         .unwrap();

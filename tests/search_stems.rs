@@ -114,6 +114,7 @@ async fn articles_stored_before_the_stems_are_found_by_them_after_the_upgrade() 
         None => {
             let conn = rusqlite::Connection::open(dir.path().join("newsdesk.db")).unwrap();
             for undo in [
+                include_str!("../bench/undo_0012.sql"),
                 include_str!("../bench/undo_0011.sql"),
                 include_str!("../bench/undo_0009.sql"),
             ] {

@@ -60,6 +60,49 @@ impl Term {
 /// begins with, so stems and words as written never meet and no column filter is needed.
 pub const FTS_STEM_MARK: char = '\u{E000}';
 
+/// What begins a facet token in SQLite's full-text index (migration 0012): the `facets` column
+/// holds one token per tag, entity, language and source of the article, so FTS5 intersects a
+/// search's filters with its words itself. Another private-use character: no word of an
+/// article's text begins with it as a facet token does, and a reader's query never holds it
+/// ([`SearchExpr::parse`] takes it out), so only the store's own filters reach the facets.
+pub const FTS_FACET_MARK: char = '\u{E001}';
+
+/// The facet token of a tag (by its id).
+pub fn facet_tag(tag_id: i64) -> String {
+    format!("{FTS_FACET_MARK}t{tag_id}")
+}
+
+/// The facet token of an entity (by its id, a ULID: letters and digits).
+pub fn facet_entity(entity_id: &str) -> String {
+    format!("{FTS_FACET_MARK}e{}", facet_text(entity_id))
+}
+
+/// The facet token of a language code.
+pub fn facet_language(language: &str) -> String {
+    format!("{FTS_FACET_MARK}l{}", facet_text(language))
+}
+
+/// The facet token of a source domain.
+pub fn facet_source(domain: &str) -> String {
+    format!("{FTS_FACET_MARK}s{}", facet_text(domain))
+}
+
+/// A value as one token: lowercase ASCII letters and digits kept, every other character (a dot,
+/// a hyphen, any non-ASCII one) as `x` and its code point in hex, ended by `x`, so two values
+/// never share a token and none is split by the tokenizer.
+fn facet_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        let c = c.to_ascii_lowercase();
+        if (c.is_ascii_lowercase() && c != 'x') || c.is_ascii_digit() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("x{:x}x", c as u32));
+        }
+    }
+    out
+}
+
 /// A parsed search: groups that must all match (each group matches when any of its terms
 /// does), and terms that must not match. With no group, every article without the excluded
 /// terms matches.
@@ -82,11 +125,12 @@ impl SearchExpr {
     /// Parses reader input, within the bounds above.
     pub fn parse(input: &str) -> Result<SearchExpr, QueryError> {
         // Control characters separate words; a NUL inside an FTS5 string ends it early. The
-        // stem mark too: a query reaches stems only through its plain words.
+        // stem mark too: a query reaches stems only through its plain words; and the facet mark:
+        // the facets are the store's filters, never a reader's words.
         let input: String = input
             .chars()
             .map(|c| {
-                if c.is_control() || c == FTS_STEM_MARK {
+                if c.is_control() || c == FTS_STEM_MARK || c == FTS_FACET_MARK {
                     ' '
                 } else {
                     c
@@ -367,7 +411,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
 
 #[cfg(test)]
 mod tests {
-    use super::{QueryError, SearchExpr, MAX_PREFIX_TERMS, MAX_TERMS};
+    use super::{QueryError, SearchExpr, FTS_FACET_MARK, MAX_PREFIX_TERMS, MAX_TERMS};
 
     /// The tokenizer as it reads without its ASCII and Devanagari tables.
     fn tokens_by_functions(text: &str) -> Vec<String> {
@@ -499,6 +543,43 @@ mod tests {
         assert_eq!(fts("\"a\0b\""), Some(e("a b")));
         assert_eq!(fts("\0\u{1}\u{7f}"), None);
         assert_eq!(fts("\u{E000}flood"), Some(s("flood")));
+    }
+
+    #[test]
+    fn facet_tokens_never_come_from_a_query() {
+        let facet = super::facet_tag(3);
+        for q in [
+            facet.clone(),
+            format!("\"{facet}\""),
+            format!("{facet}*"),
+            format!("flood {facet}"),
+            format!("-{facet} flood"),
+        ] {
+            let rendered = fts(&q).unwrap_or_default();
+            assert!(
+                !rendered.contains(FTS_FACET_MARK),
+                "{q:?} gave {rendered:?}"
+            );
+        }
+        assert_eq!(fts(&super::facet_tag(3)), Some(s("t3")));
+        assert_eq!(
+            super::facet_source("abplive.com"),
+            "\u{E001}sabplivex2excom"
+        );
+        assert_eq!(super::facet_source("x.com"), "\u{E001}sx78xx2excom");
+        assert_eq!(
+            super::facet_entity("01ARZ3NDEKTSV4"),
+            "\u{E001}e01arz3ndektsv4"
+        );
+        // Every facet token is one token to the index, marked.
+        for token in [
+            super::facet_tag(12),
+            super::facet_entity("01ARZ3NDEKTSV4"),
+            super::facet_language("zh-Hant"),
+            super::facet_source("news.example.co.uk"),
+        ] {
+            assert_eq!(super::tokens(&token), vec![token.clone()]);
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub(crate) use crate::store::articles::{
 };
 use crate::store::search::SearchExpr;
 use crate::store::search::FTS_STEM_MARK;
+use crate::store::search::{facet_entity, facet_language, facet_source, facet_tag};
 use crate::store::stems::text_with_marked_stems;
 use rusqlite::OptionalExtension;
 
@@ -137,6 +138,14 @@ impl SqliteStore {
             ));
         }
         let mut conn = self.read.acquire().await?;
+        let Some(facets) = filter_facets(&mut conn, query).await? else {
+            // A tag or entity that does not exist: nothing passes its filter.
+            return Ok(Page {
+                items: Vec::new(),
+                has_more: false,
+            });
+        };
+        let plan = plan_match(&mut conn, query, order, &facets).await?;
         // A search with no filter but the status sorts only as many of its ranked matches as a
         // page can use, twice over (matches of another status are passed over): sorting every
         // match of the window cost a third of such a search. Fewer rows than a page and one
@@ -144,13 +153,13 @@ impl SqliteStore {
         let capped =
             order == ArticleOrder::Relevance && query.search.is_some() && only_status_filter(query);
         let cap = capped.then(|| 2 * (limit as i64 + 1));
-        let mut rows = list_query(query, order, window, cap)
+        let mut rows = list_query(query, order, window, cap, &plan)
             .build()
             .fetch_all(&mut *conn)
             .await
             .map_err(fts_error)?;
         if capped && rows.len() <= limit {
-            rows = list_query(query, order, window, None)
+            rows = list_query(query, order, window, None, &plan)
                 .build()
                 .fetch_all(&mut *conn)
                 .await
@@ -653,7 +662,13 @@ fn insert_in(
     stored.tags = attach_tags(conn, &stored.id, &article.tags, &now)?;
     stored.entities =
         entities::link_article_entities(conn, memo, &stored.id, &article.entities, &now)?;
-    write_fts_row(conn, rowid, fts_row, false)?;
+    let facets = facets_of(
+        conn,
+        &stored.id,
+        &stored.language,
+        stored.source_domain.as_deref(),
+    )?;
+    write_fts_row(conn, rowid, fts_row, &facets, false)?;
     docs::keep_new(conn, rowid, &stored)?;
     webhooks::record_article_event(conn, None, Some(status), &stored)?;
     Ok(Written::Created(Box::new(stored)))
@@ -778,20 +793,34 @@ impl FtsRow {
     }
 }
 
-/// Writes an article's full-text row (`replace`: over the one it had).
+/// Writes an article's full-text row (`replace`: over the one it had), with its facets as its
+/// links stand in this transaction.
 fn write_fts(
     conn: &rusqlite::Connection,
     rowid: i64,
     article: &Article,
     replace: bool,
 ) -> StoreResult<()> {
-    write_fts_row(conn, rowid, &FtsRow::of(&FtsText::of(article)), replace)
+    let facets = facets_of(
+        conn,
+        &article.id,
+        &article.language,
+        article.source_domain.as_deref(),
+    )?;
+    write_fts_row(
+        conn,
+        rowid,
+        &FtsRow::of(&FtsText::of(article)),
+        &facets,
+        replace,
+    )
 }
 
 fn write_fts_row(
     conn: &rusqlite::Connection,
     rowid: i64,
     row: &FtsRow,
+    facets: &str,
     replace: bool,
 ) -> StoreResult<()> {
     if replace {
@@ -799,7 +828,8 @@ fn write_fts_row(
             .execute([rowid])?;
     }
     conn.prepare_cached(
-        "INSERT INTO articles_fts (rowid, title, summary, body, extra) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO articles_fts (rowid, title, summary, body, extra, facets) \
+         VALUES (?, ?, ?, ?, ?, ?)",
     )?
     .execute(rusqlite::params![
         rowid,
@@ -807,8 +837,80 @@ fn write_fts_row(
         row.summary,
         row.body,
         row.extra,
+        facets,
     ])?;
     Ok(())
+}
+
+/// An article's `facets` column (migration 0012): a token for its language, its source, and
+/// each tag and entity it is linked to now (in this transaction). Every write of a full-text
+/// row goes through here, so the facets follow the links whenever the row is written; a link
+/// change that does not write the row (a tag deleted, an entity merged away) leaves a token
+/// that the statements' EXISTS filters pass over (see [`filter_facets`]).
+fn facets_of(
+    conn: &rusqlite::Connection,
+    article_id: &str,
+    language: &str,
+    source: Option<&str>,
+) -> StoreResult<String> {
+    let mut out = facet_language(language);
+    if let Some(source) = source {
+        out.push(' ');
+        out.push_str(&facet_source(source));
+    }
+    let mut tags = conn.prepare_cached("SELECT tag_id FROM article_tags WHERE article_id = ?")?;
+    for tag_id in tags.query_map([article_id], |row| row.get::<_, i64>(0))? {
+        out.push(' ');
+        out.push_str(&facet_tag(tag_id?));
+    }
+    let mut entities =
+        conn.prepare_cached("SELECT entity_id FROM article_entities WHERE article_id = ?")?;
+    for entity_id in entities.query_map([article_id], |row| row.get::<_, String>(0))? {
+        out.push(' ');
+        out.push_str(&facet_entity(&entity_id?));
+    }
+    Ok(out)
+}
+
+/// Writes the full-text row of a stored article anew from its fields and links (after a
+/// change of its links that did not write it, or an upgrade of the index). Answers whether the
+/// article is live (a deleted one has no row).
+pub(super) fn reindex_article(conn: &rusqlite::Connection, rowid: i64) -> StoreResult<bool> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, title, summary, kickers, lead_image, blocks, language, source_domain \
+             FROM articles WHERE rowid = ? AND deleted_at IS NULL",
+        )?
+        .query_row([rowid], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, Option<String>>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, title, summary, kickers, lead_image, blocks, language, source)) = row else {
+        return Ok(false);
+    };
+    let blocks: Vec<Block> = from_json(blocks)?;
+    let kickers: Vec<String> = from_json(kickers)?;
+    let lead_image: Option<Image> = lead_image.map(from_json).transpose()?;
+    let body = normalize::render_body_text(&blocks);
+    let text = FtsText::new(
+        &title,
+        summary.as_deref(),
+        &body,
+        &kickers,
+        lead_image.as_ref(),
+    );
+    let facets = facets_of(conn, &id, &language, source.as_deref())?;
+    write_fts_row(conn, rowid, &FtsRow::of(&text), &facets, true)?;
+    Ok(true)
 }
 
 /// Articles the search index holds in an older form, indexed a batch at a time.
@@ -816,7 +918,7 @@ const REINDEX_BATCH: i64 = 200;
 
 impl SqliteStore {
     /// Indexes the articles `articles_search_pending` lists (all live ones, after migration
-    /// 0009 made the index anew), a batch a transaction, so an interrupted run goes on where it
+    /// 0009, 0011 or 0012 made the index anew), a batch a transaction, so an interrupted run goes on where it
     /// stopped. Answers how many it indexed.
     pub(crate) async fn reindex_pending(&self) -> StoreResult<u64> {
         let mut indexed = 0u64;
@@ -834,34 +936,7 @@ impl SqliteStore {
                     .collect::<Result<_, _>>()?;
                 let mut indexed = 0u64;
                 for rowid in &rowids {
-                    let row = tx
-                        .prepare_cached(
-                            "SELECT title, summary, kickers, lead_image, blocks FROM articles \
-                             WHERE rowid = ? AND deleted_at IS NULL",
-                        )?
-                        .query_row([rowid], |row| {
-                            Ok((
-                                row.get::<_, String>(0)?,
-                                row.get::<_, Option<String>>(1)?,
-                                row.get::<_, String>(2)?,
-                                row.get::<_, Option<String>>(3)?,
-                                row.get::<_, String>(4)?,
-                            ))
-                        })
-                        .optional()?;
-                    if let Some((title, summary, kickers, lead_image, blocks)) = row {
-                        let blocks: Vec<Block> = from_json(blocks)?;
-                        let kickers: Vec<String> = from_json(kickers)?;
-                        let lead_image: Option<Image> = lead_image.map(from_json).transpose()?;
-                        let body = normalize::render_body_text(&blocks);
-                        let text = FtsText::new(
-                            &title,
-                            summary.as_deref(),
-                            &body,
-                            &kickers,
-                            lead_image.as_ref(),
-                        );
-                        write_fts_row(&tx, *rowid, &FtsRow::of(&text), true)?;
+                    if reindex_article(&tx, *rowid)? {
                         indexed += 1;
                     }
                     tx.prepare_cached(
@@ -879,24 +954,17 @@ impl SqliteStore {
             }
         }
         if indexed > 0 {
+            // A bulk load leaves the index in many segments (one or more a batch), which every
+            // search then walks, each term looked up in each: merged once, as after a seed.
+            self.optimize_search_index().await?;
             self.bump_generation();
             tracing::info!(
                 articles = indexed,
-                "indexed the stems of stored articles for search"
+                "indexed stored articles for search (stems and facets)"
             );
         }
         Ok(indexed)
     }
-}
-
-/// The query's search as an FTS5 expression of the articles it finds (`None`: no search, or one
-/// of exclusions only, which [`fts_left_out`] gives).
-fn fts(query: &ArticleQuery) -> Option<String> {
-    query
-        .search
-        .as_ref()
-        .filter(|s| !s.excludes_only())
-        .map(SearchExpr::to_fts5)
 }
 
 /// Of a search of exclusions only, the FTS5 expression of the articles it leaves out.
@@ -908,10 +976,151 @@ fn fts_left_out(query: &ArticleQuery) -> Option<String> {
         .map(SearchExpr::excluded_fts5)
 }
 
+/// Most entities merged into one whose facet tokens a filter looks for; an entity with more
+/// is filtered by its links alone.
+const MAX_FACET_ALTERNATIVES: usize = 64;
+
+/// Below this many candidates (the rows of the index matching a time-ordered list's search
+/// and facets), the page is made from the candidates, sorted, instead of walking an index in
+/// the page's order: a walk that passes over most of what it reads (an entity whose articles
+/// are almost never in the asked language, a rare word) read every link or article before.
+const FTS_DRIVEN_CANDIDATES: i64 = 500;
+
+/// The facet tokens of a query's filters (migration 0012), one group a filter (any token of a
+/// group passes it): a tag's, an entity's with those of the entities merged into it (their
+/// articles keep the token they were indexed with), the language's, the source's. `None`: a
+/// tag or entity the query names does not exist, so nothing passes.
+async fn filter_facets(
+    conn: &mut SqliteConnection,
+    query: &ArticleQuery,
+) -> StoreResult<Option<Vec<Vec<String>>>> {
+    let mut groups = Vec::new();
+    for tag in &query.tags {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM tags WHERE slug = ?")
+            .bind(tag)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match id {
+            Some(id) => groups.push(vec![facet_tag(id)]),
+            None => return Ok(None),
+        }
+    }
+    for entity in &query.entities {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "WITH RECURSIVE m(id) AS (SELECT id FROM entities WHERE slug = ? \
+               UNION SELECT e.id FROM entities e JOIN m ON e.merged_into = m.id) \
+             SELECT id FROM m LIMIT ?",
+        )
+        .bind(entity)
+        .bind(MAX_FACET_ALTERNATIVES as i64 + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        if ids.len() <= MAX_FACET_ALTERNATIVES {
+            groups.push(ids.iter().map(|id| facet_entity(id)).collect());
+        }
+    }
+    if let Some(language) = &query.language {
+        groups.push(vec![facet_language(language)]);
+    }
+    if let Some(source) = &query.source {
+        groups.push(vec![facet_source(source)]);
+    }
+    Ok(Some(groups))
+}
+
+/// The facet groups as an FTS5 expression on the `facets` column (`None`: no group).
+fn facets_fts(groups: &[Vec<String>]) -> Option<String> {
+    if groups.is_empty() {
+        return None;
+    }
+    let quoted = |token: &String| format!("\"{token}\"");
+    Some(
+        groups
+            .iter()
+            .map(|group| match group.as_slice() {
+                [one] => format!("facets : {}", quoted(one)),
+                many => format!(
+                    "facets : ({})",
+                    many.iter().map(quoted).collect::<Vec<_>>().join(" OR ")
+                ),
+            })
+            .collect::<Vec<_>>()
+            .join(" AND "),
+    )
+}
+
+/// What a list page asks of the full-text index: `fts`, the expression the page's articles must
+/// match (its search, narrowed by its filters' facets); `fts_driven`, whether a time-ordered
+/// page is made from those matches rather than by walking an index in the page's order.
+struct MatchPlan {
+    fts: Option<String>,
+    fts_driven: bool,
+}
+
+/// Plans a page's use of the index. A relevance search matches its words and its filters'
+/// facets at once (FTS5 seeks in the shorter doclist); a time-ordered page with a search, or
+/// with two facets or more, counts its candidates in the index (up to
+/// [`FTS_DRIVEN_CANDIDATES`]) and, when they are fewer, is made from them. The EXISTS filters
+/// stay in every statement: the facets only narrow.
+async fn plan_match(
+    conn: &mut SqliteConnection,
+    query: &ArticleQuery,
+    order: ArticleOrder,
+    facets: &[Vec<String>],
+) -> StoreResult<MatchPlan> {
+    // A search of exclusions only matches no words: the statement leaves out its matches.
+    let words = query
+        .search
+        .as_ref()
+        .filter(|s| !s.excludes_only())
+        .map(SearchExpr::to_fts5);
+    let narrowed = match (&words, facets_fts(facets)) {
+        (Some(words), Some(facets)) => Some(format!("({words}) AND {facets}")),
+        (Some(words), None) => Some(words.clone()),
+        (None, facets) => facets,
+    };
+    if order == ArticleOrder::Relevance {
+        return Ok(MatchPlan {
+            fts: narrowed,
+            fts_driven: false,
+        });
+    }
+    let candidates = match &narrowed {
+        Some(expr) if words.is_some() || facets.len() >= 2 => expr.clone(),
+        _ => {
+            return Ok(MatchPlan {
+                fts: words,
+                fts_driven: false,
+            })
+        }
+    };
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+    )
+    .bind(&candidates)
+    .bind(FTS_DRIVEN_CANDIDATES)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(fts_error)?;
+    if count < FTS_DRIVEN_CANDIDATES {
+        return Ok(MatchPlan {
+            fts: Some(candidates),
+            fts_driven: true,
+        });
+    }
+    Ok(MatchPlan {
+        fts: words.and(narrowed),
+        fts_driven: false,
+    })
+}
+
 /// bm25 over title (weight 10), summary (4), body (3) and extra (1: kickers, alt text); the
 /// weights go to the columns in their order, and rank the fields as PostgreSQL's `A`–`D`
-/// labels do.
-const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0)";
+/// labels do. The facets (a search's filters) weigh nothing.
+const BM25: &str = "bm25(articles_fts, 10.0, 4.0, 3.0, 1.0, 0.0)";
 
 /// The filter a time-ordered page walks, by its links' (filter, sort_at, article) index, so the
 /// page reads its own rows and stops (migration 0007): an entity when there is one (entities are
@@ -942,16 +1151,21 @@ fn list_query(
     order: ArticleOrder,
     window: u32,
     ranked_cap: Option<i64>,
+    plan: &MatchPlan,
 ) -> QueryBuilder<'static, Sqlite> {
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("");
-    let driver = driving_filter(query, order);
+    let driver = if plan.fts_driven {
+        None
+    } else {
+        driving_filter(query, order)
+    };
     // The sort key's columns: the driving links' copy of it, or the article's own.
     let (sort_at, sort_id) = if driver.is_some() {
         ("f.sort_at", "f.article_id")
     } else {
         ("a.sort_at", "a.id")
     };
-    match (fts(query), order) {
+    match (plan.fts.clone(), order) {
         (Some(fts), ArticleOrder::Relevance) if only_status_filter(query) => {
             // The newest `window` stored matches (FTS5 walks its doclists backwards), ranked
             // inside FTS5 without reading an article; then, best first, the articles, until
@@ -1040,6 +1254,14 @@ fn list_query(
                 .push(TAGS_JSON)
                 .push(", NULL AS rank FROM ");
             match driver {
+                // The candidates the index matched, few (see `plan_match`), then sorted.
+                _ if plan.fts_driven => {
+                    qb.push("(SELECT rowid AS r FROM articles_fts WHERE articles_fts MATCH ")
+                        .push_bind(search.clone().unwrap_or_default())
+                        .push(
+                            ") m CROSS JOIN articles a ON a.rowid = m.r WHERE a.deleted_at IS NULL",
+                        );
+                }
                 // CROSS JOIN: SQLite keeps the links outside, walking them in the page's order.
                 Some(("entity", slug)) => {
                     qb.push(
@@ -1061,7 +1283,7 @@ fn list_query(
                     qb.push("articles a WHERE a.deleted_at IS NULL");
                 }
             }
-            if let Some(fts) = search {
+            if let Some(fts) = search.filter(|_| !plan.fts_driven) {
                 qb.push(
                     " AND a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ",
                 )

@@ -738,7 +738,16 @@ impl super::SqliteStore {
             c.prepare_cached("DELETE FROM article_entities WHERE article_id = ?")?
                 .execute([article_id])?;
             link_article_entities(c, &mut EntityMemo::default(), article_id, extracted, &now)?;
-            super::articles::unlink_excluded_entities(c, article_id)
+            super::articles::unlink_excluded_entities(c, article_id)?;
+            // The full-text row's facets follow the new links (migration 0012).
+            let rowid: Option<i64> = c
+                .prepare_cached("SELECT rowid FROM articles WHERE id = ?")?
+                .query_row([article_id], |row| row.get(0))
+                .optional()?;
+            if let Some(rowid) = rowid {
+                super::articles::reindex_article(c, rowid)?;
+            }
+            Ok(())
         })
         .await?;
         sqlx::query("UPDATE articles SET version = version + 1, updated_at = ? WHERE id = ?")
