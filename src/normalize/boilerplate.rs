@@ -220,7 +220,7 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
     promote_prose_runs(&mut classes, blocks);
-    let lists = lists_after_prose(&classes, blocks);
+    let lists = lists_after_prose(&classes, blocks, stopwords);
     settle_by_context(&mut classes);
 
     let mut region = densest_prose_run(&classes, blocks);
@@ -645,8 +645,14 @@ struct TrailingList {
 /// Lists without links that follow prose: jusText's context rule would drop them whenever page
 /// furniture comes next, and the densest run stops before them, yet they are the article's own
 /// ("What's new:", a table of results written as a list). They join the article after the fact,
-/// so they never pull in what comes after them.
-fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList> {
+/// so they never pull in what comes after them. A list that follows another such list (under its
+/// own heading, past pictures and credits) joins with it: a checklist in sections. An item the
+/// markers remove inside a list stays removed without ending the list.
+fn lists_after_prose(
+    classes: &[Class],
+    blocks: &[RawBlock],
+    stopwords: Option<&WordSet>,
+) -> Vec<TrailingList> {
     let plain_item = |j: usize| {
         blocks[j].kind == LineKind::ListItem
             && blocks[j].links == 0
@@ -661,8 +667,18 @@ fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList
         }
         let start = i;
         let mut items = 0;
+        // An item the markers remove ("Subscribe to our podcast!") between two plain items.
+        let marked_item = |j: usize| {
+            blocks[j].kind == LineKind::ListItem
+                && blocks[j].links == 0
+                && matches!(classes[j], Class::Bad(_))
+                && j + 1 < classes.len()
+                && plain_item(j + 1)
+        };
         while i < classes.len()
-            && (plain_item(i) || classes[i] == Class::Neutral && blocks[i].kind == LineKind::Image)
+            && (plain_item(i)
+                || marked_item(i)
+                || classes[i] == Class::Neutral && blocks[i].kind == LineKind::Image)
         {
             items += usize::from(blocks[i].kind == LineKind::ListItem);
             i += 1;
@@ -672,6 +688,29 @@ fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList
         }
         let mut distance = 0;
         for j in (0..start).rev() {
+            // A list after another of the article's lists (a checklist in sections, each under
+            // its heading) continues the article from the same paragraph.
+            // Its items must read as phrases (stop words at a near-good paragraph's share): a
+            // footer's menus under their headings ("Resources", "Categories") are names.
+            if blocks[j].kind == LineKind::ListItem {
+                let previous = lists
+                    .iter()
+                    .rev()
+                    .find(|l: &&TrailingList| l.anchor < j && j <= l.end);
+                if let Some(anchor) = previous
+                    .map(|l| l.anchor)
+                    .filter(|_| items_are_phrases(&blocks[start..i], stopwords))
+                {
+                    lists.push(TrailingList {
+                        anchor,
+                        members: (j + 1..i)
+                            .filter(|&k| matches!(classes[k], Class::Short | Class::NearGood))
+                            .collect(),
+                        end: i - 1,
+                    });
+                }
+                break;
+            }
             match classes[j] {
                 Class::Good | Class::NearGood => {
                     lists.push(TrailingList {
@@ -685,7 +724,7 @@ fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList
                 }
                 // Nor does a photo credit under a picture ("Source: statista.com").
                 Class::Bad("credit") => {}
-                Class::Short | Class::Neutral if blocks[j].kind != LineKind::ListItem => {
+                Class::Short | Class::Neutral => {
                     distance += blocks[j].chars;
                     if distance > LENGTH_HIGH {
                         break;
@@ -696,6 +735,23 @@ fn lists_after_prose(classes: &[Class], blocks: &[RawBlock]) -> Vec<TrailingList
         }
     }
     lists
+}
+
+/// Whether a list's items, taken together, hold stop words at least at near-good prose's share.
+/// `false` without a stop-word list for the language.
+fn items_are_phrases(blocks: &[RawBlock], stopwords: Option<&WordSet>) -> bool {
+    let Some(list) = stopwords else {
+        return false;
+    };
+    let (words, stops) =
+        blocks
+            .iter()
+            .filter(|b| b.kind == LineKind::ListItem)
+            .fold((0, 0), |(w, s), b| {
+                let (t, n) = stopword_count(&b.text, list);
+                (w + t, s + n)
+            });
+    words > 0 && stops as f32 >= STOPWORDS_LOW * words as f32
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1018,6 +1074,59 @@ mod tests {
         assert_eq!(verdict("The index closed higher."), Verdict::Keep);
         assert_eq!(verdict("Exports grew by four per cent"), Verdict::Keep);
         assert_eq!(verdict("Imports fell by two per cent"), Verdict::Keep);
+    }
+
+    #[test]
+    fn a_checklist_in_sections_is_kept_whole() {
+        let text = "# Planning a wedding\n\n\
+            Planning your wedding can be stressful, so we made a list of what to do and when, \
+            and you can work through it at your own pace with the help of your partner and your \
+            family, whatever the size of the day you have in mind.\n\n\
+            ### A year before\n\n\
+            * Book the venue for the day and the ceremony\n\
+            * Draw up a budget with your partner\n\
+            * Subscribe to our newsletter\n\
+            * Start the guest list for the reception\n\n\
+            ![A venue](https://example.com/venue.jpg)\n\n\
+            Image by a photographer\n\n\
+            ### Six months before\n\n\
+            * Order the cake from a baker you trust\n\
+            * Send the invitations to all of your guests\n\n\
+            ### Resources\n\n\
+            * News Center\n\
+            * Campus Calendar\n\
+            * Special Events\n";
+        let blocks = crate::normalize::blocks::split_blocks(text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let kept = kept_texts(&blocks, &verdicts);
+        for line in [
+            "Start the guest list for the reception",
+            "Six months before",
+            "Order the cake from a baker you trust",
+            "Send the invitations to all of your guests",
+        ] {
+            assert!(kept.contains(&line), "{line} kept: {kept:?}");
+        }
+        // The marker item stays removed; a list of names under the next heading is a menu.
+        for line in [
+            "Subscribe to our newsletter",
+            "News Center",
+            "Special Events",
+        ] {
+            assert!(!kept.contains(&line), "{line} removed: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn list_items_are_phrases_by_their_stop_words() {
+        let blocks = crate::normalize::blocks::split_blocks(
+            "* Order the cake from a baker\n* Send the invitations\n",
+        );
+        let en = stopwords_for("en");
+        assert!(items_are_phrases(&blocks, en));
+        let menu = crate::normalize::blocks::split_blocks("* News Center\n* Campus Calendar\n");
+        assert!(!items_are_phrases(&menu, en));
+        assert!(!items_are_phrases(&blocks, None));
     }
 
     #[test]
