@@ -119,9 +119,15 @@ pub fn extract_entities(
         }
     }
     if tagger::enabled() {
+        // Words of the names found so far: a span of only such words is a short form of one of
+        // them, which linking joins to its name (or leaves alone when it is ambiguous).
+        let mut known: lexicon::FastSet<&str> = lexicon::FastSet::default();
+        for m in &mentions {
+            known.extend((m.from..m.to).map(|i| segs[m.seg].token_text(i)));
+        }
         for (si, seg) in segs.iter().enumerate() {
             if matches!(seg.kind, SegmentKind::Title | SegmentKind::Body) {
-                tagger::find(si, seg, &mut covered[si], &mut mentions);
+                tagger::find(si, seg, &mut covered[si], &mut mentions, &known);
             }
         }
     }

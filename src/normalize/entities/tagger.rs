@@ -1,6 +1,7 @@
 //! A learned tagger for Hindi names, run after the dictionary, the gazetteer and the rules: it
 //! claims only words none of them took ("rules and gazetteer keep the precision; the tagger
-//! brings the recall").
+//! brings the recall"), and leaves a span of only words of names they found to linking (a
+//! short form, joined to its name or left alone when ambiguous).
 //!
 //! The model (`data/tagger/hindi.bin`, written by `tools/train_hindi_tagger.py` from the fitting
 //! part of the HiNER dev half, CC BY-SA 4.0; see `data/tagger/README.md`) is a greedy averaged
@@ -17,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::LazyLock;
 
 use super::fold::fold_char;
+use super::lexicon::FastSet;
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -396,7 +398,13 @@ fn kind_of(tag: u8) -> EntityType {
 
 /// Tags the Devanagari sentences of segment `si` and claims the confident spans whose words are
 /// all still unclaimed.
-pub(super) fn find(si: usize, seg: &Segment, covered: &mut [bool], mentions: &mut Vec<Mention>) {
+pub(super) fn find(
+    si: usize,
+    seg: &Segment,
+    covered: &mut [bool],
+    mentions: &mut Vec<Mention>,
+    known: &FastSet<&str>,
+) {
     let Some(model) = TAGGER.as_ref() else {
         return;
     };
@@ -442,6 +450,10 @@ pub(super) fn find(si: usize, seg: &Segment, covered: &mut [bool], mentions: &mu
             i = j;
             let devanagari = |k: usize| seg.tokens[k].script == Script::Devanagari;
             if !devanagari(from) || !devanagari(to - 1) || covered[from..to].iter().any(|&c| c) {
+                continue;
+            }
+            // A short form of a name found by the stages before: linking's to judge.
+            if (from..to).all(|k| known.contains(seg.token_text(k))) {
                 continue;
             }
             let span = from - base..to - base;
