@@ -16,10 +16,11 @@ filter is always O and is not scored (the filter's words were never inside a nam
 Spans get a confidence: the mean, over their words, of the margin between the best and the
 second-best allowed tag. The cut is chosen on held-out documents of the fitting part (a quarter
 of its blocks of eight documents; the checking part is never read), as the lowest cut at which
-the spans kept there reach precision 0.90; spans none of whose words was seen inside a name in
-the training documents get their own, separately chosen cut (a new word is the tagger's
-riskiest guess). The model written is then trained on the whole fitting part with the same
-epochs.
+the spans kept there reach precision 0.90. A span none of whose words was inside a name in at
+least half of its occurrences in the training documents (new words, or words mostly written
+outside names: "राज्य सरकार") is the tagger's riskiest guess: it is dropped (TAGGER_NEW_SPANS=cut
+gives such spans a cut of their own, chosen the same way). The model written is then trained on
+the whole fitting part with the same epochs.
 
 Data: HiNER (Murthy et al., LREC 2022; cfiltnlp/HiNER, validation split, CC BY-SA 4.0), the
 developers' half in ../shared/devset/ner/hiner-dev.conll. Fitting part: documents whose number n
