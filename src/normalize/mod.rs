@@ -35,6 +35,8 @@ use time::OffsetDateTime;
 
 pub use article::*;
 pub use edit::{clean_edited_blocks, clean_edited_line, measure_edit, script_code, EditedText};
+#[doc(hidden)]
+pub use entities::set_hindi_tagger;
 pub use entities::{extract_entities, transliteration_key, DictionaryEntry, EntityDictionary};
 pub use error::NormalizeError;
 pub use html::normalize_html;

@@ -335,7 +335,15 @@ impl Lexicon {
             devanagari_heads: [(0, 0); 128],
             letter_name_chars: 0,
         };
-        let hindi_common = phrase_set(HINDI_COMMON_WORDS);
+        // Also as papers spell them without nukta or with the other vowel length ("अखबार" for
+        // "अख़बार"), when that spelling is no gazetteer name.
+        let mut hindi_common = phrase_set(HINDI_COMMON_WORDS);
+        let folded_common: Vec<String> = hindi_common
+            .iter()
+            .map(|w| fold(w))
+            .filter(|f| !hindi_common.contains(f) && !seen.contains(f))
+            .collect();
+        hindi_common.extend(folded_common);
         let mut exact: FastMap<String, flag::Flags> = FastMap::default();
         let mark = |map: &mut FastMap<String, flag::Flags>,
                     words: &mut dyn Iterator<Item = &str>,

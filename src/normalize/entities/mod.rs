@@ -7,9 +7,11 @@
 //!    states, GeoNames cities) claim their aliases;
 //! 3. rules find the rest ([`rules`]): Devanagari names after title cues, before organization
 //!    and place words, spelled acronyms; Latin capitalized runs;
-//! 4. mentions are grouped, short forms joined to full names, and names in other scripts
+//! 4. a learned tagger ([`tagger`], trained on HiNER) claims Devanagari names in words nothing
+//!    above took;
+//! 5. mentions are grouped, short forms joined to full names, and names in other scripts
 //!    linked by transliteration key ([`link`]);
-//! 5. each entity gets its name, key, surface forms, mention count, position and salience.
+//! 6. each entity gets its name, key, surface forms, mention count, position and salience.
 
 mod dictionary;
 mod fold;
@@ -17,10 +19,13 @@ mod key;
 mod lexicon;
 mod link;
 mod rules;
+mod tagger;
 mod text;
 
 pub use dictionary::{DictionaryEntry, EntityDictionary};
 pub use key::transliteration_key;
+#[doc(hidden)]
+pub use tagger::set_hindi_tagger;
 
 use self::dictionary::find_on_tokens_folded;
 use self::lexicon::LEXICON;
@@ -111,6 +116,19 @@ pub fn extract_entities(
                 &common_acronyms,
                 &gazetteer_places[si],
             );
+        }
+    }
+    if tagger::enabled() {
+        // Words of the names found so far: a span of only such words is a short form of one of
+        // them, which linking joins to its name (or leaves alone when it is ambiguous).
+        let mut known: lexicon::FastSet<&str> = lexicon::FastSet::default();
+        for m in &mentions {
+            known.extend((m.from..m.to).map(|i| segs[m.seg].token_text(i)));
+        }
+        for (si, seg) in segs.iter().enumerate() {
+            if matches!(seg.kind, SegmentKind::Title | SegmentKind::Body) {
+                tagger::find(si, seg, &mut covered[si], &mut mentions, &known);
+            }
         }
     }
 

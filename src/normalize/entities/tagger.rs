@@ -1,0 +1,528 @@
+//! A learned tagger for Hindi names, run after the dictionary, the gazetteer and the rules: it
+//! claims only words none of them took ("rules and gazetteer keep the precision; the tagger
+//! brings the recall"), and leaves a span of only words of names they found to linking (a
+//! short form, joined to its name or left alone when ambiguous).
+//!
+//! The model (`data/tagger/hindi.bin`, written by `tools/train_hindi_tagger.py` from the fitting
+//! part of the HiNER dev half, CC BY-SA 4.0; see `data/tagger/README.md`) is a greedy averaged
+//! perceptron over BIO tags for persons, places and organizations. Words and affixes are hashed
+//! with 32-bit FNV-1a and every feature keyed exactly as the script keys it; a word of the Hindi
+//! common-word filter is always outside a name. A span is kept when the mean margin of its words
+//! (best tag against the second best) reaches the script's cut, and only when one of its words
+//! was mostly seen inside names in training (the model file can also give such spans a cut of
+//! their own; the script's default leaves them out).
+//!
+//! Linear in the text: each sentence is tagged once, left to right, in pieces of at most
+//! [`MAX_SENTENCE`] words; one table look-up per feature.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::LazyLock;
+
+use super::fold::fold_char;
+use super::lexicon::FastSet;
+use super::text::{Script, Segment};
+use super::{Mention, Origin};
+use crate::normalize::article::EntityType;
+
+const MODEL: &[u8] = include_bytes!("../../../data/tagger/hindi.bin");
+const MAGIC: &[u8] = b"NDHTAG01";
+
+/// Words tagged in one piece; a longer run without a sentence break is cut.
+pub(super) const MAX_SENTENCE: usize = 200;
+
+/// Tags: O, then B- and I- of persons, places and organizations.
+const NT: usize = 7;
+
+/// Word classes (bits of the model's class table); see the training script.
+mod class {
+    pub const COMMON: u16 = 32;
+    pub const SEEN_IN_NAME: u16 = 2048;
+}
+
+// Feature templates, as numbered by the training script.
+const T_BIAS: u8 = 1;
+const T_W: u8 = 2;
+const T_P1: u8 = 3;
+const T_S1: u8 = 6;
+const T_PW: u8 = 10;
+const T_NW: u8 = 11;
+const T_PW2: u8 = 12;
+const T_NW2: u8 = 13;
+const T_PS2: u8 = 14;
+const T_PS3: u8 = 15;
+const T_NS2: u8 = 16;
+const T_NS3: u8 = 17;
+const T_CW: u8 = 18;
+const T_CPW: u8 = 19;
+const T_CNW: u8 = 20;
+const T_CPW2: u8 = 21;
+const T_CNW2: u8 = 22;
+const T_SHAPE: u8 = 23;
+const T_PT: u8 = 24;
+const T_PT2: u8 = 25;
+const T_PTW: u8 = 26;
+const T_BREAK: u8 = 27;
+const T_WNW: u8 = 28;
+const T_PWW: u8 = 29;
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turns the tagger on or off for the whole process: for measuring what it adds
+/// (`examples/ner_eval.rs --no-tagger`); the server never calls it.
+#[doc(hidden)]
+pub fn set_hindi_tagger(enabled: bool) {
+    ENABLED.store(enabled, Ordering::Relaxed);
+}
+
+pub(super) fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+const FNV_OFFSET: u32 = 0x811C_9DC5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+#[inline]
+fn fnv_bytes(mut h: u32, data: &[u8]) -> u32 {
+    for &b in data {
+        h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+fn fnv1a(data: &[u8]) -> u32 {
+    fnv_bytes(FNV_OFFSET, data)
+}
+
+/// A feature's key: the template byte through one FNV-1a step, then each value mixed in with a
+/// multiply and a shift (the training script's `feat`); never 0.
+#[inline]
+fn feat(template: u8, values: &[u32]) -> u32 {
+    let mut h = (FNV_OFFSET ^ u32::from(template)).wrapping_mul(FNV_PRIME);
+    for &v in values {
+        h = (h ^ v).wrapping_mul(0x9E37_79B1);
+        h ^= h >> 16;
+    }
+    h.max(1)
+}
+
+/// An open-addressing table keyed by a (non-zero) hash, each key beside its value (one cache
+/// line a look-up), about two thirds full.
+struct Table<V> {
+    slots: Vec<(u32, V)>,
+    shift: u32,
+}
+
+impl<V: Copy + Default> Table<V> {
+    fn new(entries: Vec<(u32, V)>) -> Table<V> {
+        let bits = (entries.len() * 3 / 2)
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros();
+        let size = 1usize << bits;
+        let mut table = Table {
+            slots: vec![(0, V::default()); size],
+            shift: 32 - bits,
+        };
+        for (k, v) in entries {
+            if k == 0 {
+                continue;
+            }
+            let mut i = table.slot(k);
+            while table.slots[i].0 != 0 && table.slots[i].0 != k {
+                i = (i + 1) & (size - 1);
+            }
+            table.slots[i] = (k, v);
+        }
+        table
+    }
+
+    #[inline]
+    fn slot(&self, key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u32) -> Option<&V> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            match &self.slots[i] {
+                (0, _) => return None,
+                (k, v) if *k == key => return Some(v),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
+struct Model {
+    scale: i64,
+    /// Cuts on a span's mean margin, in hundredths: with a word seen in a name, without.
+    cut_seen: i64,
+    cut_new: i64,
+    classes: Table<u16>,
+    weights: Table<[i16; NT]>,
+}
+
+/// Reads the model file; `None` if it is malformed (then the tagger finds nothing).
+fn parse(bytes: &[u8]) -> Option<Model> {
+    let mut at = bytes.strip_prefix(MAGIC)?;
+    let mut u32_ = || -> Option<u32> {
+        let (head, rest) = at.split_first_chunk::<4>()?;
+        at = rest;
+        Some(u32::from_le_bytes(*head))
+    };
+    let version = u32_()?;
+    let scale = u32_()?;
+    let cut_seen = u32_()?;
+    let cut_new = u32_()?;
+    let n_classes = u32_()? as usize;
+    if version != 1 || scale == 0 {
+        return None;
+    }
+    let mut classes = Vec::with_capacity(n_classes.min(1 << 20));
+    for _ in 0..n_classes {
+        let (row, rest) = at.split_first_chunk::<6>()?;
+        at = rest;
+        let h = u32::from_le_bytes([row[0], row[1], row[2], row[3]]);
+        classes.push((h, u16::from_le_bytes([row[4], row[5]])));
+    }
+    let (n, rest) = at.split_first_chunk::<4>()?;
+    at = rest;
+    let n_features = u32::from_le_bytes(*n) as usize;
+    let mut weights = Vec::with_capacity(n_features.min(1 << 22));
+    for _ in 0..n_features {
+        let (head, rest) = at.split_first_chunk::<5>()?;
+        at = rest;
+        let key = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        let mask = head[4];
+        let mut row = [0i16; NT];
+        for (k, w) in row.iter_mut().enumerate() {
+            if mask & (1 << k) != 0 {
+                let (v, rest) = at.split_first_chunk::<2>()?;
+                at = rest;
+                *w = i16::from_le_bytes(*v);
+            }
+        }
+        weights.push((key, row));
+    }
+    Some(Model {
+        scale: i64::from(scale),
+        cut_seen: i64::from(cut_seen),
+        cut_new: i64::from(cut_new),
+        classes: Table::new(classes),
+        weights: Table::new(weights),
+    })
+}
+
+static TAGGER: LazyLock<Option<Model>> = LazyLock::new(|| parse(MODEL));
+
+/// What the features need of one word, computed once.
+#[derive(Default, Clone, Copy)]
+struct Word {
+    hash: u32,
+    prefix: [u32; 3],
+    suffix: [u32; 4],
+    class: u16,
+    shape: u32,
+}
+
+fn word(model: &Model, text: &str, buf: &mut String) -> Word {
+    let folded: &str = if super::fold::needs_fold(text) {
+        buf.clear();
+        buf.extend(text.chars().filter_map(fold_char));
+        buf
+    } else {
+        text
+    };
+    let bytes = folded.as_bytes();
+    let mut w = Word::default();
+    // Prefixes: the hash state after the first 1, 2, 3 characters (the whole word if shorter).
+    let mut h = FNV_OFFSET;
+    let mut chars = 0usize;
+    let (mut latin, mut digit, mut all_digit) = (false, false, true);
+    for (i, c) in folded.char_indices() {
+        h = fnv_bytes(h, &bytes[i..i + c.len_utf8()]);
+        if chars < 3 {
+            w.prefix[chars] = h;
+        }
+        chars += 1;
+        latin |= c.is_ascii_alphabetic();
+        let d = c.is_numeric();
+        digit |= d;
+        all_digit &= d;
+    }
+    w.hash = h;
+    for k in chars..3 {
+        w.prefix[k] = h;
+    }
+    // Suffixes: the last 1..=4 characters.
+    let mut starts = [0usize; 4];
+    let mut n = 0;
+    for (i, _) in folded.char_indices().rev().take(4) {
+        starts[n] = i;
+        n += 1;
+    }
+    for (k, s) in w.suffix.iter_mut().enumerate() {
+        let from = if k < n { starts[k] } else { 0 };
+        *s = fnv1a(&bytes[from..]);
+    }
+    w.class = model.classes.get(w.hash.max(1)).copied().unwrap_or(0);
+    if w.hash == 0 {
+        w.class = 0;
+    }
+    let bucket = match chars {
+        0..=2 => 0,
+        3..=4 => 1,
+        5..=7 => 2,
+        _ => 3,
+    };
+    w.shape = (u32::from(latin) | u32::from(digit) << 1 | u32::from(all_digit && chars > 0) << 2)
+        << 2
+        | bucket;
+    w
+}
+
+/// Whether tag `t` may follow `prev`: an I- tag only after the B- or I- of its type.
+#[inline]
+fn allowed(prev: usize, t: usize) -> bool {
+    t == 0 || t % 2 == 1 || prev == t || prev + 1 == t
+}
+
+/// Tags and margins of one sentence's words.
+fn decode(
+    model: &Model,
+    words: &[Word],
+    breaks: &[bool],
+    tags: &mut Vec<u8>,
+    margins: &mut Vec<i32>,
+) {
+    tags.clear();
+    margins.clear();
+    let n = words.len();
+    let hash = |k: isize| -> u32 {
+        if k < 0 {
+            1
+        } else {
+            words.get(k as usize).map_or(2, |w| w.hash)
+        }
+    };
+    let class = |k: isize| -> u32 {
+        if k < 0 {
+            0x8000
+        } else {
+            words
+                .get(k as usize)
+                .map_or(0x8000, |w| u32::from(w.class & !class::SEEN_IN_NAME))
+        }
+    };
+    let suffix = |k: isize, j: usize| -> u32 {
+        if k < 0 {
+            0
+        } else {
+            words.get(k as usize).map_or(0, |w| w.suffix[j])
+        }
+    };
+    let (mut prev, mut prev2) = (0usize, 0usize);
+    for i in 0..n {
+        let w = &words[i];
+        if w.class & class::COMMON != 0 {
+            tags.push(0);
+            margins.push(0);
+            (prev2, prev) = (prev, 0);
+            continue;
+        }
+        let k = i as isize;
+        let keys = [
+            feat(T_BIAS, &[]),
+            feat(T_W, &[w.hash]),
+            feat(T_P1, &[w.prefix[0]]),
+            feat(T_P1 + 1, &[w.prefix[1]]),
+            feat(T_P1 + 2, &[w.prefix[2]]),
+            feat(T_S1, &[w.suffix[0]]),
+            feat(T_S1 + 1, &[w.suffix[1]]),
+            feat(T_S1 + 2, &[w.suffix[2]]),
+            feat(T_S1 + 3, &[w.suffix[3]]),
+            feat(T_PW, &[hash(k - 1)]),
+            feat(T_NW, &[hash(k + 1)]),
+            feat(T_PW2, &[hash(k - 2)]),
+            feat(T_NW2, &[hash(k + 2)]),
+            feat(T_PS2, &[suffix(k - 1, 1)]),
+            feat(T_PS3, &[suffix(k - 1, 2)]),
+            feat(T_NS2, &[suffix(k + 1, 1)]),
+            feat(T_NS3, &[suffix(k + 1, 2)]),
+            feat(T_CW, &[class(k)]),
+            feat(T_CPW, &[class(k - 1)]),
+            feat(T_CNW, &[class(k + 1)]),
+            feat(T_CPW2, &[class(k - 2)]),
+            feat(T_CNW2, &[class(k + 2)]),
+            feat(T_SHAPE, &[w.shape]),
+            feat(T_BREAK, &[if i == 0 { 2 } else { u32::from(breaks[i]) }]),
+            feat(T_WNW, &[w.hash, hash(k + 1)]),
+            feat(T_PWW, &[hash(k - 1), w.hash]),
+            feat(T_PT, &[prev as u32]),
+            feat(T_PT2, &[prev as u32, prev2 as u32]),
+            feat(T_PTW, &[prev as u32, w.hash]),
+        ];
+        let mut scores = [0i32; NT];
+        for key in keys {
+            if let Some(row) = model.weights.get(key) {
+                for (s, &r) in scores.iter_mut().zip(row) {
+                    *s += i32::from(r);
+                }
+            }
+        }
+        let mut best = 0;
+        for t in 1..NT {
+            if allowed(prev, t) && scores[t] > scores[best] {
+                best = t;
+            }
+        }
+        let second = (0..NT)
+            .filter(|&t| t != best && allowed(prev, t))
+            .map(|t| scores[t])
+            .max()
+            .unwrap_or(scores[best]);
+        tags.push(best as u8);
+        margins.push(scores[best] - second);
+        (prev2, prev) = (prev, best);
+    }
+}
+
+fn kind_of(tag: u8) -> EntityType {
+    match (tag - 1) / 2 {
+        0 => EntityType::Person,
+        1 => EntityType::Place,
+        _ => EntityType::Organization,
+    }
+}
+
+/// Tags the Devanagari sentences of segment `si` and claims the confident spans whose words are
+/// all still unclaimed.
+pub(super) fn find(
+    si: usize,
+    seg: &Segment,
+    covered: &mut [bool],
+    mentions: &mut Vec<Mention>,
+    known: &FastSet<&str>,
+) {
+    let Some(model) = TAGGER.as_ref() else {
+        return;
+    };
+    let n = seg.tokens.len();
+    let mut words: Vec<Word> = Vec::new();
+    let mut breaks: Vec<bool> = Vec::new();
+    let (mut tags, mut margins) = (Vec::new(), Vec::new());
+    let mut buf = String::new();
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        while end < n && end - start < MAX_SENTENCE && !seg.tokens[end].sentence_start {
+            end += 1;
+        }
+        let sentence = start..end;
+        start = end;
+        let has_uncovered_devanagari = sentence
+            .clone()
+            .any(|i| !covered[i] && seg.tokens[i].script == Script::Devanagari);
+        if !has_uncovered_devanagari {
+            continue;
+        }
+        words.clear();
+        breaks.clear();
+        for i in sentence.clone() {
+            words.push(word(model, seg.token_text(i), &mut buf));
+            breaks.push(seg.tokens[i].break_before);
+        }
+        decode(model, &words, &breaks, &mut tags, &mut margins);
+        let base = sentence.start;
+        let mut i = 0;
+        while i < tags.len() {
+            let t = tags[i];
+            if t == 0 {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < tags.len() && tags[j] == t + u8::from(t % 2 == 1) {
+                j += 1;
+            }
+            let (from, to) = (base + i, base + j);
+            i = j;
+            let devanagari = |k: usize| seg.tokens[k].script == Script::Devanagari;
+            if !devanagari(from) || !devanagari(to - 1) || covered[from..to].iter().any(|&c| c) {
+                continue;
+            }
+            // A short form of a name found by the stages before: linking's to judge.
+            if (from..to).all(|k| known.contains(seg.token_text(k))) {
+                continue;
+            }
+            let span = from - base..to - base;
+            let seen = words[span.clone()]
+                .iter()
+                .any(|w| w.class & class::SEEN_IN_NAME != 0);
+            let cut = if seen { model.cut_seen } else { model.cut_new };
+            let sum: i64 = margins[span.clone()].iter().map(|&m| i64::from(m)).sum();
+            if sum * 100 < cut * span.len() as i64 * model.scale {
+                continue;
+            }
+            covered[from..to].iter_mut().for_each(|c| *c = true);
+            mentions.push(Mention {
+                seg: si,
+                from,
+                to,
+                kind: kind_of(t),
+                origin: Origin::Found,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rust decodes as the training script does: the tags and margins it wrote with the model.
+    #[test]
+    fn decodes_as_the_training_script() {
+        let model = TAGGER.as_ref().expect("the model file parses");
+        let text = include_str!("../../../data/tagger/selftest.tsv");
+        const TAGS: [&str; NT] = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"];
+        let mut sentences: Vec<Vec<(&str, bool, &str, i32)>> = vec![Vec::new()];
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if line.is_empty() {
+                sentences.push(Vec::new());
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let last = sentences.last_mut().expect("a sentence");
+            last.push((
+                cols[0],
+                cols[1] == "1",
+                cols[2],
+                cols[3].parse().expect("margin"),
+            ));
+        }
+        let mut buf = String::new();
+        let (mut tags, mut margins) = (Vec::new(), Vec::new());
+        let mut checked = 0;
+        for s in sentences.iter().filter(|s| !s.is_empty()) {
+            let words: Vec<Word> = s.iter().map(|w| word(model, w.0, &mut buf)).collect();
+            let breaks: Vec<bool> = s.iter().map(|w| w.1).collect();
+            decode(model, &words, &breaks, &mut tags, &mut margins);
+            for (k, w) in s.iter().enumerate() {
+                assert_eq!(TAGS[usize::from(tags[k])], w.2, "{} in {s:?}", w.0);
+                assert_eq!(margins[k], w.3, "{}", w.0);
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked} words checked");
+    }
+
+    #[test]
+    fn a_malformed_model_is_no_model() {
+        assert!(parse(b"").is_none());
+        assert!(parse(&MODEL[..MODEL.len() / 2]).is_none());
+        assert!(parse(MODEL).is_some());
+    }
+}
