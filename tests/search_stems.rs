@@ -174,9 +174,9 @@ async fn articles_stored_before_the_stems_are_found_by_them_after_the_upgrade() 
     upgraded.stop().await;
 }
 
-/// Every query the document allows is answered: `OR` alone is the word, a search of exclusions
-/// only lists every article without them (newest first, with time cursors), and a prefix too
-/// short to be one is the word as written.
+// Every query the document allows is answered: `OR` alone is the word, a search of exclusions
+// only lists every article without them (newest first, with time cursors), and a prefix too
+// short to be one is the word as written.
 common::backends!(every_search_with_a_letter_is_answered);
 async fn every_search_with_a_letter_is_answered() {
     let app = spawn_app().await;
