@@ -227,25 +227,6 @@ struct Word {
     shape: u32,
 }
 
-/// A span cut the model file writes as "never" (spans of that kind are dropped).
-const NEVER: i64 = 0xFFFF_FFFF;
-
-/// A word's classes alone (what [`word`] reads into `Word::class`), without its features.
-fn class_of(model: &Model, text: &str, buf: &mut String) -> u16 {
-    let folded: &str = if super::fold::needs_fold(text) {
-        buf.clear();
-        buf.extend(text.chars().filter_map(fold_char));
-        buf
-    } else {
-        text
-    };
-    model
-        .classes
-        .get(fnv1a(folded.as_bytes()).max(1))
-        .copied()
-        .unwrap_or(0)
-}
-
 fn word(model: &Model, text: &str, buf: &mut String) -> Word {
     let folded: &str = if super::fold::needs_fold(text) {
         buf.clear();
@@ -445,17 +426,6 @@ pub(super) fn find(
             .clone()
             .any(|i| !covered[i] && seg.tokens[i].script == Script::Devanagari);
         if !has_uncovered_devanagari {
-            continue;
-        }
-        // When spans without a word seen in a name are never kept (the model's `cut_new` is
-        // the file's "never"), a sentence none of whose free words was seen in one can yield
-        // no span: skipped before its features are computed.
-        if model.cut_new == NEVER
-            && !sentence.clone().any(|i| {
-                !covered[i]
-                    && class_of(model, seg.token_text(i), &mut buf) & class::SEEN_IN_NAME != 0
-            })
-        {
             continue;
         }
         words.clear();
