@@ -125,7 +125,14 @@ impl SqliteStore {
         query: &ArticleQuery,
         window: u32,
     ) -> StoreResult<Page<ArticleSummary>> {
-        let order = query.order.unwrap_or(ArticleOrder::NewestFirst);
+        let order = match query.order.unwrap_or(ArticleOrder::NewestFirst) {
+            // A search of exclusions only has nothing to rank by (the API lists it newest
+            // first); its exclusion is applied on the time-ordered path only.
+            ArticleOrder::Relevance if query.search.as_ref().is_some_and(|s| s.excludes_only()) => {
+                ArticleOrder::NewestFirst
+            }
+            order => order,
+        };
         let limit = query.limit.max(1) as usize;
         let cursor_fits = match &query.after {
             None => true,
@@ -1726,6 +1733,34 @@ mod tests {
         assert_eq!((page.items.len(), page.has_more), (2, true));
         drafts.limit = 100;
         assert_eq!(store.list_articles(&drafts).await.unwrap().items.len(), 10);
+    }
+
+    #[tokio::test]
+    async fn a_search_of_exclusions_only_asked_by_relevance_is_listed_newest_first() {
+        let store = store_with_harbour_articles().await;
+        // With a filter too: the filter's facet alone would be ranked, the exclusion lost.
+        for (order, language) in [
+            (ArticleOrder::Relevance, None),
+            (ArticleOrder::Relevance, Some("en".to_owned())),
+            (ArticleOrder::NewestFirst, Some("en".to_owned())),
+        ] {
+            let query = ArticleQuery {
+                search: SearchExpr::parse("-harbour").ok(),
+                order: Some(order),
+                language,
+                limit: 100,
+                ..ArticleQuery::default()
+            };
+            let page = store.list_articles(&query).await.unwrap();
+            // Stories 5, 10 and 20 never name the harbour.
+            let rowids: Vec<i64> = page.items.iter().map(|a| a.rowid).collect();
+            assert_eq!(rowids.len(), 3, "{order:?}: {rowids:?}");
+            assert!(
+                rowids.windows(2).all(|w| w[0] > w[1]),
+                "{order:?}: {rowids:?}"
+            );
+            assert!(page.items.iter().all(|a| a.rank.is_none()), "{order:?}");
+        }
     }
 
     #[tokio::test]
