@@ -5,29 +5,8 @@
 
 mod common;
 
-use common::{english_article, spawn_app};
+use common::{english_article, spawn_app, FIXTURE};
 use serde_json::{json, Value};
-
-const FIXTURE: &str = include_str!("fixtures/abplive-putin-kim.txt");
-
-/// Every page of a list, walked by its `next` links, as ids.
-async fn walk(app: &common::TestApp, path: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut next = Some(path.to_owned());
-    while let Some(path) = next {
-        let page = app.get_json(&path).await;
-        ids.extend(
-            page["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| a["id"].as_str().unwrap().to_owned()),
-        );
-        next = page["next"].as_str().map(str::to_owned);
-        assert!(ids.len() <= 100, "the cursor did not move on: {path}");
-    }
-    ids
-}
 
 common::backends!(filtered_lists_are_exact_in_order_and_follow_date_changes);
 async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
@@ -51,7 +30,7 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
     }
     // What every filter is checked against: each article whole.
     let mut all: Vec<Value> = Vec::new();
-    for id in walk(&app, "/v1/articles?limit=100").await {
+    for id in app.walk("/v1/articles?limit=100").await {
         all.push(app.get_json(&format!("/v1/articles/{id}")).await);
     }
     assert_eq!(all.len(), 31);
@@ -105,18 +84,16 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
                 .collect();
             for limit in [2, 3, 100] {
                 assert_eq!(
-                    walk(app, &format!("/v1/articles?{query}&limit={limit}")).await,
+                    app.walk(&format!("/v1/articles?{query}&limit={limit}"))
+                        .await,
                     newest,
                     "{query}, limit {limit}"
                 );
             }
             let oldest: Vec<String> = newest.iter().rev().cloned().collect();
             assert_eq!(
-                walk(
-                    app,
-                    &format!("/v1/articles?{query}&sort=published_at&limit=3")
-                )
-                .await,
+                app.walk(&format!("/v1/articles?{query}&sort=published_at&limit=3"))
+                    .await,
                 oldest,
                 "{query}, oldest first"
             );
@@ -140,8 +117,10 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
     assert!(check("until=2024-03-09&lang=en".into()).await > 0);
 
     // A new date moves the article in its tag's and entity's lists at once.
-    let oldest_alpha =
-        walk(&app, "/v1/articles?tag=alpha&sort=published_at&limit=1").await[0].clone();
+    let oldest_alpha = app
+        .walk("/v1/articles?tag=alpha&sort=published_at&limit=1")
+        .await[0]
+        .clone();
     let response = app
         .client
         .patch(app.url(&format!("/v1/articles/{oldest_alpha}")))
@@ -152,11 +131,14 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(
-        walk(&app, "/v1/articles?tag=alpha&limit=1").await[0],
+        app.walk("/v1/articles?tag=alpha&limit=1").await[0],
         oldest_alpha
     );
     // And in an entity's list: the Hindi article moves behind the English ones' dates.
-    let hindi = walk(&app, &format!("/v1/articles?entity={entity}&limit=1")).await[0].clone();
+    let hindi = app
+        .walk(&format!("/v1/articles?entity={entity}&limit=1"))
+        .await[0]
+        .clone();
     let response = app
         .client
         .patch(app.url(&format!("/v1/articles/{hindi}")))
@@ -167,15 +149,12 @@ async fn filtered_lists_are_exact_in_order_and_follow_date_changes() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(
-        walk(
-            &app,
-            &format!("/v1/articles?entity={entity}&until=2001-01-02")
-        )
-        .await,
+        app.walk(&format!("/v1/articles?entity={entity}&until=2001-01-02"))
+            .await,
         [hindi]
     );
     assert_eq!(
-        walk(&app, "/v1/articles?tag=alpha&since=2025-12-01").await,
+        app.walk("/v1/articles?tag=alpha&since=2025-12-01").await,
         [oldest_alpha]
     );
     app.stop().await;

@@ -11,29 +11,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{spawn_app, TestApp};
+use common::{spawn_app, TestApp, FIXTURE};
 use serde_json::{json, Value};
-
-const FIXTURE: &str = include_str!("fixtures/abplive-putin-kim.txt");
-
-/// Every page of a list, walked by its `next` links, as ids.
-async fn walk(app: &TestApp, path: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut next = Some(path.to_owned());
-    while let Some(path) = next {
-        let page = app.get_json(&path).await;
-        ids.extend(
-            page["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| a["id"].as_str().unwrap().to_owned()),
-        );
-        next = page["next"].as_str().map(str::to_owned);
-        assert!(ids.len() <= 200, "the cursor did not move on: {path}");
-    }
-    ids
-}
 
 /// An English article naming some of the desk's entities, in a tag, from a source.
 fn article(n: usize, tag: &str, names: &[&str], source: &str) -> Value {
@@ -155,7 +134,8 @@ async fn desk() -> Desk {
         hindi,
     };
     assert_eq!(
-        walk(&desk.app, &format!("/v1/articles?entity={}", desk.quorra))
+        desk.app
+            .walk(&format!("/v1/articles?entity={}", desk.quorra))
             .await
             .len(),
         6,
@@ -168,7 +148,7 @@ impl Desk {
     /// Checks every filtered page against the filters' own lists.
     async fn agree(&self, context: &str) {
         let app = &self.app;
-        let everything = walk(app, "/v1/articles?limit=100").await;
+        let everything = app.walk("/v1/articles?limit=100").await;
         let mut filters: Vec<Vec<String>> = vec![
             vec!["tag=alpha".into()],
             vec!["tag=beta".into()],
@@ -193,7 +173,8 @@ impl Desk {
             // The truth: each filter alone, over the links or the articles' own columns.
             let mut truth: Option<BTreeSet<String>> = None;
             for one in filter {
-                let listed: BTreeSet<String> = walk(app, &format!("/v1/articles?{one}&limit=100"))
+                let listed: BTreeSet<String> = app
+                    .walk(&format!("/v1/articles?{one}&limit=100"))
                     .await
                     .into_iter()
                     .collect();
@@ -213,7 +194,7 @@ impl Desk {
             };
             if filter.len() > 1 {
                 assert_eq!(
-                    walk(app, &format!("/v1/articles?{joined}&limit=2")).await,
+                    app.walk(&format!("/v1/articles?{joined}&limit=2")).await,
                     in_order(&truth),
                     "{context}: {joined}"
                 );
@@ -226,14 +207,15 @@ impl Desk {
                 "पुतिन",
             ] {
                 let q_enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-                let found: BTreeSet<String> =
-                    walk(app, &format!("/v1/articles?q={q_enc}&limit=100"))
-                        .await
-                        .into_iter()
-                        .collect();
+                let found: BTreeSet<String> = app
+                    .walk(&format!("/v1/articles?q={q_enc}&limit=100"))
+                    .await
+                    .into_iter()
+                    .collect();
                 let expected: BTreeSet<String> = found.intersection(&truth).cloned().collect();
-                let ranked: Vec<String> =
-                    walk(app, &format!("/v1/articles?q={q_enc}&{joined}&limit=3")).await;
+                let ranked: Vec<String> = app
+                    .walk(&format!("/v1/articles?q={q_enc}&{joined}&limit=3"))
+                    .await;
                 assert_eq!(
                     ranked.iter().cloned().collect::<BTreeSet<_>>(),
                     expected,
@@ -241,10 +223,9 @@ impl Desk {
                 );
                 assert_eq!(ranked.len(), expected.len(), "{context}: q={q}&{joined}");
                 assert_eq!(
-                    walk(
-                        app,
-                        &format!("/v1/articles?q={q_enc}&{joined}&sort=-published_at&limit=2")
-                    )
+                    app.walk(&format!(
+                        "/v1/articles?q={q_enc}&{joined}&sort=-published_at&limit=2"
+                    ))
                     .await,
                     in_order(&expected),
                     "{context}: q={q}&{joined}, newest first"
@@ -269,7 +250,10 @@ impl Desk {
 
     /// The id of the newest article of a list.
     async fn first_of(&self, query: &str) -> String {
-        walk(&self.app, &format!("/v1/articles?{query}&limit=100")).await[0].clone()
+        self.app
+            .walk(&format!("/v1/articles?{query}&limit=100"))
+            .await[0]
+            .clone()
     }
 }
 
@@ -350,7 +334,8 @@ async fn filtered_searches_agree_after_entities_are_merged() {
     assert_eq!(response.status(), 200);
     // Articles that named only Mark Tellis are now Jane Quorra's too.
     assert_eq!(
-        walk(&desk.app, &format!("/v1/articles?entity={}", desk.quorra))
+        desk.app
+            .walk(&format!("/v1/articles?entity={}", desk.quorra))
             .await
             .len(),
         8
@@ -373,7 +358,8 @@ async fn filtered_searches_agree_after_entities_are_merged() {
         ..desk
     };
     assert_eq!(
-        walk(&desk.app, &format!("/v1/articles?entity={}", desk.quorra))
+        desk.app
+            .walk(&format!("/v1/articles?entity={}", desk.quorra))
             .await
             .len(),
         8
@@ -391,7 +377,8 @@ async fn filtered_searches_agree_after_reprocessing() {
     let id = desk.first_of("q=varga").await;
     let slug = late["slug"].as_str().unwrap().to_owned();
     assert!(
-        walk(&desk.app, &format!("/v1/articles?entity={slug}"))
+        desk.app
+            .walk(&format!("/v1/articles?entity={slug}"))
             .await
             .is_empty(),
         "no article is linked to the new entity before reprocessing"
@@ -406,7 +393,8 @@ async fn filtered_searches_agree_after_reprocessing() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert!(
-        walk(&desk.app, &format!("/v1/articles?entity={slug}"))
+        desk.app
+            .walk(&format!("/v1/articles?entity={slug}"))
             .await
             .contains(&id),
         "reprocessing linked the article to the new entity"
@@ -438,7 +426,7 @@ async fn filtered_searches_agree_after_tags_and_articles_are_deleted() {
         .ingest_json(&desk.editor, &article(40, "Delta", &[], "news.example.com"))
         .await;
     assert_eq!(response.status(), 201);
-    assert_eq!(walk(&desk.app, "/v1/articles?tag=delta").await.len(), 1);
+    assert_eq!(desk.app.walk("/v1/articles?tag=delta").await.len(), 1);
     desk.agree("after a tag made again").await;
     let gone = desk.first_of(&format!("entity={}", desk.quorra)).await;
     let response = desk

@@ -323,6 +323,25 @@ impl TestApp {
         assert_eq!(response.status(), 200, "GET {path}");
         response.json().await.expect("json")
     }
+
+    /// Every page of a list, walked by its `next` links, as ids.
+    pub async fn walk(&self, path: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut next = Some(path.to_owned());
+        while let Some(path) = next {
+            let page = self.get_json(&path).await;
+            ids.extend(
+                page["data"]
+                    .as_array()
+                    .expect("a list")
+                    .iter()
+                    .map(|a| a["id"].as_str().expect("an id").to_owned()),
+            );
+            next = page["next"].as_str().map(str::to_owned);
+            assert!(ids.len() <= 200, "the cursor did not move on: {path}");
+        }
+        ids
+    }
 }
 
 /// A small, distinct English article.

@@ -216,7 +216,7 @@ fn claim(
     si: usize,
     covered: &mut [bool],
     mentions: &mut Vec<Mention>,
-    found: Vec<(usize, usize, EntityType, Origin)>,
+    found: impl IntoIterator<Item = (usize, usize, EntityType, Origin)>,
 ) {
     for (from, to, kind, origin) in found {
         if covered[from..to].iter().any(|&c| c) {

@@ -466,14 +466,12 @@ pub(super) fn find(
             if sum * 100 < cut * span.len() as i64 * model.scale {
                 continue;
             }
-            covered[from..to].iter_mut().for_each(|c| *c = true);
-            mentions.push(Mention {
-                seg: si,
-                from,
-                to,
-                kind: kind_of(t),
-                origin: Origin::Found,
-            });
+            super::claim(
+                si,
+                covered,
+                mentions,
+                [(from, to, kind_of(t), Origin::Found)],
+            );
         }
     }
 }
