@@ -125,9 +125,17 @@ pub fn extract_entities(
         for m in &mentions {
             known.extend((m.from..m.to).map(|i| segs[m.seg].token_text(i)));
         }
+        let mut scratch = tagger::Scratch::default();
         for (si, seg) in segs.iter().enumerate() {
             if matches!(seg.kind, SegmentKind::Title | SegmentKind::Body) {
-                tagger::find(si, seg, &mut covered[si], &mut mentions, &known);
+                tagger::find(
+                    si,
+                    seg,
+                    &mut covered[si],
+                    &mut mentions,
+                    &known,
+                    &mut scratch,
+                );
             }
         }
     }

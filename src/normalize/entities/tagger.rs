@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::LazyLock;
 
 use super::fold::fold_char;
-use super::lexicon::FastSet;
+use super::lexicon::{FastMap, FastSet};
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -105,10 +105,12 @@ fn feat(template: u8, values: &[u32]) -> u32 {
     h.max(1)
 }
 
-/// An open-addressing table keyed by a (non-zero) hash, each key beside its value (one cache
-/// line a look-up), about two thirds full.
+/// An open-addressing table keyed by a (non-zero) hash, about two thirds full. The keys are
+/// kept apart from the values: most look-ups of a text the model has not seen find no key, and
+/// probe only the keys' array, a fifth of the size of keys and rows together.
 struct Table<V> {
-    slots: Vec<(u32, V)>,
+    keys: Vec<u32>,
+    values: Vec<V>,
     shift: u32,
 }
 
@@ -120,7 +122,8 @@ impl<V: Copy + Default> Table<V> {
             .trailing_zeros();
         let size = 1usize << bits;
         let mut table = Table {
-            slots: vec![(0, V::default()); size],
+            keys: vec![0; size],
+            values: vec![V::default(); size],
             shift: 32 - bits,
         };
         for (k, v) in entries {
@@ -128,10 +131,11 @@ impl<V: Copy + Default> Table<V> {
                 continue;
             }
             let mut i = table.slot(k);
-            while table.slots[i].0 != 0 && table.slots[i].0 != k {
+            while table.keys[i] != 0 && table.keys[i] != k {
                 i = (i + 1) & (size - 1);
             }
-            table.slots[i] = (k, v);
+            table.keys[i] = k;
+            table.values[i] = v;
         }
         table
     }
@@ -143,15 +147,36 @@ impl<V: Copy + Default> Table<V> {
 
     #[inline]
     fn get(&self, key: u32) -> Option<&V> {
-        let mask = self.slots.len() - 1;
+        let mask = self.keys.len() - 1;
         let mut i = self.slot(key);
         loop {
-            match &self.slots[i] {
-                (0, _) => return None,
-                (k, v) if *k == key => return Some(v),
+            match self.keys.get(i)? {
+                0 => return None,
+                k if *k == key => return self.values.get(i),
                 _ => i = (i + 1) & mask,
             }
         }
+    }
+}
+
+/// A feature's weights, one lane a tag, padded to eight lanes so that adding a row is one
+/// vector addition.
+type Row = [i16; 8];
+
+/// A word's scores, one lane a tag (the eighth is padding and stays 0).
+type Scores = [i32; 8];
+
+#[inline]
+fn add_row(scores: &mut Scores, row: &Row) {
+    for (s, &r) in scores.iter_mut().zip(row) {
+        *s += i32::from(r);
+    }
+}
+
+#[inline]
+fn add_scores(scores: &mut Scores, other: &Scores) {
+    for (s, &o) in scores.iter_mut().zip(other) {
+        *s += o;
     }
 }
 
@@ -161,7 +186,24 @@ struct Model {
     cut_seen: i64,
     cut_new: i64,
     classes: Table<u16>,
-    weights: Table<[i16; NT]>,
+    weights: Table<Row>,
+    /// The rows of the features whose values are few, looked up once when the model loads:
+    /// the bias, the break before a word (three values), the previous tag and the two previous.
+    bias: Scores,
+    brk: [Scores; 3],
+    prev_tag: [Scores; NT],
+    prev_tags: [[Scores; NT]; NT],
+}
+
+impl Model {
+    /// The scores of one feature (zeros when the model does not know it).
+    fn row(&self, key: u32) -> Scores {
+        let mut scores = [0; 8];
+        if let Some(row) = self.weights.get(key) {
+            add_row(&mut scores, row);
+        }
+        scores
+    }
 }
 
 /// Reads the model file; `None` if it is malformed (then the tagger finds nothing).
@@ -196,8 +238,8 @@ fn parse(bytes: &[u8]) -> Option<Model> {
         at = rest;
         let key = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
         let mask = head[4];
-        let mut row = [0i16; NT];
-        for (k, w) in row.iter_mut().enumerate() {
+        let mut row: Row = [0; 8];
+        for (k, w) in row.iter_mut().take(NT).enumerate() {
             if mask & (1 << k) != 0 {
                 let (v, rest) = at.split_first_chunk::<2>()?;
                 at = rest;
@@ -206,13 +248,30 @@ fn parse(bytes: &[u8]) -> Option<Model> {
         }
         weights.push((key, row));
     }
-    Some(Model {
+    let mut model = Model {
         scale: i64::from(scale),
         cut_seen: i64::from(cut_seen),
         cut_new: i64::from(cut_new),
         classes: Table::new(classes),
         weights: Table::new(weights),
-    })
+        bias: [0; 8],
+        brk: [[0; 8]; 3],
+        prev_tag: [[0; 8]; NT],
+        prev_tags: [[[0; 8]; NT]; NT],
+    };
+    model.bias = model.row(feat(T_BIAS, &[]));
+    model.brk = [0, 1, 2].map(|b| model.row(feat(T_BREAK, &[b])));
+    let mut prev_tag = [[0; 8]; NT];
+    let mut prev_tags = [[[0; 8]; NT]; NT];
+    for p in 0..NT {
+        prev_tag[p] = model.row(feat(T_PT, &[p as u32]));
+        for p2 in 0..NT {
+            prev_tags[p][p2] = model.row(feat(T_PT2, &[p as u32, p2 as u32]));
+        }
+    }
+    model.prev_tag = prev_tag;
+    model.prev_tags = prev_tags;
+    Some(model)
 }
 
 static TAGGER: LazyLock<Option<Model>> = LazyLock::new(|| parse(MODEL));
@@ -225,6 +284,20 @@ struct Word {
     suffix: [u32; 4],
     class: u16,
     shape: u32,
+    /// The bias and the features of the word alone (the word, its affixes, class and shape),
+    /// summed; not computed for a common word, which is never scored.
+    own: Scores,
+}
+
+/// Whether `c` is numeric (`char::is_numeric`), without the Unicode tables for ASCII and for
+/// Devanagari, whose only numeric characters are its digits.
+#[inline]
+fn is_numeric(c: char) -> bool {
+    match c {
+        '\0'..='\x7f' => c.is_ascii_digit(),
+        '\u{900}'..='\u{97f}' => ('\u{966}'..='\u{96f}').contains(&c),
+        _ => c.is_numeric(),
+    }
 }
 
 fn word(model: &Model, text: &str, buf: &mut String) -> Word {
@@ -237,18 +310,21 @@ fn word(model: &Model, text: &str, buf: &mut String) -> Word {
     };
     let bytes = folded.as_bytes();
     let mut w = Word::default();
-    // Prefixes: the hash state after the first 1, 2, 3 characters (the whole word if shorter).
+    // Prefixes: the hash state after the first 1, 2, 3 characters (the whole word if shorter);
+    // suffixes: where the last 1..=4 characters start.
     let mut h = FNV_OFFSET;
     let mut chars = 0usize;
+    let mut starts = [0usize; 4];
     let (mut latin, mut digit, mut all_digit) = (false, false, true);
     for (i, c) in folded.char_indices() {
         h = fnv_bytes(h, &bytes[i..i + c.len_utf8()]);
         if chars < 3 {
             w.prefix[chars] = h;
         }
+        starts = [i, starts[0], starts[1], starts[2]];
         chars += 1;
         latin |= c.is_ascii_alphabetic();
-        let d = c.is_numeric();
+        let d = is_numeric(c);
         digit |= d;
         all_digit &= d;
     }
@@ -256,15 +332,8 @@ fn word(model: &Model, text: &str, buf: &mut String) -> Word {
     for k in chars..3 {
         w.prefix[k] = h;
     }
-    // Suffixes: the last 1..=4 characters.
-    let mut starts = [0usize; 4];
-    let mut n = 0;
-    for (i, _) in folded.char_indices().rev().take(4) {
-        starts[n] = i;
-        n += 1;
-    }
     for (k, s) in w.suffix.iter_mut().enumerate() {
-        let from = if k < n { starts[k] } else { 0 };
+        let from = if k < chars { starts[k] } else { 0 };
         *s = fnv1a(&bytes[from..]);
     }
     w.class = model.classes.get(w.hash.max(1)).copied().unwrap_or(0);
@@ -280,6 +349,26 @@ fn word(model: &Model, text: &str, buf: &mut String) -> Word {
     w.shape = (u32::from(latin) | u32::from(digit) << 1 | u32::from(all_digit && chars > 0) << 2)
         << 2
         | bucket;
+    if w.class & class::COMMON == 0 {
+        w.own = model.bias;
+        let keys = [
+            feat(T_W, &[w.hash]),
+            feat(T_P1, &[w.prefix[0]]),
+            feat(T_P1 + 1, &[w.prefix[1]]),
+            feat(T_P1 + 2, &[w.prefix[2]]),
+            feat(T_S1, &[w.suffix[0]]),
+            feat(T_S1 + 1, &[w.suffix[1]]),
+            feat(T_S1 + 2, &[w.suffix[2]]),
+            feat(T_S1 + 3, &[w.suffix[3]]),
+            feat(T_CW, &[u32::from(w.class & !class::SEEN_IN_NAME)]),
+            feat(T_SHAPE, &[w.shape]),
+        ];
+        for key in keys {
+            if let Some(row) = model.weights.get(key) {
+                add_row(&mut w.own, row);
+            }
+        }
+    }
     w
 }
 
@@ -333,16 +422,16 @@ fn decode(
             continue;
         }
         let k = i as isize;
+        // The word's own features were summed when it was read; the bias, the break and the
+        // previous tags come from the model's dense rows; the rest are looked up.
+        let mut scores = w.own;
+        add_scores(
+            &mut scores,
+            &model.brk[if i == 0 { 2 } else { usize::from(breaks[i]) }],
+        );
+        add_scores(&mut scores, &model.prev_tag[prev]);
+        add_scores(&mut scores, &model.prev_tags[prev][prev2]);
         let keys = [
-            feat(T_BIAS, &[]),
-            feat(T_W, &[w.hash]),
-            feat(T_P1, &[w.prefix[0]]),
-            feat(T_P1 + 1, &[w.prefix[1]]),
-            feat(T_P1 + 2, &[w.prefix[2]]),
-            feat(T_S1, &[w.suffix[0]]),
-            feat(T_S1 + 1, &[w.suffix[1]]),
-            feat(T_S1 + 2, &[w.suffix[2]]),
-            feat(T_S1 + 3, &[w.suffix[3]]),
             feat(T_PW, &[hash(k - 1)]),
             feat(T_NW, &[hash(k + 1)]),
             feat(T_PW2, &[hash(k - 2)]),
@@ -351,25 +440,17 @@ fn decode(
             feat(T_PS3, &[suffix(k - 1, 2)]),
             feat(T_NS2, &[suffix(k + 1, 1)]),
             feat(T_NS3, &[suffix(k + 1, 2)]),
-            feat(T_CW, &[class(k)]),
             feat(T_CPW, &[class(k - 1)]),
             feat(T_CNW, &[class(k + 1)]),
             feat(T_CPW2, &[class(k - 2)]),
             feat(T_CNW2, &[class(k + 2)]),
-            feat(T_SHAPE, &[w.shape]),
-            feat(T_BREAK, &[if i == 0 { 2 } else { u32::from(breaks[i]) }]),
             feat(T_WNW, &[w.hash, hash(k + 1)]),
             feat(T_PWW, &[hash(k - 1), w.hash]),
-            feat(T_PT, &[prev as u32]),
-            feat(T_PT2, &[prev as u32, prev2 as u32]),
             feat(T_PTW, &[prev as u32, w.hash]),
         ];
-        let mut scores = [0i32; NT];
         for key in keys {
             if let Some(row) = model.weights.get(key) {
-                for (s, &r) in scores.iter_mut().zip(row) {
-                    *s += i32::from(r);
-                }
+                add_row(&mut scores, row);
             }
         }
         let mut best = 0;
@@ -389,6 +470,18 @@ fn decode(
     }
 }
 
+/// What tagging one article keeps from one segment to the next: each distinct word read once
+/// (most of an article's words come back), and the buffers.
+#[derive(Default)]
+pub(super) struct Scratch<'t> {
+    read: FastMap<&'t str, Word>,
+    words: Vec<Word>,
+    breaks: Vec<bool>,
+    tags: Vec<u8>,
+    margins: Vec<i32>,
+    buf: String,
+}
+
 fn kind_of(tag: u8) -> EntityType {
     match (tag - 1) / 2 {
         0 => EntityType::Person,
@@ -399,21 +492,26 @@ fn kind_of(tag: u8) -> EntityType {
 
 /// Tags the Devanagari sentences of segment `si` and claims the confident spans whose words are
 /// all still unclaimed.
-pub(super) fn find(
+pub(super) fn find<'t>(
     si: usize,
-    seg: &Segment,
+    seg: &'t Segment,
     covered: &mut [bool],
     mentions: &mut Vec<Mention>,
     known: &FastSet<&str>,
+    scratch: &mut Scratch<'t>,
 ) {
     let Some(model) = TAGGER.as_ref() else {
         return;
     };
     let n = seg.tokens.len();
-    let mut words: Vec<Word> = Vec::new();
-    let mut breaks: Vec<bool> = Vec::new();
-    let (mut tags, mut margins) = (Vec::new(), Vec::new());
-    let mut buf = String::new();
+    let Scratch {
+        read,
+        words,
+        breaks,
+        tags,
+        margins,
+        buf,
+    } = scratch;
     let mut start = 0;
     while start < n {
         let mut end = start + 1;
@@ -431,10 +529,12 @@ pub(super) fn find(
         words.clear();
         breaks.clear();
         for i in sentence.clone() {
-            words.push(word(model, seg.token_text(i), &mut buf));
+            let text = seg.token_text(i);
+            let w = *read.entry(text).or_insert_with(|| word(model, text, buf));
+            words.push(w);
             breaks.push(seg.tokens[i].break_before);
         }
-        decode(model, &words, &breaks, &mut tags, &mut margins);
+        decode(model, words, breaks, tags, margins);
         let base = sentence.start;
         let mut i = 0;
         while i < tags.len() {
