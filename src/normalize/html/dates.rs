@@ -172,7 +172,45 @@ pub fn date_candidates(
             push(v, DateSource::Modified);
         }
     }
+    drop(push);
+    if out.is_empty() {
+        if let Some(value) = date_in_short_text(doc) {
+            out.push(DateCandidate {
+                value,
+                source: DateSource::Text,
+            });
+        }
+    }
     out
+}
+
+/// At most this many nodes of the page are visited looking for a date in a short text.
+const MAX_SHORT_TEXT_WALK: usize = 20_000;
+/// A text node at most this long (in bytes), and longer than [`MIN_SHORT_TEXT_BYTES`], is a
+/// label or a dateline rather than prose.
+const MIN_SHORT_TEXT_BYTES: usize = 6;
+
+/// The last resort for a page that names no date anywhere else (htmldate's extensive search,
+/// written anew): the first date in a short text node of the page's body, in page order, not
+/// introduced as a modification date.
+fn date_in_short_text(doc: &Document) -> Option<String> {
+    let body = doc.select("body").nodes().first().copied()?;
+    let found = body
+        .descendants_it()
+        .take(MAX_SHORT_TEXT_WALK)
+        .filter(|n| n.is_text())
+        .find_map(|n| {
+            let text = n.text();
+            if text.len() > MAX_DATELINE_CHARS * 4 {
+                return None;
+            }
+            let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.len() <= MIN_SHORT_TEXT_BYTES || text.len() >= MAX_DATE_NODE_BYTES {
+                return None;
+            }
+            published_date_in(&text)
+        });
+    found
 }
 
 /// The page's publication date: the first plausible candidate from the page's declarations
@@ -228,7 +266,7 @@ fn time_elements(doc: &Document) -> Vec<String> {
     let lists = DatedLists::new(doc, &nodes);
     for node in &nodes {
         let label = labels(node);
-        if is_modified_label(&label) || lists.is_item(node) {
+        if is_modified_label(&label) || lists.is_item(node) || shows_today(node) {
             continue;
         }
         let Some(value) = node
@@ -270,6 +308,36 @@ fn labels(node: &NodeRef) -> String {
     out
 }
 
+/// How many levels above a dated element, and how many elements inside it, are read for a
+/// name saying it shows the current day.
+const TODAY_DEPTH: usize = 3;
+const TODAY_INSIDE: usize = 16;
+
+/// Whether a dated element is a widget showing the day the page is viewed ("Friday, December
+/// 19, 2025" in `<p id="todays-date">`, `class="current-date"`): its class or id, one of its
+/// nearest ancestors' or of the few elements inside it names today or the current date.
+fn shows_today(node: &NodeRef) -> bool {
+    let names_today = |n: &NodeRef| {
+        ["class", "id"].iter().any(|attr| {
+            n.attr(attr).is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("today")
+                    || ["current-date", "current_date", "currentdate"]
+                        .iter()
+                        .any(|w| v.contains(w))
+            })
+        })
+    };
+    std::iter::once(*node)
+        .chain(node.ancestors_it(Some(TODAY_DEPTH)))
+        .chain(
+            node.descendants_it()
+                .filter(|d| d.is_element())
+                .take(TODAY_INSIDE),
+        )
+        .any(|n| names_today(&n))
+}
+
 fn is_modified_label(label: &str) -> bool {
     ["modif", "updat", "revis", "edited"]
         .iter()
@@ -294,7 +362,10 @@ fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
             continue;
         }
         let text = node.text();
-        if text.len() > MAX_DATELINE_CHARS * 4 || text.chars().count() > MAX_DATELINE_CHARS {
+        if text.len() > MAX_DATELINE_CHARS * 4
+            || text.chars().count() > MAX_DATELINE_CHARS
+            || shows_today(node)
+        {
             continue;
         }
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -807,6 +878,54 @@ mod tests {
             d("2024-05-02", DateSource::ScriptData)
         );
         drop(metas);
+    }
+
+    #[test]
+    fn a_date_in_a_short_text_is_the_last_resort() {
+        // Far after the headline (past the nodes read for a date under it), in no dateline.
+        let story = "<p>Text of the story.</p>".repeat(30);
+        let page = format!(
+            r#"<body><nav>Home</nav><h1>Story</h1><p>The law passed on October 3, 2019,
+            after a long debate about roads, schools and the harbour.</p>{story}
+            <div><span>Last edited 5 May 2021</span></div><div><span>12 June 2020</span></div>"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2020-06-12", DateSource::Text)
+        );
+        // Any other source first: here a modification date.
+        let page = format!(
+            r#"<meta property="article:modified_time" content="2022-02-02">{page}"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2022-02-02", DateSource::Modified)
+        );
+        // And the URL's date.
+        assert_eq!(date_of(&page, &JsonLdDates::default(), true), None);
+    }
+
+    #[test]
+    fn a_widget_showing_today_does_not_date_the_article() {
+        let widget = r#"<div class="block-date"><p id="todays-date"><strong>Friday</strong>,
+            December 19, 2025</p></div>"#;
+        let page = format!(
+            r#"{widget}<h1>Story</h1><p>Text of the story.</p><span class="post-date">March 3,
+            2024</span>"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2024-03-03", DateSource::Text)
+        );
+        let page = r#"<span class="current-date"><time datetime="2025-12-19">Today</time></span>
+            <h1>Story</h1><p>Text.</p>"#;
+        assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
+        // A dateline not so named still dates the article.
+        let page = r#"<div class="block-date"><p>Friday, December 19, 2025</p></div><h1>Story</h1>"#;
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2025-12-19", DateSource::Text)
+        );
     }
 
     #[test]
