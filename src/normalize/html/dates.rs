@@ -294,7 +294,7 @@ fn time_elements(doc: &Document) -> Vec<String> {
     let lists = DatedLists::new(doc, &nodes);
     for node in &nodes {
         let label = labels(node);
-        if is_modified_label(&label) || lists.is_item(node) || shows_today(node) {
+        if is_modified_label(&label) || lists.is_item(node) {
             continue;
         }
         let Some(value) = node
@@ -342,7 +342,7 @@ const TODAY_DEPTH: usize = 3;
 const TODAY_INSIDE: usize = 16;
 
 /// Whether a dated element is a widget showing the day the page is viewed ("Friday, December
-/// 19, 2025" in `<p id="todays-date">`, `class="current-date"`): its class or id, one of its
+/// 19, 2025" in `<p id="today">`, `class="current-date"`): its class or id, one of its
 /// nearest ancestors' or of the few elements inside it names today or the current date.
 fn shows_today(node: &NodeRef) -> bool {
     let names_today = |n: &NodeRef| {
@@ -390,10 +390,7 @@ fn datelines(doc: &Document) -> (Vec<String>, Vec<String>) {
             continue;
         }
         let text = node.text();
-        if text.len() > MAX_DATELINE_CHARS * 4
-            || text.chars().count() > MAX_DATELINE_CHARS
-            || shows_today(node)
-        {
+        if text.len() > MAX_DATELINE_CHARS * 4 || text.chars().count() > MAX_DATELINE_CHARS {
             continue;
         }
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -967,25 +964,25 @@ mod tests {
     }
 
     #[test]
-    fn a_widget_showing_today_does_not_date_the_article() {
-        let widget = r#"<div class="block-date"><p id="todays-date"><strong>Friday</strong>,
+    fn the_last_resort_skips_a_widget_showing_today() {
+        // No dateline, no declaration: only short texts. The widget's day is not the article's.
+        let story = "<p>Text of the story.</p>".repeat(30);
+        let widget = r#"<div class="block"><p id="today"><strong>Friday</strong>,
             December 19, 2025</p></div>"#;
         let page = format!(
-            r#"{widget}<h1>Story</h1><p>Text of the story.</p><span class="post-date">March 3,
-            2024</span>"#
+            r#"<body><h1>Story</h1>{story}{widget}<div><span>March 3, 2024</span></div></body>"#
         );
         assert_eq!(
             date_of(&page, &JsonLdDates::default(), false),
             d("2024-03-03", DateSource::Text)
         );
-        let page = r#"<span class="current-date"><time datetime="2025-12-19">Today</time></span>
-            <h1>Story</h1><p>Text.</p>"#;
-        assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
-        // A dateline not so named still dates the article.
-        let page =
-            r#"<div class="block-date"><p>Friday, December 19, 2025</p></div><h1>Story</h1>"#;
+        // The same text in an element not so named is read.
+        let page = format!(
+            r#"<body><h1>Story</h1>{story}<div class="block"><p>Friday, December 19, 2025</p>
+            </div><div><span>March 3, 2024</span></div></body>"#
+        );
         assert_eq!(
-            date_of(page, &JsonLdDates::default(), false),
+            date_of(&page, &JsonLdDates::default(), false),
             d("2025-12-19", DateSource::Text)
         );
     }
