@@ -2,10 +2,11 @@
 //! (after htmldate's published-date search, written anew): JSON-LD `datePublished`, the
 //! publication `<meta>` tags, microdata `itemprop="datePublished"`, `<time>` elements, a
 //! dateline in the elements that carry dates or bylines ("Published 12 March 2024"), a
-//! "Published …"/"Posted on …" phrase in the page's text, and last the modification dates the
-//! page declares. The caller puts the article URL's date after the first four (see
-//! [`choose_date`]). Values are kept as written; [`choose_date`] parses them and drops those in
-//! the future or before the web.
+//! "Published …"/"Posted on …" phrase in the page's text, the modification dates the page
+//! declares, and last, when there is nothing else, a date standing alone in a short text of the
+//! body. The caller puts the article URL's date after the first four, and before them when they
+//! fall on another day (see [`choose_date`]). Values are kept as written; [`choose_date`]
+//! parses them and drops those in the future or before the web.
 
 use dom_query::{Document, NodeRef};
 use time::{Date, OffsetDateTime};
