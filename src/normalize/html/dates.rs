@@ -173,7 +173,6 @@ pub fn date_candidates(
             push(v, DateSource::Modified);
         }
     }
-    drop(push);
     if out.is_empty() {
         if let Some(value) = date_in_short_text(doc) {
             out.push(DateCandidate {
