@@ -2,13 +2,14 @@
 //! (after htmldate's published-date search, written anew): JSON-LD `datePublished`, the
 //! publication `<meta>` tags, microdata `itemprop="datePublished"`, `<time>` elements, a
 //! dateline in the elements that carry dates or bylines ("Published 12 March 2024"), a
-//! "Published …"/"Posted on …" phrase in the page's text, and last the modification dates the
-//! page declares. The caller puts the article URL's date after the first four (see
-//! [`choose_date`]). Values are kept as written; [`choose_date`] parses them and drops those in
-//! the future or before the web.
+//! "Published …"/"Posted on …" phrase in the page's text, the modification dates the page
+//! declares, and last, when there is nothing else, a date standing alone in a short text of the
+//! body. The caller puts the article URL's date after the first four, and before them when they
+//! fall on another day (see [`choose_date`]). Values are kept as written; [`choose_date`]
+//! parses them and drops those in the future or before the web.
 
 use dom_query::{Document, NodeRef};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use super::super::article::DateSource;
 use super::super::dates::{find_written_date, parse_declared, plausible};
@@ -172,15 +173,77 @@ pub fn date_candidates(
             push(v, DateSource::Modified);
         }
     }
+    if out.is_empty() {
+        if let Some(value) = date_in_short_text(doc) {
+            out.push(DateCandidate {
+                value,
+                source: DateSource::Text,
+            });
+        }
+    }
     out
 }
 
+/// At most this many nodes of the page are visited looking for a date in a short text.
+const MAX_SHORT_TEXT_WALK: usize = 20_000;
+/// A text node this short (in bytes) holds no date (one longer than `MAX_DATE_NODE_BYTES` is
+/// prose, not a dateline).
+const MIN_SHORT_TEXT_BYTES: usize = 6;
+
+/// The last resort for a page that names no date anywhere else (htmldate's extensive search,
+/// written anew): the first date standing alone in a short text node of the page's body, in
+/// page order, not introduced as a modification date, not in a widget showing today and not an
+/// item of a list of dated items (related posts, comments).
+fn date_in_short_text(doc: &Document) -> Option<String> {
+    let body = doc.select("body").nodes().first().copied()?;
+    let mut dated: Vec<(NodeRef, String)> = Vec::new();
+    for node in body
+        .descendants_it()
+        .take(MAX_SHORT_TEXT_WALK)
+        .filter(|n| n.is_text())
+    {
+        if dated.len() >= MAX_DATELINE_ELEMENTS {
+            break;
+        }
+        let text = node.text();
+        if text.len() > MAX_DATELINE_CHARS * 4 || !has_year(&text) {
+            continue;
+        }
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.len() <= MIN_SHORT_TEXT_BYTES {
+            continue;
+        }
+        let (Some(date), Some(parent)) = (standing_date(&text), node.parent()) else {
+            continue;
+        };
+        if !shows_today(&parent) {
+            dated.push((parent, date));
+        }
+    }
+    let nodes: Vec<NodeRef> = dated.iter().map(|(n, _)| *n).collect();
+    let lists = DatedLists::new(doc, &nodes);
+    dated
+        .into_iter()
+        .find(|(n, _)| !lists.is_item(n))
+        .map(|(_, date)| date)
+}
+
+/// Whether a text holds four digits starting 19 or 20 (a year), before any date pattern runs.
+fn has_year(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|w| matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+}
+
 /// The page's publication date: the first plausible candidate from the page's declarations
-/// (JSON-LD, meta, microdata, `<time>`); else the date in the article's URL, which the caller's
-/// pipeline reads (`None` here); else a dateline in the text, else a modification date.
+/// (JSON-LD, meta, microdata, `<time>`); else the date in the article's URL (`url_date`), which
+/// the caller's pipeline reads (`None` here); else a dateline in the text, else a modification
+/// date. A declaration that falls on another day than the article URL's date gives way to the
+/// URL's (htmldate reads the URL first): the address is fixed when the article is published,
+/// while a declared date may be rewritten by later edits or belong to another item.
 pub fn choose_date(
     candidates: &[DateCandidate],
-    url_has_date: bool,
+    url_date: Option<Date>,
     now: OffsetDateTime,
 ) -> Option<(OffsetDateTime, DateSource)> {
     let parsed = |c: &DateCandidate| {
@@ -201,9 +264,12 @@ pub fn choose_date(
         .filter(|c| declared(c.source))
         .find_map(parsed)
     {
-        return Some(found);
+        return match url_date {
+            Some(day) if day != found.0.date() => None,
+            _ => Some(found),
+        };
     }
-    if url_has_date {
+    if url_date.is_some() {
         return None;
     }
     candidates
@@ -268,6 +334,36 @@ fn labels(node: &NodeRef) -> String {
         add(&parent);
     }
     out
+}
+
+/// How many levels above a dated element, and how many elements inside it, are read for a
+/// name saying it shows the current day.
+const TODAY_DEPTH: usize = 3;
+const TODAY_INSIDE: usize = 16;
+
+/// Whether a dated element is a widget showing the day the page is viewed ("Friday, December
+/// 19, 2025" in `<p id="today">`, `class="current-date"`): its class or id, one of its
+/// nearest ancestors' or of the few elements inside it names today or the current date.
+fn shows_today(node: &NodeRef) -> bool {
+    let names_today = |n: &NodeRef| {
+        ["class", "id"].iter().any(|attr| {
+            n.attr(attr).is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("today")
+                    || ["current-date", "current_date", "currentdate"]
+                        .iter()
+                        .any(|w| v.contains(w))
+            })
+        })
+    };
+    std::iter::once(*node)
+        .chain(node.ancestors_it(Some(TODAY_DEPTH)))
+        .chain(
+            node.descendants_it()
+                .filter(|d| d.is_element())
+                .take(TODAY_INSIDE),
+        )
+        .any(|n| names_today(&n))
 }
 
 fn is_modified_label(label: &str) -> bool {
@@ -593,11 +689,18 @@ mod tests {
         }
     }
 
+    /// An article URL's date, for the tests that give one.
+    const URL_DAY: Date = time::macros::date!(2020 - 01 - 01);
+
+    fn url_day(url_has_date: bool) -> Option<Date> {
+        url_has_date.then_some(URL_DAY)
+    }
+
     fn date_of(page: &str, ld: &JsonLdDates, url_has_date: bool) -> Option<(String, DateSource)> {
         let doc = Document::from(page);
         let metas = meta_of(&doc);
         let c = date_candidates(&doc, None, ld, &[], &metas);
-        choose_date(&c, url_has_date, datetime!(2026-01-01 00:00 UTC))
+        choose_date(&c, url_day(url_has_date), datetime!(2026-01-01 00:00 UTC))
             .map(|(t, s)| (t.date().to_string(), s))
     }
 
@@ -656,6 +759,29 @@ mod tests {
     }
 
     #[test]
+    fn a_declaration_on_another_day_than_the_url_gives_way() {
+        let page = r#"<meta property="article:published_time" content="2021-03-04T10:00:00Z">"#;
+        let doc = Document::from(page);
+        let metas = meta_of(&doc);
+        let c = date_candidates(&doc, None, &JsonLdDates::default(), &[], &metas);
+        let now = datetime!(2026-01-01 00:00 UTC);
+        // The same day as the URL's: the declaration, with its time.
+        assert_eq!(
+            choose_date(&c, Some(time::macros::date!(2021 - 03 - 04)), now),
+            Some((datetime!(2021-03-04 10:00 UTC), DateSource::Meta))
+        );
+        // Another day: the URL's date (read by the caller).
+        assert_eq!(
+            choose_date(&c, Some(time::macros::date!(2021 - 03 - 03)), now),
+            None
+        );
+        assert_eq!(
+            choose_date(&c, None, now),
+            Some((datetime!(2021-03-04 10:00 UTC), DateSource::Meta))
+        );
+    }
+
+    #[test]
     fn microdata() {
         let page = r#"<span itemprop="datePublished" content="2020-07-08">July 8</span>"#;
         assert_eq!(
@@ -700,7 +826,7 @@ mod tests {
         let metas = meta_of(&doc);
         let c = date_candidates(&doc, Some(&footer), &JsonLdDates::default(), &[], &metas);
         assert_eq!(
-            choose_date(&c, false, datetime!(2026-01-01 00:00 UTC))
+            choose_date(&c, None, datetime!(2026-01-01 00:00 UTC))
                 .map(|(t, s)| (t.date().to_string(), s)),
             d("2021-06-06", DateSource::TimeElement)
         );
@@ -770,10 +896,15 @@ mod tests {
         // Said to be an update, it is not the publication date.
         let page = r#"<header><p>Updated January 23, 2025</p><h1>Story</h1></header>"#;
         assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
-        // Far from the headline (more than a few text nodes away), it is not the article's.
-        let page = r#"<div><p>January 23, 2025</p><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p>
+        // Far from the headline (more than a few text nodes away), it is not the article's
+        // dateline: any other date comes first, and it is only the last resort.
+        let page = r#"<meta property="article:modified_time" content="2025-02-02">
+            <div><p>January 23, 2025</p><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p>
             <p>f</p><h1>Story</h1></div>"#;
-        assert_eq!(date_of(page, &JsonLdDates::default(), false), None);
+        assert_eq!(
+            date_of(page, &JsonLdDates::default(), false),
+            d("2025-02-02", DateSource::Modified)
+        );
     }
 
     #[test]
@@ -785,7 +916,7 @@ mod tests {
         let chosen = |doc: &Document, script: &[String], url_has_date: bool| {
             let metas = meta_of(doc);
             let c = date_candidates(doc, None, &JsonLdDates::default(), script, &metas);
-            choose_date(&c, url_has_date, now).map(|(t, s)| (t.date().to_string(), s))
+            choose_date(&c, url_day(url_has_date), now).map(|(t, s)| (t.date().to_string(), s))
         };
         assert_eq!(
             chosen(&doc, &script, false),
@@ -807,6 +938,53 @@ mod tests {
             d("2024-05-02", DateSource::ScriptData)
         );
         drop(metas);
+    }
+
+    #[test]
+    fn a_date_in_a_short_text_is_the_last_resort() {
+        // Far after the headline (past the nodes read for a date under it), in no dateline.
+        let story = "<p>Text of the story.</p>".repeat(30);
+        let page = format!(
+            r#"<body><nav>Home</nav><h1>Story</h1><p>The law passed on October 3, 2019,
+            after a long debate about roads, schools and the harbour.</p>{story}
+            <div><span>Last edited 5 May 2021</span></div><div><span>12 June 2020</span></div>"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2020-06-12", DateSource::Text)
+        );
+        // Any other source first: here a modification date.
+        let page = format!(r#"<meta property="article:modified_time" content="2022-02-02">{page}"#);
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2022-02-02", DateSource::Modified)
+        );
+        // And the URL's date.
+        assert_eq!(date_of(&page, &JsonLdDates::default(), true), None);
+    }
+
+    #[test]
+    fn the_last_resort_skips_a_widget_showing_today() {
+        // No dateline, no declaration: only short texts. The widget's day is not the article's.
+        let story = "<p>Text of the story.</p>".repeat(30);
+        let widget = r#"<div class="block"><p id="today"><strong>Friday</strong>,
+            December 19, 2025</p></div>"#;
+        let page = format!(
+            r#"<body><h1>Story</h1>{story}{widget}<div><span>March 3, 2024</span></div></body>"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2024-03-03", DateSource::Text)
+        );
+        // The same text in an element not so named is read.
+        let page = format!(
+            r#"<body><h1>Story</h1>{story}<div class="block"><p>Friday, December 19, 2025</p>
+            </div><div><span>March 3, 2024</span></div></body>"#
+        );
+        assert_eq!(
+            date_of(&page, &JsonLdDates::default(), false),
+            d("2025-12-19", DateSource::Text)
+        );
     }
 
     #[test]

@@ -145,9 +145,10 @@ fn whole_page(html: &str, page: ExtractedPage) -> ExtractedPage {
     }
 }
 
-/// The date the page gives for itself, unless the sender gave one: its declarations first,
-/// then (when the article's URL carries a date, which the text pipeline reads) nothing, then
-/// its datelines and modification dates (see [`dates::choose_date`]).
+/// The date the page gives for itself, unless the sender gave one: its declarations first
+/// (unless they fall on another day than the article URL's date), then (when the article's URL
+/// carries a date, which the text pipeline reads) nothing, then its datelines and modification
+/// dates (see [`dates::choose_date`]).
 fn page_date_of(
     envelope: &Envelope,
     page: &ExtractedPage,
@@ -165,10 +166,11 @@ fn page_date_of(
         .as_deref()
         .filter(|u| !u.trim().is_empty())
         .or(page.base_url.as_deref());
-    let url_has_date = url
+    let url_date = url
         .and_then(super::dates::date_in_path)
-        .is_some_and(|t| super::dates::plausible(t, now));
-    dates::choose_date(&page.metadata.dates, url_has_date, now)
+        .filter(|t| super::dates::plausible(*t, now))
+        .map(|t| t.date());
+    dates::choose_date(&page.metadata.dates, url_date, now)
 }
 
 /// What the markup bounds see on a decoded page, as [`extract_page`] meets it (after pruning).
