@@ -55,9 +55,46 @@ pub(super) fn fold(s: &str) -> String {
     s.chars().filter_map(fold_char).collect()
 }
 
+/// `s` folded into `buf`, when it fits (folding never makes a text longer: every folded
+/// character keeps its length or is dropped); `None` when it does not.
+pub(super) fn fold_into<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in s.chars().filter_map(fold_char) {
+        let end = n + c.len_utf8();
+        if end > buf.len() {
+            return None;
+        }
+        c.encode_utf8(&mut buf[n..end]);
+        n = end;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_into_a_buffer_is_folding() {
+        let mut buf = [0u8; 64];
+        for s in [
+            "पंचकूला",
+            "ज़िला",
+            "ज\u{093C}िला",
+            "गाँव",
+            "दि\u{200D}ल्ली",
+            "Delhi",
+            "",
+        ] {
+            assert_eq!(fold_into(s, &mut buf), Some(fold(s).as_str()), "{s}");
+        }
+        let long = "ईरान".repeat(10);
+        assert_eq!(fold_into(&long, &mut buf), None);
+        assert_eq!(
+            fold_into(&long, &mut [0u8; 128]),
+            Some(fold(&long).as_str())
+        );
+    }
 
     #[test]
     fn folds_vowel_length_nukta_and_nasal() {
