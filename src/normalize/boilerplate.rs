@@ -13,7 +13,7 @@ use std::collections::HashMap;
 type LineCounts<'a> = HashMap<&'a str, usize, foldhash::fast::RandomState>;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
@@ -100,8 +100,11 @@ static MARKERS: LazyLock<Option<Markers>> = LazyLock::new(|| {
             mode,
         });
     }
+    // A DFA: the fastest overlapping search (every line of a page is searched), for a table
+    // built once.
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .ok()
         .map(|automaton| Markers { automaton, markers })
