@@ -7,10 +7,6 @@
 //! run starts near the end.
 
 use std::collections::HashMap;
-
-/// Counts of lines by their text (foldhash: lines are hashed once each, and SipHash's cost was
-/// a visible share of the step on long pages).
-type LineCounts<'a> = HashMap<&'a str, usize, foldhash::fast::RandomState>;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -18,6 +14,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
+
+/// Counts of lines by their text (foldhash: lines are hashed once each, and SipHash's cost was
+/// a visible share of the step on long pages).
+type LineCounts<'a> = HashMap<&'a str, usize, foldhash::fast::RandomState>;
 
 /// What boilerplate removal decided for one block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,11 +101,15 @@ static MARKERS: LazyLock<Option<Markers>> = LazyLock::new(|| {
         });
     }
     // A DFA: the fastest overlapping search (every line of a page is searched), for a table
-    // built once.
-    AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
+    // built once; the builder's own choice should the DFA grow past its limits.
+    let build = |kind| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(&patterns)
+    };
+    build(Some(AhoCorasickKind::DFA))
+        .or_else(|_| build(None))
         .ok()
         .map(|automaton| Markers { automaton, markers })
 });
@@ -986,6 +990,15 @@ mod tests {
                 u32::from(c)
             );
         }
+    }
+
+    #[test]
+    fn the_markers_are_searched_by_a_small_dfa() {
+        let markers = MARKERS.as_ref().expect("the marker automaton builds");
+        assert_eq!(markers.automaton.kind(), AhoCorasickKind::DFA);
+        let bytes = markers.automaton.memory_usage();
+        eprintln!("marker DFA: {bytes} bytes");
+        assert!(bytes < 4 << 20, "{bytes} bytes");
     }
 
     #[test]
