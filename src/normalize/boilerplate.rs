@@ -997,7 +997,6 @@ mod tests {
         let markers = MARKERS.as_ref().expect("the marker automaton builds");
         assert_eq!(markers.automaton.kind(), AhoCorasickKind::DFA);
         let bytes = markers.automaton.memory_usage();
-        eprintln!("marker DFA: {bytes} bytes");
         assert!(bytes < 4 << 20, "{bytes} bytes");
     }
 
