@@ -9,11 +9,15 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
+
+/// Counts of lines by their text (foldhash: lines are hashed once each, and SipHash's cost was
+/// a visible share of the step on long pages).
+type LineCounts<'a> = HashMap<&'a str, usize, foldhash::fast::RandomState>;
 
 /// What boilerplate removal decided for one block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,9 +100,16 @@ static MARKERS: LazyLock<Option<Markers>> = LazyLock::new(|| {
             mode,
         });
     }
-    AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&patterns)
+    // A DFA: the fastest overlapping search (every line of a page is searched), for a table
+    // built once; the builder's own choice should the DFA grow past its limits.
+    let build = |kind| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(&patterns)
+    };
+    build(Some(AhoCorasickKind::DFA))
+        .or_else(|_| build(None))
         .ok()
         .map(|automaton| Markers { automaton, markers })
 });
@@ -260,7 +271,7 @@ fn classify(
     block: &RawBlock,
     stopwords: Option<&WordSet>,
     cjk: bool,
-    repeats: &HashMap<&str, usize>,
+    repeats: &LineCounts,
 ) -> Class {
     match block.kind {
         LineKind::Rule => return Class::Neutral,
@@ -304,14 +315,20 @@ fn classify(
     // A label the article repeats for each of its sections ("**Pros**", "### Features") is its
     // structure, not a menu repeated at the top and bottom of the page: context decides. (A
     // repeated headline is a teaser shown twice.)
-    let words = block.text.split_whitespace().count();
-    let label = (emphasized || matches!(block.kind, LineKind::Heading(_)))
-        && words <= SECTION_LABEL_WORDS
-        || matches!(block.kind, LineKind::Heading(level) if level >= 2)
-            && words <= SECTION_HEADING_WORDS;
+    // Words are counted only for a line that can be a label (most lines are neither).
+    let label = || {
+        let heading = matches!(block.kind, LineKind::Heading(_));
+        if !emphasized && !heading {
+            return false;
+        }
+        let words = block.text.split_whitespace().count();
+        words <= SECTION_LABEL_WORDS
+            || matches!(block.kind, LineKind::Heading(level) if level >= 2)
+                && words <= SECTION_HEADING_WORDS
+    };
     if (block.chars < 120 || list_item)
-        && !label
         && repeats.get(block.text.as_str()).copied().unwrap_or(0) > 1
+        && !label()
     {
         return Class::Bad("repeated");
     }
@@ -391,8 +408,7 @@ fn is_dateline(text: &str) -> bool {
     }) || bytes.windows(4).any(|w| {
         w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
     });
-    let words = text.split_whitespace().count();
-    (year || clock) && words <= 12
+    (year || clock) && text.split_whitespace().count() <= 12
 }
 
 /// A line cut off mid-sentence, right after a comma ("… diagnosed with the plague,..."): a
@@ -406,8 +422,8 @@ fn is_cut_short(text: &str) -> bool {
 }
 
 /// Counts of short lines that occur more than once (menus repeated at top and bottom).
-fn repeated_lines(blocks: &[RawBlock]) -> HashMap<&str, usize> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+fn repeated_lines(blocks: &[RawBlock]) -> LineCounts<'_> {
+    let mut counts = LineCounts::default();
     for b in blocks {
         if (b.chars < 120 || b.kind == LineKind::ListItem) && !b.text.is_empty() {
             *counts.entry(b.text.as_str()).or_default() += 1;
@@ -421,7 +437,7 @@ fn repeated_lines(blocks: &[RawBlock]) -> HashMap<&str, usize> {
 /// text, not a menu shown at the top and the bottom. The count most of the long paragraphs
 /// (`LENGTH_HIGH` characters and more) share, the median; 1 on a page without them.
 fn page_copies(blocks: &[RawBlock]) -> usize {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts = LineCounts::default();
     for b in blocks {
         if b.kind == LineKind::Text && b.chars >= LENGTH_HIGH && !b.code {
             *counts.entry(b.text.as_str()).or_default() += 1;
@@ -494,7 +510,7 @@ fn judge_broken_paragraphs(
     stopwords: Option<&WordSet>,
     cjk: bool,
 ) {
-    let no_repeats = HashMap::new();
+    let no_repeats = LineCounts::default();
     let mut i = 0;
     while i < blocks.len() {
         let start = i;
@@ -974,6 +990,14 @@ mod tests {
                 u32::from(c)
             );
         }
+    }
+
+    #[test]
+    fn the_markers_are_searched_by_a_small_dfa() {
+        let markers = MARKERS.as_ref().expect("the marker automaton builds");
+        assert_eq!(markers.automaton.kind(), AhoCorasickKind::DFA);
+        let bytes = markers.automaton.memory_usage();
+        assert!(bytes < 4 << 20, "{bytes} bytes");
     }
 
     #[test]

@@ -120,6 +120,23 @@ static CLOCK: LazyLock<Option<Regex>> = LazyLock::new(|| {
         .ok()
 });
 
+/// Compiles every date pattern of this module, so that the first article to need one (a URL's
+/// path, a byline's date) does not pay for it (about 3.4 M instructions for the path patterns).
+pub(crate) fn compile_patterns() {
+    for re in [
+        &PATH_DATE,
+        &PATH_DATE_SLASHED,
+        &ISO_DATE,
+        &YEAR_FIRST,
+        &DAY_MONTH_YEAR,
+        &MONTH_DAY_YEAR,
+        &NUMERIC_DATE,
+        &CLOCK,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 /// The publication time and where it came from.
 pub fn infer_published_at(
     explicit: Option<OffsetDateTime>,

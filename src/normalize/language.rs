@@ -103,7 +103,12 @@ fn stopword_votes<const N: usize>(
             word
         } else {
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
             lower.as_str()
         };
         let hits = bits.get(word).copied().unwrap_or(0);

@@ -221,7 +221,13 @@ pub fn stopword_count(text: &str, list: &WordSet) -> (usize, usize) {
         };
         let hit = if has_upper {
             lower.clear();
-            lower.extend(w.chars().flat_map(char::to_lowercase));
+            if run.simple {
+                // ASCII and caseless Indic letters: ASCII lower-casing is the whole of it.
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(w.chars().flat_map(char::to_lowercase));
+            }
             list.contains(lower.as_str())
         } else {
             list.contains(w)

@@ -55,9 +55,64 @@ pub(super) fn fold(s: &str) -> String {
     s.chars().filter_map(fold_char).collect()
 }
 
+/// `s` folded into `buf`, when it fits; `None` when it does not. Folding never makes a text
+/// longer (every folded character is three bytes and stays three bytes or is dropped), so the
+/// bytes are copied and only three-byte characters are decoded.
+pub(super) fn fold_into<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let out = buf.get_mut(..s.len())?;
+    let b = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        let lead = b[i];
+        if !(0xE0..=0xEF).contains(&lead) {
+            // Not a three-byte character: copied as it is.
+            out[n] = lead;
+            i += 1;
+            n += 1;
+            continue;
+        }
+        let &[b1, b2] = b.get(i + 1..i + 3)? else {
+            return None;
+        };
+        let code = u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+        let c = char::from_u32(code)?;
+        if let Some(f) = fold_char(c) {
+            // Three bytes in, three bytes out.
+            f.encode_utf8(out.get_mut(n..n + 3)?);
+            n += 3;
+        }
+        i += 3;
+    }
+    std::str::from_utf8(&out[..n]).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_into_a_buffer_is_folding() {
+        let mut buf = [0u8; 64];
+        for s in [
+            "पंचकूला",
+            "ज़िला",
+            "ज\u{093C}िला",
+            "गाँव",
+            "दि\u{200D}ल्ली",
+            "Delhi",
+            "",
+            "ईरान\u{FEFF}é😀\u{2060}x",
+            "\u{0958}\u{095F}ऊ",
+        ] {
+            assert_eq!(fold_into(s, &mut buf), Some(fold(s).as_str()), "{s}");
+        }
+        let long = "ईरान".repeat(10);
+        assert_eq!(fold_into(&long, &mut buf), None);
+        assert_eq!(
+            fold_into(&long, &mut [0u8; 128]),
+            Some(fold(&long).as_str())
+        );
+    }
 
     #[test]
     fn folds_vowel_length_nukta_and_nasal() {

@@ -6,10 +6,14 @@ use std::sync::LazyLock;
 
 use aho_corasick::MatchKind;
 
-use super::fold::{fold, needs_fold};
+use super::fold::{fold, fold_into, needs_fold};
 use super::text::{head_word, normalize_phrase};
 use crate::normalize::article::EntityType;
 use crate::normalize::wordfilter::WordFilter;
+
+/// Bytes of the stack buffers [`Lexicon::word_flags`] lower-cases and folds a word in (longer
+/// words get a `String`).
+const WORD_BUF: usize = 96;
 
 const GAZETTEER: &str = include_str!("../../../data/gazetteer.tsv");
 const PLACE_VARIANTS: &str = include_str!("../../../data/place_variants.tsv");
@@ -441,6 +445,7 @@ impl Lexicon {
     }
 
     /// Everything the lexicon says about one word ([`flag`] bits).
+    /// Words up to [`WORD_BUF`] bytes are lower-cased and folded on the stack.
     pub(super) fn word_flags(&self, word: &str) -> flag::Flags {
         // One pass over the word: whether it is ASCII or Devanagari only (so lower-casing is
         // ASCII lower-casing), has ASCII upper-case letters, has a numeric character.
@@ -485,15 +490,34 @@ impl Lexicon {
             // Already lower case: the one look-up answers both.
             (true, false) => lower,
             (true, true) if !self.word_filter.may_contain_ascii_lower(word) => 0,
-            (true, true) => get(&word.to_ascii_lowercase()).1,
+            (true, true) => {
+                // Lower-cased on the stack: words are short.
+                let mut buf = [0u8; WORD_BUF];
+                match buf.get_mut(..word.len()) {
+                    Some(lower) => {
+                        lower.copy_from_slice(word.as_bytes());
+                        lower.make_ascii_lowercase();
+                        std::str::from_utf8(lower).map_or(0, |l| get(l).1)
+                    }
+                    None => get(&word.to_ascii_lowercase()).1,
+                }
+            }
             (false, _) => get(&word.to_lowercase()).1,
         };
         let mut flags = exact | lower;
         // Gazetteer names are matched folded: so are their first words.
         if flags & flag::GAZETTEER_HEAD == 0 && needs_fold(word) {
-            let folded = fold(word);
-            if self.word_filter.may_contain(&folded) {
-                flags |= get(&folded).0 & flag::GAZETTEER_HEAD;
+            let mut buf = [0u8; WORD_BUF];
+            let owned;
+            let folded = match fold_into(word, &mut buf) {
+                Some(f) => f,
+                None => {
+                    owned = fold(word);
+                    owned.as_str()
+                }
+            };
+            if self.word_filter.may_contain(folded) {
+                flags |= get(folded).0 & flag::GAZETTEER_HEAD;
             }
         }
         if numeric {

@@ -2,7 +2,7 @@
 //! split into word tokens with their script and what separates them.
 
 use super::lexicon::flag::Flags;
-use super::lexicon::LEXICON;
+use super::lexicon::{FastMap, LEXICON};
 use crate::normalize::article::{Block, BlockType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +105,14 @@ pub(super) struct Segment<'a> {
 }
 
 impl<'a> Segment<'a> {
-    fn new(kind: SegmentKind, text: &'a str, offset: usize) -> Segment<'a> {
+    /// `flags_of` remembers the lexicon's flags of the article's words (an article repeats
+    /// most of its words; a look-up here is cheaper than the lexicon's).
+    fn new(
+        kind: SegmentKind,
+        text: &'a str,
+        offset: usize,
+        flags_of: &mut FastMap<&'a str, Flags>,
+    ) -> Segment<'a> {
         let lex = &*LEXICON;
         let Tokenized {
             mut tokens,
@@ -113,7 +120,8 @@ impl<'a> Segment<'a> {
             letters,
         } = tokenize_counting(text);
         for t in &mut tokens {
-            t.flags = lex.word_flags(&text[t.start..t.end]);
+            let word = &text[t.start..t.end];
+            t.flags = *flags_of.entry(word).or_insert_with(|| lex.word_flags(word));
         }
         Segment {
             kind,
@@ -349,11 +357,13 @@ pub(super) fn segments<'a>(
     }
     let mut offset = 0;
     let mut out = Vec::with_capacity(parts.len());
+    let words: usize = parts.iter().map(|(_, text)| text.len() / 6 + 1).sum();
+    let mut flags_of = FastMap::with_capacity_and_hasher(words / 2, Default::default());
     for (kind, text) in parts {
         if text.trim().is_empty() {
             continue;
         }
-        let segment = Segment::new(kind, text, offset);
+        let segment = Segment::new(kind, text, offset, &mut flags_of);
         offset += segment.chars + 2;
         out.push(segment);
     }
