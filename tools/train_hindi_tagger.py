@@ -552,7 +552,7 @@ def main():
     cls_all = with_seen(classes, all_sents)
     avg, count = train(all_sents, cls_all)
     q, scale = quantize(avg, count)
-    write(q, scale, cut_seen, cut_new, cls_all, count)
+    write(q, scale, cut_seen, cut_new, cls_all)
     selftest(q, cls_all, [s for _, ss in held[:2] for s in ss])
 
 
@@ -570,7 +570,7 @@ def selftest(q, classes, sentences):
             fh.write("\n")
 
 
-def write(q, scale, cut_seen, cut_new, classes, count):
+def write(q, scale, cut_seen, cut_new, classes):
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     cut = lambda c: min(0xFFFFFFFF, int(c * 100)) if c != float("inf") else 0xFFFFFFFF
     out = bytearray(MAGIC)
@@ -583,9 +583,7 @@ def write(q, scale, cut_seen, cut_new, classes, count):
     for h in sorted(merged):
         out += struct.pack("<IH", h, merged[h])
     out += struct.pack("<I", len(q))
-    # Rows by how often their feature fired in training, most often first (ties by key): the
-    # tagger keeps the first rows in a small table of their own, which stays in the cache.
-    for f in sorted(q, key=lambda f: (-count[f], f)):
+    for f in sorted(q):
         row = q[f]
         mask = sum(1 << k for k in range(NT) if row[k])
         out += struct.pack("<IB", f, mask)

@@ -186,10 +186,6 @@ struct Model {
     cut_seen: i64,
     cut_new: i64,
     classes: Table<u16>,
-    /// The rows of the features that fired most often in training (the file lists rows most
-    /// often first): a small table that stays in the cache, asked first.
-    hot: Table<Row>,
-    /// The other rows.
     weights: Table<Row>,
     /// The rows of the features whose values are few, looked up once when the model loads:
     /// the bias, the break before a word (three values), the previous tag and the two previous.
@@ -199,20 +195,11 @@ struct Model {
     prev_tags: [[Scores; NT]; NT],
 }
 
-/// How many of the most frequent rows go into the model's small table: 64 KB of rows.
-const HOT_ROWS: usize = 4096;
-
 impl Model {
-    /// A feature's row, if the model knows the feature.
-    #[inline]
-    fn get(&self, key: u32) -> Option<&Row> {
-        self.hot.get(key).or_else(|| self.weights.get(key))
-    }
-
     /// The scores of one feature (zeros when the model does not know it).
     fn row(&self, key: u32) -> Scores {
         let mut scores = [0; 8];
-        if let Some(row) = self.get(key) {
+        if let Some(row) = self.weights.get(key) {
             add_row(&mut scores, row);
         }
         scores
@@ -261,14 +248,12 @@ fn parse(bytes: &[u8]) -> Option<Model> {
         }
         weights.push((key, row));
     }
-    let cold = weights.split_off(HOT_ROWS.min(weights.len()));
     let mut model = Model {
         scale: i64::from(scale),
         cut_seen: i64::from(cut_seen),
         cut_new: i64::from(cut_new),
         classes: Table::new(classes),
-        hot: Table::new(weights),
-        weights: Table::new(cold),
+        weights: Table::new(weights),
         bias: [0; 8],
         brk: [[0; 8]; 3],
         prev_tag: [[0; 8]; NT],
@@ -379,7 +364,7 @@ fn word(model: &Model, text: &str, buf: &mut String) -> Word {
             feat(T_SHAPE, &[w.shape]),
         ];
         for key in keys {
-            if let Some(row) = model.get(key) {
+            if let Some(row) = model.weights.get(key) {
                 add_row(&mut w.own, row);
             }
         }
@@ -464,7 +449,7 @@ fn decode(
             feat(T_PTW, &[prev as u32, w.hash]),
         ];
         for key in keys {
-            if let Some(row) = model.get(key) {
+            if let Some(row) = model.weights.get(key) {
                 add_row(&mut scores, row);
             }
         }
