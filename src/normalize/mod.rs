@@ -29,6 +29,7 @@ mod stopwords;
 mod structure;
 mod substr;
 mod tags;
+mod threads;
 mod wordfilter;
 
 use time::OffsetDateTime;
