@@ -32,7 +32,7 @@ pub enum Role {
 /// Fewest entries (stamps followed by prose) that make a thread.
 const MIN_ENTRIES: usize = 3;
 /// Most prose characters one entry may hold: a comment, not a section of an article.
-const MAX_ENTRY_CHARS: usize = 1500;
+const MAX_ENTRY_CHARS: usize = 3000;
 /// Fewest prose characters before the thread: the story it is under.
 const MIN_STORY_CHARS: usize = 600;
 /// How far back from its first stamp a thread's header and first author line may reach.
@@ -220,7 +220,7 @@ mod tests {
     fn long_entries_are_sections_not_comments() {
         let mut roles = story();
         for _ in 0..4 {
-            roles.extend([Role::Stamp, Role::Prose(900), Role::Prose(900)]);
+            roles.extend([Role::Stamp, Role::Prose(1600), Role::Prose(1600)]);
         }
         assert!(find_threads(&roles).is_empty());
     }
