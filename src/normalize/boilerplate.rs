@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::author_box::find_author_boxes;
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
@@ -227,12 +228,27 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
         .map(|(c, b)| thread_role(*c, b))
         .collect();
     let threads = find_threads(&roles);
+    let prose: Vec<usize> = roles
+        .iter()
+        .map(|r| match r {
+            Role::Prose(c) => *c,
+            _ => 0,
+        })
+        .collect();
+    let boxes = find_author_boxes(blocks, &prose, ends_like_sentence);
     let lists = lists_after_prose(&classes, blocks, stopwords);
     settle_by_context(&mut classes);
     for thread in threads {
         for i in thread {
             if !matches!(classes[i], Class::Bad(_)) && !protected.contains(&i) {
                 classes[i] = Class::Bad("comment_thread");
+            }
+        }
+    }
+    for author_box in boxes {
+        for i in author_box {
+            if !matches!(classes[i], Class::Bad(_)) && !protected.contains(&i) {
+                classes[i] = Class::Bad("author_box");
             }
         }
     }
@@ -1302,5 +1318,45 @@ mod tests {
         let blocks = crate::normalize::blocks::split_blocks(&text);
         let verdicts = strip_boilerplate(&blocks, "en", &[0]);
         assert!(!verdicts.contains(&Verdict::Remove("comment_thread")));
+    }
+
+    #[test]
+    fn the_authors_box_under_the_story_is_removed() {
+        let story = "# The bridge will close\n\n\
+            The council voted on Tuesday to close the old bridge to cars for a year while \
+            engineers replace the deck, a job that has been put off since the last inspection in \
+            spring found rust in the beams that carry the road over the river.\n\n\
+            Traders on both banks said they feared losing customers during the works, and asked \
+            the council to pay for signs that point drivers to the car parks that stay open \
+            while the bridge is shut for the whole of next year.\n\n\
+            Buses will run every ten minutes from both ends of the bridge, the council said, and \
+            a ferry will carry cyclists and people on foot across the river at rush hour.\n\n";
+        let page = format!(
+            "{story}![Author Jane Roe](https://example.com/jane.jpg)\n\nJane Roe\n\n\
+            Jane Roe covers the city council and transport for the paper, and has lived by the \
+            river for twenty years.\n"
+        );
+        let blocks = crate::normalize::blocks::split_blocks(&page);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let kept = kept_texts(&blocks, &verdicts);
+        assert!(
+            kept.iter().any(|t| t.starts_with("Buses will run")),
+            "{kept:?}"
+        );
+        assert!(
+            !kept.iter().any(|t| t.starts_with("Jane Roe covers")),
+            "{kept:?}"
+        );
+        // The same picture and caption with the story going on after it: a picture of the story.
+        let page = format!(
+            "{story}![Author Jane Roe](https://example.com/jane.jpg)\n\nJane Roe\n\n{0}{0}",
+            &story[story.find("The council").unwrap_or(0)..]
+        );
+        let blocks = crate::normalize::blocks::split_blocks(&page);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        assert!(
+            !verdicts.contains(&Verdict::Remove("author_box")),
+            "{verdicts:?}"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! date and source and compute the statistics.
 
 mod article;
+mod author_box;
 mod blocks;
 mod boilerplate;
 mod byline;
