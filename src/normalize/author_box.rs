@@ -33,14 +33,15 @@ pub fn find_author_boxes(
     }
     let total = before[prose.len()];
     let mut boxes = Vec::new();
-    for (i, b) in blocks.iter().enumerate() {
+    // `prose` has a value a block; the walk stays within both.
+    for (i, b) in blocks.iter().enumerate().take(prose.len()) {
         let [image] = b.images.as_slice() else {
             continue;
         };
         if b.kind != LineKind::Image || image.alt.trim().is_empty() {
             continue;
         }
-        let name_at = (i + 1..blocks.len().min(i + 3)).find(|&j| {
+        let name_at = (i + 1..prose.len().min(i + 3)).find(|&j| {
             let t = blocks[j].text.trim();
             let words = t.split_whitespace().count();
             matches!(blocks[j].kind, LineKind::Text | LineKind::Heading(_))
@@ -53,9 +54,10 @@ pub fn find_author_boxes(
         };
         let mut bio = 0;
         let mut end = None;
-        for j in name_at + 1..blocks.len().min(name_at + 1 + MAX_BIO_BLOCKS) {
-            if prose[j] > 0 {
-                bio += prose[j];
+        let stop = prose.len().min(name_at + 1 + MAX_BIO_BLOCKS);
+        for (j, &c) in prose.iter().enumerate().take(stop).skip(name_at + 1) {
+            if c > 0 {
+                bio += c;
                 end = Some(j);
             }
         }
