@@ -11,9 +11,11 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
+use super::author_box::find_author_boxes;
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
+use super::threads::{find_threads, Role};
 
 /// Counts of lines by their text (foldhash: lines are hashed once each, and SipHash's cost was
 /// a visible share of the step on long pages).
@@ -231,8 +233,36 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
     promote_if_no_prose(&mut classes, blocks);
     settle_headings(&mut classes, blocks);
     promote_prose_runs(&mut classes, blocks);
+    let roles: Vec<Role> = classes
+        .iter()
+        .zip(blocks)
+        .map(|(c, b)| thread_role(*c, b))
+        .collect();
+    let threads = find_threads(&roles);
+    let prose: Vec<usize> = roles
+        .iter()
+        .map(|r| match r {
+            Role::Prose(c) => *c,
+            _ => 0,
+        })
+        .collect();
+    let boxes = find_author_boxes(blocks, &prose, ends_like_sentence);
     let lists = lists_after_prose(&classes, blocks, stopwords);
     settle_by_context(&mut classes);
+    for thread in threads {
+        for i in thread {
+            if !matches!(classes[i], Class::Bad(_)) && !protected.contains(&i) {
+                classes[i] = Class::Bad("comment_thread");
+            }
+        }
+    }
+    for author_box in boxes {
+        for i in author_box {
+            if !matches!(classes[i], Class::Bad(_)) && !protected.contains(&i) {
+                classes[i] = Class::Bad("author_box");
+            }
+        }
+    }
 
     let mut region = densest_prose_run(&classes, blocks);
     for list in &lists {
@@ -384,6 +414,35 @@ fn classify(
             }
         }
     }
+}
+
+/// What a block is to the comment-thread finder: a stamp (a dateline with a time of day, or a
+/// short repeated line with a number: "1 year ago"), a heading, prose (a paragraph, or a short line that ends like
+/// a sentence: "Mine too!"), or anything else.
+fn thread_role(class: Class, block: &RawBlock) -> Role {
+    if matches!(block.kind, LineKind::Heading(_)) {
+        return Role::Heading;
+    }
+    match class {
+        Class::Bad("dateline") if has_clock(&block.text) => Role::Stamp,
+        Class::Bad("repeated")
+            if block.text.split_whitespace().count() <= SECTION_LABEL_WORDS
+                && block.text.bytes().any(|b| b.is_ascii_digit()) =>
+        {
+            Role::Stamp
+        }
+        Class::Good | Class::NearGood => Role::Prose(block.chars),
+        Class::Short if ends_like_sentence(&block.text) => Role::Prose(block.chars),
+        _ => Role::Other,
+    }
+}
+
+/// Whether a line holds a time of day ("3:53", "15:54").
+fn has_clock(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
 }
 
 /// A short line that is mostly a date or time stamp ("Updated: 18 Nov 2019 9:38 pm",
@@ -1207,5 +1266,121 @@ mod tests {
             "https://x.com/2023/09/15/photo_original.jpg",
             "Putin"
         ));
+    }
+
+    /// A story, then three reader comments, each a name, a time stamp, the comment and a
+    /// "Reply" link.
+    fn story_with_comments(stamp: &str) -> String {
+        let mut text = String::from(
+            "# The bridge will close\n\n\
+            The council voted on Tuesday to close the old bridge to cars for a year while \
+            engineers replace the deck, a job that has been put off since the last inspection in \
+            spring found rust in the beams that carry the road over the river.\n\n\
+            Traders on both banks said they feared losing customers during the works, and asked \
+            the council to pay for signs that point drivers to the car parks that stay open \
+            while the bridge is shut for the whole of next year.\n\n\
+            Buses will run every ten minutes from both ends of the bridge, the council said, and \
+            a ferry will carry cyclists and people on foot across the river at rush hour.\n\n\
+            3 Comments\n\n",
+        );
+        for (name, comment) in [
+            ("Anna", "Finally! That bridge has been falling apart for years and nobody did anything about it."),
+            ("Bob", "What about the people who cannot walk to the ferry? The buses are always late."),
+            ("Carla", "I run a shop on the north bank and this is going to hurt us badly next year."),
+        ] {
+            text.push_str(&format!("{name}\n\n{stamp}\n\n{comment}\n\nReply\n\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn a_comment_thread_under_the_story_is_removed() {
+        let text = story_with_comments("December 19, 2025 at 3:54 pm");
+        let blocks = crate::normalize::blocks::split_blocks(&text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let kept = kept_texts(&blocks, &verdicts);
+        assert!(
+            kept.iter().any(|t| t.starts_with("Buses will run")),
+            "{kept:?}"
+        );
+        assert!(!kept.iter().any(|t| t.starts_with("Finally!")), "{kept:?}");
+        assert!(
+            !kept.iter().any(|t| t.starts_with("I run a shop")),
+            "{kept:?}"
+        );
+        // A repeated relative time stamps the entries as well.
+        let text = story_with_comments("1 year ago");
+        let blocks = crate::normalize::blocks::split_blocks(&text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let kept = kept_texts(&blocks, &verdicts);
+        assert!(
+            !kept.iter().any(|t| t.starts_with("What about")),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn dated_entries_that_the_page_goes_on_after_are_kept() {
+        // A listing of dated notes with more prose after it is not a thread.
+        let mut text = story_with_comments("December 19, 2025 at 3:54 pm");
+        text.push_str(
+            "## What happens next\n\n\
+            The works start in March, and the council will publish a timetable for the buses and \
+            the ferry a month before, with the routes that drivers should take instead.\n\n\
+            Engineers expect the new deck to last for fifty years, and the council hopes to open \
+            the bridge to cars again before the end of next year if the weather allows the work.\n\n\
+            The traders' association will meet the council again in January to talk about the \
+            signs and the car parks, and about help for the shops that lose the most trade.\n",
+        );
+        let blocks = crate::normalize::blocks::split_blocks(&text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        for (b, v) in blocks.iter().zip(&verdicts) {
+            assert_ne!(*v, Verdict::Remove("comment_thread"), "{}", b.text);
+        }
+        // A date without a time of day is a listing's date, not a comment's stamp.
+        let text = story_with_comments("December 19, 2025");
+        let blocks = crate::normalize::blocks::split_blocks(&text);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        assert!(!verdicts.contains(&Verdict::Remove("comment_thread")));
+    }
+
+    #[test]
+    fn the_authors_box_under_the_story_is_removed() {
+        let story = "# The bridge will close\n\n\
+            The council voted on Tuesday to close the old bridge to cars for a year while \
+            engineers replace the deck, a job that has been put off since the last inspection in \
+            spring found rust in the beams that carry the road over the river.\n\n\
+            Traders on both banks said they feared losing customers during the works, and asked \
+            the council to pay for signs that point drivers to the car parks that stay open \
+            while the bridge is shut for the whole of next year.\n\n\
+            Buses will run every ten minutes from both ends of the bridge, the council said, and \
+            a ferry will carry cyclists and people on foot across the river at rush hour.\n\n";
+        let page = format!(
+            "{story}![Author Jane Roe](https://example.com/jane.jpg)\n\nJane Roe\n\n\
+            Jane Roe covers the city council and transport for the paper, and has lived by the \
+            river for twenty years.\n"
+        );
+        let blocks = crate::normalize::blocks::split_blocks(&page);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        let kept = kept_texts(&blocks, &verdicts);
+        assert!(
+            kept.iter().any(|t| t.starts_with("Buses will run")),
+            "{kept:?}"
+        );
+        assert!(
+            !kept.iter().any(|t| t.starts_with("Jane Roe covers")),
+            "{kept:?}"
+        );
+        // The same picture and caption with the story going on after it: a picture of the story.
+        let page = format!(
+            "{story}![Author Jane Roe](https://example.com/jane.jpg)\n\nJane Roe\n\n{0}{0}",
+            &story[story.find("The council").unwrap_or(0)..]
+        );
+        let blocks = crate::normalize::blocks::split_blocks(&page);
+        let verdicts = strip_boilerplate(&blocks, "en", &[0]);
+        assert!(
+            !verdicts.contains(&Verdict::Remove("author_box")),
+            "{verdicts:?}"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! date and source and compute the statistics.
 
 mod article;
+mod author_box;
 mod blocks;
 mod boilerplate;
 mod byline;
@@ -29,6 +30,7 @@ mod stopwords;
 mod structure;
 mod substr;
 mod tags;
+mod threads;
 mod wordfilter;
 
 use time::OffsetDateTime;
