@@ -261,16 +261,9 @@ fn parse(bytes: &[u8]) -> Option<Model> {
     };
     model.bias = model.row(feat(T_BIAS, &[]));
     model.brk = [0, 1, 2].map(|b| model.row(feat(T_BREAK, &[b])));
-    let mut prev_tag = [[0; 8]; NT];
-    let mut prev_tags = [[[0; 8]; NT]; NT];
-    for p in 0..NT {
-        prev_tag[p] = model.row(feat(T_PT, &[p as u32]));
-        for p2 in 0..NT {
-            prev_tags[p][p2] = model.row(feat(T_PT2, &[p as u32, p2 as u32]));
-        }
-    }
-    model.prev_tag = prev_tag;
-    model.prev_tags = prev_tags;
+    let tags: [u32; NT] = std::array::from_fn(|t| t as u32);
+    model.prev_tag = tags.map(|p| model.row(feat(T_PT, &[p])));
+    model.prev_tags = tags.map(|p| tags.map(|p2| model.row(feat(T_PT2, &[p, p2]))));
     Some(model)
 }
 
