@@ -1268,11 +1268,8 @@ mod tests {
         ));
     }
 
-    /// A story, then three reader comments, each a name, a time stamp, the comment and a
-    /// "Reply" link.
-    fn story_with_comments(stamp: &str) -> String {
-        let mut text = String::from(
-            "# The bridge will close\n\n\
+    /// A story of three paragraphs under its title, for the tests of what follows a story.
+    const BRIDGE_STORY: &str = "# The bridge will close\n\n\
             The council voted on Tuesday to close the old bridge to cars for a year while \
             engineers replace the deck, a job that has been put off since the last inspection in \
             spring found rust in the beams that carry the road over the river.\n\n\
@@ -1280,9 +1277,12 @@ mod tests {
             the council to pay for signs that point drivers to the car parks that stay open \
             while the bridge is shut for the whole of next year.\n\n\
             Buses will run every ten minutes from both ends of the bridge, the council said, and \
-            a ferry will carry cyclists and people on foot across the river at rush hour.\n\n\
-            3 Comments\n\n",
-        );
+            a ferry will carry cyclists and people on foot across the river at rush hour.\n\n";
+
+    /// A story, then three reader comments, each a name, a time stamp, the comment and a
+    /// "Reply" link.
+    fn story_with_comments(stamp: &str) -> String {
+        let mut text = format!("{BRIDGE_STORY}3 Comments\n\n");
         for (name, comment) in [
             ("Anna", "Finally! That bridge has been falling apart for years and nobody did anything about it."),
             ("Bob", "What about the people who cannot walk to the ferry? The buses are always late."),
@@ -1346,15 +1346,7 @@ mod tests {
 
     #[test]
     fn the_authors_box_under_the_story_is_removed() {
-        let story = "# The bridge will close\n\n\
-            The council voted on Tuesday to close the old bridge to cars for a year while \
-            engineers replace the deck, a job that has been put off since the last inspection in \
-            spring found rust in the beams that carry the road over the river.\n\n\
-            Traders on both banks said they feared losing customers during the works, and asked \
-            the council to pay for signs that point drivers to the car parks that stay open \
-            while the bridge is shut for the whole of next year.\n\n\
-            Buses will run every ten minutes from both ends of the bridge, the council said, and \
-            a ferry will carry cyclists and people on foot across the river at rush hour.\n\n";
+        let story = BRIDGE_STORY;
         let page = format!(
             "{story}![Author Jane Roe](https://example.com/jane.jpg)\n\nJane Roe\n\n\
             Jane Roe covers the city council and transport for the paper, and has lived by the \
