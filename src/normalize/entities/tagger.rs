@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::LazyLock;
 
 use super::fold::fold_char;
-use super::lexicon::{FastMap, FastSet};
+use super::lexicon::FastSet;
 use super::text::{Script, Segment};
 use super::{Mention, Origin};
 use crate::normalize::article::EntityType;
@@ -464,10 +464,11 @@ fn decode(
 }
 
 /// What tagging one article keeps from one segment to the next: each distinct word read once
-/// (most of an article's words come back), and the buffers.
+/// (most of an article's words come back), by its number ([`super::text::Token::word`]), and
+/// the buffers.
 #[derive(Default)]
-pub(super) struct Scratch<'t> {
-    read: FastMap<&'t str, Word>,
+pub(super) struct Scratch {
+    read: Vec<Option<Word>>,
     words: Vec<Word>,
     breaks: Vec<bool>,
     tags: Vec<u8>,
@@ -485,13 +486,13 @@ fn kind_of(tag: u8) -> EntityType {
 
 /// Tags the Devanagari sentences of segment `si` and claims the confident spans whose words are
 /// all still unclaimed.
-pub(super) fn find<'t>(
+pub(super) fn find(
     si: usize,
-    seg: &'t Segment,
+    seg: &Segment,
     covered: &mut [bool],
     mentions: &mut Vec<Mention>,
     known: &FastSet<&str>,
-    scratch: &mut Scratch<'t>,
+    scratch: &mut Scratch,
 ) {
     let Some(model) = TAGGER.as_ref() else {
         return;
@@ -522,8 +523,11 @@ pub(super) fn find<'t>(
         words.clear();
         breaks.clear();
         for i in sentence.clone() {
-            let text = seg.token_text(i);
-            let w = *read.entry(text).or_insert_with(|| word(model, text, buf));
+            let number = seg.tokens[i].word as usize;
+            if read.len() <= number {
+                read.resize(number + 1, None);
+            }
+            let w = *read[number].get_or_insert_with(|| word(model, seg.token_text(i), buf));
             words.push(w);
             breaks.push(seg.tokens[i].break_before);
         }

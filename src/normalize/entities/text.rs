@@ -89,6 +89,10 @@ pub(super) struct Token {
     /// What the lexicon says about the token's text ([`super::lexicon::flag`]); 0 until the
     /// segment is built.
     pub flags: Flags,
+    /// The token's text as a number: tokens of one article with the same text have the same
+    /// number, counted from 0 in order of first appearance ([`segments`]); 0 until the segment
+    /// is built. Later steps keep what they work out about a word by it, unhashed.
+    pub word: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -105,13 +109,13 @@ pub(super) struct Segment<'a> {
 }
 
 impl<'a> Segment<'a> {
-    /// `flags_of` remembers the lexicon's flags of the article's words (an article repeats
-    /// most of its words; a look-up here is cheaper than the lexicon's).
+    /// `words` numbers the article's distinct words and remembers their lexicon flags (an
+    /// article repeats most of its words; a look-up here is cheaper than the lexicon's).
     fn new(
         kind: SegmentKind,
         text: &'a str,
         offset: usize,
-        flags_of: &mut FastMap<&'a str, Flags>,
+        words: &mut FastMap<&'a str, (Flags, u32)>,
     ) -> Segment<'a> {
         let lex = &*LEXICON;
         let Tokenized {
@@ -121,7 +125,10 @@ impl<'a> Segment<'a> {
         } = tokenize_counting(text);
         for t in &mut tokens {
             let word = &text[t.start..t.end];
-            t.flags = *flags_of.entry(word).or_insert_with(|| lex.word_flags(word));
+            let next = words.len() as u32;
+            (t.flags, t.word) = *words
+                .entry(word)
+                .or_insert_with(|| (lex.word_flags(word), next));
         }
         Segment {
             kind,
@@ -238,6 +245,7 @@ fn tokenize_counting(text: &str) -> Tokenized {
                 sentence_start,
                 char_start,
                 flags: 0,
+                word: 0,
             });
         };
     let bytes = text.as_bytes();
@@ -358,12 +366,12 @@ pub(super) fn segments<'a>(
     let mut offset = 0;
     let mut out = Vec::with_capacity(parts.len());
     let words: usize = parts.iter().map(|(_, text)| text.len() / 6 + 1).sum();
-    let mut flags_of = FastMap::with_capacity_and_hasher(words / 2, Default::default());
+    let mut numbered = FastMap::with_capacity_and_hasher(words / 2, Default::default());
     for (kind, text) in parts {
         if text.trim().is_empty() {
             continue;
         }
-        let segment = Segment::new(kind, text, offset, &mut flags_of);
+        let segment = Segment::new(kind, text, offset, &mut numbered);
         offset += segment.chars + 2;
         out.push(segment);
     }
