@@ -106,8 +106,9 @@ fn feat(template: u8, values: &[u32]) -> u32 {
 }
 
 /// An open-addressing table keyed by a (non-zero) hash, about two thirds full. The keys are
-/// kept apart from the values: most look-ups of a text the model has not seen find no key, and
-/// probe only the keys' array, a fifth of the size of keys and rows together.
+/// kept apart from the values, so that probing past other keys reads only the keys' array, a
+/// fifth of the size of keys and rows together (on the Hindi seed, an article the model has
+/// not seen, 72 % of the decoding's look-ups find their key, after 1.8 probes on average).
 struct Table<V> {
     keys: Vec<u32>,
     values: Vec<V>,
