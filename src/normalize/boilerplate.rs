@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::author_box::find_author_boxes;
+use super::author_box::{find_author_boxes, find_named_bios};
 use super::blocks::{LineKind, RawBlock};
 use super::hygiene::{fold_indic_letters, is_word_part, lowercase, lowercase_cow};
 use super::stopwords::{stopword_count, stopwords_for, WordSet};
@@ -246,7 +246,8 @@ pub fn strip_boilerplate(blocks: &[RawBlock], language: &str, protected: &[usize
             _ => 0,
         })
         .collect();
-    let boxes = find_author_boxes(blocks, &prose, ends_like_sentence);
+    let mut boxes = find_author_boxes(blocks, &prose, ends_like_sentence);
+    boxes.extend(find_named_bios(blocks, &prose, ends_like_sentence));
     let lists = lists_after_prose(&classes, blocks, stopwords);
     settle_by_context(&mut classes);
     for thread in threads {

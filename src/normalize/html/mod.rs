@@ -406,11 +406,13 @@ fn finish_article(
 }
 
 /// Removal reasons of the boilerplate step that hold for extracted HTML too: what a line says
-/// (marker phrases), not where it sits or how long it is.
+/// (marker phrases) or what a group of lines is (the author's box: a name and a bio that names
+/// them), not where it sits or how long it is.
 fn trusted_removal(reason: &str) -> bool {
     matches!(
         reason,
         "separator"
+            | "author_box"
             | "promo_image"
             | "no_words"
             | "markup_only"
@@ -584,6 +586,34 @@ mod tests {
             .expect("the whole page holds the story");
         assert!(
             article.body_text.contains("On the 5th morning"),
+            "{}",
+            article.body_text
+        );
+    }
+
+    #[test]
+    fn the_authors_bio_under_the_story_is_not_the_article() {
+        let page = format!(
+            "<html><head><title>Ferry log</title></head><body><article><h1>Ferry log</h1>{}\
+             <p>Sam Lee</p><p>Sam Lee is a reporter who has covered the harbour and its \
+             ferries since 2019.</p></article></body></html>",
+            story()
+        );
+        let article = normalize_html(
+            page.as_bytes(),
+            None,
+            &Envelope::default(),
+            &EntityDictionary::empty(),
+            OffsetDateTime::now_utc(),
+        )
+        .expect("an article");
+        assert!(
+            article.body_text.contains("On the 5th morning"),
+            "{}",
+            article.body_text
+        );
+        assert!(
+            !article.body_text.contains("is a reporter"),
             "{}",
             article.body_text
         );
