@@ -140,9 +140,38 @@ impl Sql {
     }
 }
 
+/// The columns of every list statement, in order: [`SUMMARY_COLUMNS`], the tags, the rank.
+const LIST_COLUMNS: [&str; 19] = [
+    "rowid",
+    "id",
+    "slug",
+    "status",
+    "title",
+    "summary",
+    "kickers",
+    "language",
+    "script",
+    "lead_image",
+    "word_count",
+    "reading_time_minutes",
+    "published_at",
+    "sort_at",
+    "source_domain",
+    "created_at",
+    "updated_at",
+    "tags_json",
+    "rank",
+];
+
 /// The rows of a list statement, as summaries.
 fn summaries(conn: &rusqlite::Connection, sql: &Sql) -> StoreResult<Vec<ArticleSummary>> {
     let mut statement = conn.prepare_cached(&sql.text).map_err(fts_error)?;
+    if statement.column_names() != LIST_COLUMNS {
+        return Err(StoreError::Database(format!(
+            "a list statement's columns are {:?}",
+            statement.column_names()
+        )));
+    }
     let mut rows = statement
         .query(rusqlite::params_from_iter(&sql.params))
         .map_err(fts_error)?;
@@ -595,33 +624,33 @@ fn push_filters(
 }
 
 fn summary_from_row(row: &rusqlite::Row<'_>) -> StoreResult<ArticleSummary> {
+    // By position (`LIST_COLUMNS`, checked once a statement): a look-up by name scans the
+    // column names for every value.
+    let status: String = row.get(3)?;
     Ok(ArticleSummary {
-        id: row.get("id")?,
-        slug: row.get("slug")?,
-        status: {
-            let status: String = row.get("status")?;
-            ArticleStatus::parse(&status)
-                .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?
-        },
-        title: row.get("title")?,
-        summary: row.get("summary")?,
-        kickers: from_json(row.get("kickers")?)?,
-        language: row.get("language")?,
-        script: row.get("script")?,
+        rowid: row.get(0)?,
+        id: row.get(1)?,
+        slug: row.get(2)?,
+        status: ArticleStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(format!("unknown status `{status}`")))?,
+        title: row.get(4)?,
+        summary: row.get(5)?,
+        kickers: from_json(row.get(6)?)?,
+        language: row.get(7)?,
+        script: row.get(8)?,
         lead_image: row
-            .get::<_, Option<String>>("lead_image")?
+            .get::<_, Option<String>>(9)?
             .map(from_json)
             .transpose()?,
-        word_count: row.get("word_count")?,
-        reading_time_minutes: row.get("reading_time_minutes")?,
-        published_at: row.get("published_at")?,
-        source_domain: row.get("source_domain")?,
-        tags: from_json(row.get("tags_json")?)?,
-        created_at: row.get("created_at")?,
-        updated_at: row.get("updated_at")?,
-        sort_at: row.get("sort_at")?,
-        rank: row.get("rank")?,
-        rowid: row.get("rowid")?,
+        word_count: row.get(10)?,
+        reading_time_minutes: row.get(11)?,
+        published_at: row.get(12)?,
+        sort_at: row.get(13)?,
+        source_domain: row.get(14)?,
+        created_at: row.get(15)?,
+        updated_at: row.get(16)?,
+        tags: from_json(row.get(17)?)?,
+        rank: row.get(18)?,
     })
 }
 
