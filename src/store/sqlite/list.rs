@@ -57,7 +57,10 @@ impl SqliteStore {
     /// Runs a read on the calling thread: on a same-thread reader of the database file, with
     /// the read deadline, or (an in-memory database) on the handle of a pooled connection.
     /// `slow`: the read may take milliseconds, so the runtime's other tasks move off the thread
-    /// meanwhile (on a multi-threaded runtime).
+    /// meanwhile (on a multi-threaded runtime); at most [`super::readers::SLOW_READS`] such reads run
+    /// at once, the others wait their turn without holding a thread, so the readers in use stay
+    /// few enough to be kept open (opening one reads the schema again) and their page caches
+    /// bounded.
     pub(super) async fn read_on_thread<R>(
         &self,
         slow: bool,
@@ -71,10 +74,12 @@ impl SqliteStore {
             tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()),
             Ok(tokio::runtime::RuntimeFlavor::MultiThread)
         );
-        let deadline = self.statement_timeout.map(|budget| Instant::now() + budget);
         if slow && multi_threaded {
+            let _turn = readers.slow_turn().await;
+            let deadline = self.statement_timeout.map(|budget| Instant::now() + budget);
             tokio::task::block_in_place(|| readers.with(deadline, work))
         } else {
+            let deadline = self.statement_timeout.map(|budget| Instant::now() + budget);
             readers.with(deadline, work)
         }
     }

@@ -10,8 +10,15 @@ use super::StoreResult;
 /// SQLite virtual-machine steps between two looks at a read's deadline (a few microseconds).
 pub(super) const PROGRESS_STEPS: i32 = 4_000;
 
-/// Connections kept for reuse; more are opened when more threads read at once.
-const IDLE_READERS: usize = 4;
+/// Reads of milliseconds (a ranked search, a count of candidates) running at once, each on a
+/// thread the async runtime has handed its other tasks away from.
+pub(super) const SLOW_READS: usize = 2;
+
+/// Connections kept for reuse: one for each runtime thread reading inline (a core each) and
+/// each slow read. More are opened (and closed after) only if more threads read at once.
+fn idle_readers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) + SLOW_READS
+}
 
 /// Statements each connection keeps prepared (the list shapes, the document read).
 const STATEMENT_CACHE: usize = 64;
@@ -20,6 +27,8 @@ const STATEMENT_CACHE: usize = 64;
 pub(super) struct Readers {
     path: std::path::PathBuf,
     idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+    keep: usize,
+    slow: tokio::sync::Semaphore,
 }
 
 impl Readers {
@@ -27,7 +36,15 @@ impl Readers {
         Readers {
             path,
             idle: std::sync::Mutex::new(Vec::new()),
+            keep: idle_readers(),
+            slow: tokio::sync::Semaphore::new(SLOW_READS),
         }
+    }
+
+    /// Waits for the turn of a slow read (see [`SLOW_READS`]); the turn ends when dropped.
+    pub(super) async fn slow_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        // The semaphore is never closed; if it were, the read would simply not wait.
+        self.slow.acquire().await.ok()
     }
 
     /// Closes the connections kept for reuse (the store is closing).
@@ -75,7 +92,7 @@ impl Readers {
         }
         let result = work(&conn);
         let mut idle = self.idle();
-        if idle.len() < IDLE_READERS {
+        if idle.len() < self.keep {
             idle.push(conn);
         }
         result
