@@ -309,13 +309,25 @@ async fn scoped_page(
             _ => None,
         };
         let next = next_cursor.as_ref().map(|c| params.with_cursor(path, c));
-        let data: Vec<Value> = page
-            .items
-            .iter()
-            .map(|item| trim_fields(serde_json::to_value(item).unwrap_or(Value::Null), &fields))
-            .collect();
-        let body = serde_json::json!({"data": data, "next_cursor": next_cursor, "next": next});
-        let mut rendered = render_bytes(&body);
+        let mut rendered = if fields.is_empty() {
+            // Straight from the summaries to bytes: no JSON tree in between.
+            render_bytes(&ListBody {
+                data: &page.items,
+                next_cursor: next_cursor.as_deref(),
+                next: next.as_deref(),
+            })
+        } else {
+            let data: Vec<Value> = page
+                .items
+                .iter()
+                .map(|item| trim_fields(serde_json::to_value(item).unwrap_or(Value::Null), &fields))
+                .collect();
+            render_bytes(&ListBody {
+                data: &data,
+                next_cursor: next_cursor.as_deref(),
+                next: next.as_deref(),
+            })
+        };
         rendered.next = next;
         Ok::<_, ApiError>(rendered)
     };
@@ -892,8 +904,16 @@ fn trim_fields(value: Value, fields: &[&str]) -> Value {
     }
 }
 
+/// A list page's JSON: its items, then where the next page is.
+#[derive(Serialize)]
+struct ListBody<'a, T: Serialize> {
+    data: &'a [T],
+    next_cursor: Option<&'a str>,
+    next: Option<&'a str>,
+}
+
 /// JSON bytes and their strong ETag.
-fn render_bytes(body: &Value) -> Rendered {
+fn render_bytes<T: Serialize + ?Sized>(body: &T) -> Rendered {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let etag = docs::etag_of(&bytes);
     Rendered {
@@ -946,4 +966,63 @@ fn cached_response(
         HeaderValue::from_static("authorization, accept-encoding"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Image;
+    use crate::store::articles::{ArticleStatus, ArticleSummary, TagRef};
+
+    fn summary(n: i64) -> ArticleSummary {
+        ArticleSummary {
+            id: format!("01ID{n}"),
+            slug: format!("पुतिन-\"quoted\"-{n}"),
+            status: ArticleStatus::Published,
+            title: "Title with \u{2028} and \\ and ✓".into(),
+            summary: (n % 2 == 0).then(|| "A summary.".into()),
+            kickers: vec!["Kicker".into()],
+            language: "hi".into(),
+            script: "Deva".into(),
+            lead_image: Some(Image {
+                url: "https://example.com/a.jpg".into(),
+                alt: None,
+                caption: Some("caption".into()),
+            }),
+            word_count: 534,
+            reading_time_minutes: 3,
+            published_at: None,
+            source_domain: Some("example.com".into()),
+            tags: vec![TagRef {
+                slug: "world".into(),
+                name: "World".into(),
+            }],
+            created_at: "2026-12-07T21:40:14Z".into(),
+            updated_at: "2026-12-07T21:40:14Z".into(),
+            sort_at: "2026-12-07T21:40:14Z".into(),
+            rank: Some(-1.5),
+            rowid: n,
+        }
+    }
+
+    #[test]
+    fn a_list_page_renders_the_same_bytes_as_its_json_tree() {
+        // The page is serialized straight from the summaries; its bytes (and so its ETag) are
+        // those of the JSON tree the page used to be built as.
+        let items = vec![summary(1), summary(2)];
+        for (cursor, next) in [(None, None), (Some("abc"), Some("/v1/articles?cursor=abc"))] {
+            let direct = render_bytes(&ListBody {
+                data: &items,
+                next_cursor: cursor,
+                next,
+            });
+            let tree = serde_json::json!({
+                "data": items.iter().map(|i| serde_json::to_value(i).unwrap()).collect::<Vec<_>>(),
+                "next_cursor": cursor,
+                "next": next,
+            });
+            assert_eq!(direct.body, serde_json::to_vec(&tree).unwrap());
+            assert_eq!(direct.etag, render_bytes(&tree).etag);
+        }
+    }
 }

@@ -97,75 +97,6 @@ const DOC_SQL: &str = "SELECT a.status, d.etag, d.doc FROM articles a \
      JOIN article_docs d ON d.article_rowid = a.rowid \
      WHERE (a.id = ?1 OR a.slug = ?1) AND a.deleted_at IS NULL";
 
-/// Read-only connections that look up kept documents on the calling thread. A kept document is
-/// one index probe and one row (tens of microseconds, no lock waits in WAL mode), less than the
-/// two thread hand-offs a pooled sqlx query costs.
-#[derive(Debug)]
-pub(super) struct DocReader {
-    path: std::path::PathBuf,
-    idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
-}
-
-/// Connections kept for reuse; more are opened when more threads read at once.
-const IDLE_READERS: usize = 4;
-
-impl DocReader {
-    pub(super) fn new(path: std::path::PathBuf) -> DocReader {
-        DocReader {
-            path,
-            idle: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Closes the connections kept for reuse (the store is closing).
-    pub(super) fn close_idle(&self) {
-        match self.idle.lock() {
-            Ok(mut idle) => idle.clear(),
-            Err(poisoned) => poisoned.into_inner().clear(),
-        }
-    }
-
-    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
-        use rusqlite::OpenFlags;
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Documents are read once per request; the OS page cache holds the file.
-        conn.pragma_update(None, "cache_size", -1000)?;
-        Ok(conn)
-    }
-
-    fn read(&self, id_or_slug: &str) -> StoreResult<Option<(String, String, Vec<u8>)>> {
-        let taken = match self.idle.lock() {
-            Ok(mut idle) => idle.pop(),
-            Err(poisoned) => poisoned.into_inner().pop(),
-        };
-        let conn = match taken {
-            Some(conn) => conn,
-            None => self.open()?,
-        };
-        let row = {
-            use rusqlite::OptionalExtension;
-            let mut statement = conn.prepare_cached(DOC_SQL)?;
-            statement
-                .query_row([id_or_slug], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-                })
-                .optional()?
-        };
-        let mut idle = match self.idle.lock() {
-            Ok(idle) => idle,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if idle.len() < IDLE_READERS {
-            idle.push(conn);
-        }
-        Ok(row)
-    }
-}
-
 impl SqliteStore {
     /// The kept document of the live article with this id or slug, if there is one. Drafts only
     /// when `include_drafts`.
@@ -174,15 +105,18 @@ impl SqliteStore {
         id_or_slug: &str,
         include_drafts: bool,
     ) -> StoreResult<Option<ArticleDoc>> {
-        let row: Option<(String, String, Vec<u8>)> = match &self.doc_reader {
-            Some(reader) => reader.read(id_or_slug)?,
-            None => {
-                sqlx::query_as(DOC_SQL)
-                    .bind(id_or_slug)
-                    .fetch_optional(&self.read)
-                    .await?
-            }
-        };
+        // One index probe and one row, on the calling thread.
+        let row: Option<(String, String, Vec<u8>)> = self
+            .read_on_thread(false, |conn| {
+                use rusqlite::OptionalExtension;
+                Ok(conn
+                    .prepare_cached(DOC_SQL)?
+                    .query_row([id_or_slug], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                    .optional()?)
+            })
+            .await?;
         let Some((status, etag, body)) = row else {
             return Ok(None);
         };
