@@ -67,8 +67,9 @@ impl Readers {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Rows are read once per request and the OS page cache holds the file; the index's
-        // inner pages are what is worth keeping.
-        conn.pragma_update(None, "cache_size", -2000)?;
+        // inner pages are what is worth keeping. 1 MB against 2 MB: the same requests a second
+        // under the load suite, 5 MB less RSS after it (BENCHMARKS.md).
+        conn.pragma_update(None, "cache_size", -1000)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
