@@ -755,3 +755,25 @@ fn police_ranks_and_clergy_before_a_name_make_a_person() {
         ],
     );
 }
+
+#[test]
+fn public_holidays_are_not_names() {
+    let e = extract(
+        "Shops",
+        &[
+            "Sales rose before Christmas and fell after Boxing Day, Walmart said. Stores close \
+             on Memorial Day and Thanksgiving Day.",
+        ],
+        &EntityDictionary::empty(),
+    );
+    check_table(
+        &e,
+        &[
+            ("Christmas", None),
+            ("Boxing Day", None),
+            ("Memorial Day", None),
+            ("Thanksgiving Day", None),
+            ("Walmart", Some(EntityType::Organization)),
+        ],
+    );
+}
