@@ -309,24 +309,17 @@ async fn scoped_page(
             _ => None,
         };
         let next = next_cursor.as_ref().map(|c| params.with_cursor(path, c));
+        let links = (next_cursor.as_deref(), next.as_deref());
         let mut rendered = if fields.is_empty() {
             // Straight from the summaries to bytes: no JSON tree in between.
-            render_bytes(&ListBody {
-                data: &page.items,
-                next_cursor: next_cursor.as_deref(),
-                next: next.as_deref(),
-            })
+            render_list(&page.items, links)
         } else {
             let data: Vec<Value> = page
                 .items
                 .iter()
                 .map(|item| trim_fields(serde_json::to_value(item).unwrap_or(Value::Null), &fields))
                 .collect();
-            render_bytes(&ListBody {
-                data: &data,
-                next_cursor: next_cursor.as_deref(),
-                next: next.as_deref(),
-            })
+            render_list(&data, links)
         };
         rendered.next = next;
         Ok::<_, ApiError>(rendered)
@@ -912,6 +905,16 @@ struct ListBody<'a, T: Serialize> {
     next: Option<&'a str>,
 }
 
+/// A list page's bytes: its items, then `(next_cursor, next)`.
+fn render_list<T: Serialize>(data: &[T], links: (Option<&str>, Option<&str>)) -> Rendered {
+    let (next_cursor, next) = links;
+    render_bytes(&ListBody {
+        data,
+        next_cursor,
+        next,
+    })
+}
+
 /// JSON bytes and their strong ETag.
 fn render_bytes<T: Serialize + ?Sized>(body: &T) -> Rendered {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
@@ -1011,11 +1014,7 @@ mod tests {
         // those of the JSON tree the page used to be built as.
         let items = vec![summary(1), summary(2)];
         for (cursor, next) in [(None, None), (Some("abc"), Some("/v1/articles?cursor=abc"))] {
-            let direct = render_bytes(&ListBody {
-                data: &items,
-                next_cursor: cursor,
-                next,
-            });
+            let direct = render_list(&items, (cursor, next));
             let tree = serde_json::json!({
                 "data": items.iter().map(|i| serde_json::to_value(i).unwrap()).collect::<Vec<_>>(),
                 "next_cursor": cursor,

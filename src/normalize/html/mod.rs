@@ -528,6 +528,17 @@ mod tests {
             .collect()
     }
 
+    /// A page through the HTML path with no envelope or dictionary.
+    fn normalized(page: &str) -> Result<NormalizedArticle, NormalizeError> {
+        normalize_html(
+            page.as_bytes(),
+            None,
+            &Envelope::default(),
+            &EntityDictionary::empty(),
+            OffsetDateTime::now_utc(),
+        )
+    }
+
     #[test]
     fn a_story_streamed_hidden_is_the_article() {
         let page = format!(
@@ -536,14 +547,7 @@ mod tests {
              <div hidden id=\"S:0\"><article><h1>Ferry log</h1>{}</article></div></body></html>",
             story()
         );
-        let article = normalize_html(
-            page.as_bytes(),
-            None,
-            &Envelope::default(),
-            &EntityDictionary::empty(),
-            OffsetDateTime::now_utc(),
-        )
-        .expect("the streamed story is an article");
+        let article = normalized(&page).expect("the streamed story is an article");
         assert!(
             article.body_text.contains("On the 5th morning"),
             "{}",
@@ -599,14 +603,7 @@ mod tests {
              ferries since 2019.</p></article></body></html>",
             story()
         );
-        let article = normalize_html(
-            page.as_bytes(),
-            None,
-            &Envelope::default(),
-            &EntityDictionary::empty(),
-            OffsetDateTime::now_utc(),
-        )
-        .expect("an article");
+        let article = normalized(&page).expect("an article");
         assert!(
             article.body_text.contains("On the 5th morning"),
             "{}",

@@ -8,10 +8,8 @@
 //! pooled connection), and a page that ranks or counts full-text matches (milliseconds) runs
 //! where the async runtime can move its other tasks off the thread (`block_in_place`).
 
-use std::time::Instant;
-
 use super::articles::{from_json, SUMMARY_COLUMNS};
-use super::{handle, SqliteStore, StoreError, StoreResult};
+use super::{SqliteStore, StoreError, StoreResult};
 use crate::store::articles::{
     After, ArticleOrder, ArticleQuery, ArticleStatus, ArticleSummary, Page,
 };
@@ -52,36 +50,6 @@ impl SqliteStore {
         let slow = query.search.is_some() || filter_count(query) >= 2;
         self.read_on_thread(slow, |conn| list_page(conn, query, order, window))
             .await
-    }
-
-    /// Runs a read on the calling thread: on a same-thread reader of the database file, with
-    /// the read deadline, or (an in-memory database) on the handle of a pooled connection.
-    /// `slow`: the read may take milliseconds, so the runtime's other tasks move off the thread
-    /// meanwhile (on a multi-threaded runtime); at most [`super::readers::SLOW_READS`] such reads run
-    /// at once, the others wait their turn without holding a thread, so the readers in use stay
-    /// few enough to be kept open (opening one reads the schema again) and their page caches
-    /// bounded.
-    pub(super) async fn read_on_thread<R>(
-        &self,
-        slow: bool,
-        work: impl FnOnce(&rusqlite::Connection) -> StoreResult<R>,
-    ) -> StoreResult<R> {
-        let Some(readers) = &self.readers else {
-            let mut conn = self.read.acquire().await?;
-            return handle::on_handle(&mut conn, work).await;
-        };
-        let multi_threaded = matches!(
-            tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()),
-            Ok(tokio::runtime::RuntimeFlavor::MultiThread)
-        );
-        if slow && multi_threaded {
-            let _turn = readers.slow_turn().await;
-            let deadline = self.statement_timeout.map(|budget| Instant::now() + budget);
-            tokio::task::block_in_place(|| readers.with(deadline, work))
-        } else {
-            let deadline = self.statement_timeout.map(|budget| Instant::now() + budget);
-            readers.with(deadline, work)
-        }
     }
 }
 

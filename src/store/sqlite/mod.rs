@@ -292,22 +292,29 @@ impl SqliteStore {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_read_past_its_deadline_is_interrupted_and_frees_its_connection() {
-        let dir = tempfile::tempdir().expect("tempdir");
+    /// Options for a database file in `dir` whose reads have a 200 ms deadline.
+    fn options_with_deadline(dir: &tempfile::TempDir) -> StoreOptions {
         let mut options = StoreOptions::new(format!(
             "sqlite://{}?mode=rwc",
             dir.path().join("t.db").display()
         ));
-        options.read_connections = 1;
         options.statement_timeout = Some(Duration::from_millis(200));
+        options
+    }
+
+    /// A statement that would never end on its own.
+    const ENDLESS: &str =
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n";
+
+    #[tokio::test]
+    async fn a_read_past_its_deadline_is_interrupted_and_frees_its_connection() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut options = options_with_deadline(&dir);
+        options.read_connections = 1;
         let store = SqliteStore::open(&options).await.expect("open");
-        // A statement that would never end on its own.
-        let endless = sqlx::query_scalar::<_, i64>(
-            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
-        )
-        .fetch_one(&store.read)
-        .await;
+        let endless = sqlx::query_scalar::<_, i64>(ENDLESS)
+            .fetch_one(&store.read)
+            .await;
         let err = StoreError::from(endless.expect_err("interrupted"));
         assert!(matches!(err, StoreError::Timeout(_)), "{err:?}");
         // The one read connection is free again, with a fresh deadline.
@@ -322,20 +329,12 @@ mod tests {
     #[tokio::test]
     async fn a_same_thread_read_past_its_deadline_is_interrupted_and_the_reader_reused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut options = StoreOptions::new(format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("t.db").display()
-        ));
-        options.statement_timeout = Some(Duration::from_millis(200));
-        let store = SqliteStore::open(&options).await.expect("open");
+        let store = SqliteStore::open(&options_with_deadline(&dir))
+            .await
+            .expect("open");
         let endless = store
             .read_on_thread(true, |conn| {
-                Ok(conn.query_row(
-                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) \
-                     SELECT count(*) FROM n",
-                    [],
-                    |row| row.get::<_, i64>(0),
-                )?)
+                Ok(conn.query_row(ENDLESS, [], |row| row.get::<_, i64>(0))?)
             })
             .await;
         let err = endless.expect_err("interrupted");

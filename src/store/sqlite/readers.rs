@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use super::StoreResult;
+use super::{handle, SqliteStore, StoreResult};
 
 /// SQLite virtual-machine steps between two looks at a read's deadline (a few microseconds).
 pub(super) const PROGRESS_STEPS: i32 = 4_000;
@@ -97,5 +97,41 @@ impl Readers {
             idle.push(conn);
         }
         result
+    }
+}
+
+impl SqliteStore {
+    /// Runs a read on the calling thread: on a same-thread reader of the database file, with
+    /// the read deadline, or (an in-memory database) on the handle of a pooled connection.
+    /// `slow`: the read may take milliseconds, so the runtime's other tasks move off the thread
+    /// meanwhile (on a multi-threaded runtime); at most [`SLOW_READS`] such reads run
+    /// at once, the others wait their turn without holding a thread, so the readers in use stay
+    /// few enough to be kept open (opening one reads the schema again) and their page caches
+    /// bounded.
+    pub(super) async fn read_on_thread<R>(
+        &self,
+        slow: bool,
+        work: impl FnOnce(&rusqlite::Connection) -> StoreResult<R>,
+    ) -> StoreResult<R> {
+        let Some(readers) = &self.readers else {
+            let mut conn = self.read.acquire().await?;
+            return handle::on_handle(&mut conn, work).await;
+        };
+        let multi_threaded = matches!(
+            tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()),
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread)
+        );
+        let in_place = slow && multi_threaded;
+        let _turn = if in_place {
+            readers.slow_turn().await
+        } else {
+            None
+        };
+        let deadline = self.statement_timeout.map(|budget| Instant::now() + budget);
+        if in_place {
+            tokio::task::block_in_place(|| readers.with(deadline, work))
+        } else {
+            readers.with(deadline, work)
+        }
     }
 }
