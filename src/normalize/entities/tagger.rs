@@ -8,9 +8,12 @@
 //! perceptron over BIO tags for persons, places and organizations. Words and affixes are hashed
 //! with 32-bit FNV-1a and every feature keyed exactly as the script keys it; a word of the Hindi
 //! common-word filter is always outside a name. A span is kept when the mean margin of its words
-//! (best tag against the second best) reaches the script's cut, and only when one of its words
-//! was mostly seen inside names in training (the model file can also give such spans a cut of
-//! their own; the script's default leaves them out).
+//! (best tag against the second best) reaches the script's cut for its group: a span with a
+//! word mostly seen inside names in training; a span none of whose words was read in training
+//! (a village, a foreign name) and not all words of general Hindi text, with a cut for each
+//! type; the rest, spans of words read there mostly outside names ("राज्य सरकार") or of only
+//! words of general text new to training ("संक्रमित मरीज"), which the script's default leaves
+//! out.
 //!
 //! Linear in the text: each sentence is tagged once, left to right, in pieces of at most
 //! [`MAX_SENTENCE`] words; one table look-up per feature.
@@ -37,6 +40,12 @@ const NT: usize = 7;
 mod class {
     pub const COMMON: u16 = 32;
     pub const SEEN_IN_NAME: u16 = 2048;
+    pub const SEEN_OUTSIDE: u16 = 4096;
+    /// A word of general Hindi text (`data/tagger/hindi_general_words.tsv`).
+    pub const GENERAL: u16 = 8192;
+    /// Bits that say how a word stood in the training documents or in general text: not
+    /// features.
+    pub const NOT_FEATURES: u16 = SEEN_IN_NAME | SEEN_OUTSIDE | GENERAL;
 }
 
 // Feature templates, as numbered by the training script.
@@ -183,9 +192,11 @@ fn add_scores(scores: &mut Scores, other: &Scores) {
 
 struct Model {
     scale: i64,
-    /// Cuts on a span's mean margin, in hundredths: with a word seen in a name, without.
+    /// Cuts on a span's mean margin, in hundredths: with a word seen in a name; of words none
+    /// of which was read in training, one a type (persons, places, organizations); the rest.
     cut_seen: i64,
-    cut_new: i64,
+    cut_unread: [i64; 3],
+    cut_outside: i64,
     classes: Table<u16>,
     weights: Table<Row>,
     /// The rows of the features whose values are few, looked up once when the model loads:
@@ -218,9 +229,10 @@ fn parse(bytes: &[u8]) -> Option<Model> {
     let version = u32_()?;
     let scale = u32_()?;
     let cut_seen = u32_()?;
-    let cut_new = u32_()?;
+    let cut_unread = [u32_()?, u32_()?, u32_()?];
+    let cut_outside = u32_()?;
     let n_classes = u32_()? as usize;
-    if version != 1 || scale == 0 {
+    if version != 2 || scale == 0 {
         return None;
     }
     let mut classes = Vec::with_capacity(n_classes.min(1 << 20));
@@ -252,7 +264,8 @@ fn parse(bytes: &[u8]) -> Option<Model> {
     let mut model = Model {
         scale: i64::from(scale),
         cut_seen: i64::from(cut_seen),
-        cut_new: i64::from(cut_new),
+        cut_unread: cut_unread.map(i64::from),
+        cut_outside: i64::from(cut_outside),
         classes: Table::new(classes),
         weights: Table::new(weights),
         bias: [0; 8],
@@ -354,7 +367,7 @@ fn word(model: &Model, text: &str, buf: &mut String) -> Word {
             feat(T_S1 + 1, &[w.suffix[1]]),
             feat(T_S1 + 2, &[w.suffix[2]]),
             feat(T_S1 + 3, &[w.suffix[3]]),
-            feat(T_CW, &[u32::from(w.class & !class::SEEN_IN_NAME)]),
+            feat(T_CW, &[u32::from(w.class & !class::NOT_FEATURES)]),
             feat(T_SHAPE, &[w.shape]),
         ];
         for key in keys {
@@ -396,7 +409,7 @@ fn decode(
         } else {
             words
                 .get(k as usize)
-                .map_or(0x8000, |w| u32::from(w.class & !class::SEEN_IN_NAME))
+                .map_or(0x8000, |w| u32::from(w.class & !class::NOT_FEATURES))
         }
     };
     let suffix = |k: isize, j: usize| -> u32 {
@@ -556,10 +569,15 @@ pub(super) fn find(
                 continue;
             }
             let span = from - base..to - base;
-            let seen = words[span.clone()]
-                .iter()
-                .any(|w| w.class & class::SEEN_IN_NAME != 0);
-            let cut = if seen { model.cut_seen } else { model.cut_new };
+            let any = |bit: u16| words[span.clone()].iter().any(|w| w.class & bit != 0);
+            let all = |bit: u16| words[span.clone()].iter().all(|w| w.class & bit != 0);
+            let cut = if any(class::SEEN_IN_NAME) {
+                model.cut_seen
+            } else if any(class::SEEN_OUTSIDE) || all(class::GENERAL) {
+                model.cut_outside
+            } else {
+                model.cut_unread[usize::from((t - 1) / 2)]
+            };
             let sum: i64 = margins[span.clone()].iter().map(|&m| i64::from(m)).sum();
             if sum * 100 < cut * span.len() as i64 * model.scale {
                 continue;
