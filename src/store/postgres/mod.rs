@@ -13,6 +13,8 @@
 
 /// Articles: written in bulk, read, listed and searched.
 mod articles;
+/// Rows sent with `COPY` in its binary format.
+mod copy_rows;
 /// Rendered articles kept beside them.
 mod docs;
 /// Entities shared across articles.

@@ -166,9 +166,16 @@ const TSVECTOR_OID: u32 = 3614;
 const TSVECTOR_ARRAY_OID: u32 = 3643;
 
 impl sqlx::Encode<'_, Postgres> for Document {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        self.write_binary(buf)?;
+        Ok(IsNull::No)
+    }
+}
+
+impl Document {
     /// `tsvector`'s binary form (as `tsvectorsend` writes it): the lexeme count, then each
     /// lexeme in byte order, NUL-terminated, with its position count and positions, big-endian.
-    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+    pub(crate) fn write_binary(&self, buf: &mut Vec<u8>) -> Result<(), BoxDynError> {
         let mut order: Vec<&(String, Vec<u16>)> = self.lexemes.iter().collect();
         order.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let count = i32::try_from(order.len())?;
@@ -182,7 +189,7 @@ impl sqlx::Encode<'_, Postgres> for Document {
                 buf.extend_from_slice(&at.to_be_bytes());
             }
         }
-        Ok(IsNull::No)
+        Ok(())
     }
 }
 
