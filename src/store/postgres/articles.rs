@@ -681,9 +681,9 @@ const REINDEX_BATCH: i64 = 200;
 
 impl PgStore {
     /// Rewrites the search documents of the articles `articles_search_pending` lists (all live
-    /// ones, after migration 0005 added the stems), a batch a transaction. App servers starting
-    /// together share the work: each claims rows the others have not locked. Answers how many
-    /// this one indexed.
+    /// ones, after migrations 0005 and 0010 changed their form), a batch a transaction. App
+    /// servers starting together share the work: each claims rows the others have not locked.
+    /// Answers how many this one indexed.
     pub(crate) async fn reindex_pending(&self) -> StoreResult<u64> {
         let mut indexed = 0u64;
         loop {
