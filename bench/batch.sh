@@ -10,7 +10,10 @@
 #                                           # (perf -p would miss threads started later)
 #
 # Prints articles stored per second (from the first request sent to the last answer read), the
-# answers counted by result, the server's peak RSS and its CPU time per article. Rate limits are off for the run.
+# answers counted by result, the server's peak RSS and its CPU time per article; on PostgreSQL
+# also the database's CPU time per article: the backends serving the run's database, and the
+# server-wide background processes (WAL writer, checkpointer, background writer; another client
+# of the same server writing meanwhile would count there too). Rate limits are off for the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,12 +58,28 @@ for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sle
 # Under perf, the server is perf's child: its counters are the ones read below.
 [ -n "${PERF:-}" ] && SERVER=$(pgrep -P "$SERVER" | head -1)
 
+# CPU clock ticks of the PostgreSQL processes: "<the run's backends> <background processes>".
+pg_ticks() {
+    local backends=0 background=0 pid cmd ticks
+    for pid in $(pgrep -u postgres); do
+        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+        ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) || continue
+        case "$cmd" in
+        *" $PG_RUN "*) backends=$((backends + ticks)) ;;
+        *checkpointer* | *"background writer"* | *walwriter*) background=$((background + ticks)) ;;
+        esac
+    done
+    echo "$backends $background"
+}
+[ -n "$PG_RUN" ] && read -r pg_backends pg_background < <(pg_ticks)
+
 started=$(date +%s.%N)
 for part in "$WORK"/part-*; do
     curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/x-ndjson' \
         --data-binary "@$part" "$BASE/v1/ingest/batch" >"$part.out"
 done
 finished=$(date +%s.%N)
+[ -n "$PG_RUN" ] && read -r pg_backends_after pg_background_after < <(pg_ticks)
 
 created=$(cat "$WORK"/part-*.out | grep -c '"result":"created"' || true)
 echo "answers: $(cat "$WORK"/part-*.out | grep -o '"result":"[a-z]*"' | sort | uniq -c | tr -s ' ' | paste -sd,)"
@@ -71,3 +90,8 @@ echo "server peak RSS: $(awk '/VmHWM/ {print $2 " KiB"}' "/proc/$SERVER/status")
 awk -v c="$created" -v hz="$(getconf CLK_TCK)" \
     '{ cpu = ($14 + $15) / hz; printf "server CPU: %.1f s, %.0f us/article\n", cpu, cpu * 1e6 / c }' \
     "/proc/$SERVER/stat"
+if [ -n "$PG_RUN" ]; then
+    awk -v c="$created" -v hz="$(getconf CLK_TCK)" \
+        -v be=$((pg_backends_after - pg_backends)) -v bg=$((pg_background_after - pg_background)) \
+        'BEGIN { printf "PostgreSQL CPU: %.1f s, %.0f us/article (backends %.0f, background %.0f)\n", (be + bg) / hz, (be + bg) * 1e6 / hz / c, be * 1e6 / hz / c, bg * 1e6 / hz / c }'
+fi

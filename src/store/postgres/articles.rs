@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 
+use super::copy_rows::CopyRows;
 use super::entities;
 use super::search;
 use super::{bump_version, is_retryable, with_retries, write_conflict, PgStore};
@@ -680,9 +681,9 @@ const REINDEX_BATCH: i64 = 200;
 
 impl PgStore {
     /// Rewrites the search documents of the articles `articles_search_pending` lists (all live
-    /// ones, after migration 0005 added the stems), a batch a transaction. App servers starting
-    /// together share the work: each claims rows the others have not locked. Answers how many
-    /// this one indexed.
+    /// ones, after migrations 0005 and 0010 changed their form), a batch a transaction. App
+    /// servers starting together share the work: each claims rows the others have not locked.
+    /// Answers how many this one indexed.
     pub(crate) async fn reindex_pending(&self) -> StoreResult<u64> {
         let mut indexed = 0u64;
         loop {
@@ -750,60 +751,63 @@ fn search_extra(kickers: &[String], lead_image: Option<&Image>) -> String {
     extra
 }
 
-/// The article rows, one statement for all.
+/// The columns of [`insert_rows`]' `COPY`, in order.
+const ARTICLE_ROW_FIELDS: i16 = 24;
+
+/// The article rows, one statement for all, in the batch's order (so their storage order is the
+/// batch's). Another writer that stored the same content or took a slug since the checks makes
+/// the statement fail, and the write start again: the checks then see it.
 async fn insert_rows(conn: &mut PgConnection, articles: &[Article], now: &str) -> StoreResult<()> {
-    let column = |f: &dyn Fn(&Article) -> String| articles.iter().map(f).collect::<Vec<String>>();
-    let optional =
-        |f: &dyn Fn(&Article) -> Option<String>| articles.iter().map(f).collect::<Vec<_>>();
-    let inserted: Vec<String> = sqlx::query_scalar(
-        "INSERT INTO articles (id, slug, status, title, summary, kickers, language, script, \
-           lead_image, blocks, word_count, reading_time_minutes, published_at, published_at_source, \
-           sort_at, url, source_domain, authors, content_hash, removed, version, created_at, \
-           updated_at, search) \
-         SELECT id, slug, status, title, summary, kickers, language, script, lead_image, blocks, \
-           word_count, reading_time_minutes, published_at, published_at_source, sort_at, url, \
-           source_domain, authors, content_hash, removed, 1, $21, $21, search \
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-           $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::int8[], $13::text[], \
-           $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], \
-           $20::text[], $22::tsvector[]) WITH ORDINALITY \
-           AS u(id, slug, status, title, summary, kickers, language, script, lead_image, blocks, \
-           word_count, reading_time_minutes, published_at, published_at_source, sort_at, url, \
-           source_domain, authors, content_hash, removed, search, n) \
-         ORDER BY n ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(column(&|a| a.id.clone()))
-    .bind(column(&|a| a.slug.clone()))
-    .bind(column(&|a| a.status.as_str().to_owned()))
-    .bind(column(&|a| a.title.clone()))
-    .bind(optional(&|a| a.summary.clone()))
-    .bind(column(&|a| to_json(&a.kickers)))
-    .bind(column(&|a| a.language.clone()))
-    .bind(column(&|a| a.script.clone()))
-    .bind(optional(&|a| a.lead_image.as_ref().map(to_json)))
-    .bind(column(&|a| to_json(&a.blocks)))
-    .bind(articles.iter().map(|a| a.word_count).collect::<Vec<i64>>())
-    .bind(articles.iter().map(|a| a.reading_time_minutes).collect::<Vec<i64>>())
-    .bind(optional(&|a| a.published_at.clone()))
-    .bind(optional(&|a| a.published_at_source.clone()))
-    .bind(column(&|a| a.sort_at.clone()))
-    .bind(optional(&|a| a.url.clone()))
-    .bind(optional(&|a| a.source_domain.clone()))
-    .bind(column(&|a| to_json(&a.authors)))
-    .bind(column(&|a| a.content_hash.clone()))
-    .bind(column(&|a| to_json(&a.removed)))
-    .bind(now)
-    .bind(articles.iter().map(search_document).collect::<Vec<_>>())
-    .fetch_all(&mut *conn)
-    .await?;
-    if inserted.len() != articles.len() {
-        // Another writer stored the same content or took a slug since the checks: written
-        // again, the checks see it.
-        return Err(write_conflict(
-            "another writer stored the same article or slug",
-        ));
+    let mut rows = CopyRows::with_capacity(articles.len() * 24 * 1024);
+    for a in articles {
+        rows.row(ARTICLE_ROW_FIELDS);
+        rows.text(&a.id)?;
+        rows.text(&a.slug)?;
+        rows.text(a.status.as_str())?;
+        rows.text(&a.title)?;
+        rows.optional_text(a.summary.as_deref())?;
+        rows.json(&a.kickers)?;
+        rows.text(&a.language)?;
+        rows.text(&a.script)?;
+        match &a.lead_image {
+            Some(image) => rows.json(image)?,
+            None => rows.null(),
+        }
+        rows.json(&a.blocks)?;
+        rows.int8(a.word_count);
+        rows.int8(a.reading_time_minutes);
+        rows.optional_text(a.published_at.as_deref())?;
+        rows.optional_text(a.published_at_source.as_deref())?;
+        rows.text(&a.sort_at)?;
+        rows.optional_text(a.url.as_deref())?;
+        rows.optional_text(a.source_domain.as_deref())?;
+        rows.json(&a.authors)?;
+        rows.text(&a.content_hash)?;
+        rows.json(&a.removed)?;
+        rows.int8(1);
+        rows.text(now)?;
+        rows.text(now)?;
+        rows.tsvector(&search_document(a))?;
     }
-    Ok(())
+    let stored = rows
+        .send(
+            conn,
+            "COPY articles (id, slug, status, title, summary, kickers, language, script, \
+               lead_image, blocks, word_count, reading_time_minutes, published_at, \
+               published_at_source, sort_at, url, source_domain, authors, content_hash, removed, \
+               version, created_at, updated_at, search) FROM STDIN (FORMAT binary)",
+        )
+        .await;
+    match stored {
+        Ok(count) if count == articles.len() as u64 => Ok(()),
+        Ok(_) => Err(StoreError::Database(
+            "the database stored fewer articles than sent".into(),
+        )),
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("23505") => Err(
+            write_conflict("another writer stored the same article or slug"),
+        ),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Display names as (slug, display name), normalized, in order, without repeats.

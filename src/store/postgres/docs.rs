@@ -5,6 +5,7 @@
 use sqlx::PgConnection;
 
 use super::articles::load_article;
+use super::copy_rows::CopyRows;
 use super::PgStore;
 use crate::store::articles::{Article, ArticleStatus};
 use crate::store::docs::{render, ArticleDoc};
@@ -33,25 +34,21 @@ pub(super) async fn save_rendered(conn: &mut PgConnection, article: &Article) ->
     Ok(())
 }
 
-/// Keeps the documents of articles just created, one statement for all.
+/// Keeps the documents of articles just created, one statement for all (a `COPY`: the
+/// documents are the largest values of a batch).
 pub(super) async fn keep_new(conn: &mut PgConnection, articles: &[Article]) -> StoreResult<()> {
-    let mut ids = Vec::with_capacity(articles.len());
-    let mut etags = Vec::with_capacity(articles.len());
-    let mut bodies = Vec::with_capacity(articles.len());
+    let mut rows = CopyRows::with_capacity(articles.len() * 16 * 1024);
     for article in articles {
         let (body, etag) = render(article);
-        ids.push(article.id.clone());
-        etags.push(etag);
-        bodies.push(body);
+        rows.row(3);
+        rows.text(&article.id)?;
+        rows.text(&etag)?;
+        rows.bytes(&body)?;
     }
-    sqlx::query(
-        "INSERT INTO article_docs (article_id, etag, doc) \
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
+    rows.send(
+        conn,
+        "COPY article_docs (article_id, etag, doc) FROM STDIN (FORMAT binary)",
     )
-    .bind(ids)
-    .bind(etags)
-    .bind(bodies)
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -13,6 +13,8 @@
 
 /// Articles: written in bulk, read, listed and searched.
 mod articles;
+/// Rows sent with `COPY` in its binary format.
+mod copy_rows;
 /// Rendered articles kept beside them.
 mod docs;
 /// Entities shared across articles.
@@ -81,7 +83,7 @@ impl PgStore {
             version: Arc::new(VersionReader::default()),
             search_window: options.search_window,
         };
-        // Articles stored before the documents held stems (migration 0005) are indexed now.
+        // Articles whose documents are of an older form (migrations 0005, 0010) are indexed now.
         store.reindex_pending().await?;
         Ok(store)
     }

@@ -10,10 +10,13 @@
 //! phrase never spans two. A query is a `tsquery` literal: quoted lexemes (no PostgreSQL
 //! parsing), phrases as `<->` chains, prefixes as `:*`, groups as `|`, exclusions as `!`.
 //!
-//! Each token's stem ([`crate::store::stems`]) is a lexeme of the document too, at the token's
-//! position, marked with [`STEM_MARK`] (which no token holds, so stems and the words as written
-//! never meet): a query's plain words are looked up by their marked stems, its phrases and
-//! prefixes by the words as written, as the SQLite backend's stem columns do.
+//! The stem ([`crate::store::stems`]) of each token that is not its own stem is a lexeme of the
+//! document too, at the token's position, marked with [`STEM_MARK`] (which no token holds, so
+//! stems and the words as written never meet); a token that is its own stem is there once, as
+//! written. A query's plain word is looked up as its stem written or marked (`'flood' |
+//! '~flood'` for `floods`), its phrases and prefixes as written, as in the SQLite backend's
+//! index (its migration 0011). Before migration 0010 every token's stem was there, marked,
+//! even where it was the token: twice the index entries for the same matches.
 
 use std::collections::HashMap;
 
@@ -87,7 +90,9 @@ pub fn document(title: &str, summary: &str, body: &str, extra: &str) -> Document
             stemmed.clear();
             stemmed.push(STEM_MARK);
             push_stem(&mut stemmed, token);
-            for lexeme in [token, stemmed.as_str()] {
+            // A word that is its own stem is found as written (see [`term_query`]).
+            let marked = (&stemmed[STEM_MARK.len_utf8()..] != token).then_some(stemmed.as_str());
+            for lexeme in std::iter::once(token).chain(marked) {
                 if lexeme.len() >= MAX_LEXEME_BYTES {
                     continue;
                 }
@@ -166,9 +171,16 @@ const TSVECTOR_OID: u32 = 3614;
 const TSVECTOR_ARRAY_OID: u32 = 3643;
 
 impl sqlx::Encode<'_, Postgres> for Document {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        self.write_binary(buf)?;
+        Ok(IsNull::No)
+    }
+}
+
+impl Document {
     /// `tsvector`'s binary form (as `tsvectorsend` writes it): the lexeme count, then each
     /// lexeme in byte order, NUL-terminated, with its position count and positions, big-endian.
-    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+    pub(crate) fn write_binary(&self, buf: &mut Vec<u8>) -> Result<(), BoxDynError> {
         let mut order: Vec<&(String, Vec<u16>)> = self.lexemes.iter().collect();
         order.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let count = i32::try_from(order.len())?;
@@ -182,24 +194,26 @@ impl sqlx::Encode<'_, Postgres> for Document {
                 buf.extend_from_slice(&at.to_be_bytes());
             }
         }
-        Ok(IsNull::No)
+        Ok(())
     }
 }
 
-/// One term as a `tsquery` operand: its tokens (a plain word's: their marked stems) as a phrase,
-/// the last one a prefix when the term is; `None` when it has no token.
+/// One term as a `tsquery` operand: a plain word as its stem written (a word that is its own
+/// stem) or marked (a word that is not), the rest as its tokens written, a phrase when there
+/// are several, the last one a prefix when the term is; `None` when it has no token.
 fn term_query(term: &Term) -> Option<String> {
-    let tokens: Vec<String> = if term.by_stems() {
-        tokens(&term.text)
-            .iter()
-            .map(|token| format!("{STEM_MARK}{}", stem(token)))
-            .collect()
-    } else {
-        tokens(&term.text)
-    };
+    let tokens = tokens(&term.text);
     let count = tokens.len();
     if count == 0 {
         return None;
+    }
+    if term.by_stems() {
+        let stem = stem(&tokens[0]);
+        return Some(format!(
+            "({} | {})",
+            quote(&stem),
+            quote(&format!("{STEM_MARK}{stem}"))
+        ));
     }
     let rendered: Vec<String> = tokens
         .iter()
@@ -272,14 +286,11 @@ mod tests {
     #[test]
     fn documents_weight_fields_and_never_join_them() {
         let doc = document("Putin meets Kim", "", "Kim Putin", "").to_literal();
-        assert_eq!(
-            doc,
-            "'putin':2A,9C '~putin':2A,9C 'meets':3A '~meet':3A 'kim':4A,8C '~kim':4A,8C"
-        );
+        assert_eq!(doc, "'putin':2A,9C 'meets':3A '~meet':3A 'kim':4A,8C");
         let quoted = document("it's", "", "", "").to_literal();
-        assert_eq!(quoted, "'it':2A '~it':2A 's':3A '~s':3A");
+        assert_eq!(quoted, "'it':2A 's':3A");
         let hindi = document("", "", "लोगों के घर", "").to_literal();
-        assert_eq!(hindi, "'लोगों':5C '~लोग':5C 'के':6C '~के':6C 'घर':7C '~घर':7C");
+        assert_eq!(hindi, "'लोगों':5C '~लोग':5C 'के':6C 'घर':7C");
     }
 
     /// The binary form PostgreSQL receives is the document the literal spells. Runs on the
@@ -329,17 +340,29 @@ mod tests {
 
     #[test]
     fn queries_render_phrases_prefixes_or_and_not() {
-        assert_eq!(q("पुतिन").as_deref(), Some("'~पुतिन'"));
-        assert_eq!(q("लोगों").as_deref(), Some("'~लोग'"));
-        assert_eq!(q("floods").as_deref(), Some("'~flood'"));
+        assert_eq!(q("पुतिन").as_deref(), Some("('पुतिन' | '~पुतिन')"));
+        assert_eq!(q("लोगों").as_deref(), Some("('लोग' | '~लोग')"));
+        assert_eq!(q("floods").as_deref(), Some("('flood' | '~flood')"));
         assert_eq!(q("\"floods\"").as_deref(), Some("'floods'"));
-        assert_eq!(q("putin kim").as_deref(), Some("'~putin' & '~kim'"));
+        assert_eq!(
+            q("putin kim").as_deref(),
+            Some("('putin' | '~putin') & ('kim' | '~kim')")
+        );
         assert_eq!(q("\"kim jong\"").as_deref(), Some("('kim' <-> 'jong')"));
         assert_eq!(q("put*").as_deref(), Some("'put':*"));
-        assert_eq!(q("putin OR kim").as_deref(), Some("('~putin' | '~kim')"));
-        assert_eq!(q("putin -kim").as_deref(), Some("('~putin') & !'~kim'"));
+        assert_eq!(
+            q("putin OR kim").as_deref(),
+            Some("(('putin' | '~putin') | ('kim' | '~kim'))")
+        );
+        assert_eq!(
+            q("putin -kim").as_deref(),
+            Some("(('putin' | '~putin')) & !('kim' | '~kim')")
+        );
         // A plain term of several tokens is a phrase as written, as on SQLite.
-        assert_eq!(q("NEAR(a b)").as_deref(), Some("('near' <-> 'a') & '~b'"));
+        assert_eq!(
+            q("NEAR(a b)").as_deref(),
+            Some("('near' <-> 'a') & ('b' | '~b')")
+        );
         assert_eq!(q("title:x").as_deref(), Some("('title' <-> 'x')"));
         assert_eq!(q("it's*").as_deref(), Some("('it' <-> 's':*)"));
     }
