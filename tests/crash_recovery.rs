@@ -307,7 +307,8 @@ async fn sigkill_mid_batch(url: &str, checks: &[&str]) {
     let mut acknowledged: HashMap<usize, String> = HashMap::new();
     for (round, delay_ms) in [0u64, 120, 240, 360].into_iter().enumerate() {
         let mut server = Server::start(&url);
-        let base = round * 1000;
+        // Each round's lines are numbered apart from every other round's.
+        let base = round * LINES;
         let mut stream = Stream::open(&client, &server, &token).await;
         stream.send(base..base + LINES);
         let mut this_round = 0usize;

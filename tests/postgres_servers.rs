@@ -285,3 +285,50 @@ async fn copy_moves_a_sqlite_database_whole_and_refuses_a_full_destination() {
     assert_eq!(more.status(), 201);
     pg.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_the_database_dropped_are_replaced() {
+    use sqlx::Connection;
+    let Some((a, b)) = two_servers().await else {
+        return;
+    };
+    let token = a.editor().await;
+    let stored = a.ingest_json(&token, &article(1, "ferry", "Docks")).await;
+    assert_eq!(stored.status(), 201);
+    let id = stored.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Every connection of the database ends, as when PostgreSQL restarts.
+    let database = a.database.clone().unwrap();
+    let mut admin = sqlx::PgConnection::connect(&database.url).await.unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert!(!ended.is_empty() && ended.iter().all(|e| *e));
+    admin.close().await.unwrap();
+    // A connection idle that long is checked before use, so no request meets a dead one.
+    tokio::time::sleep(
+        newsdesk::store::postgres::IDLE_BEFORE_PING + std::time::Duration::from_millis(300),
+    )
+    .await;
+    // Gathered first and asserted after the servers stop, so a failure does not leave them running.
+    let mut answers = Vec::new();
+    for path in [
+        format!("/v1/articles/{id}?fields=id"),
+        "/v1/articles?limit=5".to_owned(),
+        "/v1/tags".to_owned(),
+        "/readyz".to_owned(),
+    ] {
+        answers.push((a.get(&path).await.status().as_u16(), path));
+    }
+    a.stop().await;
+    b.stop().await;
+    for (status, path) in answers {
+        assert_eq!(status, 200, "{path}");
+    }
+}

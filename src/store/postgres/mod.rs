@@ -39,6 +39,11 @@ use super::{StoreError, StoreOptions, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// How long a pooled connection may sit idle before it is pinged when handed out again (the
+/// database may have restarted, or dropped the connection, meanwhile). sqlx also pings each
+/// connection as it comes back to the pool, so a connection broken in use is never reused.
+pub const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 /// Attempts of a write that met a deadlock or a serialization failure with another writer.
 const WRITE_ATTEMPTS: usize = 5;
 
@@ -76,6 +81,18 @@ impl PgStore {
             .max_connections(options.read_connections.max(1) + 4)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection it hands out by default: a second round trip for
+            // every statement. It also pings each one as it comes back, so a connection in
+            // steady use is known to be alive; only one idle for a while is checked.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(connect)
             .await?;
         let store = PgStore {

@@ -168,6 +168,9 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .idle_timeout(None)
             .max_lifetime(None)
+            // A ping of an embedded database only proves its worker thread answers: a round trip
+            // to that thread before every statement, for nothing.
+            .test_before_acquire(false)
             .connect_with(connect.clone())
             .await?;
         if !in_memory {
@@ -186,6 +189,7 @@ impl SqliteStore {
                 .acquire_timeout(Duration::from_secs(10))
                 .idle_timeout(None)
                 .max_lifetime(None)
+                .test_before_acquire(false)
                 // Each use of a read connection gets a deadline: SQLite calls the handler every
                 // few thousand VM steps, and a `false` interrupts the statement.
                 .before_acquire(move |conn, _| {
